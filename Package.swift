@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+
+import PackageDescription
+
+let package = Package(
+    name: "aeohub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "aeohub", targets: ["aeohub"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .executableTarget(
+            name: "aeohub",
+            dependencies: [
+                "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// Strict settings for every target, as swift-log does.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("StrictConcurrency"))
+    target.swiftSettings = settings
+}

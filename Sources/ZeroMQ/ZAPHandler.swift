@@ -1,0 +1,154 @@
+import CZeroMQ
+import Foundation
+import Synchronization
+
+/// One ZAP authentication request (RFC 27): who is connecting to which socket, and with what.
+public struct ZAPRequest: Sendable, Hashable {
+    /// The request id, echoed in the reply.
+    public var requestID: Data
+    /// The server socket's `ZAP_DOMAIN`.
+    public var domain: String
+    /// The peer's network address, e.g. `127.0.0.1`.
+    public var address: String
+    /// The routing id the peer announced, if any.
+    public var routingID: Data
+    /// `NULL`, `PLAIN` or `CURVE`.
+    public var mechanism: String
+    /// The mechanism's credentials (for CURVE, one frame: the client's 32-byte public key).
+    public var credentials: [Data]
+
+    /// The client's long-term public key, for a CURVE handshake.
+    public var clientKey: CurveKey? {
+        guard mechanism == "CURVE", let first = credentials.first else { return nil }
+        return try? CurveKey(bytes: first)
+    }
+}
+
+/// A ZAP handler's answer.
+public enum ZAPDecision: Sendable, Hashable {
+    /// Let the peer in; every message it sends carries `userID` as its `User-Id` property.
+    case allow(userID: String)
+    /// Refuse the handshake; libzmq drops the connection.
+    case deny(reason: String)
+}
+
+/// The ZAP handler of a context: answers every handshake of its CURVE/PLAIN server sockets.
+///
+/// It binds `inproc://zeromq.zap.01` before `init` returns (so no handshake can race it) and serves
+/// requests on its own thread, calling `authenticate` for each. Servers that also set
+/// ``SocketOption/zapEnforceDomain`` refuse everyone while no handler is bound: fail closed.
+public final class ZAPHandler: Sendable {
+    /// The endpoint libzmq sends ZAP requests to.
+    public static let endpoint = "inproc://zeromq.zap.01"
+
+    private let thread: DedicatedThread
+    private let control: LoopControl
+
+    /// Starts the handler on `context`; throws if another handler is already bound there.
+    public init(context: Context, authenticate: @escaping @Sendable (ZAPRequest) -> ZAPDecision) throws(ZMQError) {
+        let control = try LoopControl()
+        let started = DispatchSemaphore(value: 0)
+        let startError = Locked<ZMQError?>(nil)
+        self.control = control
+        thread = DedicatedThread(name: "zap-handler") {
+            let socket: Socket
+            do throws(ZMQError) {
+                socket = try Socket(context, type: .reply)
+                try socket.bind(Self.endpoint)
+            } catch {
+                startError.withLock { $0 = error }
+                started.signal()
+                return
+            }
+            started.signal()
+            Self.serve(socket: socket, control: control, authenticate: authenticate)
+        }
+        started.wait()
+        if let error = startError.value {
+            thread.join()
+            throw error
+        }
+    }
+
+    /// How many handshakes the handler has answered.
+    public var requestsServed: Int { control.counter.load(ordering: .relaxed) }
+
+    /// Stops the handler and unbinds it; later handshakes are refused if domains are enforced.
+    public func stop() {
+        guard control.requestStop() else { return }
+        thread.join()
+    }
+
+    deinit {
+        stop()
+    }
+
+    private static func serve(
+        socket: Socket,
+        control: LoopControl,
+        authenticate: @Sendable (ZAPRequest) -> ZAPDecision
+    ) {
+        let poller = Poller()
+        poller.add(socket)
+        poller.add(fileDescriptor: control.wakeup.fileDescriptor)
+        while !control.isStopping {
+            do {
+                let ready = try poller.poll(timeout: nil)
+                if ready[1].contains(.readable) { control.wakeup.drain() }
+                guard ready[0].contains(.readable), let request = try socket.tryReceive() else { continue }
+                try socket.send(reply(to: request.frames, authenticate: authenticate))
+                control.counter.add(1, ordering: .relaxed)
+            } catch {
+                if error.isContextTerminated { return }
+            }
+        }
+    }
+
+    /// The RFC 27 reply to one request: version, request id, status code, status text, user id,
+    /// metadata.
+    static func reply(to frames: [Data], authenticate: (ZAPRequest) -> ZAPDecision) -> Message {
+        func text(_ index: Int) -> String { frames.indices.contains(index) ? String(decoding: frames[index], as: UTF8.self) : "" }
+        let requestID = frames.indices.contains(1) ? frames[1] : Data()
+        guard frames.count >= 6, text(0) == "1.0" else {
+            return zapReply(requestID: requestID, status: "500", text: "malformed ZAP request", userID: "")
+        }
+        let request = ZAPRequest(
+            requestID: requestID,
+            domain: text(2),
+            address: text(3),
+            routingID: frames[4],
+            mechanism: text(5),
+            credentials: Array(frames.dropFirst(6))
+        )
+        switch authenticate(request) {
+        case .allow(let userID):
+            return zapReply(requestID: requestID, status: "200", text: "OK", userID: userID)
+        case .deny(let reason):
+            return zapReply(requestID: requestID, status: "400", text: reason, userID: "")
+        }
+    }
+}
+
+private func zapReply(requestID: Data, status: String, text: String, userID: String) -> Message {
+    Message([Data("1.0".utf8), requestID, Data(status.utf8), Data(text.utf8), Data(userID.utf8), Data()])
+}
+
+/// The stop flag, wake-up eventfd and a counter shared between a loop thread and its owner.
+final class LoopControl: Sendable {
+    let wakeup: Wakeup
+    let counter = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+
+    init() throws(ZMQError) {
+        wakeup = try Wakeup()
+    }
+
+    var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    /// Asks the loop to stop; answers `false` if it was asked before.
+    func requestStop() -> Bool {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return false }
+        wakeup.signal()
+        return true
+    }
+}
