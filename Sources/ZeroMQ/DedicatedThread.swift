@@ -16,9 +16,10 @@ final class DedicatedThread: Sendable {
         thread.start()
     }
 
-    /// Waits until the body has returned. Call once.
+    /// Waits until the body has returned. May be called again (and from several threads).
     func join() {
         finished.wait()
+        finished.signal()
     }
 }
 

@@ -118,10 +118,12 @@ public final class Socket {
 
     // MARK: Receiving
 
-    /// Waits for the next message.
+    /// Waits for the next message (or until `ZMQ_RCVTIMEO` passes, which throws `EAGAIN`).
     public func receive() throws(ZMQError) -> Message {
-        // A blocking receive only ends without a message by throwing.
-        try receive(flags: 0)!
+        guard let message = try receive(flags: 0) else {
+            throw ZMQError(code: EAGAIN, operation: "receive (ZMQ_RCVTIMEO passed)")
+        }
+        return message
     }
 
     /// The next message if one is waiting, otherwise `nil` at once.
@@ -148,7 +150,8 @@ public final class Socket {
             // Later frames of a message are already here: libzmq delivers messages atomically.
             let frameFlags = frames.isEmpty ? flags : 0
             guard try frame.receive(from: handle, flags: frameFlags) else { return nil }
-            if frames.isEmpty { userID = frame.property("User-Id") }
+            // A ROUTER makes the routing-id frame itself, without the peer's metadata.
+            if userID == nil { userID = frame.property("User-Id") }
             let more = frame.hasMore
             frames.append(frame.takeData(zeroCopyThreshold: Self.zeroCopyThreshold))
             if !more { return Message(frames, userID: userID) }

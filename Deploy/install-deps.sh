@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what AEO Hub needs on a Debian machine that already has Swift. Idempotent: installs only
+# what is missing, and runs apt-get update only when something is.
+set -euo pipefail
+
+needed=()
+pkg-config --exists libzmq 2>/dev/null || needed+=(libzmq3-dev)
+command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
+[ -f /usr/include/sqlite3.h ] || needed+=(libsqlite3-dev)
+
+if [ "${#needed[@]}" -gt 0 ]; then
+  echo "Installing: ${needed[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${needed[@]}"
+fi
