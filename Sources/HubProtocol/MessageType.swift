@@ -1,0 +1,101 @@
+/// Every message type, named as its payload field in `Envelope` (SPEC.md 5).
+public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
+    case requestFiled = "request_filed"
+    case requestAcknowledged = "request_acknowledged"
+    case requestProgress = "request_progress"
+    case requestResolved = "request_resolved"
+    case requestDeclined = "request_declined"
+    case requestWithdrawn = "request_withdrawn"
+    case cultivationRecommended = "cultivation_recommended"
+    case cultivationListed = "cultivation_listed"
+    case cultivationDeclined = "cultivation_declined"
+    case cultivationRemoved = "cultivation_removed"
+    case caseOpened = "case_opened"
+    case caseExtended = "case_extended"
+    case auditProposed = "audit_proposed"
+    case auditResponded = "audit_responded"
+    case auditScheduled = "audit_scheduled"
+    case auditRescheduled = "audit_rescheduled"
+    case auditCancelled = "audit_cancelled"
+    case auditCompleted = "audit_completed"
+    case caseConcluded = "case_concluded"
+    case reviewDue = "review_due"
+    case meetingConvened = "meeting_convened"
+    case agendaItemProposed = "agenda_item_proposed"
+    case meetingRsvp = "meeting_rsvp"
+    case attendanceRecorded = "attendance_recorded"
+    case minutesEntry = "minutes_entry"
+    case decisionRecorded = "decision_recorded"
+    case actionItemAssigned = "action_item_assigned"
+    case actionItemProgress = "action_item_progress"
+    case meetingClosed = "meeting_closed"
+    case creditChangePublished = "credit_change_published"
+    case creditChangeConfirmed = "credit_change_confirmed"
+    case creditChangeLifted = "credit_change_lifted"
+    case progressReport = "progress_report"
+    case nodePresence = "node_presence"
+
+    /// The workflow the type belongs to.
+    public var workflow: Workflow {
+        switch self {
+        case .requestFiled, .requestAcknowledged, .requestProgress, .requestResolved, .requestDeclined,
+             .requestWithdrawn: .requests
+        case .cultivationRecommended, .cultivationListed, .cultivationDeclined, .cultivationRemoved: .cultivation
+        case .caseOpened, .caseExtended, .auditProposed, .auditResponded, .auditScheduled, .auditRescheduled,
+             .auditCancelled, .auditCompleted, .caseConcluded, .reviewDue: .certification
+        case .meetingConvened, .agendaItemProposed, .meetingRsvp, .attendanceRecorded, .minutesEntry,
+             .decisionRecorded, .actionItemAssigned, .actionItemProgress, .meetingClosed: .meetings
+        case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted: .credit
+        case .progressReport: .reports
+        case .nodePresence: .presence
+        }
+    }
+}
+
+/// The workflows the hub carries.
+public enum Workflow: String, Sendable, Hashable, CaseIterable, Codable {
+    case requests, cultivation, certification, meetings, credit, reports, presence
+}
+
+extension Envelope {
+    /// The type of the payload that is set; `nil` when none is (or one this version does not know).
+    public var messageType: MessageType? {
+        switch payload {
+        case nil: nil
+        case .requestFiled: .requestFiled
+        case .requestAcknowledged: .requestAcknowledged
+        case .requestProgress: .requestProgress
+        case .requestResolved: .requestResolved
+        case .requestDeclined: .requestDeclined
+        case .requestWithdrawn: .requestWithdrawn
+        case .cultivationRecommended: .cultivationRecommended
+        case .cultivationListed: .cultivationListed
+        case .cultivationDeclined: .cultivationDeclined
+        case .cultivationRemoved: .cultivationRemoved
+        case .caseOpened: .caseOpened
+        case .caseExtended: .caseExtended
+        case .auditProposed: .auditProposed
+        case .auditResponded: .auditResponded
+        case .auditScheduled: .auditScheduled
+        case .auditRescheduled: .auditRescheduled
+        case .auditCancelled: .auditCancelled
+        case .auditCompleted: .auditCompleted
+        case .caseConcluded: .caseConcluded
+        case .reviewDue: .reviewDue
+        case .meetingConvened: .meetingConvened
+        case .agendaItemProposed: .agendaItemProposed
+        case .meetingRsvp: .meetingRsvp
+        case .attendanceRecorded: .attendanceRecorded
+        case .minutesEntry: .minutesEntry
+        case .decisionRecorded: .decisionRecorded
+        case .actionItemAssigned: .actionItemAssigned
+        case .actionItemProgress: .actionItemProgress
+        case .meetingClosed: .meetingClosed
+        case .creditChangePublished: .creditChangePublished
+        case .creditChangeConfirmed: .creditChangeConfirmed
+        case .creditChangeLifted: .creditChangeLifted
+        case .progressReport: .progressReport
+        case .nodePresence: .nodePresence
+        }
+    }
+}

@@ -1,0 +1,365 @@
+/// Why an envelope was refused before any workflow saw it: the code, the field and what to fix.
+public struct ValidationFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public let code: ErrorCode
+    /// The field's path, e.g. `request_filed.enterprise.uscc`.
+    public let field: String
+    /// A sentence a person can act on.
+    public let reason: String
+
+    public init(code: ErrorCode = .invalidField, field: String, reason: String) {
+        self.code = code
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "\(field): \(reason)" }
+}
+
+/// Field rules for identifiers, shared by validation and configuration.
+public enum Identifier {
+    /// Node ids: lower-case letters, digits and '-', 2 to 64 characters, starting with a letter or digit.
+    public static func isNodeID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (2...64).contains(bytes.count), isLowerAlnum(bytes[0]) else { return false }
+        return bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// Message, request, case, meeting and other ids: 1 to 64 of `A-Z a-z 0-9 . _ : -`.
+    public static func isRecordID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...64).contains(bytes.count) else { return false }
+        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// The roles a node can have.
+    public static let roles: Set<String> = ["customs", "partner", "district", "zone", "coordinator", "association"]
+
+    private static func isLowerAlnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (97...122).contains(b) }
+    private static func isAlnum(_ b: UInt8) -> Bool { isLowerAlnum(b) || (65...90).contains(b) }
+    static func isDigits(_ text: String, count: Int) -> Bool { text.utf8.count == count && text.utf8.allSatisfy { (48...57).contains($0) } }
+}
+
+/// Checks a submitted envelope's fields (not its workflow: that is `Coordination`'s job).
+public enum EnvelopeValidator {
+    /// Validates `envelope` and answers warnings about accepted oddities (such as a Fujian pilot
+    /// USCC); throws the first failure.
+    public static func validate(_ envelope: Envelope) throws(ValidationFailure) -> [String] {
+        var check = FieldCheck()
+        try check.recordID(envelope.messageID, "message_id")
+        try check.optionalText(envelope.correlationID, "correlation_id", max: 64)
+        try check.optionalText(envelope.causationID, "causation_id", max: 64)
+        for (index, node) in envelope.to.nodes.enumerated() { try check.nodeID(node, "to.nodes[\(index)]") }
+        for (index, role) in envelope.to.roles.enumerated() where !Identifier.roles.contains(role) {
+            throw ValidationFailure(field: "to.roles[\(index)]", reason: "'\(role)' is not a role; use one of \(Identifier.roles.sorted().joined(separator: ", "))")
+        }
+        guard let type = envelope.messageType else {
+            throw ValidationFailure(code: .unknownMessageType, field: "payload", reason: "no message type this hub knows is set; set exactly one payload field (SPEC.md 5)")
+        }
+        try check.payload(envelope, type)
+        return check.warnings
+    }
+}
+
+/// Text limits (SPEC.md 8).
+public enum TextLimit {
+    public static let name = 200
+    public static let person = 100
+    public static let long = 4000
+    public static let report = 20_000
+}
+
+struct FieldCheck {
+    var warnings: [String] = []
+
+    func fail(_ field: String, _ reason: String) -> ValidationFailure { ValidationFailure(field: field, reason: reason) }
+
+    func required(_ text: String, _ field: String, max: Int) throws(ValidationFailure) {
+        guard !text.allSatisfy(\.isWhitespace) else { throw fail(field, "is required") }
+        try optionalText(text, field, max: max)
+    }
+
+    func optionalText(_ text: String, _ field: String, max: Int) throws(ValidationFailure) {
+        let count = text.count
+        guard count <= max else { throw fail(field, "is \(count) characters long; the limit is \(max)") }
+    }
+
+    func recordID(_ text: String, _ field: String) throws(ValidationFailure) {
+        guard !text.isEmpty else { throw fail(field, "is required") }
+        guard Identifier.isRecordID(text) else {
+            throw fail(field, "'\(text)' is not an id: use 1 to 64 of A-Z a-z 0-9 . _ : -")
+        }
+    }
+
+    func nodeID(_ text: String, _ field: String) throws(ValidationFailure) {
+        guard Identifier.isNodeID(text) else {
+            throw fail(field, "'\(text)' is not a node id: use 2 to 64 of a-z 0-9 and '-', starting with a letter or digit")
+        }
+    }
+
+    func date(_ text: String, _ field: String) throws(ValidationFailure) -> CivilDate {
+        guard let date = CivilDate(text) else {
+            throw fail(field, text.isEmpty ? "is required (a date, YYYY-MM-DD)" : "'\(text)' is not a date; write YYYY-MM-DD, e.g. 2026-09-15")
+        }
+        return date
+    }
+
+    func slot(_ slot: TimeSlot, _ field: String) throws(ValidationFailure) {
+        guard slot.startMs > 0 else { throw fail("\(field).start_ms", "is required (Unix milliseconds)") }
+        guard slot.endMs > slot.startMs else { throw fail("\(field).end_ms", "must be after start_ms") }
+        guard slot.endMs - slot.startMs <= 14 * 86_400_000 else {
+            throw fail(field, "lasts more than 14 days; split it into shorter slots")
+        }
+    }
+
+    mutating func uscc(_ text: String, _ field: String) throws(ValidationFailure) {
+        switch USCC.check(text) {
+        case .valid: break
+        case .pilotException(let warning): warnings.append(warning)
+        case .invalid(let reason): throw fail(field, reason)
+        }
+    }
+
+    mutating func enterprise(_ enterprise: Enterprise, present: Bool, _ field: String) throws(ValidationFailure) {
+        guard present else { throw fail(field, "is required (uscc and name)") }
+        try uscc(enterprise.uscc, "\(field).uscc")
+        try required(enterprise.name, "\(field).name", max: TextLimit.name)
+        if !enterprise.customsCode.isEmpty, !Identifier.isDigits(enterprise.customsCode, count: 10) {
+            throw fail("\(field).customs_code", "'\(enterprise.customsCode)' is not a customs registration code: it has 10 digits")
+        }
+    }
+
+    func contact(_ contact: Contact, present: Bool, _ field: String) throws(ValidationFailure) {
+        guard present else { throw fail(field, "is required (the enterprise's contact for customs affairs)") }
+        try required(contact.name, "\(field).name", max: TextLimit.person)
+        try optionalText(contact.title, "\(field).title", max: TextLimit.person)
+        try optionalText(contact.phone, "\(field).phone", max: 32)
+        try optionalText(contact.email, "\(field).email", max: 254)
+    }
+
+    func officer(_ officer: Officer, _ field: String) throws(ValidationFailure) {
+        try required(officer.officerID, "\(field).officer_id", max: 32)
+        try required(officer.name, "\(field).name", max: TextLimit.person)
+        if !officer.office.isEmpty { try nodeID(officer.office, "\(field).office") }
+    }
+
+    func area(_ text: String, _ field: String) throws(ValidationFailure) {
+        guard Identifier.isDigits(text, count: 6) || Identifier.isNodeID(text) else {
+            throw fail(field, text.isEmpty ? "is required (a district code such as 350203, or a zone id)" : "'\(text)' is neither a 6-digit district code nor a zone id")
+        }
+    }
+
+    func period(_ text: String, _ field: String) throws(ValidationFailure) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let first = CivilDate("\(parts[0])-01"), let second = CivilDate("\(parts[1])-01") else {
+            throw fail(field, "'\(text)' is not a period; write YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10")
+        }
+        let nextMonth = first.month == 12 ? CivilDate(year: first.year + 1, month: 1, day: 1) : CivilDate(year: first.year, month: first.month + 1, day: 1)
+        guard nextMonth == second, first.month % 2 == 1 else {
+            throw fail(field, "'\(text)' is not a bimonthly period: two consecutive months starting with an odd one (01/02, 03/04 ... 11/12)")
+        }
+    }
+
+    func chosen<E: Equatable>(_ value: E, unspecified: E, _ field: String, _ options: String) throws(ValidationFailure) {
+        guard value != unspecified else { throw fail(field, "is required: one of \(options)") }
+    }
+
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    mutating func payload(_ envelope: Envelope, _ type: MessageType) throws(ValidationFailure) {
+        let p = type.rawValue
+        switch envelope.payload {
+        case .requestFiled(let m):
+            try recordID(m.requestID, "\(p).request_id")
+            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
+            try area(m.area, "\(p).area")
+            try chosen(m.category, unspecified: .unspecified, "\(p).category", "AEO_CERTIFICATION_INTENT, CREDIT_CULTIVATION, POLICY_CONSULTATION, CLEARANCE_PAIN_POINT")
+            try required(m.description_p, "\(p).description", max: TextLimit.long)
+            try contact(m.contact, present: m.hasContact, "\(p).contact")
+        case .requestAcknowledged(let m):
+            try recordID(m.requestID, "\(p).request_id")
+            try nodeID(m.handlingOffice, "\(p).handling_office")
+            if m.hasOfficer { try officer(m.officer, "\(p).officer") }
+            try optionalText(m.note, "\(p).note", max: TextLimit.long)
+        case .requestProgress(let m):
+            try recordID(m.requestID, "\(p).request_id")
+            try required(m.note, "\(p).note", max: TextLimit.long)
+        case .requestResolved(let m):
+            try recordID(m.requestID, "\(p).request_id")
+            try required(m.resolution, "\(p).resolution", max: TextLimit.long)
+        case .requestDeclined(let m):
+            try recordID(m.requestID, "\(p).request_id")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+        case .requestWithdrawn(let m):
+            try recordID(m.requestID, "\(p).request_id")
+            try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
+
+        case .cultivationRecommended(let m):
+            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+        case .cultivationListed(let m):
+            try uscc(m.uscc, "\(p).uscc")
+            if m.hasCoordinator { try officer(m.coordinator, "\(p).coordinator") }
+            try optionalText(m.note, "\(p).note", max: TextLimit.long)
+        case .cultivationDeclined(let m):
+            try uscc(m.uscc, "\(p).uscc")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+        case .cultivationRemoved(let m):
+            try uscc(m.uscc, "\(p).uscc")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+
+        case .caseOpened(let m):
+            try recordID(m.caseID, "\(p).case_id")
+            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
+            _ = try date(m.applicationReceived, "\(p).application_received")
+        case .caseExtended(let m):
+            try recordID(m.caseID, "\(p).case_id")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+        case .auditProposed(let m):
+            try recordID(m.caseID, "\(p).case_id")
+            try recordID(m.auditID, "\(p).audit_id")
+            guard !m.sites.isEmpty else { throw fail("\(p).sites", "needs at least one site") }
+            for (i, site) in m.sites.enumerated() {
+                try required(site.name, "\(p).sites[\(i)].name", max: TextLimit.name)
+                try required(site.address, "\(p).sites[\(i)].address", max: TextLimit.name)
+                guard Identifier.isDigits(site.customsArea, count: 4) else {
+                    throw fail("\(p).sites[\(i)].customs_area", "'\(site.customsArea)' is not a customs area code: 4 digits, e.g. 3700 (Xiamen) or 3500 (Fuzhou)")
+                }
+            }
+            guard !m.slots.isEmpty else { throw fail("\(p).slots", "needs at least one candidate slot") }
+            for (i, slot) in m.slots.enumerated() { try self.slot(slot, "\(p).slots[\(i)]") }
+            guard m.team.count >= 2 else {
+                throw fail("\(p).team", "an on-site audit team has at least two customs officers; \(m.team.count) named")
+            }
+            for (i, member) in m.team.enumerated() { try officer(member, "\(p).team[\(i)]") }
+            guard Set(m.team.map(\.officerID)).count == m.team.count else {
+                throw fail("\(p).team", "names the same officer twice")
+            }
+            try contact(m.enterpriseContact, present: m.hasEnterpriseContact, "\(p).enterprise_contact")
+        case .auditResponded(let m):
+            try auditKeys(m.auditID, m.caseID, p)
+            try chosen(m.answer, unspecified: .unspecified, "\(p).answer", "ACCEPT, DECLINE, COUNTER_PROPOSE")
+            if m.answer == .accept, m.acceptedSlots.isEmpty {
+                throw fail("\(p).accepted_slots", "ACCEPT names the slots accepted (indexes into the proposal's slots)")
+            }
+            if m.answer == .counterPropose {
+                guard !m.counterSlots.isEmpty else { throw fail("\(p).counter_slots", "COUNTER_PROPOSE needs at least one slot") }
+                for (i, slot) in m.counterSlots.enumerated() { try self.slot(slot, "\(p).counter_slots[\(i)]") }
+            }
+            try optionalText(m.note, "\(p).note", max: TextLimit.long)
+        case .auditScheduled(let m):
+            try auditKeys(m.auditID, m.caseID, p)
+            try slot(m.slot, "\(p).slot")
+        case .auditRescheduled(let m):
+            try auditKeys(m.auditID, m.caseID, p)
+            try slot(m.slot, "\(p).slot")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+        case .auditCancelled(let m):
+            try auditKeys(m.auditID, m.caseID, p)
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+        case .auditCompleted(let m):
+            try auditKeys(m.auditID, m.caseID, p)
+            try chosen(m.outcome, unspecified: .unspecified, "\(p).outcome", "PASSED, PASSED_WITH_FINDINGS, FAILED")
+            try optionalText(m.findings, "\(p).findings", max: TextLimit.long)
+        case .caseConcluded(let m):
+            try recordID(m.caseID, "\(p).case_id")
+            try chosen(m.result, unspecified: .unspecified, "\(p).result", "CERTIFIED, NOT_CERTIFIED, TERMINATED")
+            try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
+        case .reviewDue(let m):
+            try uscc(m.uscc, "\(p).uscc")
+            _ = try date(m.dueDate, "\(p).due_date")
+            try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
+
+        case .meetingConvened(let m):
+            try recordID(m.meetingID, "\(p).meeting_id")
+            try required(m.title, "\(p).title", max: TextLimit.name)
+            for (i, item) in m.agenda.enumerated() { try agendaItem(item, "\(p).agenda[\(i)]") }
+            guard !m.invitees.isEmpty else { throw fail("\(p).invitees", "needs at least one invited unit") }
+            for (i, node) in m.invitees.enumerated() { try nodeID(node, "\(p).invitees[\(i)]") }
+            guard m.hasTime else { throw fail("\(p).time", "is required") }
+            try slot(m.time, "\(p).time")
+            try required(m.place, "\(p).place", max: TextLimit.name)
+        case .agendaItemProposed(let m):
+            try recordID(m.meetingID, "\(p).meeting_id")
+            guard m.hasItem else { throw fail("\(p).item", "is required") }
+            try agendaItem(m.item, "\(p).item")
+            try optionalText(m.detail, "\(p).detail", max: TextLimit.long)
+        case .meetingRsvp(let m):
+            try recordID(m.meetingID, "\(p).meeting_id")
+            try chosen(m.answer, unspecified: .unspecified, "\(p).answer", "ATTENDING, DECLINED, DELEGATE")
+            if m.answer == .delegate { try required(m.delegate, "\(p).delegate", max: TextLimit.person) }
+        case .attendanceRecorded(let m):
+            try recordID(m.meetingID, "\(p).meeting_id")
+            guard !m.present.isEmpty else { throw fail("\(p).present", "names at least one unit present") }
+            for (i, node) in m.present.enumerated() { try nodeID(node, "\(p).present[\(i)]") }
+            for (i, node) in m.absent.enumerated() { try nodeID(node, "\(p).absent[\(i)]") }
+        case .minutesEntry(let m):
+            try recordID(m.meetingID, "\(p).meeting_id")
+            try recordID(m.entryID, "\(p).entry_id")
+            try required(m.text, "\(p).text", max: TextLimit.long)
+        case .decisionRecorded(let m):
+            try recordID(m.meetingID, "\(p).meeting_id")
+            try recordID(m.decisionID, "\(p).decision_id")
+            try required(m.text, "\(p).text", max: TextLimit.long)
+        case .actionItemAssigned(let m):
+            try recordID(m.meetingID, "\(p).meeting_id")
+            try recordID(m.actionID, "\(p).action_id")
+            try nodeID(m.ownerUnit, "\(p).owner_unit")
+            _ = try date(m.dueDate, "\(p).due_date")
+            try required(m.text, "\(p).text", max: TextLimit.long)
+        case .actionItemProgress(let m):
+            try recordID(m.actionID, "\(p).action_id")
+            try recordID(m.meetingID, "\(p).meeting_id")
+            try chosen(m.status, unspecified: .unspecified, "\(p).status", "IN_PROGRESS, DONE, BLOCKED")
+            try optionalText(m.note, "\(p).note", max: TextLimit.long)
+        case .meetingClosed(let m):
+            try recordID(m.meetingID, "\(p).meeting_id")
+            try optionalText(m.summary, "\(p).summary", max: TextLimit.long)
+
+        case .creditChangePublished(let m):
+            try recordID(m.changeID, "\(p).change_id")
+            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
+            try chosen(m.levelSet, unspecified: .unspecified, "\(p).level_set", "ORDER_251, ORDER_282")
+            let known = m.levelSet.levels.map(\.id).joined(separator: ", ")
+            guard m.levelSet.level(m.fromLevel) != nil else {
+                throw fail("\(p).from_level", "'\(m.fromLevel)' is not a level of \(m.levelSet.title); use one of \(known)")
+            }
+            guard m.levelSet.level(m.toLevel) != nil else {
+                throw fail("\(p).to_level", "'\(m.toLevel)' is not a level of \(m.levelSet.title); use one of \(known)")
+            }
+            guard m.fromLevel != m.toLevel else { throw fail("\(p).to_level", "is the same as from_level; nothing changes") }
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+            try chosen(m.severity, unspecified: .unspecified, "\(p).severity", "MINOR, GENERAL, SERIOUS")
+            let effective = try date(m.effectiveDate, "\(p).effective_date")
+            if !m.publicityEnd.isEmpty {
+                let end = try date(m.publicityEnd, "\(p).publicity_end")
+                guard end > effective else { throw fail("\(p).publicity_end", "must be after effective_date \(effective)") }
+            }
+        case .creditChangeConfirmed(let m):
+            try recordID(m.changeID, "\(p).change_id")
+            try optionalText(m.note, "\(p).note", max: TextLimit.long)
+        case .creditChangeLifted(let m):
+            try recordID(m.changeID, "\(p).change_id")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+
+        case .progressReport(let m):
+            try period(m.period, "\(p).period")
+            for (i, figure) in m.figures.enumerated() { try required(figure.name, "\(p).figures[\(i)].name", max: TextLimit.person) }
+            try optionalText(m.text, "\(p).text", max: TextLimit.report)
+        case .nodePresence(let m):
+            try nodeID(m.nodeID, "\(p).node_id")
+        case nil:
+            break
+        }
+    }
+
+    func auditKeys(_ auditID: String, _ caseID: String, _ p: String) throws(ValidationFailure) {
+        try recordID(auditID, "\(p).audit_id")
+        try recordID(caseID, "\(p).case_id")
+    }
+
+    func agendaItem(_ item: AgendaItem, _ field: String) throws(ValidationFailure) {
+        try recordID(item.itemID, "\(field).item_id")
+        try required(item.title, "\(field).title", max: TextLimit.name)
+        if !item.proposer.isEmpty { try nodeID(item.proposer, "\(field).proposer") }
+    }
+}
+
