@@ -9,11 +9,14 @@ let package = Package(
         .executable(name: "aeohub", targets: ["aeohub"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "HubProtocol", targets: ["HubProtocol"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +29,13 @@ let package = Package(
             name: "HubProtocol",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .target(
+            name: "EventLog",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "aeohub",
             dependencies: [
@@ -36,6 +46,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
         .testTarget(
             name: "HubProtocolTests",
             dependencies: ["HubProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf")]

@@ -1,0 +1,166 @@
+import Foundation
+
+/// The keys a record can be found by, besides its sequence, time, sender and type.
+public struct RecordSubjects: Sendable, Hashable {
+    /// The enterprise's USCC.
+    public var uscc: String?
+    public var meetingID: String?
+    public var caseID: String?
+
+    public init(uscc: String? = nil, meetingID: String? = nil, caseID: String? = nil) {
+        self.uscc = uscc
+        self.meetingID = meetingID
+        self.caseID = caseID
+    }
+}
+
+/// A record to append: everything but the hash chain, which the log computes.
+public struct PendingRecord: Sendable, Hashable {
+    /// The sequence the hub gave it; must be the log's next.
+    public var sequence: UInt64
+    /// The hub's clock, Unix milliseconds.
+    public var acceptedAt: Int64
+    /// The node id stamped from the sender's key.
+    public var sender: String
+    /// The sender's message id (unique per sender).
+    public var messageID: String
+    /// The message type.
+    public var type: String
+    /// Node ids the record is delivered to.
+    public var recipients: [String]
+    public var subjects: RecordSubjects
+    /// The envelope exactly as delivered and replayed.
+    public var envelope: Data
+
+    public init(
+        sequence: UInt64, acceptedAt: Int64, sender: String, messageID: String, type: String,
+        recipients: [String], subjects: RecordSubjects, envelope: Data
+    ) {
+        self.sequence = sequence
+        self.acceptedAt = acceptedAt
+        self.sender = sender
+        self.messageID = messageID
+        self.type = type
+        self.recipients = recipients
+        self.subjects = subjects
+        self.envelope = envelope
+    }
+}
+
+/// A record in the log, with its place in the hash chain.
+public struct LogRecord: Sendable, Hashable {
+    public var fields: PendingRecord
+    /// The hash of the record before (32 zero bytes for the first).
+    public var previousHash: Data
+    /// SHA-256 over the previous hash and every field of this record.
+    public var hash: Data
+
+    public var sequence: UInt64 { fields.sequence }
+    public var envelope: Data { fields.envelope }
+}
+
+/// The last record's sequence and hash (0 and zeros for an empty log).
+public struct LogHead: Sendable, Hashable {
+    public var sequence: UInt64
+    public var hash: Data
+
+    public init(sequence: UInt64, hash: Data) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+
+    public static let empty = LogHead(sequence: 0, hash: Data(count: 32))
+}
+
+/// A record already accepted for a (sender, message id).
+public struct AcceptedReference: Sendable, Hashable {
+    public var sequence: UInt64
+    public var acceptedAt: Int64
+}
+
+/// Which records to read; empty conditions do not filter, the others combine with AND.
+public struct RecordFilter: Sendable, Hashable {
+    public var fromSequence: UInt64 = 0
+    public var toSequence: UInt64 = 0
+    public var fromTime: Int64 = 0
+    public var toTime: Int64 = 0
+    public var types: [String] = []
+    public var uscc: String?
+    public var meetingID: String?
+    public var caseID: String?
+    /// Sent by or delivered to this node.
+    public var node: String?
+
+    public init() {}
+}
+
+/// What `verify` found.
+public enum VerifyResult: Sendable, Hashable, CustomStringConvertible {
+    case intact(records: UInt64, head: LogHead)
+    /// The first record that breaks the chain, and why.
+    case broken(sequence: UInt64, reason: String)
+
+    public var description: String {
+        switch self {
+        case .intact(let records, let head):
+            "log intact: \(records) records, head \(head.sequence), hash \(head.hash.prefix(8).map { String(format: "%02x", $0) }.joined())…"
+        case .broken(let sequence, let reason):
+            "log broken at record \(sequence): \(reason)"
+        }
+    }
+}
+
+/// Figures about the log.
+public struct LogStats: Sendable, Hashable {
+    public var records: UInt64
+    public var head: UInt64
+    public var firstAcceptedAt: Int64?
+    public var lastAcceptedAt: Int64?
+    public var bytes: Int64
+    public var byType: [String: UInt64]
+    public var bySender: [String: UInt64]
+    public var cursors: [String: UInt64]
+}
+
+/// Why the log refused or failed an operation.
+public enum EventLogError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The batch does not continue the log (a second writer, or a hub bug).
+    case outOfSequence(expected: UInt64, got: UInt64)
+    /// The storage failed (disk full, read-only, I/O error); nothing of the batch was committed.
+    case storage(String)
+    /// The log's chain is broken; the hub refuses to run on it.
+    case corrupt(VerifyResult)
+
+    public var description: String {
+        switch self {
+        case .outOfSequence(let expected, let got): "record \(got) does not continue the log (expected \(expected))"
+        case .storage(let why): "the log cannot be written: \(why)"
+        case .corrupt(let result): "\(result)"
+        }
+    }
+}
+
+/// Durable, append-only storage of the hub's records, with delivery cursors. SQLite is the
+/// embedded default (``SQLiteEventStore``); another engine implements the same protocol.
+public protocol EventStore: Sendable {
+    /// The last record's sequence and hash.
+    func head() throws -> LogHead
+    /// Appends a batch in one durable transaction (fsynced before returning) and answers the
+    /// records with their hashes. All or nothing.
+    func append(_ batch: [PendingRecord]) throws -> [LogRecord]
+    /// The record already accepted for `(sender, messageID)`, if any.
+    func accepted(sender: String, messageID: String) throws -> AcceptedReference?
+    /// Up to `limit` records matching `filter` with a sequence above `after`, in order.
+    func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
+    /// Up to `limit` records addressed to `node` with a sequence above `after`, in order.
+    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord]
+    /// The last sequence `node` acknowledged.
+    func cursor(for node: String) throws -> UInt64
+    /// Saves acknowledged positions (a cursor never moves back).
+    func saveCursors(_ cursors: [String: UInt64]) throws
+    /// Walks the hash chain and names the first bad record.
+    func verify() throws -> VerifyResult
+    func stats() throws -> LogStats
+    /// Writes a consistent copy of the live log to `path`.
+    func backup(to path: String) throws
+}

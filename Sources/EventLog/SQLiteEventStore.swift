@@ -1,0 +1,308 @@
+import Foundation
+import GRDB
+
+/// The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit is
+/// on disk (fsynced) when `append` returns.
+///
+/// Reads run in short transactions on the pool's reader connections, so a long replay, read chunk
+/// by chunk, never holds back the writer or checkpoints.
+public final class SQLiteEventStore: EventStore {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (or creates) the log at `path`, and checks the chain of its last `tailCheck` records.
+    /// Throws ``EventLogError/corrupt(_:)`` if they are broken.
+    public init(path: String, tailCheck: UInt64 = 1000) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(5)
+        configuration.maximumReaderCount = 4
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool opens with synchronous=NORMAL; FULL makes every commit fsync the WAL.
+            // It must be set outside a transaction.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw EventLogError.storage("\(path): \(error.message ?? error.description)")
+        }
+        if tailCheck > 0 {
+            let head = try head()
+            let from = head.sequence > tailCheck ? head.sequence - tailCheck : 0
+            let result = try verify(after: from)
+            if case .broken = result { throw EventLogError.corrupt(result) }
+        }
+    }
+
+    /// Whether writes are fsynced (`PRAGMA synchronous` is FULL, 2).
+    public func synchronousLevel() throws -> Int {
+        try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE record (
+                    sequence INTEGER PRIMARY KEY,
+                    accepted_at INTEGER NOT NULL,
+                    sender TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    recipients TEXT NOT NULL,
+                    uscc TEXT,
+                    meeting_id TEXT,
+                    case_id TEXT,
+                    envelope BLOB NOT NULL,
+                    previous_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE UNIQUE INDEX record_sender_message ON record(sender, message_id);
+                CREATE INDEX record_time ON record(accepted_at);
+                CREATE INDEX record_type ON record(type, sequence);
+                CREATE INDEX record_uscc ON record(uscc, sequence) WHERE uscc IS NOT NULL;
+                CREATE INDEX record_meeting ON record(meeting_id, sequence) WHERE meeting_id IS NOT NULL;
+                CREATE INDEX record_case ON record(case_id, sequence) WHERE case_id IS NOT NULL;
+                CREATE TABLE delivery (
+                    recipient TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    PRIMARY KEY (recipient, sequence)
+                ) WITHOUT ROWID;
+                CREATE TABLE cursor (
+                    node_id TEXT PRIMARY KEY,
+                    acknowledged INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Writing
+
+    public func head() throws -> LogHead {
+        try reading { db in try Self.head(db) }
+    }
+
+    private static func head(_ db: Database) throws -> LogHead {
+        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM record ORDER BY sequence DESC LIMIT 1") else {
+            return .empty
+        }
+        return LogHead(sequence: UInt64(row[0] as Int64), hash: row[1])
+    }
+
+    public func append(_ batch: [PendingRecord]) throws -> [LogRecord] {
+        guard !batch.isEmpty else { return [] }
+        return try writing { db in
+            var head = try Self.head(db)
+            var sealed: [LogRecord] = []
+            sealed.reserveCapacity(batch.count)
+            let insertRecord = try db.cachedStatement(sql: """
+                INSERT INTO record (sequence, accepted_at, sender, message_id, type, recipients, uscc, meeting_id,
+                                    case_id, envelope, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertDelivery = try db.cachedStatement(sql: "INSERT INTO delivery (recipient, sequence) VALUES (?, ?)")
+            for record in batch {
+                guard record.sequence == head.sequence + 1 else {
+                    throw EventLogError.outOfSequence(expected: head.sequence + 1, got: record.sequence)
+                }
+                let hash = RecordHash.compute(previous: head.hash, record: record)
+                let sequence = Int64(record.sequence)
+                try insertRecord.execute(arguments: [
+                    sequence, record.acceptedAt, record.sender, record.messageID, record.type,
+                    record.recipients.joined(separator: ","), record.subjects.uscc, record.subjects.meetingID,
+                    record.subjects.caseID, record.envelope, head.hash, hash,
+                ])
+                for recipient in Set(record.recipients) {
+                    try insertDelivery.execute(arguments: [recipient, sequence])
+                }
+                sealed.append(LogRecord(fields: record, previousHash: head.hash, hash: hash))
+                head = LogHead(sequence: record.sequence, hash: hash)
+            }
+            return sealed
+        }
+    }
+
+    public func accepted(sender: String, messageID: String) throws -> AcceptedReference? {
+        try reading { db in
+            try Row.fetchOne(
+                db, sql: "SELECT sequence, accepted_at FROM record WHERE sender = ? AND message_id = ?",
+                arguments: [sender, messageID]
+            ).map { AcceptedReference(sequence: UInt64($0[0] as Int64), acceptedAt: $0[1]) }
+        }
+    }
+
+    // MARK: Reading
+
+    private static let columns = """
+        r.sequence, r.accepted_at, r.sender, r.message_id, r.type, r.recipients, r.uscc, r.meeting_id, r.case_id,
+        r.envelope, r.previous_hash, r.hash
+        """
+
+    private static func record(_ row: Row) -> LogRecord {
+        let recipients: String = row[5]
+        return LogRecord(
+            fields: PendingRecord(
+                sequence: UInt64(row[0] as Int64), acceptedAt: row[1], sender: row[2], messageID: row[3], type: row[4],
+                recipients: recipients.isEmpty ? [] : recipients.split(separator: ",").map(String.init),
+                subjects: RecordSubjects(uscc: row[6], meetingID: row[7], caseID: row[8]),
+                envelope: row[9]
+            ),
+            previousHash: row[10],
+            hash: row[11]
+        )
+    }
+
+    public func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {
+        var conditions = ["r.sequence > ?"]
+        var arguments: [any DatabaseValueConvertible] = [Int64(max(after, filter.fromSequence > 0 ? filter.fromSequence - 1 : 0))]
+        if filter.toSequence > 0 { conditions.append("r.sequence <= ?"); arguments.append(Int64(filter.toSequence)) }
+        if filter.fromTime > 0 { conditions.append("r.accepted_at >= ?"); arguments.append(filter.fromTime) }
+        if filter.toTime > 0 { conditions.append("r.accepted_at < ?"); arguments.append(filter.toTime) }
+        if !filter.types.isEmpty {
+            conditions.append("r.type IN (\(Array(repeating: "?", count: filter.types.count).joined(separator: ",")))")
+            arguments.append(contentsOf: filter.types)
+        }
+        if let uscc = filter.uscc { conditions.append("r.uscc = ?"); arguments.append(uscc) }
+        if let meeting = filter.meetingID { conditions.append("r.meeting_id = ?"); arguments.append(meeting) }
+        if let caseID = filter.caseID { conditions.append("r.case_id = ?"); arguments.append(caseID) }
+        if let node = filter.node {
+            conditions.append("(r.sender = ? OR EXISTS (SELECT 1 FROM delivery d WHERE d.recipient = ? AND d.sequence = r.sequence))")
+            arguments.append(contentsOf: [node, node])
+        }
+        arguments.append(limit)
+        let sql = "SELECT \(Self.columns) FROM record r WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.sequence LIMIT ?"
+        return try reading { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.record)
+        }
+    }
+
+    public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
+        try reading { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.columns) FROM delivery d JOIN record r ON r.sequence = d.sequence
+                WHERE d.recipient = ? AND d.sequence > ? ORDER BY d.sequence LIMIT ?
+                """, arguments: [node, Int64(after), limit]).map(Self.record)
+        }
+    }
+
+    public func cursor(for node: String) throws -> UInt64 {
+        try reading { db in
+            UInt64(try Int64.fetchOne(db, sql: "SELECT acknowledged FROM cursor WHERE node_id = ?", arguments: [node]) ?? 0)
+        }
+    }
+
+    public func saveCursors(_ cursors: [String: UInt64]) throws {
+        guard !cursors.isEmpty else { return }
+        try writing { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO cursor (node_id, acknowledged) VALUES (?, ?)
+                ON CONFLICT(node_id) DO UPDATE SET acknowledged = max(acknowledged, excluded.acknowledged)
+                """)
+            for (node, sequence) in cursors {
+                try statement.execute(arguments: [node, Int64(sequence)])
+            }
+        }
+    }
+
+    // MARK: Integrity and figures
+
+    public func verify() throws -> VerifyResult {
+        try verify(after: 0)
+    }
+
+    /// Verifies the chain from the record after `after` to the head, in chunks.
+    func verify(after: UInt64) throws -> VerifyResult {
+        var previous: Data
+        if after == 0 {
+            previous = LogHead.empty.hash
+        } else {
+            guard let hash = try reading({ try Data.fetchOne($0, sql: "SELECT hash FROM record WHERE sequence = ?", arguments: [Int64(after)]) }) else {
+                return .broken(sequence: after, reason: "the record is missing")
+            }
+            previous = hash
+        }
+        var expected = after + 1
+        var count: UInt64 = 0
+        while true {
+            let chunk = try reading { db in
+                try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM record r WHERE r.sequence >= ? ORDER BY r.sequence LIMIT 5000",
+                                 arguments: [Int64(expected)]).map(Self.record)
+            }
+            if chunk.isEmpty { break }
+            for record in chunk {
+                guard record.sequence == expected else {
+                    return .broken(sequence: expected, reason: "the record is missing (the next one is \(record.sequence))")
+                }
+                guard record.previousHash == previous else {
+                    return .broken(sequence: record.sequence, reason: "its previous-hash does not match record \(expected - 1)'s hash")
+                }
+                guard RecordHash.compute(previous: previous, record: record.fields) == record.hash else {
+                    return .broken(sequence: record.sequence, reason: "its contents do not match its hash (changed or corrupted)")
+                }
+                previous = record.hash
+                expected += 1
+                count += 1
+            }
+        }
+        return .intact(records: count, head: LogHead(sequence: expected - 1, hash: previous))
+    }
+
+    public func stats() throws -> LogStats {
+        try reading { db in
+            func grouped(_ column: String) throws -> [String: UInt64] {
+                var result: [String: UInt64] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT \(column), count(*) FROM record GROUP BY \(column)") {
+                    result[row[0]] = UInt64(row[1] as Int64)
+                }
+                return result
+            }
+            var cursors: [String: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT node_id, acknowledged FROM cursor") {
+                cursors[row[0]] = UInt64(row[1] as Int64)
+            }
+            let range = try Row.fetchOne(db, sql: "SELECT count(*), max(sequence), min(accepted_at), max(accepted_at) FROM record")!
+            let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            return LogStats(
+                records: UInt64(range[0] as Int64), head: UInt64((range[1] as Int64?) ?? 0),
+                firstAcceptedAt: range[2], lastAcceptedAt: range[3], bytes: pages * pageSize,
+                byType: try grouped("type"), bySender: try grouped("sender"), cursors: cursors
+            )
+        }
+    }
+
+    public func backup(to path: String) throws {
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try pool.backup(to: destination)
+            try destination.close()
+        } catch let error as DatabaseError {
+            throw EventLogError.storage("backup to \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    // MARK: Errors
+
+    private func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw EventLogError.storage(error.message ?? error.description)
+        }
+    }
+
+    private func writing<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw EventLogError.storage("a (sender, message id) is already in the log: \(error.message ?? "")")
+        } catch let error as DatabaseError {
+            throw EventLogError.storage(error.message ?? error.description)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import EventLog
+import Foundation
+import Testing
+
+/// A temporary folder removed at the end of the test.
+final class TemporaryFolder {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+func pending(_ sequence: UInt64, sender: String = "huli", to recipients: [String] = ["xm-dongdu", "commerce-bureau"],
+             type: String = "request_filed", subjects: RecordSubjects = RecordSubjects(uscc: "91350200776049653A")) -> PendingRecord {
+    PendingRecord(
+        sequence: sequence, acceptedAt: 1_788_220_800_000 + Int64(sequence), sender: sender, messageID: "m-\(sequence)",
+        type: type, recipients: recipients, subjects: subjects, envelope: Data("envelope-\(sequence)-MARKER".utf8)
+    )
+}
+
+@Suite("Event log")
+struct EventLogTests {
+    @Test("appends in order, chains hashes, reads back byte for byte, and fsyncs every commit")
+    func appendAndRead() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+        #expect(try store.synchronousLevel() == 2)
+        #expect(try store.head() == .empty)
+        let sealed = try store.append((1...10).map { pending($0) })
+        #expect(sealed.map(\.sequence) == Array(1...10))
+        #expect(sealed[1].previousHash == sealed[0].hash)
+        #expect(try store.head().sequence == 10)
+        let read = try store.records(matching: RecordFilter(), after: 0, limit: 100)
+        #expect(read == sealed)
+        #expect(try store.verify() == .intact(records: 10, head: LogHead(sequence: 10, hash: sealed[9].hash)))
+    }
+
+    @Test("a batch that does not continue the sequence is refused whole")
+    func gaplessOnly() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+        _ = try store.append([pending(1)])
+        #expect(throws: EventLogError.outOfSequence(expected: 3, got: 4)) { _ = try store.append([pending(2), pending(4)]) }
+        #expect(try store.head().sequence == 1)
+    }
+
+    @Test("the (sender, message id) index answers the original sequence")
+    func dedupIndex() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+        _ = try store.append([pending(1), pending(2)])
+        #expect(try store.accepted(sender: "huli", messageID: "m-2")?.sequence == 2)
+        #expect(try store.accepted(sender: "siming", messageID: "m-2") == nil)
+        var again = pending(3)
+        again.messageID = "m-2"
+        #expect(throws: EventLogError.self) { _ = try store.append([again]) }
+    }
+
+    @Test("deliveries per recipient and cursors that never move back survive reopening")
+    func deliveriesAndCursors() throws {
+        let folder = try TemporaryFolder()
+        do {
+            let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+            _ = try store.append([pending(1, to: ["a1"]), pending(2, to: ["b1"]), pending(3, to: ["a1", "b1"])])
+            try store.saveCursors(["a1": 1])
+            try store.saveCursors(["a1": 0, "b1": 2])
+        }
+        let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+        #expect(try store.deliveries(for: "a1", after: 0, limit: 10).map(\.sequence) == [1, 3])
+        #expect(try store.deliveries(for: "a1", after: 1, limit: 10).map(\.sequence) == [3])
+        #expect(try store.cursor(for: "a1") == 1)
+        #expect(try store.cursor(for: "b1") == 2)
+        #expect(try store.cursor(for: "nobody") == 0)
+    }
+
+    @Test("filters: sequence and time ranges, types, subjects and node")
+    func filters() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+        _ = try store.append([
+            pending(1, type: "meeting_convened", subjects: RecordSubjects(meetingID: "JM-1")),
+            pending(2, sender: "xm-dongdu", to: ["huli"], type: "case_opened", subjects: RecordSubjects(uscc: "U1", caseID: "C1")),
+            pending(3, type: "minutes_entry", subjects: RecordSubjects(meetingID: "JM-1")),
+            pending(4, sender: "siming", to: ["commerce-bureau"], type: "progress_report", subjects: RecordSubjects()),
+        ])
+        func sequences(_ configure: (inout RecordFilter) -> Void) throws -> [UInt64] {
+            var filter = RecordFilter()
+            configure(&filter)
+            return try store.records(matching: filter, after: 0, limit: 100).map(\.sequence)
+        }
+        #expect(try sequences { $0.meetingID = "JM-1" } == [1, 3])
+        #expect(try sequences { $0.caseID = "C1" } == [2])
+        #expect(try sequences { $0.uscc = "U1" } == [2])
+        #expect(try sequences { $0.types = ["progress_report", "case_opened"] } == [2, 4])
+        #expect(try sequences { $0.fromSequence = 2; $0.toSequence = 3 } == [2, 3])
+        #expect(try sequences { $0.fromTime = 1_788_220_800_002; $0.toTime = 1_788_220_800_004 } == [2, 3])
+        #expect(try sequences { $0.node = "huli" } == [1, 2, 3])
+        #expect(try sequences { $0.node = "siming" } == [4])
+    }
+
+    @Test("one changed byte in the file is found and named by verify")
+    func tamperDetected() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("log.sqlite")
+        do {
+            let store = try SQLiteEventStore(path: path)
+            _ = try store.append((1...50).map { pending($0) })
+        } // closing checkpoints the WAL into the file
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let marker = Data("envelope-37-MARKER".utf8)
+        let range = try #require(bytes.range(of: marker))
+        bytes[range.lowerBound + 9] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+
+        #expect(throws: EventLogError.self) { _ = try SQLiteEventStore(path: path) }
+        let store = try SQLiteEventStore(path: path, tailCheck: 0)
+        guard case .broken(let sequence, let reason) = try store.verify() else {
+            Issue.record("verify passed a changed file")
+            return
+        }
+        #expect(sequence == 37)
+        #expect(reason.contains("do not match its hash"))
+    }
+
+    @Test("an online backup is a consistent, verifiable copy")
+    func backup() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+        _ = try store.append((1...100).map { pending($0) })
+        try store.backup(to: folder.path("copy.sqlite"))
+        let copy = try SQLiteEventStore(path: folder.path("copy.sqlite"), tailCheck: 0)
+        guard case .intact(let count, _) = try copy.verify() else {
+            Issue.record("backup does not verify")
+            return
+        }
+        #expect(count == 100)
+        #expect(try copy.stats().byType["request_filed"] == 100)
+    }
+}
