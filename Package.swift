@@ -29,6 +29,7 @@ let package = Package(
             name: "HubProtocol",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .target(name: "Coordination", dependencies: ["HubProtocol"]),
         .target(
             name: "EventLog",
             dependencies: [

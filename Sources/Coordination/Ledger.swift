@@ -1,0 +1,139 @@
+import HubProtocol
+
+/// A refusal by a rule: the protocol's code, the field if any, and a sentence a person can act on.
+public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
+    public let code: ErrorCode
+    public let reason: String
+    public let field: String
+
+    public init(_ code: ErrorCode, _ reason: String, field: String = "") {
+        self.code = code
+        self.reason = reason
+        self.field = field
+    }
+
+    static func workflow(_ reason: String, field: String = "") -> Rejection { Rejection(.workflowViolation, reason, field: field) }
+    static func notAuthorised(_ reason: String, field: String = "") -> Rejection { Rejection(.notAuthorised, reason, field: field) }
+
+    public var description: String { "\(code.name): \(reason)" }
+}
+
+/// Where an accepted message goes and what it can be found by.
+public struct Admission: Sendable, Hashable {
+    /// Node ids, sorted, never the sender.
+    public var recipients: [String]
+    public var uscc: String?
+    public var meetingID: String?
+    public var caseID: String?
+    /// Notes for the people reading the ledger, e.g. a probable duplicate request.
+    public var notes: [String] = []
+}
+
+// MARK: - Workflow records
+
+/// An enterprise request in the ledger.
+public struct RequestRecord: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable { case filed, acknowledged, inProgress = "in_progress", resolved, declined, withdrawn }
+    public var id: String
+    public var uscc: String
+    public var enterpriseName: String
+    public var area: String
+    public var category: RequestCategory
+    public var filer: String
+    public var filedAt: Int64
+    public var status: Status
+    public var handlingOffice: String?
+    public var updatedAt: Int64
+    /// The open request for the same enterprise and category this one probably duplicates.
+    public var duplicateOf: String?
+
+    public var isOpen: Bool { [.filed, .acknowledged, .inProgress].contains(status) }
+}
+
+public struct CultivationRecord: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable { case recommended, listed, declined, removed }
+    public var uscc: String
+    public var name: String
+    public var recommenders: [String]
+    public var status: Status
+    public var updatedAt: Int64
+}
+
+public struct CaseRecord: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable { case open, certified, notCertified = "not_certified", terminated }
+    public var id: String
+    public var uscc: String
+    public var enterpriseName: String
+    public var office: String
+    public var received: CivilDate
+    public var deadline: CivilDate
+    public var extended: Bool
+    public var status: Status
+    public var audits: [String]
+    public var reviewDue: CivilDate?
+    public var joint: Bool
+}
+
+public struct AuditRecord: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable { case proposed, scheduled, cancelled, completed }
+    public var id: String
+    public var caseID: String
+    public var uscc: String
+    public var office: String
+    public var slots: [TimeSlot]
+    public var team: [String]
+    public var joint: Bool
+    /// Units that must accept a slot before it can be scheduled (Fuzhou Customs for a joint audit).
+    public var requiredParticipants: [String]
+    /// Slot indexes each participant accepted.
+    public var accepted: [String: Set<Int>]
+    public var declined: Set<String>
+    public var status: Status
+    public var scheduled: TimeSlot?
+    public var outcome: AuditOutcome?
+}
+
+public struct MeetingRecord: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var invitees: [String]
+    public var time: TimeSlot
+    public var place: String
+    public var agendaItems: Set<String>
+    public var closed: Bool
+    public var decisions: Int
+    public var minutes: Int
+}
+
+public struct ActionRecord: Sendable, Hashable {
+    public var id: String
+    public var meetingID: String
+    public var owner: String
+    public var due: CivilDate
+    public var text: String
+    public var status: ActionStatus
+
+    public func isOverdue(on date: CivilDate) -> Bool { status != .done && due < date }
+}
+
+public struct CreditChangeRecord: Sendable, Hashable {
+    public var id: String
+    public var uscc: String
+    public var enterpriseName: String
+    public var publisher: String
+    public var levelSet: LevelSet
+    public var from: String
+    public var to: String
+    public var severity: Severity
+    public var effective: CivilDate
+    public var pending: Set<String>
+    public var confirmed: [String]
+    public var lifted: Bool
+}
+
+public struct ReportRecord: Sendable, Hashable {
+    public var unit: String
+    public var period: String
+    public var figures: [String: Int64]
+    public var text: String
+}

@@ -1,0 +1,78 @@
+import HubProtocol
+
+/// What a unit does on the network (BRIEF.md).
+public enum Role: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case customs, partner, district, zone, coordinator, association
+
+    public static func < (a: Role, b: Role) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One unit of the network: a node.
+public struct Unit: Sendable, Hashable, Codable {
+    public var id: String
+    public var role: Role
+    public var name: String
+    /// For a district, its 6-digit code; for a zone, its id. Districts and zones only.
+    public var area: String?
+    /// For a district or zone, the node id of its responsible customs office.
+    public var customsOffice: String?
+
+    public init(id: String, role: Role, name: String, area: String? = nil, customsOffice: String? = nil) {
+        self.id = id
+        self.role = role
+        self.name = name
+        self.area = area
+        self.customsOffice = customsOffice
+    }
+}
+
+/// The network's units and who may send what.
+public struct Topology: Sendable, Hashable {
+    /// Every unit by node id.
+    public var units: [String: Unit]
+    /// The roles that may send each type.
+    public var authorisation: [MessageType: Set<Role>]
+    /// The customs area code of the partner (Fuzhou Customs); a site there makes an audit joint.
+    public var partnerArea: String
+
+    public init(units: [Unit], authorisation: [MessageType: Set<Role>] = Topology.defaultAuthorisation, partnerArea: String = "3500") {
+        self.units = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.authorisation = authorisation
+        self.partnerArea = partnerArea
+    }
+
+    /// Node ids of every unit with `role`, sorted.
+    public func ids(of role: Role) -> [String] {
+        units.values.filter { $0.role == role }.map(\.id).sorted()
+    }
+
+    /// The customs office responsible for a district or zone `area`.
+    public func responsibleCustoms(forArea area: String) -> String? {
+        units.values.first { $0.area == area && $0.customsOffice != nil }?.customsOffice
+    }
+
+    /// The defaults of SPEC.md 6.2.
+    public static let defaultAuthorisation: [MessageType: Set<Role>] = {
+        let every = Set(Role.allCases)
+        let filers: Set<Role> = [.district, .zone, .association, .coordinator]
+        var table: [MessageType: Set<Role>] = [:]
+        for type in MessageType.allCases {
+            switch type {
+            case .requestFiled, .requestWithdrawn: table[type] = filers
+            case .requestAcknowledged, .requestProgress, .requestResolved, .requestDeclined: table[type] = [.customs]
+            case .cultivationRecommended: table[type] = [.district, .zone, .coordinator, .association]
+            case .cultivationListed, .cultivationDeclined, .cultivationRemoved: table[type] = [.customs]
+            case .caseOpened, .caseExtended, .auditProposed, .auditScheduled, .auditRescheduled, .auditCancelled,
+                 .auditCompleted, .caseConcluded, .reviewDue: table[type] = [.customs]
+            case .auditResponded: table[type] = [.customs, .partner]
+            case .meetingConvened, .attendanceRecorded, .minutesEntry, .decisionRecorded, .actionItemAssigned,
+                 .meetingClosed: table[type] = [.coordinator]
+            case .agendaItemProposed, .meetingRsvp, .actionItemProgress: table[type] = every
+            case .creditChangePublished, .creditChangeLifted: table[type] = [.customs]
+            case .creditChangeConfirmed, .progressReport: table[type] = every
+            case .nodePresence: table[type] = []
+            }
+        }
+        return table
+    }()
+}
