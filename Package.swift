@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,17 +39,37 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "Hub",
+            dependencies: [
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "HubNode",
+            dependencies: ["ZeroMQ", "HubProtocol", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "aeohub",
             dependencies: [
-                "ZeroMQ",
-                "HubProtocol",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
+        .testTarget(
+            name: "HubTests",
+            dependencies: [
+                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "HubProtocolTests",
             dependencies: ["HubProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf")]

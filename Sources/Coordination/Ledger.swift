@@ -27,6 +27,13 @@ public struct Admission: Sendable, Hashable {
     public var caseID: String?
     /// Notes for the people reading the ledger, e.g. a probable duplicate request.
     public var notes: [String] = []
+
+    public init(recipients: [String], uscc: String? = nil, meetingID: String? = nil, caseID: String? = nil) {
+        self.recipients = recipients
+        self.uscc = uscc
+        self.meetingID = meetingID
+        self.caseID = caseID
+    }
 }
 
 // MARK: - Workflow records

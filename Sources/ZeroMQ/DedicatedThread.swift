@@ -2,11 +2,13 @@ import CZeroMQ
 import Foundation
 import Synchronization
 
-/// A thread that runs one body to its end, and can be waited for.
-final class DedicatedThread: Sendable {
+/// A thread that runs one body to its end, and can be waited for: how a socket gets the one thread
+/// that owns it for its whole life.
+public final class DedicatedThread: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
-    init(name: String, body: @escaping @Sendable () -> Void) {
+    /// Starts `body` on a new thread called `name`.
+    public init(name: String, body: @escaping @Sendable () -> Void) {
         let finished = self.finished
         let thread = Thread {
             body()
@@ -17,9 +19,19 @@ final class DedicatedThread: Sendable {
     }
 
     /// Waits until the body has returned. May be called again (and from several threads).
-    func join() {
+    public func join() {
         finished.wait()
         finished.signal()
+    }
+
+    /// Suspends until the body has returned, without blocking a concurrency thread.
+    public func finish() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.join()
+                continuation.resume()
+            }
+        }
     }
 }
 

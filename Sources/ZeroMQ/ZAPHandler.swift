@@ -133,22 +133,34 @@ private func zapReply(requestID: Data, status: String, text: String, userID: Str
     Message([Data("1.0".utf8), requestID, Data(status.utf8), Data(text.utf8), Data(userID.utf8), Data()])
 }
 
-/// The stop flag, wake-up eventfd and a counter shared between a loop thread and its owner.
-final class LoopControl: Sendable {
+/// The stop flag and wake-up of a loop that owns a socket on its own thread: the owner asks it to
+/// stop from any thread, and an eventfd (which a ``Poller`` waits on beside the socket) wakes it.
+public final class LoopControl: Sendable {
     let wakeup: Wakeup
     let counter = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
 
-    init() throws(ZMQError) {
+    public init() throws(ZMQError) {
         wakeup = try Wakeup()
     }
 
-    var isStopping: Bool { stopping.load(ordering: .acquiring) }
+    /// The eventfd to add to the loop's poller.
+    public var fileDescriptor: Int32 { wakeup.fileDescriptor }
 
-    /// Asks the loop to stop; answers `false` if it was asked before.
-    func requestStop() -> Bool {
+    /// Whether the loop has been asked to stop.
+    public var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    /// Asks the loop to stop and wakes it; answers `false` if it was asked before.
+    @discardableResult
+    public func requestStop() -> Bool {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return false }
         wakeup.signal()
         return true
     }
+
+    /// Wakes the loop without stopping it.
+    public func wake() { wakeup.signal() }
+
+    /// Clears the wake-up after the poller reported it.
+    public func drain() { wakeup.drain() }
 }

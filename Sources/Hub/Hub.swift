@@ -1,0 +1,127 @@
+import Coordination
+import EventLog
+import Foundation
+import HubProtocol
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// The central router: a swift-service-lifecycle `Service`.
+///
+/// `init` opens the log (checking its tail and folding it into the workflow state), starts the ZAP
+/// handler and binds the CURVE ROUTER, so ``endpoint`` is known before ``run()``. `run()` serves
+/// until the task is cancelled or a graceful shutdown (SIGTERM/SIGINT through a `ServiceGroup`)
+/// arrives; then the hub stops taking messages, finishes the batch in hand and closes the log.
+public final class Hub: Service {
+    /// The endpoint actually bound (with the real port after `tcp://...:*`).
+    public let endpoint: String
+    /// The hub's counters.
+    public let counters = HubCounters()
+
+    private let thread: DedicatedThread
+    private let go = DispatchSemaphore(value: 0)
+    private let control: LoopControl
+    private let allowlist: Allowlist
+    private let zap: ZAPHandler
+    private let context: Context
+
+    /// Opens the log and binds the socket; throws if either fails (a corrupt log, a taken port).
+    public init(configuration: HubConfiguration, logger: Logger = Logger(label: "aeohub.hub")) throws {
+        let context = try Context()
+        let allowlist = Allowlist(configuration.nodeKeys)
+        let zap = try ZAPHandler(context: context) { request in
+            guard request.domain == Hub.zapDomain, let key = request.clientKey else {
+                return .deny(reason: "CURVE in domain \(Hub.zapDomain) is required")
+            }
+            guard let nodeID = allowlist.node(for: key) else {
+                logger.warning("refused an unknown key", metadata: ["key": "\(key)", "address": "\(request.address)"])
+                return .deny(reason: "unknown key")
+            }
+            return .allow(userID: nodeID)
+        }
+        let control = try LoopControl()
+        let ready = DispatchSemaphore(value: 0)
+        let setup = Mutex<Result<String, any Error>>(.success(""))
+        let go = self.go
+        let counters = self.counters
+        self.context = context
+        self.allowlist = allowlist
+        self.zap = zap
+        self.control = control
+        thread = DedicatedThread(name: "aeohub-hub") {
+            let loop: HubLoop
+            do {
+                let store = try SQLiteEventStore(path: configuration.logPath)
+                let socket = try Socket(context, type: .router)
+                try socket.set(.routerMandatory, true)
+                try socket.set(.sendHighWaterMark, configuration.highWaterMark)
+                try socket.set(.receiveHighWaterMark, configuration.highWaterMark)
+                try socket.set(.maxMessageSize, Int64(ProtocolLimits.maxMessageBytes))
+                try socket.set(.sendTimeout, 2000)
+                try socket.set(.handshakeInterval, 5000)
+                try socket.makeCurveServer(keyPair: configuration.keyPair, zapDomain: Hub.zapDomain)
+                let endpoint = try socket.bind(configuration.endpoint)
+                loop = try HubLoop(configuration: configuration, store: store, socket: socket, logger: logger, counters: counters)
+                setup.withLock { $0 = .success(endpoint) }
+                logger.info("hub listening", metadata: ["endpoint": "\(endpoint)", "log": "\(configuration.logPath)"])
+            } catch {
+                setup.withLock { $0 = .failure(error) }
+                ready.signal()
+                return
+            }
+            ready.signal()
+            go.wait()
+            loop.run(control: control)
+        }
+        ready.wait()
+        switch setup.withLock({ $0 }) {
+        case .success(let endpoint):
+            self.endpoint = endpoint
+        case .failure(let error):
+            thread.join()
+            zap.stop()
+            throw error
+        }
+    }
+
+    /// The ZAP domain of the hub's socket.
+    public static let zapDomain = "aeohub"
+
+    /// Serves until cancelled or gracefully shut down.
+    public func run() async throws {
+        go.signal()
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await thread.finish()
+        } onCancelOrGracefulShutdown: {
+            self.stop()
+        }
+        stop()
+    }
+
+    /// Stops serving: the batch in hand is finished and the log closed. Safe to call more than once.
+    public func stop() {
+        control.requestStop()
+        go.signal()
+        thread.join()
+        zap.stop()
+    }
+
+    /// Replaces the allowlist (key rotation); connections already open stay, new handshakes use it.
+    public func reloadAllowlist(_ nodeKeys: [CurveKey: String]) {
+        allowlist.replace(nodeKeys)
+    }
+
+    deinit {
+        stop()
+    }
+}
+
+/// The public-key-to-node-id map the ZAP handler reads, replaceable at run time.
+final class Allowlist: Sendable {
+    private let keys: Mutex<[CurveKey: String]>
+    init(_ keys: [CurveKey: String]) { self.keys = Mutex(keys) }
+    func node(for key: CurveKey) -> String? { keys.withLock { $0[key] } }
+    func replace(_ new: [CurveKey: String]) { keys.withLock { $0 = new } }
+}
+

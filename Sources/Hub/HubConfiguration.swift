@@ -1,0 +1,34 @@
+import Coordination
+import ZeroMQ
+
+/// Everything a hub needs to run.
+public struct HubConfiguration: Sendable {
+    /// Where the ROUTER binds, e.g. `tcp://0.0.0.0:5570` or `tcp://127.0.0.1:*`.
+    public var endpoint: String
+    /// The hub's long-term CURVE key pair.
+    public var keyPair: CurveKeyPair
+    /// The SQLite event log.
+    public var logPath: String
+    /// The units and the authorisation table.
+    public var topology: Topology
+    /// The allowlist: each node's public key and its node id.
+    public var nodeKeys: [CurveKey: String]
+    /// Unacknowledged deliveries in flight per node.
+    public var creditWindow: Int = 64
+    /// How often each side shows it is alive.
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// Intervals of silence after which the peer is gone.
+    public var heartbeatLiveness: Int = 3
+    /// The most submits committed in one transaction.
+    public var maxBatch: Int = 1000
+    /// ZeroMQ high-water mark per connection, in messages.
+    public var highWaterMark: Int32 = 1000
+
+    public init(endpoint: String, keyPair: CurveKeyPair, logPath: String, topology: Topology, nodeKeys: [CurveKey: String]) {
+        self.endpoint = endpoint
+        self.keyPair = keyPair
+        self.logPath = logPath
+        self.topology = topology
+        self.nodeKeys = nodeKeys
+    }
+}

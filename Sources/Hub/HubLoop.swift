@@ -1,0 +1,465 @@
+import Coordination
+import EventLog
+import Foundation
+import HubProtocol
+import Logging
+import SwiftProtobuf
+import Synchronization
+import ZeroMQ
+
+/// Counters the hub keeps; read from any thread.
+public final class HubCounters: Sendable {
+    let accepted = Atomic<Int>(0)
+    let duplicates = Atomic<Int>(0)
+    let rejected = Atomic<Int>(0)
+    let protocolErrors = Atomic<Int>(0)
+    let batches = Atomic<Int>(0)
+    let delivered = Atomic<Int>(0)
+
+    /// A snapshot of every counter by name.
+    public var snapshot: [String: Int] {
+        [
+            "accepted": accepted.load(ordering: .relaxed), "duplicates": duplicates.load(ordering: .relaxed),
+            "rejected": rejected.load(ordering: .relaxed), "protocol_errors": protocolErrors.load(ordering: .relaxed),
+            "batches": batches.load(ordering: .relaxed), "delivered": delivered.load(ordering: .relaxed),
+        ]
+    }
+}
+
+/// The hub's event loop. It runs on one thread that owns the ROUTER socket, and follows one path:
+/// socket -> decode -> check -> log -> answer -> route.
+final class HubLoop {
+    private let configuration: HubConfiguration
+    private let store: any EventStore
+    private let socket: Socket
+    private let logger: Logger
+    private let counters: HubCounters
+    private var state: CoordinationState
+    private var head: UInt64
+    private var lastAcceptedAt: Int64 = 0
+    private var sessions: [String: Session] = [:]
+    private var nodeByRoutingID: [Data: String] = [:]
+    private var dirtyCursors: [String: UInt64] = [:]
+    private var lastCursorSave = ContinuousClock.now
+
+    /// A submit waiting for the batch to commit.
+    private struct Waiting {
+        let routingID: Data
+        let messageID: String
+        let sequence: UInt64
+        let acceptedAt: Int64
+        let duplicate: Bool
+    }
+
+    init(configuration: HubConfiguration, store: any EventStore, socket: Socket, logger: Logger, counters: HubCounters) throws {
+        self.configuration = configuration
+        self.store = store
+        self.socket = socket
+        self.logger = logger
+        self.counters = counters
+        state = CoordinationState(topology: configuration.topology)
+        head = 0
+        try rebuild()
+    }
+
+    /// Folds the whole log into the workflow state: the state is never kept anywhere else.
+    private func rebuild() throws {
+        var after: UInt64 = 0
+        var folded = 0
+        while true {
+            let chunk = try store.records(matching: RecordFilter(), after: after, limit: 5000)
+            guard let last = chunk.last else { break }
+            for record in chunk {
+                if let envelope = try? Envelope(serializedBytes: record.envelope) {
+                    if !state.fold(envelope) {
+                        logger.warning("record no longer fits the workflow state", metadata: ["sequence": "\(record.sequence)"])
+                    }
+                    lastAcceptedAt = max(lastAcceptedAt, envelope.acceptedAtMs)
+                }
+                folded += 1
+            }
+            after = last.sequence
+        }
+        head = try store.head().sequence
+        logger.info("log loaded", metadata: ["records": "\(folded)", "head": "\(head)"])
+    }
+
+    // MARK: The loop
+
+    /// Runs until `control` asks it to stop; finishes the batch in hand, then closes sessions.
+    func run(control: LoopControl) {
+        let poller = Poller()
+        poller.add(socket)
+        poller.add(fileDescriptor: control.fileDescriptor)
+        let tick = configuration.heartbeatInterval / 4
+        var lastTick = ContinuousClock.now
+        while !control.isStopping {
+            do {
+                let ready = try poller.poll(timeout: tick)
+                if ready[1].contains(.readable) { control.drain() }
+                if ready[0].contains(.readable) { try serveWaitingMessages() }
+                if ContinuousClock.now - lastTick >= tick {
+                    lastTick = .now
+                    try keepSessionsAlive()
+                }
+                try saveCursorsIfDue(force: false)
+            } catch let error as ZMQError where error.isContextTerminated {
+                break
+            } catch {
+                logger.error("hub loop error", metadata: ["error": "\(error)"])
+            }
+        }
+        shutdown()
+    }
+
+    private func shutdown() {
+        for session in sessions.values {
+            send(.close(Close.with { $0.reason = "hub shutting down" }), to: session.routingID)
+        }
+        try? saveCursorsIfDue(force: true)
+        logger.info("hub stopped", metadata: ["head": "\(head)"])
+    }
+
+    /// Reads what is waiting on the socket (up to one batch), commits the submits among it in one
+    /// transaction, then answers and delivers.
+    private func serveWaitingMessages() throws {
+        var working = state
+        var pending: [PendingRecord] = []
+        var waiting: [Waiting] = []
+        var batchIDs: [String: UInt64] = [:]  // "sender\u{0}messageID" -> sequence, for retries inside one batch
+        var touched = Set<String>()
+
+        var count = 0
+        while count < configuration.maxBatch, let message = try socket.tryReceive() {
+            count += 1
+            guard message.frames.count >= 2, let nodeID = message.userID else {
+                counters.protocolErrors.add(1, ordering: .relaxed)
+                continue
+            }
+            let routingID = message.frames[0]
+            let command: Command
+            do {
+                command = try WireCodec.decode(message.frames.dropFirst())
+            } catch {
+                counters.protocolErrors.add(1, ordering: .relaxed)
+                logger.debug("undecodable message", metadata: ["node": "\(nodeID)", "error": "\(error)"])
+                send(.error(ProtocolError.with { $0.code = error.code; $0.reason = error.reason; $0.command = UInt32(message.frames.count > 2 ? message.frames[2].first ?? 0 : 0) }), to: routingID)
+                continue
+            }
+            if case .hello(let hello) = command {
+                try openSession(hello, nodeID: nodeID, routingID: routingID, working: &working, pending: &pending)
+                touched.insert(nodeID) // start its catch-up
+                continue
+            }
+            guard var session = sessions[nodeID], session.routingID == routingID else {
+                send(.error(ProtocolError.with { $0.code = .noSession; $0.reason = "send HELLO before any other command"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
+                continue
+            }
+            session.lastHeard = .now
+            sessions[nodeID] = session
+            switch command {
+            case .submit(let envelope):
+                let key = "\(nodeID)\u{0}\(envelope.messageID)"
+                if let sequence = batchIDs[key] {
+                    waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: 0, duplicate: true))
+                    continue
+                }
+                if let existing = try store.accepted(sender: nodeID, messageID: envelope.messageID) {
+                    counters.duplicates.add(1, ordering: .relaxed)
+                    send(.accepted(Accepted.with { $0.messageID = envelope.messageID; $0.sequence = existing.sequence; $0.acceptedAtMs = existing.acceptedAt; $0.duplicate = true }), to: routingID)
+                    continue
+                }
+                switch admit(envelope, from: nodeID, working: &working, pending: &pending) {
+                case .success(let sequence):
+                    batchIDs[key] = sequence
+                    let record = pending[pending.count - 1]
+                    waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: record.acceptedAt, duplicate: false))
+                case .failure(let rejection):
+                    counters.rejected.add(1, ordering: .relaxed)
+                    send(.rejected(Rejected.with { $0.messageID = envelope.messageID; $0.code = rejection.code; $0.reason = rejection.reason; $0.field = rejection.field }), to: routingID)
+                }
+            case .ack(let ack):
+                guard ack.sequence <= session.sentUpTo else { continue }
+                sessions[nodeID]?.acknowledge(upTo: ack.sequence)
+                dirtyCursors[nodeID] = max(dirtyCursors[nodeID] ?? 0, ack.sequence)
+                touched.insert(nodeID)
+            case .heartbeat:
+                break
+            case .replayRequest(let request):
+                try replay(request, for: nodeID, routingID: routingID)
+            case .close:
+                endSession(nodeID, reason: "closed by the node", working: &working, pending: &pending)
+            case .hello, .welcome, .accepted, .rejected, .deliver, .replayItems, .replayEnd, .error:
+                send(.error(ProtocolError.with { $0.code = .unknownCommand; $0.reason = "\(command.code) is sent by the hub, not to it"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
+            }
+        }
+
+        let committed = try commit(pending, working: working, waiting: waiting)
+        deliver(committed, alsoPumping: touched)
+    }
+
+    /// Stamps, checks and queues one submit for the batch.
+    private func admit(_ envelope: Envelope, from nodeID: String, working: inout CoordinationState, pending: inout [PendingRecord]) -> Result<UInt64, Rejection> {
+        do {
+            _ = try EnvelopeValidator.validate(envelope)
+        } catch {
+            return .failure(Rejection(error.code, error.reason, field: error.field))
+        }
+        let acceptedAt = nextTimestamp()
+        var candidate = working
+        let admission: Admission
+        do {
+            admission = try candidate.admit(envelope, from: nodeID, at: acceptedAt)
+        } catch {
+            return .failure(error)
+        }
+        working = candidate
+        let sequence = head + UInt64(pending.count) + 1
+        var stamped = envelope
+        stamped.sender = nodeID
+        stamped.sequence = sequence
+        stamped.acceptedAtMs = acceptedAt
+        stamped.deliveredTo = admission.recipients
+        pending.append(record(stamped, admission: admission))
+        return .success(sequence)
+    }
+
+    private func record(_ stamped: Envelope, admission: Admission) -> PendingRecord {
+        PendingRecord(
+            sequence: stamped.sequence, acceptedAt: stamped.acceptedAtMs, sender: stamped.sender, messageID: stamped.messageID,
+            type: stamped.messageType?.rawValue ?? "unknown", recipients: admission.recipients,
+            subjects: RecordSubjects(uscc: admission.uscc, meetingID: admission.meetingID, caseID: admission.caseID),
+            envelope: (try? stamped.serializedBytes()) ?? Data()
+        )
+    }
+
+    /// A presence record written by the hub itself.
+    private func presence(_ nodeID: String, online: Bool, reason: String, working: inout CoordinationState, pending: inout [PendingRecord]) {
+        let acceptedAt = nextTimestamp()
+        let sequence = head + UInt64(pending.count) + 1
+        var envelope = Envelope()
+        envelope.messageID = "presence-\(sequence)"
+        envelope.nodePresence = NodePresence.with { $0.nodeID = nodeID; $0.online = online; $0.reason = reason }
+        envelope.sender = CoordinationState.hubID
+        envelope.sequence = sequence
+        envelope.acceptedAtMs = acceptedAt
+        let recipients = configuration.topology.ids(of: .coordinator).filter { $0 != nodeID }
+        envelope.deliveredTo = recipients
+        working.fold(envelope)
+        pending.append(record(envelope, admission: Admission(recipients: recipients)))
+    }
+
+    private func nextTimestamp() -> Int64 {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        lastAcceptedAt = max(lastAcceptedAt, now)
+        return lastAcceptedAt
+    }
+
+    /// Appends the batch durably, then answers every waiting submit. On a storage failure nothing
+    /// is answered ACCEPTED: each submit gets STORAGE_UNAVAILABLE and the state rolls back.
+    private func commit(_ pending: [PendingRecord], working: CoordinationState, waiting: [Waiting]) throws -> [LogRecord] {
+        guard !pending.isEmpty else {
+            for item in waiting { answerAccepted(item) }
+            return []
+        }
+        let committed: [LogRecord]
+        do {
+            committed = try store.append(pending)
+        } catch {
+            logger.error("batch not committed", metadata: ["records": "\(pending.count)", "error": "\(error)"])
+            for item in waiting {
+                send(.rejected(Rejected.with { $0.messageID = item.messageID; $0.code = .storageUnavailable; $0.reason = "the hub could not write its log (\(error)); nothing was accepted: retry with the same message id" }), to: item.routingID)
+            }
+            return []
+        }
+        state = working
+        head = committed.last?.sequence ?? head
+        counters.batches.add(1, ordering: .relaxed)
+        for item in waiting { answerAccepted(item) }
+        return committed
+    }
+
+    private func answerAccepted(_ item: Waiting) {
+        if item.duplicate { counters.duplicates.add(1, ordering: .relaxed) } else { counters.accepted.add(1, ordering: .relaxed) }
+        send(.accepted(Accepted.with { $0.messageID = item.messageID; $0.sequence = item.sequence; $0.acceptedAtMs = item.acceptedAt; $0.duplicate = item.duplicate }), to: item.routingID)
+    }
+
+    // MARK: Sessions
+
+    private func openSession(_ hello: Hello, nodeID: String, routingID: Data, working: inout CoordinationState, pending: inout [PendingRecord]) throws {
+        guard hello.protocolMajor == UInt32(ProtocolVersion.major) else {
+            send(.error(ProtocolError.with { $0.code = .unsupportedVersion; $0.reason = "protocol major \(hello.protocolMajor) is not supported; this hub speaks 1.x"; $0.command = 1 }), to: routingID)
+            return
+        }
+        guard hello.nodeID == nodeID else {
+            counters.protocolErrors.add(1, ordering: .relaxed)
+            logger.warning("HELLO names another node than its key", metadata: ["key": "\(nodeID)", "claimed": "\(hello.nodeID)"])
+            send(.error(ProtocolError.with { $0.code = .identityMismatch; $0.reason = "this connection's key belongs to \(nodeID), not \(hello.nodeID)"; $0.command = 1 }), to: routingID)
+            send(.close(Close.with { $0.reason = "identity mismatch" }), to: routingID)
+            return
+        }
+        let wasOnline = sessions[nodeID] != nil
+        if let old = sessions[nodeID] { nodeByRoutingID[old.routingID] = nil }
+        let cursor = max(try store.cursor(for: nodeID), hello.lastSequenceSeen, dirtyCursors[nodeID] ?? 0)
+        sessions[nodeID] = Session(nodeID: nodeID, routingID: routingID, sentUpTo: cursor, ackedUpTo: cursor, lastHeard: .now, lastSent: .now)
+        nodeByRoutingID[routingID] = nodeID
+        dirtyCursors[nodeID] = cursor
+        let role = configuration.topology.units[nodeID]?.role.rawValue ?? ""
+        send(.welcome(Welcome.with {
+            $0.nodeID = nodeID
+            $0.role = role
+            $0.headSequence = head + UInt64(pending.count)
+            $0.resumeAfter = cursor
+            $0.heartbeatIntervalMs = UInt32(configuration.heartbeatInterval.components.seconds * 1000 + configuration.heartbeatInterval.components.attoseconds / 1_000_000_000_000_000)
+            $0.heartbeatLiveness = UInt32(configuration.heartbeatLiveness)
+            $0.creditWindow = UInt32(configuration.creditWindow)
+            $0.maxMessageBytes = UInt32(ProtocolLimits.maxMessageBytes)
+            $0.hubTimeMs = Int64(Date().timeIntervalSince1970 * 1000)
+        }), to: routingID)
+        logger.info("session opened", metadata: ["node": "\(nodeID)", "resume_after": "\(cursor)"])
+        if !wasOnline { presence(nodeID, online: true, reason: "session opened", working: &working, pending: &pending) }
+    }
+
+    private func endSession(_ nodeID: String, reason: String, working: inout CoordinationState, pending: inout [PendingRecord]) {
+        guard let session = sessions.removeValue(forKey: nodeID) else { return }
+        nodeByRoutingID[session.routingID] = nil
+        logger.info("session ended", metadata: ["node": "\(nodeID)", "reason": "\(reason)"])
+        presence(nodeID, online: false, reason: reason, working: &working, pending: &pending)
+    }
+
+    /// Heartbeats to quiet sessions; sessions silent for `liveness` intervals end.
+    private func keepSessionsAlive() throws {
+        let now = ContinuousClock.now
+        let silence = configuration.heartbeatInterval * configuration.heartbeatLiveness
+        var working = state
+        var pending: [PendingRecord] = []
+        for (nodeID, session) in sessions {
+            if now - session.lastHeard > silence {
+                endSession(nodeID, reason: "heartbeat expired", working: &working, pending: &pending)
+            } else if now - session.lastSent >= configuration.heartbeatInterval {
+                send(.heartbeat, to: session.routingID)
+            }
+        }
+        let committed = try commit(pending, working: working, waiting: [])
+        deliver(committed, alsoPumping: [])
+    }
+
+    // MARK: Delivery
+
+    /// Sends newly committed records to online recipients, and tops up the windows of sessions
+    /// that acknowledged something.
+    private func deliver(_ committed: [LogRecord], alsoPumping touched: Set<String>) {
+        var toPump = touched
+        for record in committed {
+            for recipient in record.fields.recipients {
+                guard var session = sessions[recipient] else { continue }
+                if session.caughtUp, session.sentUpTo < record.sequence, session.inFlight.count < configuration.creditWindow {
+                    if sendDelivery(record, to: &session) {
+                        sessions[recipient] = session
+                        continue
+                    }
+                }
+                session.caughtUp = false
+                sessions[recipient] = session
+                toPump.insert(recipient)
+            }
+        }
+        for nodeID in toPump { pump(nodeID) }
+    }
+
+    /// Fills the node's credit window from the log.
+    private func pump(_ nodeID: String) {
+        guard var session = sessions[nodeID] else { return }
+        defer { sessions[nodeID] = session }
+        while session.inFlight.count < configuration.creditWindow {
+            let room = configuration.creditWindow - session.inFlight.count
+            let records: [LogRecord]
+            do {
+                records = try store.deliveries(for: nodeID, after: session.sentUpTo, limit: room)
+            } catch {
+                logger.error("cannot read deliveries", metadata: ["node": "\(nodeID)", "error": "\(error)"])
+                return
+            }
+            for record in records where !sendDelivery(record, to: &session) { return }
+            if records.count < room {
+                session.caughtUp = true
+                return
+            }
+        }
+    }
+
+    private func sendDelivery(_ record: LogRecord, to session: inout Session) -> Bool {
+        guard send(.deliver(StoredEnvelope(bytes: record.envelope)), to: session.routingID) else { return false }
+        session.sentUpTo = record.sequence
+        session.inFlight.append(record.sequence)
+        session.lastSent = .now
+        counters.delivered.add(1, ordering: .relaxed)
+        return true
+    }
+
+    private func saveCursorsIfDue(force: Bool) throws {
+        guard !dirtyCursors.isEmpty, force || ContinuousClock.now - lastCursorSave >= .milliseconds(200) else { return }
+        try store.saveCursors(dirtyCursors)
+        dirtyCursors.removeAll(keepingCapacity: true)
+        lastCursorSave = .now
+    }
+
+    // MARK: Replay
+
+    private func replay(_ request: ReplayRequest, for nodeID: String, routingID: Data) throws {
+        var filter = RecordFilter()
+        filter.fromSequence = request.fromSequence
+        filter.toSequence = request.toSequence
+        filter.fromTime = request.fromTimeMs
+        filter.toTime = request.toTimeMs
+        filter.types = request.types
+        filter.uscc = request.uscc.isEmpty ? nil : request.uscc
+        filter.meetingID = request.meetingID.isEmpty ? nil : request.meetingID
+        filter.caseID = request.caseID.isEmpty ? nil : request.caseID
+        filter.node = request.nodeID.isEmpty ? nil : request.nodeID
+        if configuration.topology.units[nodeID]?.role != .coordinator {
+            if let asked = filter.node, asked != nodeID {
+                send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.code = .replayForbidden; $0.reason = "only the coordinator replays other units' records; \(nodeID) may replay what it sent or received" }), to: routingID)
+                return
+            }
+            filter.node = nodeID
+        }
+        var after: UInt64 = 0
+        var count: UInt64 = 0
+        let limit = request.limit == 0 ? UInt64.max : UInt64(request.limit)
+        while count < limit {
+            let chunk = try store.records(matching: filter, after: after, limit: Int(min(500, limit - count)))
+            guard let last = chunk.last else { break }
+            // A blocking send (bounded by the socket's send timeout) so a long replay waits for a
+            // slow reader instead of dropping chunks; a reader that stops reading ends the replay.
+            guard send(.replayItems(ReplayItems.with { $0.requestID = request.requestID }, chunk.map { StoredEnvelope(bytes: $0.envelope) }), to: routingID, blocking: true) else {
+                logger.warning("replay abandoned: the reader stopped reading", metadata: ["node": "\(nodeID)", "sent": "\(count)"])
+                return
+            }
+            count += UInt64(chunk.count)
+            after = last.sequence
+        }
+        send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.count = count }), to: routingID)
+    }
+
+    // MARK: Sending
+
+    /// Sends a command to one connection; answers `false` if the connection's queue is full (its
+    /// high-water mark) or it is gone.
+    @discardableResult
+    private func send(_ command: Command, to routingID: Data, blocking: Bool = false) -> Bool {
+        let message = Message([routingID] + WireCodec.encode(command))
+        do {
+            if blocking {
+                try socket.send(message)
+            } else if try !socket.trySend(message) {
+                return false
+            }
+            if let nodeID = nodeByRoutingID[routingID] { sessions[nodeID]?.lastSent = .now }
+            return true
+        } catch {
+            // EHOSTUNREACH: the peer disconnected; its session expires by heartbeat.
+            return false
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// One node's open session: where its connection is, what it has in flight, when it was last heard.
+struct Session {
+    let nodeID: String
+    var routingID: Data
+    /// The highest sequence sent to the node (delivered, perhaps not yet acknowledged).
+    var sentUpTo: UInt64
+    /// The highest sequence the node acknowledged.
+    var ackedUpTo: UInt64
+    /// Sequences sent and not yet acknowledged, in order; never more than the credit window.
+    var inFlight: [UInt64] = []
+    /// `true` when every record addressed to the node up to the log's head has been sent, so new
+    /// records can go straight from the committed batch instead of a read.
+    var caughtUp = false
+    var lastHeard: ContinuousClock.Instant
+    var lastSent: ContinuousClock.Instant
+
+    mutating func acknowledge(upTo sequence: UInt64) {
+        guard sequence > ackedUpTo else { return }
+        ackedUpTo = sequence
+        if let index = inFlight.firstIndex(where: { $0 > sequence }) {
+            inFlight.removeFirst(index)
+        } else {
+            inFlight.removeAll()
+        }
+    }
+}

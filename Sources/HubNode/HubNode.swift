@@ -1,0 +1,354 @@
+import Foundation
+import HubProtocol
+import Logging
+import ZeroMQ
+
+/// The client library every node uses: a CURVE session with the hub, submits that return when the
+/// hub has durably accepted them, deliveries handed to the application once each, in order, and
+/// replay.
+///
+/// The socket lives on its own thread (a ``SocketLoop``); this actor keeps the session's state and
+/// is the only code that touches it.
+public actor HubNode {
+    /// A delivered envelope and its place in the log.
+    public struct Delivery: Sendable {
+        public let sequence: UInt64
+        public let envelope: Envelope
+        /// The exact bytes stored in the hub's log.
+        public let bytes: Data
+    }
+
+    public let configuration: NodeConfiguration
+    private let logger: Logger
+    private let context: Context
+    private var loop: SocketLoop?
+    private var receiver: Task<Void, Never>?
+    private var ticker: Task<Void, Never>?
+    private var closed = false
+
+    private var welcome: Welcome?
+    private var lastHeard = ContinuousClock.now
+    private var lastSent = ContinuousClock.now
+    private var lastHello = ContinuousClock.now - .seconds(3600)
+    private var reconnectDelay: Duration
+    private var helloWaiters: [CheckedContinuation<Welcome, any Error>] = []
+
+    private struct PendingSubmit {
+        let frames: Message
+        var lastSent: ContinuousClock.Instant?
+        let continuation: CheckedContinuation<Accepted, any Error>
+    }
+    private var pending: [String: PendingSubmit] = [:]
+
+    private struct PendingReplay {
+        var items: [StoredEnvelope]
+        let continuation: CheckedContinuation<[StoredEnvelope], any Error>
+    }
+    private var replays: [String: PendingReplay] = [:]
+
+    /// The last sequence the application handled (kept on disk when a state folder is set).
+    public private(set) var lastHandled: UInt64
+    /// The last sequence handed to the application (handled or waiting in the stream).
+    private var lastQueued: UInt64
+    private let deliveryStream: AsyncStream<Delivery>
+    private let deliveryContinuation: AsyncStream<Delivery>.Continuation
+
+    /// Creates the node; call ``start()`` to connect.
+    public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "aeohub.node")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        context = try Context()
+        reconnectDelay = configuration.reconnectInitial
+        let last = Self.loadLastHandled(configuration)
+        lastHandled = last
+        lastQueued = last
+        (deliveryStream, deliveryContinuation) = AsyncStream.makeStream(of: Delivery.self)
+    }
+
+    /// Connects and opens the session; returns when the hub has answered WELCOME.
+    @discardableResult
+    public func start(timeout: Duration = .seconds(10)) async throws -> Welcome {
+        if let welcome { return welcome }
+        if loop == nil { try connect() }
+        if ticker == nil {
+            ticker = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    await self?.tick()
+                }
+            }
+        }
+        sendHello()
+        let deadline = ContinuousClock.now + timeout
+        return try await withThrowingTaskGroup(of: Welcome.self) { group in
+            group.addTask { try await self.waitForWelcome() }
+            group.addTask {
+                try await Task.sleep(until: deadline)
+                throw NodeError.sessionRefused("no WELCOME within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    private func waitForWelcome() async throws -> Welcome {
+        if let welcome { return welcome }
+        return try await withCheckedThrowingContinuation { helloWaiters.append($0) }
+    }
+
+    /// Submits `envelope` and returns when the hub answered ACCEPTED (the envelope is durable). An
+    /// empty message id gets a fresh UUID. Lost answers are retried with the same message id, so
+    /// the hub accepts it once. Throws ``NodeError/rejected(code:reason:field:)`` when refused.
+    public func submit(_ envelope: Envelope, deadline: Duration? = nil) async throws -> Accepted {
+        guard !closed else { throw NodeError.closed }
+        var envelope = envelope
+        if envelope.messageID.isEmpty { envelope.messageID = UUID().uuidString.lowercased() }
+        if envelope.sentAtMs == 0 { envelope.sentAtMs = Int64(Date().timeIntervalSince1970 * 1000) }
+        let messageID = envelope.messageID
+        let frames = Message(WireCodec.encode(.submit(envelope)))
+        let timeoutTask = deadline.map { limit in
+            Task { [weak self] in
+                try? await Task.sleep(for: limit)
+                await self?.fail(messageID, with: NodeError.timedOut(messageID: messageID))
+            }
+        }
+        defer { timeoutTask?.cancel() }
+        return try await withCheckedThrowingContinuation { continuation in
+            pending[messageID] = PendingSubmit(frames: frames, lastSent: nil, continuation: continuation)
+            if welcome != nil { sendPending(messageID) }
+        }
+    }
+
+    private func fail(_ messageID: String, with error: any Error) {
+        pending.removeValue(forKey: messageID)?.continuation.resume(throwing: error)
+    }
+
+    /// Hands each delivery to `handler`, in sequence order, once; acknowledges it after `handler`
+    /// returns. Returns when the node is closed. Call once.
+    public nonisolated func handleDeliveries(_ handler: @Sendable (Delivery) async throws -> Void) async throws {
+        for await delivery in deliveryStream {
+            try await handler(delivery)
+            await handled(delivery.sequence)
+        }
+    }
+
+    /// Asks the hub for stored envelopes matching `request` and returns them in order.
+    public func replay(_ request: ReplayRequest) async throws -> [StoredEnvelope] {
+        guard !closed else { throw NodeError.closed }
+        var request = request
+        if request.requestID.isEmpty { request.requestID = UUID().uuidString.lowercased() }
+        let id = request.requestID
+        let frames = Message(WireCodec.encode(.replayRequest(request)))
+        return try await withCheckedThrowingContinuation { continuation in
+            replays[id] = PendingReplay(items: [], continuation: continuation)
+            send(frames)
+        }
+    }
+
+    /// Ends the session (CLOSE), stops the socket and fails what is still waiting.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        if welcome != nil { send(Message(WireCodec.encode(.close(Close.with { $0.reason = "node stopping" })))) }
+        ticker?.cancel()
+        disconnect()
+        for (_, submit) in pending { submit.continuation.resume(throwing: NodeError.closed) }
+        pending.removeAll()
+        for (_, replay) in replays { replay.continuation.resume(throwing: NodeError.closed) }
+        replays.removeAll()
+        for waiter in helloWaiters { waiter.resume(throwing: NodeError.closed) }
+        helloWaiters.removeAll()
+        deliveryContinuation.finish()
+    }
+
+    // MARK: Connection
+
+    private func connect() throws {
+        let configuration = self.configuration
+        let loop = try SocketLoop(context: context, type: .dealer, name: "aeohub-node-\(configuration.nodeID)") { socket in
+            try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: configuration.hubKey)
+            try socket.set(.reconnectInterval, 100)
+            try socket.set(.reconnectIntervalMax, 5000)
+            try socket.set(.sendHighWaterMark, 1000)
+            try socket.set(.receiveHighWaterMark, 1000)
+            try socket.connect(configuration.endpoint)
+        }
+        self.loop = loop
+        lastHeard = .now
+        receiver = Task { [weak self] in
+            for await message in loop.incoming {
+                await self?.receive(message)
+            }
+        }
+    }
+
+    private func disconnect() {
+        loop?.close()
+        loop = nil
+        receiver?.cancel()
+        receiver = nil
+        welcome = nil
+    }
+
+    /// Paranoid Pirate: a hub silent for `liveness` intervals means a new socket and a new HELLO.
+    private func reconnect() {
+        logger.info("hub silent; reconnecting", metadata: ["node": "\(configuration.nodeID)", "backoff": "\(reconnectDelay)"])
+        disconnect()
+        for (id, replay) in replays {
+            replay.continuation.resume(throwing: NodeError.replayInterrupted)
+            replays[id] = nil
+        }
+        do {
+            try connect()
+        } catch {
+            logger.error("reconnect failed", metadata: ["error": "\(error)"])
+        }
+        lastHeard = .now + reconnectDelay
+        reconnectDelay = min(reconnectDelay * 2, configuration.reconnectMaximum)
+        sendHello()
+    }
+
+    private func sendHello() {
+        lastHello = .now
+        send(Message(WireCodec.encode(.hello(Hello.with {
+            $0.protocolMajor = UInt32(ProtocolVersion.major)
+            $0.protocolMinor = UInt32(ProtocolVersion.minor)
+            $0.nodeID = configuration.nodeID
+            $0.lastSequenceSeen = lastHandled
+            $0.software = configuration.software
+        }))))
+    }
+
+    private func send(_ message: Message) {
+        guard let loop else { return }
+        do {
+            try loop.send(message)
+            lastSent = .now
+        } catch {
+            logger.debug("send failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func sendPending(_ messageID: String) {
+        guard var submit = pending[messageID] else { return }
+        submit.lastSent = .now
+        pending[messageID] = submit
+        send(submit.frames)
+    }
+
+    private func tick() {
+        guard !closed else { return }
+        let now = ContinuousClock.now
+        if now - lastHeard > configuration.heartbeatInterval * configuration.heartbeatLiveness {
+            reconnect()
+            return
+        }
+        guard welcome != nil else {
+            if now - lastHello >= configuration.heartbeatInterval { sendHello() }
+            return
+        }
+        for (id, submit) in pending where submit.lastSent.map({ now - $0 >= configuration.retryInterval }) ?? true {
+            sendPending(id)
+        }
+        if now - lastSent >= configuration.heartbeatInterval {
+            send(Message(WireCodec.encode(.heartbeat)))
+        }
+    }
+
+    // MARK: Receiving
+
+    private func receive(_ message: Message) {
+        lastHeard = .now
+        let command: Command
+        do {
+            command = try WireCodec.decode(message.frames)
+        } catch {
+            logger.warning("undecodable message from the hub", metadata: ["error": "\(error)"])
+            return
+        }
+        switch command {
+        case .welcome(let body):
+            welcome = body
+            reconnectDelay = configuration.reconnectInitial
+            for waiter in helloWaiters { waiter.resume(returning: body) }
+            helloWaiters.removeAll()
+            for id in pending.keys { sendPending(id) }
+        case .accepted(let body):
+            pending.removeValue(forKey: body.messageID)?.continuation.resume(returning: body)
+        case .rejected(let body):
+            if [.storageUnavailable, .rateLimited, .shuttingDown].contains(body.code) {
+                logger.warning("submit to retry", metadata: ["message_id": "\(body.messageID)", "reason": "\(body.reason)"])
+                return // retried by the ticker with the same id
+            }
+            fail(body.messageID, with: NodeError.rejected(code: body.code.name, reason: body.reason, field: body.field))
+        case .deliver(let stored):
+            deliver(stored)
+        case .heartbeat:
+            break
+        case .replayItems(let header, let items):
+            replays[header.requestID]?.items.append(contentsOf: items)
+        case .replayEnd(let end):
+            guard let replay = replays.removeValue(forKey: end.requestID) else { return }
+            if end.code == .unspecified {
+                replay.continuation.resume(returning: replay.items)
+            } else {
+                replay.continuation.resume(throwing: NodeError.replayRefused(code: end.code.name, reason: end.reason))
+            }
+        case .error(let error):
+            switch error.code {
+            case .noSession:
+                welcome = nil
+                sendHello()
+            case .identityMismatch, .unsupportedVersion:
+                for waiter in helloWaiters { waiter.resume(throwing: NodeError.sessionRefused(error.reason)) }
+                helloWaiters.removeAll()
+            default:
+                logger.warning("hub reported an error", metadata: ["code": "\(error.code.name)", "reason": "\(error.reason)"])
+            }
+        case .close:
+            welcome = nil
+        case .hello, .submit, .ack, .replayRequest:
+            logger.warning("hub sent a node command", metadata: ["command": "\(command.code)"])
+        }
+    }
+
+    private func deliver(_ stored: StoredEnvelope) {
+        guard let envelope = try? stored.decoded() else {
+            logger.error("undecodable delivery")
+            return
+        }
+        let sequence = envelope.sequence
+        if sequence <= lastHandled {
+            // Already handled (a redelivery after a reconnect): acknowledge again and drop.
+            send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
+            return
+        }
+        guard sequence > lastQueued else { return }
+        lastQueued = sequence
+        deliveryContinuation.yield(Delivery(sequence: sequence, envelope: envelope, bytes: stored.bytes))
+    }
+
+    private func handled(_ sequence: UInt64) {
+        guard sequence > lastHandled else { return }
+        lastHandled = sequence
+        Self.storeLastHandled(sequence, configuration)
+        send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
+    }
+
+    // MARK: The last handled sequence on disk
+
+    private static func stateFile(_ configuration: NodeConfiguration) -> URL? {
+        configuration.stateDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("\(configuration.nodeID).last-handled") }
+    }
+
+    private static func loadLastHandled(_ configuration: NodeConfiguration) -> UInt64 {
+        guard let file = stateFile(configuration), let text = try? String(contentsOf: file, encoding: .utf8) else { return 0 }
+        return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    private static func storeLastHandled(_ sequence: UInt64, _ configuration: NodeConfiguration) {
+        guard let file = stateFile(configuration) else { return }
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? Data("\(sequence)\n".utf8).write(to: file, options: .atomic)
+    }
+}

@@ -1,0 +1,61 @@
+import ZeroMQ
+
+/// How a node reaches the hub and who it is.
+public struct NodeConfiguration: Sendable {
+    /// This node's id, as the topology gives it to its key.
+    public var nodeID: String
+    /// The hub's endpoint, e.g. `tcp://hub.example:5570`.
+    public var endpoint: String
+    /// The hub's public key.
+    public var hubKey: CurveKey
+    /// This node's key pair.
+    public var keyPair: CurveKeyPair
+    /// A folder where the node keeps the last sequence its application handled, so that it sees
+    /// each delivery once across restarts. `nil` keeps it in memory only.
+    public var stateDirectory: String?
+    /// How long to wait for an answer before sending a submit again (with the same message id).
+    public var retryInterval: Duration = .seconds(2)
+    /// How often to show the hub this node is alive, and how many silent intervals mean it is gone.
+    public var heartbeatInterval: Duration = .seconds(1)
+    public var heartbeatLiveness: Int = 3
+    /// Reconnection backoff, doubling from the first to the largest.
+    public var reconnectInitial: Duration = .milliseconds(100)
+    public var reconnectMaximum: Duration = .seconds(5)
+    /// Free text sent in HELLO.
+    public var software = "aeohub-node/1.0 swift"
+
+    public init(nodeID: String, endpoint: String, hubKey: CurveKey, keyPair: CurveKeyPair, stateDirectory: String? = nil) {
+        self.nodeID = nodeID
+        self.endpoint = endpoint
+        self.hubKey = hubKey
+        self.keyPair = keyPair
+        self.stateDirectory = stateDirectory
+    }
+}
+
+/// Why a node operation failed.
+public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The hub refused the envelope; final for that message id.
+    case rejected(code: String, reason: String, field: String)
+    /// No answer within the deadline; the message may still be accepted later: retry with the same id.
+    case timedOut(messageID: String)
+    /// The hub refused the session (wrong key, another protocol version).
+    case sessionRefused(String)
+    /// The replay was cut off by a reconnect; ask again.
+    case replayInterrupted
+    /// A replay ended with an error code.
+    case replayRefused(code: String, reason: String)
+    /// The node was closed.
+    case closed
+
+    public var description: String {
+        switch self {
+        case .rejected(let code, let reason, let field): "rejected (\(code))\(field.isEmpty ? "" : " \(field)"): \(reason)"
+        case .timedOut(let id): "no answer for message \(id) in time; it may still be accepted: retry with the same id"
+        case .sessionRefused(let why): "the hub refused the session: \(why)"
+        case .replayInterrupted: "the replay was interrupted by a reconnect; ask again"
+        case .replayRefused(let code, let reason): "replay refused (\(code)): \(reason)"
+        case .closed: "the node is closed"
+        }
+    }
+}
