@@ -1,0 +1,184 @@
+import Coordination
+import EventLog
+import Foundation
+import Hub
+import HubNode
+import HubProtocol
+import Testing
+import ZeroMQ
+
+/// A bare DEALER speaking the wire protocol by hand, as a third-party node would.
+final class RawClient {
+    let context: Context
+    let socket: Socket
+
+    init(_ network: TestNetwork, as nodeID: String?, keys: CurveKeyPair? = nil) throws {
+        context = try Context()
+        socket = try Socket(context, type: .dealer)
+        if let nodeID {
+            try socket.makeCurveClient(keyPair: keys ?? network.keys[nodeID]!, serverKey: network.hubKeys.publicKey)
+        }
+        try socket.connect(network.endpoint)
+    }
+
+    func send(_ command: Command) throws { try socket.send(Message(WireCodec.encode(command))) }
+    func send(frames: [Data]) throws { try socket.send(Message(frames)) }
+
+    func receive(timeout: Duration = .seconds(5)) throws -> Command? {
+        guard let message = try socket.receive(timeout: timeout) else { return nil }
+        return try WireCodec.decode(message.frames)
+    }
+
+    /// Receives until `match` answers non-nil, skipping heartbeats and anything else.
+    func first<T>(within timeout: Duration = .seconds(5), _ match: (Command) -> T?) throws -> T? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard let command = try receive(timeout: deadline - .now) else { return nil }
+            if let value = match(command) { return value }
+        }
+        return nil
+    }
+
+    func hello(_ nodeID: String, lastSeen: UInt64 = 0) throws -> Welcome? {
+        try send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = nodeID; $0.lastSequenceSeen = lastSeen }))
+        return try first { if case .welcome(let w) = $0 { w } else { nil } }
+    }
+}
+
+@Suite("The wire protocol's edges, through the real hub", .serialized)
+struct ProtocolEdgeTests {
+    @Test("a node that never acknowledges holds at most its credit window in flight")
+    func creditWindow() async throws {
+        let network = try TestNetwork()
+        network.creditWindow = 16
+        try network.startHub()
+        let silent = try RawClient(network, as: "commerce-bureau")
+        let welcome = try #require(try silent.hello("commerce-bureau"))
+        #expect(welcome.creditWindow == 16)
+
+        let huli = try await network.node("huli")
+        for index in 0..<200 { _ = try await huli.submit(Make.report("unacknowledged \(index)")) }
+
+        var delivered: [UInt64] = []
+        while let command = try silent.receive(timeout: .milliseconds(500)) {
+            if case .deliver(let stored) = command { delivered.append(try stored.decoded().sequence) }
+        }
+        #expect(delivered.count == 16)
+        #expect(delivered == delivered.sorted())
+
+        // Acknowledging opens the window again, from where it stopped.
+        try silent.send(.ack(Ack.with { $0.sequence = delivered.last! }))
+        var next: [UInt64] = []
+        while let command = try silent.receive(timeout: .milliseconds(500)) {
+            if case .deliver(let stored) = command { next.append(try stored.decoded().sequence) }
+        }
+        #expect(next.count == 16)
+        #expect(next.first! > delivered.last!)
+        await huli.close()
+        await network.stopHub()
+    }
+
+    @Test("HELLO naming another node is refused; commands before HELLO get NO_SESSION")
+    func identity() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let impostor = try RawClient(network, as: "huli")
+        try impostor.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "xm-dongdu" }))
+        let refusal = try impostor.first { if case .error(let e) = $0 { e } else { nil } }
+        #expect(refusal?.code == .identityMismatch)
+
+        let early = try RawClient(network, as: "siming")
+        try early.send(.submit(Make.report("too early")))
+        let noSession = try early.first { if case .error(let e) = $0 { e } else { nil } }
+        #expect(noSession?.code == .noSession)
+        #expect(try network.store().records(matching: RecordFilter(), after: 0, limit: 100).allSatisfy { $0.fields.sender != "siming" })
+        await network.stopHub()
+    }
+
+    @Test("the sender is the key's node, whatever the envelope claims")
+    func senderStamped() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let huli = try RawClient(network, as: "huli")
+        _ = try #require(try huli.hello("huli"))
+        var forged = Make.report("forged", id: "forged-1")
+        forged.sender = "xm-dongdu"
+        forged.sequence = 999
+        try huli.send(.submit(forged))
+        let accepted = try #require(try huli.first { if case .accepted(let a) = $0 { a } else { nil } })
+        let record = try #require(try network.store().records(matching: RecordFilter(), after: accepted.sequence - 1, limit: 1).first)
+        let stored = try Envelope(serializedBytes: record.envelope)
+        #expect(stored.sender == "huli")
+        #expect(stored.sequence == accepted.sequence)
+        await network.stopHub()
+    }
+
+    @Test("bad input gets its stated error, and the hub keeps serving another node")
+    func badInput() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let bad = try RawClient(network, as: "siming")
+        _ = try #require(try bad.hello("siming"))
+        let good = try await network.node("huli")
+
+        func expectError(_ frames: [Data], _ code: ErrorCode) throws {
+            try bad.send(frames: frames)
+            let error = try bad.first { if case .error(let e) = $0 { e } else { nil } }
+            #expect(error?.code == code, "\(frames.map(\.count))")
+        }
+        let signature = ProtocolVersion.signature
+        try expectError([signature], .malformedFrames)
+        try expectError([Data("MDPC02".utf8), Data([8])], .badSignature)
+        try expectError([Data("AEOH".utf8) + Data([2, 0]), Data([8])], .unsupportedVersion)
+        try expectError([signature, Data([0x7F])], .unknownCommand)
+        try expectError([signature, Data([3]), Data([0xFF, 0xFF, 0xFF])], .undecodable)
+        try expectError([signature, Data([3]), Data(count: ProtocolLimits.maxEnvelopeBytes + 1)], .tooLarge)
+
+        // Field validation, authorisation and workflow rules answer REJECTED with a reason.
+        func expectRejected(_ envelope: Envelope, _ code: ErrorCode, _ contains: String) throws {
+            try bad.send(.submit(envelope))
+            let rejected = try bad.first { if case .rejected(let r) = $0 { r } else { nil } }
+            #expect(rejected?.code == code)
+            #expect(rejected?.reason.contains(contains) == true, "\(rejected?.reason ?? "no answer")")
+        }
+        var badUSCC = Make.request("REQ-X", area: "350203")
+        badUSCC.messageID = "b1"
+        badUSCC.requestFiled.enterprise.uscc = "91350100M000100Y4Z"
+        try expectRejected(badUSCC, .invalidField, "'Z' at position 18 is not a valid character")
+        var notMine = Make.request("REQ-Y", area: "350206")
+        notMine.messageID = "b2"
+        try expectRejected(notMine, .notAuthorised, "only for its own area 350203")
+        try expectRejected(Envelope.with {
+            $0.messageID = "b3"
+            $0.caseOpened = CaseOpened.with {
+                $0.caseID = "C9"; $0.enterprise = Enterprise.with { $0.uscc = Make.uscc; $0.name = "X" }; $0.applicationReceived = "2026-09-01"
+            }
+        }, .notAuthorised, "only customs units may send it")
+        try expectRejected(Envelope.with {
+            $0.messageID = "b4"
+            $0.requestWithdrawn = RequestWithdrawn.with { $0.requestID = "NOPE" }
+        }, .workflowViolation, "there is no request NOPE")
+        try expectRejected(Make.report("to a stranger", id: "b5", to: ["nobody-here"]), .unknownRecipient, "not a unit")
+
+        // Meanwhile the other node is served as usual.
+        let accepted = try await good.submit(Make.report("still served"))
+        #expect(accepted.sequence > 0)
+        #expect(network.hub!.counters.snapshot["protocol_errors"]! >= 6)
+        await good.close()
+        await network.stopHub()
+    }
+
+    @Test("an unknown key and a plaintext client get no session and write nothing")
+    func strangers() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let stranger = try RawClient(network, as: "huli", keys: try CurveKeyPair.generate())
+        try stranger.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "huli" }))
+        #expect(try stranger.receive(timeout: .milliseconds(500)) == nil)
+        let plaintext = try RawClient(network, as: nil)
+        try plaintext.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "huli" }))
+        #expect(try plaintext.receive(timeout: .milliseconds(500)) == nil)
+        #expect(try network.store().head().sequence == 0)
+        await network.stopHub()
+    }
+}
