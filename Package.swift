@@ -52,10 +52,19 @@ let package = Package(
             name: "HubNode",
             dependencies: ["ZeroMQ", "HubProtocol", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "Operations",
+            dependencies: [
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "aeohub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "Operations",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

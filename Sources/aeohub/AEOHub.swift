@@ -4,6 +4,7 @@ import ArgumentParser
 struct AEOHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aeohub",
-        abstract: "AEO Hub: the coordination wire of Xiamen's AEO measures."
+        abstract: "AEO Hub: the coordination wire of Xiamen's AEO measures.",
+        subcommands: [DemoCommand.self, HubCommand.self, KeysCommand.self, LogCommand.self, ReplayCommand.self]
     )
 }

@@ -1,0 +1,222 @@
+import Coordination
+import Foundation
+import HubProtocol
+import Yams
+import ZeroMQ
+
+/// A configuration error with the file, line and reason.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let reason: String
+
+    public var description: String { "\(file):\(line): \(reason)" }
+}
+
+/// The topology file (`Deploy/xiamen-topology.yaml`): the hub's endpoint and keys, the units with
+/// role and public key, the district-to-customs mapping and the authorisation table.
+public struct TopologyFile: Sendable {
+    /// Where the hub binds.
+    public var bind: String
+    /// What nodes connect to.
+    public var endpoint: String
+    public var hubPublicKey: CurveKey
+    /// The hub's secret key file (resolved against the topology file's folder).
+    public var hubSecretKeyFile: String?
+    public var logPath: String
+    public var creditWindow: Int
+    public var topology: Topology
+    /// Each unit's public key, where one is given.
+    public var unitKeys: [String: CurveKey]
+
+    /// Reads and checks the file; every problem is reported with its line.
+    public static func load(path: String) throws -> TopologyFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, line: 0, reason: "cannot read the file: \(error.localizedDescription)")
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigurationError(file: path, line: 1, reason: "the file is empty")
+            }
+            root = node
+        } catch let error as YamlError {
+            throw ConfigurationError(file: path, line: Self.line(of: error), reason: "not valid YAML: \(error)")
+        }
+        return try Reader(file: path, folder: URL(fileURLWithPath: path).deletingLastPathComponent()).read(root)
+    }
+
+    private static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: 0
+        }
+    }
+
+    /// The hub configuration this file describes, with the hub's secret key read from its file.
+    public func hubConfiguration(secretKey: CurveKey? = nil) throws -> HubConfiguration {
+        let secret: CurveKey
+        if let secretKey {
+            secret = secretKey
+        } else {
+            guard let file = hubSecretKeyFile else {
+                throw ConfigurationError(file: "topology", line: 0, reason: "hub.secret_key_file is required to run the hub")
+            }
+            secret = try KeyFiles.readKey(file)
+        }
+        let pair = try CurveKeyPair(secretKey: secret)
+        guard pair.publicKey == hubPublicKey else {
+            throw ConfigurationError(file: hubSecretKeyFile ?? "", line: 0, reason: "this secret key does not belong to hub.public_key")
+        }
+        var configuration = HubConfiguration(
+            endpoint: bind, keyPair: pair, logPath: logPath, topology: topology,
+            nodeKeys: Dictionary(unitKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        )
+        configuration.creditWindow = creditWindow
+        return configuration
+    }
+}
+
+private struct Reader {
+    let file: String
+    let folder: URL
+
+    func fail(_ node: Node?, _ reason: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: node?.mark?.line ?? 0, reason: reason)
+    }
+
+    func string(_ node: Node?, _ name: String, in parent: Node) throws -> String {
+        guard let node else { throw fail(parent, "\(name) is required") }
+        guard let value = node.string, !value.isEmpty else { throw fail(node, "\(name) must be a non-empty text") }
+        return value
+    }
+
+    func path(_ value: String) -> String {
+        value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path
+    }
+
+    func key(_ node: Node?, _ name: String, in parent: Node) throws -> CurveKey? {
+        guard let node else { return nil }
+        guard let text = node.string, !text.isEmpty, !text.hasPrefix("<") else { return nil }
+        do {
+            return try CurveKey(z85: text)
+        } catch {
+            throw fail(node, "\(name): \(error)")
+        }
+    }
+
+    func read(_ root: Node) throws -> TopologyFile {
+        guard root.mapping != nil else { throw fail(root, "the top level must be a mapping with hub, units and authorisation") }
+        guard let hub = root["hub"], hub.mapping != nil else { throw fail(root, "hub: is required (bind, endpoint, public_key, log)") }
+        let bind = try string(hub["bind"], "hub.bind", in: hub)
+        let endpoint = try string(hub["endpoint"], "hub.endpoint", in: hub)
+        guard let hubKey = try key(hub["public_key"], "hub.public_key", in: hub) else {
+            throw fail(hub["public_key"] ?? hub, "hub.public_key is required (run Deploy/provision.sh to fill it in)")
+        }
+        let secretFile = hub["secret_key_file"]?.string.map(path)
+        let log = path(try string(hub["log"], "hub.log", in: hub))
+        var window = 64
+        if let node = hub["credit_window"] {
+            guard let value = node.int, (1...10_000).contains(value) else { throw fail(node, "hub.credit_window must be a whole number from 1 to 10000") }
+            window = value
+        }
+        let partnerArea = root["partner_area"]?.string ?? "3500"
+
+        guard let unitNodes = root["units"]?.sequence, !unitNodes.isEmpty else {
+            throw fail(root["units"] ?? root, "units: is required, a list of the network's units")
+        }
+        var units: [Coordination.Unit] = []
+        var keys: [String: CurveKey] = [:]
+        var owners: [CurveKey: String] = [:]
+        for node in unitNodes {
+            let id = try string(node["id"], "id", in: node)
+            guard Identifier.isNodeID(id) else { throw fail(node["id"], "'\(id)' is not a node id: 2 to 64 of a-z 0-9 and '-'") }
+            guard !units.contains(where: { $0.id == id }) else { throw fail(node["id"], "unit \(id) is listed twice") }
+            let roleText = try string(node["role"], "role of \(id)", in: node)
+            guard let role = Role(rawValue: roleText) else {
+                throw fail(node["role"], "'\(roleText)' is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let name = node["name"]?.string ?? id
+            let area = node["area"]?.string
+            let customs = node["customs"]?.string
+            if role == .district || role == .zone {
+                guard area != nil else { throw fail(node, "\(id) is a \(role.rawValue) and needs area: (a district code such as 350206, or a zone id)") }
+                guard customs != nil else { throw fail(node, "\(id) is a \(role.rawValue) and needs customs: (its responsible customs office)") }
+            }
+            if let key = try key(node["public_key"], "public_key of \(id)", in: node) {
+                if let other = owners[key] { throw fail(node["public_key"], "\(id) has the same public key as \(other)") }
+                owners[key] = id
+                keys[id] = key
+            }
+            units.append(Coordination.Unit(id: id, role: role, name: name, area: area, customsOffice: customs))
+        }
+        for (unit, node) in zip(units, unitNodes) {
+            if let office = unit.customsOffice, units.first(where: { $0.id == office })?.role != .customs {
+                throw fail(node["customs"], "\(unit.id)'s customs office '\(office)' is not a customs unit of this file")
+            }
+        }
+        guard units.contains(where: { $0.role == .coordinator }) else { throw fail(root["units"], "the network needs a coordinator unit") }
+
+        var authorisation = Topology.defaultAuthorisation
+        if let table = root["authorisation"] {
+            guard let mapping = table.mapping else { throw fail(table, "authorisation: must map message types to lists of roles") }
+            for (typeNode, rolesNode) in mapping {
+                guard let typeName = typeNode.string, let type = MessageType(rawValue: typeName) else {
+                    throw fail(typeNode, "'\(typeNode.string ?? "")' is not a message type (see Protocols/SPEC.md section 5)")
+                }
+                guard let list = rolesNode.sequence else { throw fail(rolesNode, "\(typeName): give a list of roles, e.g. [customs]") }
+                var roles: Set<Role> = []
+                for item in list {
+                    guard let role = item.string.flatMap(Role.init(rawValue:)) else {
+                        throw fail(item, "'\(item.string ?? "")' is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    roles.insert(role)
+                }
+                if type == .nodePresence, !roles.isEmpty { throw fail(rolesNode, "node_presence is written by the hub only") }
+                authorisation[type] = roles
+            }
+        }
+        return TopologyFile(
+            bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
+            creditWindow: window, topology: Topology(units: units, authorisation: authorisation, partnerArea: partnerArea),
+            unitKeys: keys)
+    }
+}
+
+/// Key files: the 40-character Z85 text of a key, secret ones with mode 0600.
+public enum KeyFiles {
+    /// Writes `NAME.secret` (mode 0600) and `NAME.public` into `folder`; refuses to overwrite.
+    public static func write(_ pair: CurveKeyPair, name: String, folder: String) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let secret = URL(fileURLWithPath: folder).appendingPathComponent("\(name).secret").path
+        let publicFile = URL(fileURLWithPath: folder).appendingPathComponent("\(name).public").path
+        guard !manager.fileExists(atPath: secret) else {
+            throw ConfigurationError(file: secret, line: 0, reason: "already exists; remove it first to make a new key (key rotation)")
+        }
+        // Created with 0600 from the start, so the secret is never readable by others.
+        guard manager.createFile(atPath: secret, contents: Data((pair.secretKey.z85 + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigurationError(file: secret, line: 0, reason: "cannot create the file")
+        }
+        try Data((pair.publicKey.z85 + "\n").utf8).write(to: URL(fileURLWithPath: publicFile))
+    }
+
+    /// Reads a key file; a secret file readable by others is refused.
+    public static func readKey(_ path: String) throws -> CurveKey {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if path.hasSuffix(".secret"), let mode = attributes?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw ConfigurationError(file: path, line: 0, reason: "a secret key file must not be readable by others (mode \(String(mode, radix: 8)); run chmod 600)")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigurationError(file: path, line: 0, reason: "cannot read the key file")
+        }
+        do {
+            return try CurveKey(z85: text)
+        } catch {
+            throw ConfigurationError(file: path, line: 1, reason: "\(error)")
+        }
+    }
+}
