@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Runs the built `aeohub` executable, as an operator would.
+enum AEOHubProcess {
+    /// The built executable: beside the test bundle on Linux (`.build/debug`), or in the package's `.build`.
+    static func locate() -> URL? {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aeohub"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug/aeohub"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try #require(locate(), "build the aeohub executable first (swift build)")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+@Suite("The aeohub command", .serialized)
+struct CommandLineTests {
+    @Test("`aeohub demo` plays the three daily uses; `aeohub log verify` passes, then names a changed record")
+    func demoAndVerify() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = try AEOHubProcess.run(["demo", "--dir", folder.path])
+        #expect(demo.status == 0, "\(demo.output)")
+        for step in ["== 1.", "== 2.", "fuzhou-customs   caught up", "audit_scheduled accepted", "== 3.", "decision_recorded",
+                     "== 4.", "units confirmed", "== 5.", "minutes_entry", "== 6.", "log intact"] {
+            #expect(demo.output.contains(step), "the demo's output lacks '\(step)'")
+        }
+        let report = try String(contentsOfFile: folder.appendingPathComponent("report-\(currentPeriod())".replacingOccurrences(of: "/", with: "_") + ".md").path, encoding: .utf8)
+        #expect(report.contains("Joint meeting"))
+        #expect(report.contains("joint"))
+
+        let log = folder.appendingPathComponent("log.sqlite").path
+        let verify = try AEOHubProcess.run(["log", "verify", "--log", log])
+        #expect(verify.status == 0)
+        #expect(verify.output.contains("log intact"))
+
+        // Change one byte of one stored envelope in the file.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: log))
+        let marker = Data("Eleven enterprises reviewed".utf8)
+        let range = try #require(bytes.range(of: marker))
+        bytes[range.lowerBound] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: log))
+        let broken = try AEOHubProcess.run(["log", "verify", "--log", log])
+        #expect(broken.status == 2)
+        #expect(broken.output.contains("log broken at record"))
+        #expect(broken.output.contains("do not match its hash"))
+
+        let stats = try AEOHubProcess.run(["log", "stats", "--log", log])
+        #expect(stats.output.contains("minutes_entry"))
+    }
+
+    @Test("keys generate writes secret files with mode 0600 and prints the public keys")
+    func keys() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try AEOHubProcess.run(["keys", "generate", "--dir", folder.path, "hub", "huli"])
+        #expect(result.status == 0)
+        #expect(result.output.split(separator: "\n").count == 2)
+        let mode = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("huli.secret").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let again = try AEOHubProcess.run(["keys", "generate", "--dir", folder.path, "huli"])
+        #expect(again.status != 0)
+        #expect(again.output.contains("already exists"))
+    }
+
+    func currentPeriod() -> String {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(secondsFromGMT: 8 * 3600)!, from: Date())
+        let first = parts.month! % 2 == 1 ? parts.month! : parts.month! - 1
+        func two(_ m: Int) -> String { m < 10 ? "0\(m)" : "\(m)" }
+        return "\(parts.year!)-\(two(first))/\(parts.year!)-\(two(first + 1))"
+    }
+}
