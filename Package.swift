@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "aeohub", targets: ["aeohub"]),
+        .executable(name: "aeohub-benchmark", targets: ["AEOHubBenchmark"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "HubProtocol", targets: ["HubProtocol"]),
         .library(name: "EventLog", targets: ["EventLog"]),
@@ -66,6 +67,13 @@ let package = Package(
                 "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "Operations",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "AEOHubBenchmark",
+            dependencies: [
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

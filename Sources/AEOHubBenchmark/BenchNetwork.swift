@@ -1,0 +1,240 @@
+import Coordination
+import EventLog
+import Foundation
+import Hub
+import HubNode
+import HubProtocol
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// A hub running as its own `aeohub hub` process (so its memory is its own), and nodes in this one.
+final class BenchNetwork: @unchecked Sendable {
+    // @unchecked: used from the benchmark's main task only.
+    let folder: URL
+    let hubKeys: CurveKeyPair
+    var keys: [String: CurveKeyPair] = [:]
+    let nodeIDs: [String]
+    var process: Process?
+    var endpoint = ""
+    var nodes: [String: HubNode] = [:]
+    let logger: Logger
+
+    init(folder: URL, nodeCount: Int) throws {
+        self.folder = folder
+        hubKeys = try CurveKeyPair.generate()
+        nodeIDs = (1...nodeCount).map { String(format: "n%03d", $0) }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        self.logger = logger
+        let keysFolder = folder.appendingPathComponent("keys").path
+        try KeyFiles.write(hubKeys, name: "hub", folder: keysFolder)
+        var yaml = """
+            hub:
+              bind: tcp://127.0.0.1:*
+              endpoint: tcp://127.0.0.1:0
+              public_key: "\(hubKeys.publicKey.z85)"
+              secret_key_file: keys/hub.secret
+              log: log.sqlite
+              credit_window: 256
+            units:
+
+            """
+        for (id, role) in [("bureau", "coordinator"), ("catchup", "coordinator"), ("customs", "customs")] + nodeIDs.map({ ($0, "association") }) {
+            keys[id] = try CurveKeyPair.generate()
+            yaml += "  - id: \(id)\n    role: \(role)\n    public_key: \"\(keys[id]!.publicKey.z85)\"\n"
+        }
+        try yaml.write(to: folder.appendingPathComponent("topology.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    func store() throws -> SQLiteEventStore { try SQLiteEventStore(path: folder.appendingPathComponent("log.sqlite").path, tailCheck: 0) }
+
+    func startHub() throws {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aeohub")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["hub", "--config", folder.appendingPathComponent("topology.yaml").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        self.process = process
+        // The hub logs the endpoint it bound; read it back (the port is chosen by the OS).
+        var buffer = ""
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let data = pipe.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            buffer += String(decoding: data, as: UTF8.self)
+            if let range = buffer.range(of: #"endpoint=tcp://[0-9.]+:[0-9]+"#, options: .regularExpression) {
+                endpoint = String(buffer[range].dropFirst("endpoint=".count))
+                // Keep draining the hub's output so it never blocks on a full pipe.
+                DispatchQueue.global().async { while !pipe.fileHandleForReading.availableData.isEmpty {} }
+                return
+            }
+        }
+        throw BenchError("the hub did not start: \(buffer)")
+    }
+
+    func stopHub() {
+        guard let process else { return }
+        process.interrupt()
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    func node(_ id: String) async throws -> HubNode {
+        if let node = nodes[id] { return node }
+        let node = try HubNode(configuration: NodeConfiguration(nodeID: id, endpoint: endpoint, hubKey: hubKeys.publicKey, keyPair: keys[id]!), logger: logger)
+        try await node.start(timeout: .seconds(30))
+        nodes[id] = node
+        return node
+    }
+
+    static func report(_ tag: String) -> Envelope {
+        Envelope.with {
+            $0.progressReport = ProgressReport.with { $0.period = "2026-09/2026-10"; $0.text = tag + Benchmark.payloadText }
+        }
+    }
+
+    /// Accepted submits per second with `senders` nodes, each keeping up to 64 submits in flight.
+    func durableAccept(senders: Int, messages: Int) async throws -> Double {
+        let bureau = try await node("bureau")
+        let drain = Task { try await bureau.handleDeliveries { _ in } }
+        _ = drain
+        var senderNodes: [HubNode] = []
+        for id in nodeIDs.prefix(senders) { senderNodes.append(try await node(id)) }
+        let perSender = messages / senders
+        let began = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sender in senderNodes {
+                group.addTask {
+                    var sent = 0
+                    while sent < perSender {
+                        let chunk = min(64, perSender - sent)
+                        let base = sent
+                        try await withThrowingTaskGroup(of: Void.self) { inner in
+                            for index in 0..<chunk { inner.addTask { _ = try await sender.submit(Self.report("\(base + index)")) } }
+                            try await inner.waitForAll()
+                        }
+                        sent += chunk
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(perSender * senders) / Benchmark.seconds(ContinuousClock.now - began)
+    }
+
+    /// Submit-to-delivered latency at a fixed offered load, from one node to the coordinator.
+    func latency(offered: Int, seconds: Int) async throws -> (p50: Double, p99: Double, achieved: Double) {
+        let sender = try await node(nodeIDs[0])
+        let receiver = try await node("customs")
+        let sentAt = Mutex<[String: ContinuousClock.Instant]>([:])
+        let latencies = Mutex<[Double]>([])
+        let handler = Task {
+            try await receiver.handleDeliveries { delivery in
+                let arrived = ContinuousClock.now
+                if let started = sentAt.withLock({ $0[delivery.envelope.messageID] }) {
+                    latencies.withLock { $0.append(Benchmark.seconds(arrived - started) * 1000) }
+                }
+            }
+        }
+        _ = handler
+        let total = offered * seconds
+        let tick = 10  // milliseconds per burst
+        let perTick = offered * tick / 1000
+        let began = ContinuousClock.now
+        var tasks: [Task<Void, any Error>] = []
+        for burst in 0..<(total / perTick) {
+            try await Task.sleep(until: began + .milliseconds(burst * tick))
+            for index in 0..<perTick {
+                var envelope = Self.report("lat")
+                envelope.messageID = "lat-\(burst)-\(index)"
+                envelope.to = Recipients.with { $0.nodes = ["customs"] }
+                sentAt.withLock { $0[envelope.messageID] = .now }
+                let message = envelope
+                tasks.append(Task { _ = try await sender.submit(message) })
+            }
+        }
+        for task in tasks { try await task.value }
+        let achieved = Double(total) / Benchmark.seconds(ContinuousClock.now - began)
+        for _ in 0..<500 where latencies.withLock({ $0.count }) < total { try await Task.sleep(for: .milliseconds(10)) }
+        let sorted = latencies.withLock { $0.sorted() }
+        guard !sorted.isEmpty else { throw BenchError("no deliveries measured") }
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)], achieved)
+    }
+
+    /// Records read per second from the log, in replay-sized chunks of 5,000.
+    func replayRate() throws -> Double {
+        let store = try store()
+        var after: UInt64 = 0
+        var count = 0
+        let began = ContinuousClock.now
+        while true {
+            let chunk = try store.records(matching: RecordFilter(), after: after, limit: 5000)
+            guard let last = chunk.last else { break }
+            count += chunk.count
+            after = last.sequence
+        }
+        return Double(count) / Benchmark.seconds(ContinuousClock.now - began)
+    }
+
+    /// Appends `records` reports for the offline `catchup` node straight into the log (as the hub
+    /// would have), restarts the hub, and times the node's catch-up to the head.
+    func catchUp(records: Int) async throws -> (seconds: Double, count: Int) {
+        for node in nodes.values { await node.close() }
+        nodes.removeAll()
+        stopHub()
+        let store = try store()
+        var head = try store.head().sequence
+        var lastAt = Int64(Date().timeIntervalSince1970 * 1000)
+        var remaining = records
+        while remaining > 0 {
+            let batch = (0..<min(1000, remaining)).map { index -> PendingRecord in
+                head += 1
+                lastAt += 1
+                var envelope = Self.report("catch-up")
+                envelope.messageID = "bulk-\(head)"
+                envelope.sender = nodeIDs[1]
+                envelope.sequence = head
+                envelope.acceptedAtMs = lastAt
+                envelope.deliveredTo = ["bureau", "catchup"]
+                _ = index
+                return PendingRecord(sequence: head, acceptedAt: lastAt, sender: nodeIDs[1], messageID: envelope.messageID,
+                                     type: "progress_report", recipients: ["bureau", "catchup"], subjects: RecordSubjects(),
+                                     envelope: (try? envelope.serializedBytes()) ?? Data())
+            }
+            _ = try store.append(batch)
+            remaining -= batch.count
+        }
+        let target = try store.deliveries(for: "catchup", after: 0, limit: Int.max).count
+        try startHub()
+        let catchup = try await node("catchup")
+        let received = Atomic<Int>(0)
+        let began = ContinuousClock.now
+        let handler = Task { try await catchup.handleDeliveries { _ in received.add(1, ordering: .relaxed) } }
+        _ = handler
+        while received.load(ordering: .relaxed) < target { try await Task.sleep(for: .milliseconds(2)) }
+        return (Benchmark.seconds(ContinuousClock.now - began), target)
+    }
+
+    /// Connects every node and reads the hub process's peak resident memory (VmHWM).
+    func idleNodesRSS(nodes count: Int) async throws -> Double {
+        for id in nodeIDs.prefix(count) { _ = try await node(id) }
+        try await Task.sleep(for: .seconds(2))
+        guard let pid = process?.processIdentifier,
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else {
+            throw BenchError("cannot read the hub's /proc status")
+        }
+        for node in nodes.values { await node.close() }
+        return kilobytes / 1024
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
