@@ -15,7 +15,8 @@ public struct CoordinationState: Sendable {
     public private(set) var meetings: [String: MeetingRecord] = [:]
     public private(set) var actions: [String: ActionRecord] = [:]
     public private(set) var creditChanges: [String: CreditChangeRecord] = [:]
-    public private(set) var reports: [ReportRecord] = []
+    /// Each unit's latest report per period, keyed by unit and period.
+    public private(set) var reports: [String: ReportRecord] = [:]
     /// Enterprises that may not apply again before the date (a failed certification).
     public private(set) var barredUntil: [String: CivilDate] = [:]
 
@@ -39,8 +40,11 @@ public struct CoordinationState: Sendable {
             let who = allowed.isEmpty ? "only the hub writes it" : "only \(allowed.sorted().map(\.rawValue).joined(separator: ", ")) units may send it"
             throw Rejection.notAuthorised("\(sender) is a \(unit.role.rawValue) unit and may not send \(type.rawValue): \(who)")
         }
+        // Every check that can refuse comes before any change to the state, so a refused message
+        // leaves it untouched.
+        let explicit = try explicitRecipients(envelope.to)
         var admission = try apply(envelope, type: type, sender: unit, at: acceptedAt, checking: true)
-        try addExplicitRecipients(envelope.to, to: &admission, sender: sender)
+        admission.recipients = Set(admission.recipients).union(explicit).subtracting([sender]).sorted()
         return admission
     }
 
@@ -60,8 +64,8 @@ public struct CoordinationState: Sendable {
 
     // MARK: Routing helpers
 
-    private func addExplicitRecipients(_ to: Recipients, to admission: inout Admission, sender: String) throws(Rejection) {
-        var ids = Set(admission.recipients)
+    private func explicitRecipients(_ to: Recipients) throws(Rejection) -> Set<String> {
+        var ids = Set<String>()
         for (index, node) in to.nodes.enumerated() {
             guard topology.units[node] != nil else {
                 throw Rejection(.unknownRecipient, "'\(node)' is not a unit of this network", field: "to.nodes[\(index)]")
@@ -70,8 +74,7 @@ public struct CoordinationState: Sendable {
         }
         for role in to.roles { ids.formUnion(topology.ids(of: Role(rawValue: role) ?? .coordinator)) }
         if to.all { ids.formUnion(topology.units.keys) }
-        ids.remove(sender)
-        admission.recipients = ids.sorted()
+        return ids
     }
 
     private func route(_ ids: [String?], sender: Unit, uscc: String? = nil, meeting: String? = nil, caseID: String? = nil) -> Admission {
@@ -242,9 +245,10 @@ public struct CoordinationState: Sendable {
                 audit.declined.insert(sender.id)
             case .counterPropose:
                 // Counter slots become candidates that the proposer's office may schedule once accepted.
+                if let record = cases[audit.caseID] {
+                    for slot in m.counterSlots { try withinDeadline(slot, record, field: "\(p).counter_slots") }
+                }
                 for slot in m.counterSlots {
-                    guard let record = cases[audit.caseID] else { break }
-                    try withinDeadline(slot, record, field: "\(p).counter_slots")
                     audit.slots.append(slot)
                     audit.accepted[sender.id, default: []].insert(audit.slots.count - 1)
                 }
@@ -394,9 +398,8 @@ public struct CoordinationState: Sendable {
 
         // Reports and presence
         case .progressReport(let m):
-            reports.removeAll { $0.unit == sender.id && $0.period == m.period }
-            reports.append(ReportRecord(unit: sender.id, period: m.period,
-                                        figures: Dictionary(m.figures.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }), text: m.text))
+            reports["\(sender.id)\u{0}\(m.period)"] = ReportRecord(
+                unit: sender.id, period: m.period, figures: Dictionary(m.figures.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }), text: m.text)
             return route([], sender: sender)
         case .nodePresence:
             return route([], sender: sender)

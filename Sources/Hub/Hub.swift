@@ -21,6 +21,7 @@ public final class Hub: Service {
 
     private let thread: DedicatedThread
     private let go = DispatchSemaphore(value: 0)
+    private let started = Atomic<Bool>(false)
     private let control: LoopControl
     private let allowlist: Allowlist
     private let zap: ZAPHandler
@@ -88,9 +89,16 @@ public final class Hub: Service {
     /// The ZAP domain of the hub's socket.
     public static let zapDomain = "aeohub"
 
+    /// Starts serving on the hub's own thread, without waiting for ``run()`` (which starts it too).
+    /// Safe to call more than once.
+    public func start() {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        go.signal()
+    }
+
     /// Serves until cancelled or gracefully shut down.
     public func run() async throws {
-        go.signal()
+        start()
         await withTaskCancellationOrGracefulShutdownHandler {
             await thread.finish()
         } onCancelOrGracefulShutdown: {
@@ -102,7 +110,7 @@ public final class Hub: Service {
     /// Stops serving: the batch in hand is finished and the log closed. Safe to call more than once.
     public func stop() {
         control.requestStop()
-        go.signal()
+        start() // lets a hub that never started reach its stop check
         thread.join()
         zap.stop()
     }

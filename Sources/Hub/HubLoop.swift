@@ -123,7 +123,6 @@ final class HubLoop {
     /// Reads what is waiting on the socket (up to one batch), commits the submits among it in one
     /// transaction, then answers and delivers.
     private func serveWaitingMessages() throws {
-        var working = state
         var pending: [PendingRecord] = []
         var waiting: [Waiting] = []
         var batchIDs: [String: UInt64] = [:]  // "sender\u{0}messageID" -> sequence, for retries inside one batch
@@ -147,7 +146,7 @@ final class HubLoop {
                 continue
             }
             if case .hello(let hello) = command {
-                try openSession(hello, nodeID: nodeID, routingID: routingID, working: &working, pending: &pending)
+                try openSession(hello, nodeID: nodeID, routingID: routingID, pending: &pending)
                 touched.insert(nodeID) // start its catch-up
                 continue
             }
@@ -169,7 +168,7 @@ final class HubLoop {
                     send(.accepted(Accepted.with { $0.messageID = envelope.messageID; $0.sequence = existing.sequence; $0.acceptedAtMs = existing.acceptedAt; $0.duplicate = true }), to: routingID)
                     continue
                 }
-                switch admit(envelope, from: nodeID, working: &working, pending: &pending) {
+                switch admit(envelope, from: nodeID, pending: &pending) {
                 case .success(let sequence):
                     batchIDs[key] = sequence
                     let record = pending[pending.count - 1]
@@ -188,32 +187,32 @@ final class HubLoop {
             case .replayRequest(let request):
                 try replay(request, for: nodeID, routingID: routingID)
             case .close:
-                endSession(nodeID, reason: "closed by the node", working: &working, pending: &pending)
+                endSession(nodeID, reason: "closed by the node", pending: &pending)
             case .hello, .welcome, .accepted, .rejected, .deliver, .replayItems, .replayEnd, .error:
                 send(.error(ProtocolError.with { $0.code = .unknownCommand; $0.reason = "\(command.code) is sent by the hub, not to it"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
             }
         }
 
-        let committed = try commit(pending, working: working, waiting: waiting)
+        let committed = try commit(pending, waiting: waiting)
         deliver(committed, alsoPumping: touched)
     }
 
-    /// Stamps, checks and queues one submit for the batch.
-    private func admit(_ envelope: Envelope, from nodeID: String, working: inout CoordinationState, pending: inout [PendingRecord]) -> Result<UInt64, Rejection> {
+    /// Stamps, checks and queues one submit for the batch. The workflow state moves on at once (a
+    /// refused message leaves it untouched); if the batch then fails to commit, it is rebuilt from
+    /// the log.
+    private func admit(_ envelope: Envelope, from nodeID: String, pending: inout [PendingRecord]) -> Result<UInt64, Rejection> {
         do {
             _ = try EnvelopeValidator.validate(envelope)
         } catch {
             return .failure(Rejection(error.code, error.reason, field: error.field))
         }
         let acceptedAt = nextTimestamp()
-        var candidate = working
         let admission: Admission
         do {
-            admission = try candidate.admit(envelope, from: nodeID, at: acceptedAt)
+            admission = try state.admit(envelope, from: nodeID, at: acceptedAt)
         } catch {
             return .failure(error)
         }
-        working = candidate
         let sequence = head + UInt64(pending.count) + 1
         var stamped = envelope
         stamped.sender = nodeID
@@ -234,7 +233,7 @@ final class HubLoop {
     }
 
     /// A presence record written by the hub itself.
-    private func presence(_ nodeID: String, online: Bool, reason: String, working: inout CoordinationState, pending: inout [PendingRecord]) {
+    private func presence(_ nodeID: String, online: Bool, reason: String, pending: inout [PendingRecord]) {
         let acceptedAt = nextTimestamp()
         let sequence = head + UInt64(pending.count) + 1
         var envelope = Envelope()
@@ -245,7 +244,7 @@ final class HubLoop {
         envelope.acceptedAtMs = acceptedAt
         let recipients = configuration.topology.ids(of: .coordinator).filter { $0 != nodeID }
         envelope.deliveredTo = recipients
-        working.fold(envelope)
+        state.fold(envelope)
         pending.append(record(envelope, admission: Admission(recipients: recipients)))
     }
 
@@ -256,8 +255,9 @@ final class HubLoop {
     }
 
     /// Appends the batch durably, then answers every waiting submit. On a storage failure nothing
-    /// is answered ACCEPTED: each submit gets STORAGE_UNAVAILABLE and the state rolls back.
-    private func commit(_ pending: [PendingRecord], working: CoordinationState, waiting: [Waiting]) throws -> [LogRecord] {
+    /// is answered ACCEPTED: each submit gets STORAGE_UNAVAILABLE and the state is rebuilt from the
+    /// log, which does not have the batch.
+    private func commit(_ pending: [PendingRecord], waiting: [Waiting]) throws -> [LogRecord] {
         guard !pending.isEmpty else {
             for item in waiting { answerAccepted(item) }
             return []
@@ -270,9 +270,10 @@ final class HubLoop {
             for item in waiting {
                 send(.rejected(Rejected.with { $0.messageID = item.messageID; $0.code = .storageUnavailable; $0.reason = "the hub could not write its log (\(error)); nothing was accepted: retry with the same message id" }), to: item.routingID)
             }
+            state = CoordinationState(topology: configuration.topology)
+            try rebuild()
             return []
         }
-        state = working
         head = committed.last?.sequence ?? head
         counters.batches.add(1, ordering: .relaxed)
         for item in waiting { answerAccepted(item) }
@@ -286,7 +287,7 @@ final class HubLoop {
 
     // MARK: Sessions
 
-    private func openSession(_ hello: Hello, nodeID: String, routingID: Data, working: inout CoordinationState, pending: inout [PendingRecord]) throws {
+    private func openSession(_ hello: Hello, nodeID: String, routingID: Data, pending: inout [PendingRecord]) throws {
         guard hello.protocolMajor == UInt32(ProtocolVersion.major) else {
             send(.error(ProtocolError.with { $0.code = .unsupportedVersion; $0.reason = "protocol major \(hello.protocolMajor) is not supported; this hub speaks 1.x"; $0.command = 1 }), to: routingID)
             return
@@ -317,30 +318,29 @@ final class HubLoop {
             $0.hubTimeMs = Int64(Date().timeIntervalSince1970 * 1000)
         }), to: routingID)
         logger.info("session opened", metadata: ["node": "\(nodeID)", "resume_after": "\(cursor)"])
-        if !wasOnline { presence(nodeID, online: true, reason: "session opened", working: &working, pending: &pending) }
+        if !wasOnline { presence(nodeID, online: true, reason: "session opened", pending: &pending) }
     }
 
-    private func endSession(_ nodeID: String, reason: String, working: inout CoordinationState, pending: inout [PendingRecord]) {
+    private func endSession(_ nodeID: String, reason: String, pending: inout [PendingRecord]) {
         guard let session = sessions.removeValue(forKey: nodeID) else { return }
         nodeByRoutingID[session.routingID] = nil
         logger.info("session ended", metadata: ["node": "\(nodeID)", "reason": "\(reason)"])
-        presence(nodeID, online: false, reason: reason, working: &working, pending: &pending)
+        presence(nodeID, online: false, reason: reason, pending: &pending)
     }
 
     /// Heartbeats to quiet sessions; sessions silent for `liveness` intervals end.
     private func keepSessionsAlive() throws {
         let now = ContinuousClock.now
         let silence = configuration.heartbeatInterval * configuration.heartbeatLiveness
-        var working = state
         var pending: [PendingRecord] = []
         for (nodeID, session) in sessions {
             if now - session.lastHeard > silence {
-                endSession(nodeID, reason: "heartbeat expired", working: &working, pending: &pending)
+                endSession(nodeID, reason: "heartbeat expired", pending: &pending)
             } else if now - session.lastSent >= configuration.heartbeatInterval {
                 send(.heartbeat, to: session.routingID)
             }
         }
-        let committed = try commit(pending, working: working, waiting: [])
+        let committed = try commit(pending, waiting: [])
         deliver(committed, alsoPumping: [])
     }
 
@@ -367,9 +367,10 @@ final class HubLoop {
         for nodeID in toPump { pump(nodeID) }
     }
 
-    /// Fills the node's credit window from the log.
+    /// Fills the node's credit window from the log, unless it is caught up (then new records reach
+    /// it straight from each committed batch).
     private func pump(_ nodeID: String) {
-        guard var session = sessions[nodeID] else { return }
+        guard var session = sessions[nodeID], !session.caughtUp else { return }
         defer { sessions[nodeID] = session }
         while session.inFlight.count < configuration.creditWindow {
             let room = configuration.creditWindow - session.inFlight.count

@@ -69,7 +69,7 @@ public struct BimonthlyReport: Sendable {
         }
 
         out += "\n## Units' reports for \(period)\n\n"
-        let reports = state.reports.filter { $0.period == period }.sorted { $0.unit < $1.unit }
+        let reports = state.reports.values.filter { $0.period == period }.sorted { $0.unit < $1.unit }
         if reports.isEmpty { out += "No unit has reported for this period yet.\n" }
         for report in reports {
             out += "- **\(report.unit)**: \(report.figures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")). \(report.text)\n"

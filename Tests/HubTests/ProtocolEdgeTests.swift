@@ -39,6 +39,16 @@ final class RawClient {
         return nil
     }
 
+    /// The sequences delivered until the hub has been quiet for half a second (at most 20 s).
+    func deliveries() throws -> [UInt64] {
+        var sequences: [UInt64] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline, let command = try receive(timeout: .milliseconds(500)) {
+            if case .deliver(let stored) = command { sequences.append(try stored.decoded().sequence) }
+        }
+        return sequences
+    }
+
     func hello(_ nodeID: String, lastSeen: UInt64 = 0) throws -> Welcome? {
         try send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = nodeID; $0.lastSequenceSeen = lastSeen }))
         return try first { if case .welcome(let w) = $0 { w } else { nil } }
@@ -51,27 +61,26 @@ struct ProtocolEdgeTests {
     func creditWindow() async throws {
         let network = try TestNetwork()
         network.creditWindow = 16
+        network.heartbeatLiveness = 60 // the raw client sends no heartbeats
         try network.startHub()
         let silent = try RawClient(network, as: "commerce-bureau")
         let welcome = try #require(try silent.hello("commerce-bureau"))
         #expect(welcome.creditWindow == 16)
 
         let huli = try await network.node("huli")
-        for index in 0..<200 { _ = try await huli.submit(Make.report("unacknowledged \(index)")) }
-
-        var delivered: [UInt64] = []
-        while let command = try silent.receive(timeout: .milliseconds(500)) {
-            if case .deliver(let stored) = command { delivered.append(try stored.decoded().sequence) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 { group.addTask { _ = try await huli.submit(Make.report("unacknowledged \(index)")) } }
+            try await group.waitForAll()
         }
+
+        // Connected (a long liveness keeps its session) but never acknowledging.
+        let delivered = try silent.deliveries()
         #expect(delivered.count == 16)
         #expect(delivered == delivered.sorted())
 
         // Acknowledging opens the window again, from where it stopped.
         try silent.send(.ack(Ack.with { $0.sequence = delivered.last! }))
-        var next: [UInt64] = []
-        while let command = try silent.receive(timeout: .milliseconds(500)) {
-            if case .deliver(let stored) = command { next.append(try stored.decoded().sequence) }
-        }
+        let next = try silent.deliveries()
         #expect(next.count == 16)
         #expect(next.first! > delivered.last!)
         await huli.close()

@@ -22,6 +22,7 @@ final class TestNetwork: @unchecked Sendable {
     var hubTask: Task<Void, any Error>?
     var endpoint = "tcp://127.0.0.1:*"
     var creditWindow = 64
+    var heartbeatLiveness = 3
 
     static let units = [
         Unit(id: "commerce-bureau", role: .coordinator, name: "Municipal Commerce Bureau"),
@@ -56,6 +57,7 @@ final class TestNetwork: @unchecked Sendable {
             nodeKeys: Dictionary(uniqueKeysWithValues: keys.map { ($0.value.publicKey, $0.key) })
         )
         configuration.creditWindow = creditWindow
+        configuration.heartbeatLiveness = heartbeatLiveness
         return configuration
     }
 
@@ -64,6 +66,7 @@ final class TestNetwork: @unchecked Sendable {
         let hub = try Hub(configuration: configuration, logger: quiet)
         endpoint = hub.endpoint
         self.hub = hub
+        hub.start() // serving must not wait for a free concurrency thread
         hubTask = Task { try await hub.run() }
     }
 
@@ -133,7 +136,12 @@ final class Inbox: Sendable {
 
     /// Waits until `count` deliveries arrived (or 30 s passed).
     func wait(for count: Int) async throws {
-        for _ in 0..<3000 where items.value.count < count {
+        try await wait { $0.count >= count }
+    }
+
+    /// Waits until the delivered sequences satisfy `condition` (or 30 s passed).
+    func wait(until condition: ([UInt64]) -> Bool) async throws {
+        for _ in 0..<3000 where !condition(sequences) {
             try await Task.sleep(for: .milliseconds(10))
         }
     }
