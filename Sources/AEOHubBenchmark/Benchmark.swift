@@ -17,6 +17,7 @@ struct Benchmark {
         let arguments = CommandLine.arguments
         let messages = Int(value(after: "--messages", in: arguments) ?? "") ?? 20_000
         let catchUp = Int(value(after: "--catch-up", in: arguments) ?? "") ?? 100_000
+        let senderCounts = (value(after: "--senders", in: arguments) ?? "1,10,50").split(separator: ",").compactMap { Int($0) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -28,7 +29,7 @@ struct Benchmark {
         let network = try BenchNetwork(folder: folder, nodeCount: 100)
         try network.startHub()
         defer { network.stopHub() }
-        for senders in [1, 10, 50] {
+        for senders in senderCounts {
             let rate = try await network.durableAccept(senders: senders, messages: messages)
             say(row("hub durable accept, \(senders) node\(senders == 1 ? "" : "s")", rate, unit: "msg/s", baseline: raw))
         }

@@ -100,7 +100,9 @@ private struct Reader {
 
     func key(_ node: Node?, _ name: String, in parent: Node) throws -> CurveKey? {
         guard let node else { return nil }
-        guard let text = node.string, !text.isEmpty, !text.hasPrefix("<") else { return nil }
+        // An empty value or a "<... public key>" placeholder (Z85 keys never contain spaces) means
+        // no key yet.
+        guard let text = node.string, !text.isEmpty, !(text.hasPrefix("<") && text.contains(" ")) else { return nil }
         do {
             return try CurveKey(z85: text)
         } catch {

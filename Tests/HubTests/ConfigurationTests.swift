@@ -1,0 +1,65 @@
+import Coordination
+import Foundation
+import Hub
+import Testing
+
+@Suite("The topology file")
+struct ConfigurationTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("topology-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("Deploy/provision.sh fills every key of the Xiamen topology, which then loads")
+    func provisionXiamen() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provision-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = try #require(AEOHubProcess.locate())
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.repository.appendingPathComponent("Deploy/provision.sh").path,
+                             Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
+                             folder.appendingPathComponent("keys").path, folder.appendingPathComponent("topology.yaml").path, binary.path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let file = try TopologyFile.load(path: folder.appendingPathComponent("topology.yaml").path)
+        #expect(file.topology.units.count == 15)
+        #expect(file.unitKeys.count == 15)
+        #expect(file.topology.responsibleCustoms(forArea: "350206") == "xm-dongdu")
+        #expect(file.topology.authorisation[.reviewDue] == [.customs])
+        let secret = try #require(try KeyFiles.readKey(folder.appendingPathComponent("keys/hub.secret").path))
+        let configuration = try file.hubConfiguration(secretKey: secret)
+        #expect(configuration.nodeKeys.count == 15)
+    }
+
+    @Test("bad configuration is refused with the file, line and reason", arguments: [
+        ("hub:\n  bind: x\n", 2, "hub.endpoint is required"),
+        ("hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"short\"\n  log: l\nunits: []\n", 4, "public_key"),
+        ("hub: [1\n", 2, "not valid YAML"),
+    ])
+    func refused(text: String, line: Int, reason: String) throws {
+        let path = try write(text)
+        let error = try #require(throws: ConfigurationError.self) { _ = try TopologyFile.load(path: path) }
+        #expect(error.file == path)
+        #expect(error.line == line, "\(error)")
+        #expect(error.description.contains(reason), "\(error)")
+    }
+
+    @Test("a unit's unknown role and a district without its customs office are named by line")
+    func unitErrors() throws {
+        let header = "hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\"\n  log: l\nunits:\n"
+        let role = try #require(throws: ConfigurationError.self) {
+            _ = try TopologyFile.load(path: try write(header + "  - id: huli\n    role: mayor\n"))
+        }
+        #expect(role.line == 8)
+        #expect(role.reason.contains("'mayor' is not a role"))
+        let district = try #require(throws: ConfigurationError.self) {
+            _ = try TopologyFile.load(path: try write(header + "  - id: huli\n    role: district\n    area: \"350206\"\n"))
+        }
+        #expect(district.reason.contains("needs customs:"))
+    }
+}
