@@ -15,3 +15,10 @@ if [ "${#needed[@]}" -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${needed[@]}"
 fi
+
+# Python with pyzmq and protobuf 4.21: the protocol's example node (Protocols/examples), which the
+# tests run against the real hub to prove the specification is enough for another language.
+if ! python3 -c 'import zmq, google.protobuf as p; assert p.__version__.startswith("4.21")' 2>/dev/null; then
+  echo "Installing Python packages: pyzmq, protobuf==4.21.12"
+  python3 -m pip install -q --disable-pip-version-check pyzmq 'protobuf==4.21.12'
+fi

@@ -18,7 +18,7 @@ PATH="$PWD/$plugin_dir:$PATH" protoc -I Protocols/proto \
   --swift_opt=Visibility=Public --swift_opt=FileNaming=DropPath \
   --swift_out=Sources/HubProtocol/Generated "${protos[@]}"
 
-python_out=$(mktemp -d)
-trap 'rm -rf "$python_out"' EXIT
-protoc -I Protocols/proto --python_out="$python_out" "${protos[@]}"
-python3 Protocols/tools/make_vectors.py "$python_out" Protocols/vectors
+# The Python classes are committed too: the example node and the vector generator use them.
+protoc -I Protocols/proto --python_out=Protocols/python "${protos[@]}"
+touch Protocols/python/aeohub/__init__.py Protocols/python/aeohub/v1/__init__.py
+python3 Protocols/tools/make_vectors.py Protocols/python Protocols/vectors

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""A minimal AEO Hub node in Python, written from Protocols/SPEC.md alone.
+
+Needs pyzmq and protobuf 4.21 (pip install pyzmq 'protobuf==4.21.12'); the message classes are the
+protoc output committed in Protocols/python.
+
+    python_node.py --endpoint tcp://127.0.0.1:5570 --hub-key HUBKEY --node huli --secret huli.secret \
+                   [--report TEXT] [--expect N]
+
+Opens a session (HELLO/WELCOME), submits one progress report and waits for ACCEPTED, then handles
+N deliveries (DELIVER, then ACK), answering heartbeats, and closes (CLOSE).
+"""
+import argparse
+import os
+import sys
+import time
+import uuid
+
+import zmq
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+from aeohub.v1 import envelope_pb2, reports_pb2, wire_pb2  # noqa: E402
+
+SIGNATURE = b"AEOH\x01\x00"
+HELLO, WELCOME, SUBMIT, ACCEPTED, REJECTED, DELIVER, ACK, HEARTBEAT = 1, 2, 3, 4, 5, 6, 7, 8
+ERROR, CLOSE = 0x0C, 0x0D
+
+
+def send(socket, code, body=None):
+    frames = [SIGNATURE, bytes([code])]
+    if body is not None:
+        frames.append(body.SerializeToString())
+    socket.send_multipart(frames)
+
+
+def receive(socket, timeout_ms):
+    if not socket.poll(timeout_ms):
+        return None, None
+    frames = socket.recv_multipart()
+    if len(frames) < 2 or frames[0][:4] != b"AEOH" or frames[0][4] != 1:
+        raise SystemExit(f"not an AEO Hub v1 message: {frames[:2]}")
+    return frames[1][0], frames[2:]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--hub-key", required=True)
+    parser.add_argument("--node", required=True)
+    parser.add_argument("--secret", required=True, help="the node's secret key file (Z85)")
+    parser.add_argument("--report", default="Reported from a Python node.")
+    parser.add_argument("--expect", type=int, default=0, help="deliveries to handle before closing")
+    args = parser.parse_args()
+
+    secret = open(args.secret).read().strip().encode()
+    context = zmq.Context()
+    socket = context.socket(zmq.DEALER)
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.curve_secretkey = secret
+    socket.curve_publickey = zmq.curve_public(secret)
+    socket.curve_serverkey = args.hub_key.encode()
+    socket.connect(args.endpoint)
+
+    send(socket, HELLO, wire_pb2.Hello(protocol_major=1, protocol_minor=0, node_id=args.node, software="python-example"))
+    code, body = receive(socket, 10000)
+    if code != WELCOME:
+        raise SystemExit(f"no WELCOME (got {code})")
+    welcome = wire_pb2.Welcome.FromString(body[0])
+    print(f"WELCOME {welcome.node_id} role={welcome.role} head={welcome.head_sequence} window={welcome.credit_window}", flush=True)
+
+    envelope = envelope_pb2.Envelope(message_id=str(uuid.uuid4()), sent_at_ms=int(time.time() * 1000))
+    envelope.progress_report.CopyFrom(reports_pb2.ProgressReport(period="2026-09/2026-10", text=args.report))
+    send(socket, SUBMIT, envelope)
+
+    handled = 0
+    accepted = False
+    deadline = time.time() + 30
+    while (not accepted or handled < args.expect) and time.time() < deadline:
+        code, body = receive(socket, 1000)
+        if code is None:
+            send(socket, HEARTBEAT)
+        elif code == ACCEPTED:
+            answer = wire_pb2.Accepted.FromString(body[0])
+            print(f"ACCEPTED {answer.message_id} sequence={answer.sequence} duplicate={answer.duplicate}", flush=True)
+            accepted = True
+        elif code == REJECTED:
+            answer = wire_pb2.Rejected.FromString(body[0])
+            raise SystemExit(f"REJECTED {wire_pb2.ErrorCode.Name(answer.code)}: {answer.reason}")
+        elif code == DELIVER:
+            delivered = envelope_pb2.Envelope.FromString(body[0])
+            print(f"DELIVER #{delivered.sequence} {delivered.WhichOneof('payload')} from {delivered.sender}", flush=True)
+            send(socket, ACK, wire_pb2.Ack(sequence=delivered.sequence))
+            handled += 1
+        elif code == ERROR:
+            error = wire_pb2.ProtocolError.FromString(body[0])
+            raise SystemExit(f"ERROR {wire_pb2.ErrorCode.Name(error.code)}: {error.reason}")
+    send(socket, CLOSE, wire_pb2.Close(reason="done"))
+    socket.close()
+    context.term()
+    if not accepted or handled < args.expect:
+        raise SystemExit("timed out")
+
+
+if __name__ == "__main__":
+    main()
