@@ -68,8 +68,9 @@ final class BenchNetwork: @unchecked Sendable {
             buffer += String(decoding: data, as: UTF8.self)
             if let range = buffer.range(of: #"endpoint=tcp://[0-9.]+:[0-9]+"#, options: .regularExpression) {
                 endpoint = String(buffer[range].dropFirst("endpoint=".count))
-                // Keep draining the hub's output so it never blocks on a full pipe.
-                DispatchQueue.global().async { while !pipe.fileHandleForReading.availableData.isEmpty {} }
+                // Keep draining the hub's output so it never blocks on a full pipe; on a thread of
+                // its own, since a blocked thread of the cooperative pool would starve the nodes.
+                _ = DedicatedThread(name: "hub-output") { while !pipe.fileHandleForReading.availableData.isEmpty {} }
                 return
             }
         }

@@ -6,12 +6,26 @@ import Synchronization
 /// that owns it for its whole life.
 public final class DedicatedThread: Sendable {
     private let finished = DispatchSemaphore(value: 0)
+    /// Whether the body has returned, and the async waiters to resume when it does.
+    private let state = Locked<Completion>(Completion())
+
+    struct Completion: Sendable {
+        var done = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
 
     /// Starts `body` on a new thread called `name`.
     public init(name: String, body: @escaping @Sendable () -> Void) {
         let finished = self.finished
+        let state = self.state
         let thread = Thread {
             body()
+            let waiters = state.withLock { (state: inout Completion) -> [CheckedContinuation<Void, Never>] in
+                state.done = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
             finished.signal()
         }
         thread.name = name
@@ -24,13 +38,15 @@ public final class DedicatedThread: Sendable {
         finished.signal()
     }
 
-    /// Suspends until the body has returned, without blocking a concurrency thread.
+    /// Suspends until the body has returned. Blocks no thread: the thread itself resumes the
+    /// waiters as it ends (a blocked thread of the small cooperative pool would starve other tasks).
     public func finish() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                self.join()
-                continuation.resume()
+            let resumeNow = state.withLock { (state: inout Completion) -> Bool in
+                if !state.done { state.waiters.append(continuation) }
+                return state.done
             }
+            if resumeNow { continuation.resume() }
         }
     }
 }
