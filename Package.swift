@@ -79,6 +79,7 @@ let package = Package(
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "HubProtocol"]),
         .testTarget(
             name: "HubTests",
             dependencies: [

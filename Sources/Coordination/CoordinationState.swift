@@ -161,28 +161,18 @@ public struct CoordinationState: Sendable {
             cultivation[m.enterprise.uscc] = record
             return route(topology.ids(of: .customs), sender: sender, uscc: m.enterprise.uscc)
         case .cultivationListed(let m):
-            var record = cultivation[m.uscc] ?? CultivationRecord(uscc: m.uscc, name: "", recommenders: [], status: .recommended, updatedAt: now)
-            guard record.status != .listed else { throw .workflow("\(m.uscc) is already on the key list") }
-            record.status = .listed
-            record.updatedAt = now
-            cultivation[m.uscc] = record
-            return route(record.recommenders, sender: sender, uscc: m.uscc)
+            // Customs may list an enterprise on its own initiative, without a recommendation.
+            if cultivation[m.uscc] == nil {
+                cultivation[m.uscc] = CultivationRecord(uscc: m.uscc, name: "", recommenders: [], status: .recommended, updatedAt: now)
+            }
+            return try moveCultivation(m.uscc, from: [.recommended, .declined, .removed], to: .listed, at: now, sender: sender,
+                                       refusal: "\(m.uscc) is already on the key list", field: "\(p).uscc")
         case .cultivationDeclined(let m):
-            guard var record = cultivation[m.uscc], record.status == .recommended else {
-                throw .workflow("\(m.uscc) has no pending recommendation to decline", field: "\(p).uscc")
-            }
-            record.status = .declined
-            record.updatedAt = now
-            cultivation[m.uscc] = record
-            return route(record.recommenders, sender: sender, uscc: m.uscc)
+            return try moveCultivation(m.uscc, from: [.recommended], to: .declined, at: now, sender: sender,
+                                       refusal: "\(m.uscc) has no pending recommendation to decline", field: "\(p).uscc")
         case .cultivationRemoved(let m):
-            guard var record = cultivation[m.uscc], record.status == .listed else {
-                throw .workflow("\(m.uscc) is not on the key list", field: "\(p).uscc")
-            }
-            record.status = .removed
-            record.updatedAt = now
-            cultivation[m.uscc] = record
-            return route(record.recommenders, sender: sender, uscc: m.uscc)
+            return try moveCultivation(m.uscc, from: [.listed], to: .removed, at: now, sender: sender,
+                                       refusal: "\(m.uscc) is not on the key list", field: "\(p).uscc")
 
         // Certification
         case .caseOpened(let m):
@@ -409,6 +399,17 @@ public struct CoordinationState: Sendable {
     }
 
     // MARK: Transition helpers
+
+    private mutating func moveCultivation(
+        _ uscc: String, from: Set<CultivationRecord.Status>, to status: CultivationRecord.Status, at now: Int64,
+        sender: Unit, refusal: String, field: String
+    ) throws(Rejection) -> Admission {
+        guard var record = cultivation[uscc], from.contains(record.status) else { throw .workflow(refusal, field: field) }
+        record.status = status
+        record.updatedAt = now
+        cultivation[uscc] = record
+        return route(record.recommenders, sender: sender, uscc: uscc)
+    }
 
     private func openRequest(_ id: String, _ p: String) throws(Rejection) -> RequestRecord {
         guard let request = requests[id] else { throw .workflow("there is no request \(id)", field: "\(p).request_id") }
