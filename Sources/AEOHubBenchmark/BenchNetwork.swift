@@ -9,8 +9,7 @@ import Synchronization
 import ZeroMQ
 
 /// A hub running as its own `aeohub hub` process (so its memory is its own), and nodes in this one.
-final class BenchNetwork: @unchecked Sendable {
-    // @unchecked: used from the benchmark's main task only.
+final class BenchNetwork {
     let folder: URL
     let hubKeys: CurveKeyPair
     var keys: [String: CurveKeyPair] = [:]
