@@ -90,9 +90,12 @@ public final class Socket {
 
     // MARK: Sending
 
-    /// Sends all frames as one message, waiting while the high-water mark is reached.
+    /// Sends all frames as one message, waiting while the high-water mark is reached (or until
+    /// `ZMQ_SNDTIMEO` passes, which throws `EAGAIN`).
     public func send(_ message: Message) throws(ZMQError) {
-        _ = try send(message.frames, flags: 0)
+        guard try send(message.frames, flags: 0) else {
+            throw ZMQError(code: EAGAIN, operation: "send (ZMQ_SNDTIMEO passed)")
+        }
     }
 
     /// Sends all frames as one message unless that would block; answers whether it was sent.

@@ -119,6 +119,15 @@ struct SocketTests {
         #expect(error.isWouldBlock)
     }
 
+    @Test("a blocking send with a send timeout and no peer throws EAGAIN")
+    func sendTimeoutOption() throws {
+        let dealer = try Socket(context, type: .dealer)
+        try dealer.set(.sendTimeout, 10)
+        let error = try #require(throws: ZMQError.self) { try dealer.send(Message(strings: ["nobody listens"])) }
+        #expect(error.isWouldBlock)
+        #expect(try dealer.trySend(Message(strings: ["nobody listens"])) == false)
+    }
+
     @Test("the poller tells which of several sockets is ready")
     func poller() throws {
         let a = try Socket(context, type: .pull)
