@@ -62,8 +62,11 @@ final class HubLoop {
         try rebuild()
     }
 
-    /// Folds the whole log into the workflow state: the state is never kept anywhere else.
+    /// Folds the whole log into the workflow state: the state is never kept anywhere else. The
+    /// state is replaced only when the whole log was read.
     private func rebuild() throws {
+        var state = CoordinationState(topology: configuration.topology)
+        var lastAcceptedAt: Int64 = 0
         var after: UInt64 = 0
         var folded = 0
         while true {
@@ -81,7 +84,25 @@ final class HubLoop {
             after = last.sequence
         }
         head = try store.head().sequence
+        self.state = state
+        self.lastAcceptedAt = max(self.lastAcceptedAt, lastAcceptedAt)
+        stateIsStale = false
         logger.info("log loaded", metadata: ["records": "\(folded)", "head": "\(head)"])
+    }
+
+    /// After a failed commit the state has moved past the log; it is rebuilt before the next
+    /// submit is checked, and submits are refused while the log cannot be read.
+    private var stateIsStale = false
+
+    private func stateIsCurrent() -> Bool {
+        guard stateIsStale else { return true }
+        do {
+            try rebuild()
+            return true
+        } catch {
+            logger.error("cannot rebuild the workflow state from the log", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     // MARK: The loop
@@ -206,6 +227,9 @@ final class HubLoop {
         } catch {
             return .failure(Rejection(error.code, error.reason, field: error.field))
         }
+        guard stateIsCurrent() else {
+            return .failure(Rejection(.storageUnavailable, "the hub cannot read its log; nothing was accepted: retry with the same message id"))
+        }
         let acceptedAt = nextTimestamp()
         let admission: Admission
         do {
@@ -270,8 +294,8 @@ final class HubLoop {
             for item in waiting {
                 send(.rejected(Rejected.with { $0.messageID = item.messageID; $0.code = .storageUnavailable; $0.reason = "the hub could not write its log (\(error)); nothing was accepted: retry with the same message id" }), to: item.routingID)
             }
-            state = CoordinationState(topology: configuration.topology)
-            try rebuild()
+            stateIsStale = true
+            _ = stateIsCurrent()
             return []
         }
         head = committed.last?.sequence ?? head
