@@ -4,7 +4,7 @@
 Needs pyzmq and protobuf 4.21 (pip install pyzmq 'protobuf==4.21.12'); the message classes are the
 protoc output committed in Protocols/python.
 
-    python_node.py --endpoint tcp://127.0.0.1:5570 --hub-key HUBKEY --node huli --secret huli.secret \
+    python_node.py --endpoint tcp://127.0.0.1:5570 --hub-key=HUBKEY --node huli --secret huli.secret \
                    [--report TEXT] [--expect N]
 
 Opens a session (HELLO/WELCOME), submits one progress report and waits for ACCEPTED, then handles
@@ -45,7 +45,7 @@ def receive(socket, timeout_ms):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoint", required=True)
-    parser.add_argument("--hub-key", required=True)
+    parser.add_argument("--hub-key", required=True, help="the hub's public key (Z85; write --hub-key=KEY, as a key may start with -)")
     parser.add_argument("--node", required=True)
     parser.add_argument("--secret", required=True, help="the node's secret key file (Z85)")
     parser.add_argument("--report", default="Reported from a Python node.")

@@ -18,7 +18,7 @@ struct ThirdPartyNodeTests {
         let script = ConfigurationTests.repository.appendingPathComponent("Protocols/examples/python_node.py").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--endpoint", network.endpoint, "--hub-key", network.hubKeys.publicKey.z85,
+        process.arguments = ["python3", script, "--endpoint", network.endpoint, "--hub-key=\(network.hubKeys.publicKey.z85)", // "=": a Z85 key may start with "-"
                              "--node", "commerce-bureau", "--secret", secret, "--expect", "1"]
         let pipe = Pipe()
         process.standardOutput = pipe
