@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "Operations",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

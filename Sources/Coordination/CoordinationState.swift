@@ -197,6 +197,12 @@ public struct CoordinationState: Sendable {
             cases[m.caseID] = record
             return caseRoute(record, sender)
         case .auditProposed(let m):
+            if !checking, cases[m.caseID] == nil {
+                // A partner's view of the log starts at the proposal that made it a participant.
+                cases[m.caseID] = CaseRecord(
+                    id: m.caseID, uscc: "", enterpriseName: "", office: sender.id, received: day(now),
+                    deadline: day(now).adding(days: 120), extended: true, status: .open, audits: [], reviewDue: nil, joint: false)
+            }
             var record = try openCase(m.caseID, sender, checking, p)
             guard audits[m.auditID] == nil else { throw .workflow("audit \(m.auditID) already exists", field: "\(p).audit_id") }
             for (index, slot) in m.slots.enumerated() {
@@ -332,6 +338,11 @@ public struct CoordinationState: Sendable {
             meetings[m.meetingID] = meeting
             return route(meeting.invitees, sender: sender, meeting: m.meetingID)
         case .actionItemAssigned(let m):
+            if !checking, meetings[m.meetingID] == nil {
+                // An owner unit that was not invited sees its action items but not the meeting.
+                meetings[m.meetingID] = MeetingRecord(
+                    id: m.meetingID, title: "", invitees: [], time: TimeSlot(), place: "", agendaItems: [], closed: false, decisions: 0, minutes: 0)
+            }
             let meeting = try openMeeting(m.meetingID, p)
             guard actions[m.actionID] == nil else { throw .workflow("action item \(m.actionID) already exists", field: "\(p).action_id") }
             if checking, topology.units[m.ownerUnit] == nil {

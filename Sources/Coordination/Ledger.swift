@@ -55,6 +55,12 @@ public struct RequestRecord: Sendable, Hashable {
     public var duplicateOf: String?
 
     public var isOpen: Bool { [.filed, .acknowledged, .inProgress].contains(status) }
+
+    /// Whole days since the request was filed (China time).
+    public func age(on date: CivilDate) -> Int { CivilDate(chinaTimeMilliseconds: filedAt).days(until: date) }
+
+    /// Open for longer than the network's service time.
+    public func isOverdue(on date: CivilDate, serviceDays: Int) -> Bool { isOpen && age(on: date) > serviceDays }
 }
 
 public struct CultivationRecord: Sendable, Hashable {

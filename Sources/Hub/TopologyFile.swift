@@ -126,6 +126,11 @@ private struct Reader {
             window = value
         }
         let partnerArea = root["partner_area"]?.string ?? "3500"
+        var serviceDays = 20
+        if let node = root["request_service_days"] {
+            guard let value = node.int, (1...365).contains(value) else { throw fail(node, "request_service_days must be a whole number of days from 1 to 365") }
+            serviceDays = value
+        }
 
         guard let unitNodes = root["units"]?.sequence, !unitNodes.isEmpty else {
             throw fail(root["units"] ?? root, "units: is required, a list of the network's units")
@@ -183,7 +188,7 @@ private struct Reader {
         }
         return TopologyFile(
             bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
-            creditWindow: window, topology: Topology(units: units, authorisation: authorisation, partnerArea: partnerArea),
+            creditWindow: window, topology: Topology(units: units, authorisation: authorisation, partnerArea: partnerArea, requestServiceDays: serviceDays),
             unitKeys: keys)
     }
 }

@@ -58,6 +58,11 @@ public enum EnvelopeValidator {
         try check.payload(envelope, type)
         return check.warnings
     }
+
+    /// Checks a bimonthly reporting period, `YYYY-MM/YYYY-MM` (01/02, 03/04 ... 11/12).
+    public static func validatePeriod(_ text: String, field: String = "period") throws(ValidationFailure) {
+        try FieldCheck().period(text, field)
+    }
 }
 
 /// Text limits (SPEC.md 8).

@@ -14,6 +14,13 @@ public struct BimonthlyReport: Sendable {
         self.state = state
     }
 
+    /// The bimonthly period (01/02, 03/04, ...) a date falls in, e.g. `2026-11/2026-12`.
+    public static func period(containing date: CivilDate) -> String {
+        let first = date.month % 2 == 1 ? date.month : date.month - 1
+        func month(_ m: Int) -> String { m < 10 ? "0\(m)" : "\(m)" }
+        return "\(date.year)-\(month(first))/\(date.year)-\(month(first + 1))"
+    }
+
     /// Rows of (area, status, count) for the request ledger.
     public var requestsByArea: [(area: String, status: String, count: Int)] {
         var counts: [String: [String: Int]] = [:]
@@ -59,7 +66,7 @@ public struct BimonthlyReport: Sendable {
         }
         out += "\n| action | meeting | owner | due | status |\n|---|---|---|---|---|\n"
         for action in state.actions.values.sorted(by: { $0.id < $1.id }) {
-            out += "| \(action.id) | \(action.meetingID) | \(action.owner) | \(action.due) | \(action.isOverdue(on: today) ? "OVERDUE" : "\(action.status)") |\n"
+            out += "| \(action.id) | \(action.meetingID) | \(action.owner) | \(action.due) | \(action.isOverdue(on: today) ? "OVERDUE" : action.status.label) |\n"
         }
         out += "\nOverdue action items: \(overdueActions.count).\n\n"
 

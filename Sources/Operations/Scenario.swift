@@ -178,7 +178,7 @@ struct Scenario {
 
         // 6. The bimonthly report, compiled from the log.
         say("\n== 6. The bimonthly report")
-        let period = Self.period(containing: today)
+        let period = BimonthlyReport.period(containing: today)
         for (unit, filed) in [("huli", 1), ("siming", 1), ("xm-dongdu", 0)] {
             try await submit(unit, Envelope.with {
                 $0.progressReport = ProgressReport.with {
@@ -200,10 +200,4 @@ struct Scenario {
         return paths
     }
 
-    /// The bimonthly period (01/02, 03/04, ...) a date falls in.
-    static func period(containing date: CivilDate) -> String {
-        let first = date.month % 2 == 1 ? date.month : date.month - 1
-        func month(_ m: Int) -> String { m < 10 ? "0\(m)" : "\(m)" }
-        return "\(date.year)-\(month(first))/\(date.year)-\(month(first + 1))"
-    }
 }

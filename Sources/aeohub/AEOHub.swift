@@ -5,6 +5,9 @@ struct AEOHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aeohub",
         abstract: "AEO Hub: the coordination wire of Xiamen's AEO measures.",
-        subcommands: [DemoCommand.self, HubCommand.self, KeysCommand.self, LogCommand.self, ReplayCommand.self]
+        subcommands: [
+            DemoCommand.self, RequestCommand.self, CultivationCommand.self, AuditCommand.self, MeetingCommand.self,
+            CreditCommand.self, ReplayCommand.self, ReportCommand.self, HubCommand.self, KeysCommand.self, LogCommand.self,
+        ]
     )
 }

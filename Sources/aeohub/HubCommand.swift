@@ -1,22 +1,65 @@
 import ArgumentParser
+import Foundation
 import Hub
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
-        abstract: "Run the central router until SIGTERM or SIGINT."
+        abstract: "Run the central router until SIGTERM or SIGINT; SIGHUP reloads the node keys from the topology file."
     )
 
     @Option(help: "The topology file (see Deploy/xiamen-topology.yaml).")
     var config: String
 
+    @Option(help: "Once listening, write the bound endpoint (with the real port) to this file.")
+    var readyFile: String?
+
+    @Option(help: "trace, debug, info, notice, warning or error.")
+    var logLevel: String = "info"
+
     func run() async throws {
+        var logger = Logger(label: "aeohub.hub")
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
+        logger.logLevel = level
         let file = try TopologyFile.load(path: config)
-        let logger = Logger(label: "aeohub.hub")
         let hub = try Hub(configuration: try file.hubConfiguration(), logger: logger)
-        let group = ServiceGroup(services: [hub], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        if let readyFile { try hub.endpoint.write(toFile: readyFile, atomically: true, encoding: .utf8) }
+        let reloader = AllowlistReloader(hub: hub, topologyPath: config, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: hub),
+                    .init(service: reloader, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         try await group.run()
+    }
+}
+
+/// Key rotation: on SIGHUP, reads the topology file again and gives the hub its node keys.
+/// Sessions already open stay; a key no longer listed is refused at its next handshake. A file
+/// that does not load is logged and the keys in force are kept.
+struct AllowlistReloader: Service {
+    let hub: Hub
+    let topologyPath: String
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                let file = try TopologyFile.load(path: topologyPath)
+                let keys = Dictionary(file.unitKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+                hub.reloadAllowlist(keys)
+                logger.notice("node keys reloaded", metadata: ["file": "\(topologyPath)", "keys": "\(keys.count)"])
+            } catch {
+                logger.error("node keys not reloaded; the keys in force stay", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }

@@ -1,65 +1,62 @@
 import ArgumentParser
 import Foundation
-import Hub
 import HubNode
 import HubProtocol
-import Logging
 import Operations
-import ZeroMQ
-
-/// The options every command that talks to the hub shares: who this node is and where the hub is.
-struct NodeOptions: ParsableArguments {
-    @Option(help: "The topology file (hub endpoint and key). Env: AEOHUB_TOPOLOGY.")
-    var topology: String?
-
-    @Option(help: "This node's id. Env: AEOHUB_NODE.")
-    var node: String?
-
-    @Option(help: "This node's secret key file. Env: AEOHUB_KEY.")
-    var key: String?
-
-    func connect() async throws -> HubNode {
-        let environment = ProcessInfo.processInfo.environment
-        guard let topologyPath = topology ?? environment["AEOHUB_TOPOLOGY"] else { throw ValidationError("give --topology or set AEOHUB_TOPOLOGY") }
-        guard let nodeID = node ?? environment["AEOHUB_NODE"] else { throw ValidationError("give --node or set AEOHUB_NODE") }
-        guard let keyPath = key ?? environment["AEOHUB_KEY"] else { throw ValidationError("give --key or set AEOHUB_KEY") }
-        let file = try TopologyFile.load(path: topologyPath)
-        let pair = try CurveKeyPair(secretKey: try KeyFiles.readKey(keyPath))
-        var logger = Logger(label: "aeohub.node")
-        logger.logLevel = .error
-        let node = try HubNode(configuration: NodeConfiguration(nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair), logger: logger)
-        try await node.start(timeout: .seconds(5))
-        return node
-    }
-}
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Replay the log: a meeting, an enterprise, a case, a type, a node or a time range."
+        abstract: "Replay the log: a meeting, an enterprise, a case, a type, a node or a time range.",
+        discussion: "Records come in log order, each with its time (Xiamen) and sender. Units other than the coordinator replay what they sent or received."
     )
 
     @OptionGroup var connection: NodeOptions
-    @Option(help: "A meeting id.") var meeting: String?
+    @Option(help: "A meeting id: its convening, agenda, RSVPs, attendance, minutes, decisions, action items and their progress.") var meeting: String?
     @Option(help: "An enterprise's USCC.") var uscc: String?
     @Option(name: .customLong("case"), help: "A certification case id.") var caseID: String?
-    @Option(help: "Message types (repeatable), e.g. minutes_entry.") var type: [String] = []
+    @Option(help: "A message type (repeat), e.g. minutes_entry.") var type: [String] = []
     @Option(help: "Records sent by or delivered to this node.") var from: String?
-    @Option(help: "Only records from this sequence on.") var after: UInt64 = 0
-    @Option(help: "Output: text, markdown or jsonl.") var format: String = "text"
+    @Option(help: "From this time on (Xiamen time), YYYY-MM-DD or YYYY-MM-DDTHH:MM.") var since: String?
+    @Option(help: "Before this time (Xiamen time), YYYY-MM-DD or YYYY-MM-DDTHH:MM.") var until: String?
+    @Option(help: "Only records after this sequence number.") var after: UInt64 = 0
+    @Option(help: "text, markdown or jsonl.") var format: String = "text"
+
+    static func instant(_ text: String) -> Int64? {
+        if let day = CivilDate(text) { return day.chinaMidnightMilliseconds }
+        return SlotArgument.instant(text)
+    }
+
+    func validate() throws {
+        guard ["text", "markdown", "jsonl"].contains(format) else { throw ValidationError("--format is text, markdown or jsonl, not '\(format)'") }
+        for name in type where MessageType(rawValue: name) == nil {
+            throw ValidationError("'\(name)' is not a message type; use one of \(MessageType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for (flag, value) in [("--since", since), ("--until", until)] {
+            if let value, Self.instant(value) == nil { throw ValidationError("\(flag) '\(value)' is not a time; write 2026-11-29 or 2026-11-29T09:30") }
+        }
+    }
 
     func run() async throws {
-        let node = try await connection.connect()
-        defer { Task { await node.close() } }
+        let session = try await connection.connect()
         let request = ReplayRequest.with {
             $0.meetingID = meeting ?? ""
             $0.uscc = uscc ?? ""
             $0.caseID = caseID ?? ""
             $0.types = type
             $0.nodeID = from ?? ""
-            $0.fromSequence = after
+            $0.fromSequence = after == 0 ? 0 : after + 1
+            $0.fromTimeMs = since.flatMap(Self.instant) ?? 0
+            $0.toTimeMs = until.flatMap(Self.instant) ?? 0
         }
-        let items = try await node.replay(request)
+        let items: [StoredEnvelope]
+        do {
+            items = try await session.node.replay(request)
+        } catch {
+            await session.close()
+            throw CommandFailure("\(error)")
+        }
+        await session.close()
         if format == "markdown" { print("| # | time | sender | type | what |\n|---|---|---|---|---|") }
         for stored in items {
             let envelope = try stored.decoded()
@@ -70,6 +67,6 @@ struct ReplayCommand: AsyncParsableCommand {
             default: print(EnvelopeText.line(envelope))
             }
         }
-        await node.close()
+        if format == "text", items.isEmpty { print("(no records match)") }
     }
 }

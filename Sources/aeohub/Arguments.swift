@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import HubProtocol
+import Operations
+
+// How people type the protocol's values on the command line.
+
+/// One of a protocol enum's short names, e.g. `--category pain-point`.
+struct Choice<Value: NamedChoice>: ExpressibleByArgument {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    init?(argument: String) {
+        guard let value = Value(label: argument) else { return nil }
+        self.value = value
+    }
+
+    static var allValueStrings: [String] { Value.named.map(\.name) }
+    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
+    var defaultValueDescription: String { value.label }
+}
+
+/// A date, `YYYY-MM-DD`.
+struct DateArgument: ExpressibleByArgument {
+    let date: CivilDate
+
+    init?(argument: String) {
+        guard let date = CivilDate(argument) else { return nil }
+        self.date = date
+    }
+
+    var text: String { "\(date)" }
+}
+
+/// A time slot in Xiamen time: `2026-12-10T09:00/12:00`, or `.../2026-12-11T12:00` to end on another day.
+struct SlotArgument: ExpressibleByArgument {
+    let slot: TimeSlot
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let start = Self.instant(parts[0]) else { return nil }
+        let endText = parts[1].contains("T") ? parts[1] : "\(parts[0].prefix(10))T\(parts[1])"
+        guard let end = Self.instant(endText), end > start else { return nil }
+        slot = TimeSlot.with { $0.startMs = start; $0.endMs = end }
+    }
+
+    /// `YYYY-MM-DDTHH:MM` in China Standard Time (UTC+8), as milliseconds since the epoch.
+    static func instant(_ text: String) -> Int64? {
+        let parts = text.split(separator: "T").map(String.init)
+        guard parts.count == 2, let day = CivilDate(parts[0]) else { return nil }
+        let clock = parts[1].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 2, (0..<24).contains(clock[0]), (0..<60).contains(clock[1]) else { return nil }
+        return day.chinaMidnightMilliseconds + Int64(clock[0] * 3_600_000 + clock[1] * 60_000)
+    }
+
+    static var defaultValueDescription: String { "2026-12-10T09:00/12:00" }
+}
+
+/// A customs officer, `STAFF-NUMBER:Name`.
+struct OfficerArgument: ExpressibleByArgument {
+    let officer: Officer
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        officer = Officer.with { $0.officerID = parts[0]; $0.name = parts[1] }
+    }
+}
+
+/// Something with an id and a title, `ID:Title` (agenda items).
+struct LabelledArgument: ExpressibleByArgument {
+    let id: String
+    let title: String
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        id = parts[0]
+        title = parts[1]
+    }
+}
+
+/// An audit site, `Name|Address|customs area`.
+struct SiteArgument: ExpressibleByArgument {
+    let site: AuditSite
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 3 else { return nil }
+        site = AuditSite.with { $0.name = parts[0]; $0.address = parts[1]; $0.customsArea = parts[2] }
+    }
+}
+
+/// A report figure, `name=value`.
+struct FigureArgument: ExpressibleByArgument {
+    let figure: Figure
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let value = Int64(parts[1]) else { return nil }
+        figure = Figure.with { $0.name = parts[0]; $0.value = value }
+    }
+}
+
+/// The enterprise a message is about.
+struct EnterpriseOptions: ParsableArguments {
+    @Option(help: "The enterprise's Unified Social Credit Code (18 characters).")
+    var uscc: String
+
+    @Option(help: "The enterprise's registered name.")
+    var name: String
+
+    @Option(help: "Its 10-digit customs registration code, if known.")
+    var customsCode: String?
+
+    func validate() throws {
+        if case .invalid(let reason) = USCC.check(uscc) { throw ValidationError(reason) }
+    }
+
+    var enterprise: Enterprise {
+        Enterprise.with { $0.uscc = uscc; $0.name = name; $0.customsCode = customsCode ?? "" }
+    }
+}
+
+/// The enterprise's contact person (its senior manager in charge of customs affairs).
+struct ContactOptions: ParsableArguments {
+    @Option(help: "The enterprise contact's name.")
+    var contactName: String
+
+    @Option(help: "The contact's title.")
+    var contactTitle: String?
+
+    @Option(help: "The contact's phone.")
+    var contactPhone: String?
+
+    @Option(help: "The contact's e-mail.")
+    var contactEmail: String?
+
+    var contact: Contact {
+        Contact.with {
+            $0.name = contactName; $0.title = contactTitle ?? ""; $0.phone = contactPhone ?? ""; $0.email = contactEmail ?? ""
+        }
+    }
+}

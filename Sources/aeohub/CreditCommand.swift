@@ -1,0 +1,131 @@
+import ArgumentParser
+import Coordination
+import Foundation
+import HubProtocol
+import Operations
+
+struct CreditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credit",
+        abstract: "Credit status changes: publish, confirm incentives stopped, lift, list who has not confirmed.",
+        subcommands: [Publish.self, Confirm.self, Lift.self, List.self]
+    )
+
+    struct Publish: SubmitCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a credit status change (customs).")
+        @OptionGroup var submission: SubmitOptions
+        @Option var change: String
+        @OptionGroup var enterprise: EnterpriseOptions
+        @Option(help: "\(LevelSet.choiceList).") var levelSet: Choice<LevelSet> = Choice(.order282)
+        @Option(name: .customLong("from"), help: "The level before, e.g. advanced_certified.") var fromLevel: String
+        @Option(name: .customLong("to"), help: "The level after, e.g. regular.") var toLevel: String
+        @Option var reason: String
+        @Option(help: "\(Severity.choiceList).") var severity: Choice<Severity>
+        @Option(help: "YYYY-MM-DD.") var effective: DateArgument
+        @Option(help: "End of publicity, YYYY-MM-DD.") var publicityEnd: DateArgument?
+        @Flag(help: "Every unit must stop its joint incentives and confirm it.") var stopIncentives = false
+
+        func envelope(node: String) throws -> Envelope {
+            Envelope.with {
+                $0.creditChangePublished = CreditChangePublished.with {
+                    $0.changeID = change; $0.enterprise = enterprise.enterprise; $0.levelSet = levelSet.value
+                    $0.fromLevel = fromLevel; $0.toLevel = toLevel; $0.reason = reason; $0.severity = severity.value
+                    $0.effectiveDate = effective.text; $0.publicityEnd = publicityEnd?.text ?? ""
+                    $0.stopJointIncentives = stopIncentives
+                }
+            }
+        }
+    }
+
+    struct Confirm: SubmitCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm that this unit has stopped its joint incentives.")
+        @OptionGroup var submission: SubmitOptions
+        @Option var change: String
+        @Option var note: String?
+
+        func envelope(node: String) throws -> Envelope {
+            Envelope.with { $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = change; $0.note = note ?? "" } }
+        }
+    }
+
+    struct Lift: SubmitCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a change after the enterprise repaired its credit (customs).")
+        @OptionGroup var submission: SubmitOptions
+        @Option var change: String
+        @Option var reason: String
+        @Option var restoredLevel: String?
+
+        func envelope(node: String) throws -> Envelope {
+            Envelope.with { $0.creditChangeLifted = CreditChangeLifted.with { $0.changeID = change; $0.reason = reason; $0.restoredLevel = restoredLevel ?? "" } }
+        }
+    }
+
+    struct List: ListingCommand {
+        static let configuration = CommandConfiguration(abstract: "Credit changes and the units that have not confirmed yet.")
+        @OptionGroup var connection: NodeOptions
+        @OptionGroup var output: OutputOptions
+
+        func table(_ listings: Listings) -> Table { listings.creditChanges }
+    }
+}
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Bimonthly progress: compile the report from the log, or file this unit's report.",
+        subcommands: [Compile.self, File.self],
+        defaultSubcommand: Compile.self
+    )
+
+    struct Compile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Compile the bimonthly report from the log (the coordinator sees every unit).")
+        @OptionGroup var connection: NodeOptions
+        @Option(help: "The period, YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10 (default: the current one).") var period: String?
+        @Option(help: "markdown, csv or html.") var format: String = "markdown"
+        @Option(help: "Write to this file instead of printing.") var out: String?
+
+        func validate() throws {
+            if let period {
+                do { try EnvelopeValidator.validatePeriod(period, field: "--period") } catch { throw ValidationError(error.reason) }
+            }
+            guard ["markdown", "csv", "html"].contains(format) else { throw ValidationError("--format is markdown, csv or html, not '\(format)'") }
+        }
+
+        func run() async throws {
+            let session = try await connection.connect()
+            let state: Coordination.CoordinationState
+            do {
+                state = try await session.state()
+            } catch {
+                await session.close()
+                throw CommandFailure("cannot read the log from the hub: \(error)")
+            }
+            await session.close()
+            let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+            let report = BimonthlyReport(period: period ?? BimonthlyReport.period(containing: today), today: today, state: state)
+            let text = switch format {
+            case "csv": report.csv
+            case "html": report.html
+            default: report.markdown
+            }
+            if let out {
+                try text.write(toFile: out, atomically: true, encoding: .utf8)
+                print("report for \(report.period) written to \(out)")
+            } else {
+                print(text)
+            }
+        }
+    }
+
+    struct File: SubmitCommand {
+        static let configuration = CommandConfiguration(abstract: "File this unit's progress report for a period.")
+        @OptionGroup var submission: SubmitOptions
+        @Option(help: "YYYY-MM/YYYY-MM.") var period: String
+        @Option(name: .customLong("figure"), help: "A figure, name=value (repeat).") var figures: [FigureArgument] = []
+        @Option var text: String?
+
+        func envelope(node: String) throws -> Envelope {
+            Envelope.with { $0.progressReport = ProgressReport.with { $0.period = period; $0.figures = figures.map(\.figure); $0.text = text ?? "" } }
+        }
+    }
+}

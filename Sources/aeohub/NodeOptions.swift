@@ -1,0 +1,163 @@
+import ArgumentParser
+import Coordination
+import Foundation
+import Hub
+import HubNode
+import HubProtocol
+import Logging
+import Operations
+import ZeroMQ
+
+/// The options every command that talks to the hub shares: who this node is and where the hub is.
+struct NodeOptions: ParsableArguments {
+    @Option(help: "The topology file (hub endpoint and key). Env: AEOHUB_TOPOLOGY.")
+    var topology: String?
+
+    @Option(help: "This node's id. Env: AEOHUB_NODE.")
+    var node: String?
+
+    @Option(help: "This node's secret key file. Env: AEOHUB_KEY.")
+    var key: String?
+
+    @Option(help: "Seconds to wait for the hub.")
+    var timeout: Int = 10
+
+    /// Opens a session as this node.
+    func connect() async throws -> NodeSession {
+        let environment = ProcessInfo.processInfo.environment
+        guard let topologyPath = topology ?? environment["AEOHUB_TOPOLOGY"] else { throw ValidationError("give --topology or set AEOHUB_TOPOLOGY") }
+        guard let nodeID = node ?? environment["AEOHUB_NODE"] else { throw ValidationError("give --node or set AEOHUB_NODE") }
+        guard let keyPath = key ?? environment["AEOHUB_KEY"] else { throw ValidationError("give --key or set AEOHUB_KEY") }
+        let file = try TopologyFile.load(path: topologyPath)
+        guard file.topology.units[nodeID] != nil else {
+            throw ValidationError("'\(nodeID)' is not a unit in \(topologyPath); use one of \(file.topology.units.keys.sorted().joined(separator: ", "))")
+        }
+        let pair = try CurveKeyPair(secretKey: try KeyFiles.readKey(keyPath))
+        if let registered = file.unitKeys[nodeID], registered != pair.publicKey {
+            throw ValidationError("\(keyPath) is not \(nodeID)'s key: its public key differs from the one in \(topologyPath)")
+        }
+        var logger = Logger(label: "aeohub.node")
+        logger.logLevel = .error
+        let node = try HubNode(configuration: NodeConfiguration(nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair), logger: logger)
+        do {
+            try await node.start(timeout: .seconds(timeout))
+        } catch {
+            await node.close()
+            throw CommandFailure("cannot open a session with the hub at \(file.endpoint) as \(nodeID) (\(error)); is the hub running, and is this key's public half registered for \(nodeID) in the hub's topology?")
+        }
+        return NodeSession(node: node, file: file, nodeID: nodeID, timeout: .seconds(timeout))
+    }
+}
+
+/// A failure the command reports in one sentence (ArgumentParser prints it as "Error: ...").
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An open session of this process's node with the hub.
+struct NodeSession {
+    let node: HubNode
+    let file: TopologyFile
+    let nodeID: String
+    let timeout: Duration
+
+    var topology: Topology { file.topology }
+
+    /// The workflow state as this node may see it.
+    func state() async throws -> CoordinationState {
+        try await NodeView.load(from: node, topology: topology)
+    }
+
+    func close() async { await node.close() }
+}
+
+/// Output options shared by the listings.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func print(_ table: Table) throws {
+        Swift.print(json ? try table.json() : table.render())
+    }
+}
+
+/// The options of every command that sends one message.
+struct SubmitOptions: ParsableArguments {
+    @OptionGroup var connection: NodeOptions
+
+    @Option(help: "The message id; give the id a timed-out attempt printed to retry it safely.")
+    var messageID: String?
+
+    @Flag(help: "Print the hub's answer as JSON.")
+    var json = false
+}
+
+/// A command that sends one message as this node and prints the hub's answer.
+protocol SubmitCommand: AsyncParsableCommand {
+    var submission: SubmitOptions { get }
+    /// The envelope to send; `node` is the sender's id.
+    func envelope(node: String) throws -> Envelope
+}
+
+extension SubmitCommand {
+    func run() async throws {
+        let session = try await submission.connection.connect()
+        var envelope = try envelope(node: session.nodeID)
+        envelope.messageID = submission.messageID ?? UUID().uuidString.lowercased()
+        do {
+            // The same check the hub makes, so a typo is explained before anything is sent.
+            let warnings = try EnvelopeValidator.validate(envelope)
+            for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        } catch {
+            await session.close()
+            throw CommandFailure("\(error.field): \(error.reason)")
+        }
+        let accepted: Accepted
+        do {
+            accepted = try await session.node.submit(envelope, deadline: session.timeout)
+        } catch let NodeError.rejected(code, reason, field) {
+            await session.close()
+            throw CommandFailure("the hub refused \(envelope.messageType?.rawValue ?? "the message") (\(code))\(field.isEmpty ? "" : ", \(field)"): \(reason)")
+        } catch NodeError.timedOut {
+            await session.close()
+            throw CommandFailure("no answer from the hub in time; it may still accept the message. Retry with --message-id \(envelope.messageID)")
+        }
+        await session.close()
+        let type = envelope.messageType?.rawValue ?? "message"
+        if submission.json {
+            let answer: [String: String] = [
+                "type": type, "message_id": accepted.messageID, "sequence": "\(accepted.sequence)",
+                "accepted_at": EnvelopeText.timestamp(accepted.acceptedAtMs), "duplicate": "\(accepted.duplicate)",
+            ]
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(answer), as: UTF8.self))
+        } else {
+            print("accepted: \(type) #\(accepted.sequence) at \(EnvelopeText.timestamp(accepted.acceptedAtMs))\(accepted.duplicate ? " (already accepted earlier)" : "")")
+        }
+    }
+}
+
+/// A command that prints one listing from this node's view of the log.
+protocol ListingCommand: AsyncParsableCommand {
+    var connection: NodeOptions { get }
+    var output: OutputOptions { get }
+    func table(_ listings: Listings) -> Table
+}
+
+extension ListingCommand {
+    func run() async throws {
+        let session = try await connection.connect()
+        let state: CoordinationState
+        do {
+            state = try await session.state()
+        } catch {
+            await session.close()
+            throw CommandFailure("cannot read the log from the hub: \(error)")
+        }
+        await session.close()
+        let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        try output.print(table(Listings(state: state, today: today)))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// The Xiamen network installed from `Deploy/` as an operator would: keys from `provision.sh`,
+/// the hub as its own `aeohub hub` process on tcp loopback, each command a node process.
+final class DeployedNetwork {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    let folder: URL
+    let hub = Process()
+    private(set) var endpoint = ""
+    private let hubOutput: FileHandle
+
+    var topologyPath: String { folder.appendingPathComponent("topology.yaml").path }
+    var keys: URL { folder.appendingPathComponent("keys") }
+    var logPath: String { folder.appendingPathComponent("log.sqlite").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-deployed-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("hub.log").path, contents: nil)
+        hubOutput = try FileHandle(forWritingTo: folder.appendingPathComponent("hub.log"))
+        try provision()
+        let ready = folder.appendingPathComponent("endpoint").path
+        let binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
+        hub.executableURL = binary
+        hub.arguments = ["hub", "--config", topologyPath, "--ready-file", ready]
+        hub.standardOutput = hubOutput
+        hub.standardError = hubOutput
+        try hub.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: ready), hub.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        endpoint = try #require(try? String(contentsOfFile: ready, encoding: .utf8), "the hub did not start: \(hubLog)")
+        try provision()
+    }
+
+    /// Runs `Deploy/provision.sh` (it keeps existing keys) and points the topology at this folder
+    /// and at loopback: what an operator edits by hand for a real installation.
+    func provision() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.repository.appendingPathComponent("Deploy/provision.sh").path,
+                             Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
+                             keys.path, topologyPath, try #require(AEOHubProcess.locate()).path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "provision.sh failed")
+        var text = try String(contentsOfFile: topologyPath, encoding: .utf8)
+        let replacements = [
+            ("  bind: ", "  bind: tcp://127.0.0.1:*"),
+            ("  endpoint: ", "  endpoint: \(endpoint.isEmpty ? "tcp://127.0.0.1:1" : endpoint)"),
+            ("  secret_key_file: ", "  secret_key_file: \(keys.appendingPathComponent("hub.secret").path)"),
+            ("  log: ", "  log: \(logPath)"),
+        ]
+        text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            replacements.first { line.hasPrefix($0.0) }?.1 ?? String(line)
+        }.joined(separator: "\n")
+        try text.write(toFile: topologyPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `aeohub ARGS` as `node` with its provisioned key.
+    @discardableResult
+    func run(_ node: String, _ arguments: [String], key: String? = nil) throws -> (status: Int32, output: String) {
+        try AEOHubProcess.run(arguments, environment: [
+            "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node,
+            "AEOHUB_KEY": key ?? keys.appendingPathComponent("\(node).secret").path,
+        ])
+    }
+
+    var hubLog: String { (try? String(contentsOfFile: folder.appendingPathComponent("hub.log").path, encoding: .utf8)) ?? "" }
+
+    func signal(_ number: Int32) { kill(hub.processIdentifier, number) }
+
+    /// SIGTERM and wait; answers the hub's exit status.
+    func stop() -> Int32 {
+        if hub.isRunning {
+            signal(SIGTERM)
+            hub.waitUntilExit()
+        }
+        try? hubOutput.close()
+        return hub.terminationStatus
+    }
+
+    deinit {
+        if hub.isRunning {
+            kill(hub.processIdentifier, SIGKILL)
+            hub.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// Today and a few days on, in Xiamen time, as the commands take them.
+private func xiamenDay(_ offset: Int) -> String {
+    let date = Date().addingTimeInterval(Double(offset) * 86_400)
+    let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(secondsFromGMT: 8 * 3600)!, from: date)
+    return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+}
+
+private func bimonthlyPeriod() -> String {
+    let today = xiamenDay(0).split(separator: "-").map { Int($0)! }
+    let first = today[1] % 2 == 1 ? today[1] : today[1] - 1
+    return String(format: "%04d-%02d/%04d-%02d", today[0], first, today[0], first + 1)
+}
+
+@Suite("Operators' command line over a deployed network", .serialized)
+struct OperatorSessionTests {
+    /// Expects the command to succeed and answers what it printed.
+    @discardableResult
+    func ok(_ network: DeployedNetwork, _ node: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try network.run(node, arguments)
+        #expect(result.status == 0, "aeohub \(arguments.joined(separator: " ")) as \(node): \(result.output)", sourceLocation: sourceLocation)
+        return result.output
+    }
+
+    /// Expects the command to fail and answers what it printed.
+    func refused(_ network: DeployedNetwork, _ node: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try network.run(node, arguments)
+        #expect(result.status != 0, "aeohub \(arguments.joined(separator: " ")) as \(node) should fail: \(result.output)", sourceLocation: sourceLocation)
+        return result.output
+    }
+
+    @Test("a district, Dongdu customs, Fuzhou Customs and the coordinator run a request, a joint audit, a meeting, a credit change, a replay and the report")
+    func scriptedSession() throws {
+        let network = try DeployedNetwork()
+        let contact = ["--contact-name", "Lin Wei", "--contact-title", "Deputy General Manager"]
+
+        // A district files a request; a typo in the USCC is explained before anything is sent.
+        let bad = try refused(network, "huli", ["request", "file", "--request", "REQ-1", "--uscc", "91350100M000100Y4Z", "--name", "Bad Co.",
+                                                "--area", "350206", "--category", "aeo-intent", "--description", "x"] + contact)
+        #expect(bad.contains("USCC 91350100M000100Y4Z: 'Z' at position 18 is not a valid character"))
+        let filed = try ok(network, "huli", ["request", "file", "--request", "REQ-1", "--uscc", "91350200776049653A",
+                                             "--name", "Xiamen Example Trading Co., Ltd.", "--area", "350206", "--category", "aeo-intent",
+                                             "--description", "Intends to apply for AEO certification."] + contact)
+        #expect(filed.hasPrefix("accepted: request_filed #"))
+        let foreign = try refused(network, "siming", ["request", "file", "--request", "REQ-2", "--uscc", "91350200776049653A",
+                                                      "--name", "Xiamen Example Trading", "--area", "350206", "--category", "policy",
+                                                      "--description", "Not our district."] + contact)
+        #expect(foreign.contains("NOT_AUTHORISED"))
+        #expect(foreign.contains("siming files requests only for its own area 350203"))
+        try ok(network, "xm-dongdu", ["request", "ack", "--request", "REQ-1", "--note", "Credit section takes it."])
+        let ledger = try ok(network, "commerce-bureau", ["request", "list"])
+        let row = try #require(ledger.split(separator: "\n").first { $0.hasPrefix("REQ-1 ") })
+        #expect(row.contains("acknowledged") && row.contains("xm-dongdu") && row.contains("0d"), "\(ledger)")
+        #expect(ledger.split(separator: "\n")[0].contains("Age"))
+
+        // Dongdu customs proposes a joint audit (a site in Fuzhou's area); Fuzhou must accept first.
+        let slots = ["\(xiamenDay(10))T09:00/17:00", "\(xiamenDay(17))T09:00/17:00"]
+        try ok(network, "xm-dongdu", ["audit", "open-case", "--case", "CASE-1", "--uscc", "91350200776049653A",
+                                      "--name", "Xiamen Example Trading Co., Ltd.", "--received", xiamenDay(0)])
+        try ok(network, "xm-dongdu", ["audit", "propose", "--case", "CASE-1", "--audit", "AUD-1",
+                                      "--site", "Head office|88 Huli Road, Xiamen|3700", "--site", "Fuzhou branch|9 Mawei Road, Fuzhou|3500",
+                                      "--slot", slots[0], "--slot", slots[1], "--officer", "DD-1001:Chen Hua", "--officer", "DD-1002:Wang Li"] + contact)
+        let early = try refused(network, "xm-dongdu", ["audit", "schedule", "--case", "CASE-1", "--audit", "AUD-1", "--slot", slots[1]])
+        #expect(early.contains("not accepted by fuzhou-customs"))
+        let fuzhouView = try ok(network, "fuzhou-customs", ["audit", "list"])
+        #expect(fuzhouView.contains("AUD-1") && fuzhouView.contains("with Fuzhou") && fuzhouView.contains("fuzhou-customs"), "\(fuzhouView)")
+        let outsider = try refused(network, "huli", ["audit", "respond", "--case", "CASE-1", "--audit", "AUD-1", "--answer", "accept", "--accept-slot", "1"])
+        #expect(outsider.contains("NOT_AUTHORISED"))
+        try ok(network, "fuzhou-customs", ["audit", "respond", "--case", "CASE-1", "--audit", "AUD-1", "--answer", "accept", "--accept-slot", "1"])
+        try ok(network, "xm-dongdu", ["audit", "schedule", "--case", "CASE-1", "--audit", "AUD-1", "--slot", slots[1]])
+        let audits = try ok(network, "xm-dongdu", ["audit", "list", "--json"])
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(audits.utf8)) as? [[String: String]])
+        #expect(parsed.first?["status"] == "scheduled")
+        #expect(parsed.first?["joint"] == "with Fuzhou")
+        #expect(parsed.first?["scheduled"]?.hasPrefix("\(xiamenDay(17)) 09:00") == true)
+
+        // The coordinator holds a joint meeting; an action item is already overdue.
+        try ok(network, "commerce-bureau", ["meeting", "convene", "--meeting", "JM-1", "--title", "Joint meeting on AEO cultivation",
+                                            "--invite", "xm-dongdu", "--invite", "huli", "--invite", "fuzhou-customs",
+                                            "--time", "\(xiamenDay(-3))T14:00/16:00", "--place", "Commerce Bureau, room 301",
+                                            "--agenda", "1:Key list"])
+        try ok(network, "huli", ["meeting", "propose-item", "--meeting", "JM-1", "--item", "2", "--title", "Pain points in Huli"])
+        try ok(network, "huli", ["meeting", "rsvp", "--meeting", "JM-1", "--answer", "attending"])
+        let uninvited = try refused(network, "siming", ["meeting", "rsvp", "--meeting", "JM-1", "--answer", "attending"])
+        #expect(uninvited.contains("not invited"))
+        try ok(network, "commerce-bureau", ["meeting", "attendance", "--meeting", "JM-1", "--present", "xm-dongdu", "--present", "huli", "--absent", "fuzhou-customs"])
+        try ok(network, "commerce-bureau", ["meeting", "minute", "--meeting", "JM-1", "--entry", "M1", "--item", "1", "--text", "Eleven enterprises reviewed."])
+        try ok(network, "commerce-bureau", ["meeting", "decide", "--meeting", "JM-1", "--decision", "D1", "--text", "Add four enterprises to the key list."])
+        try ok(network, "commerce-bureau", ["meeting", "assign", "--meeting", "JM-1", "--action", "ACT-1", "--owner", "huli",
+                                            "--due", xiamenDay(-1), "--text", "Collect the documents.", "--decision", "D1"])
+        let notMine = try refused(network, "siming", ["meeting", "progress", "--meeting", "JM-1", "--action", "ACT-1", "--status", "done"])
+        #expect(notMine.contains("only the owner unit huli"))
+        try ok(network, "huli", ["meeting", "progress", "--meeting", "JM-1", "--action", "ACT-1", "--status", "in-progress", "--note", "Two of four."])
+        try ok(network, "commerce-bureau", ["meeting", "close", "--meeting", "JM-1", "--summary", "One decision, one action item."])
+        try ok(network, "huli", ["meeting", "progress", "--meeting", "JM-1", "--action", "ACT-1", "--status", "blocked", "--note", "Waiting for Siming."])
+        let overdue = try ok(network, "commerce-bureau", ["meeting", "actions", "--overdue"])
+        #expect(overdue.contains("ACT-1") && overdue.contains("OVERDUE") && overdue.contains("blocked"), "\(overdue)")
+
+        // Dongdu customs publishes a downgrade; every unit must confirm.
+        try ok(network, "xm-dongdu", ["credit", "publish", "--change", "CR-1", "--uscc", "91350211M0000XUF46", "--name", "Jimei Logistics Co.",
+                                      "--level-set", "order-282", "--from", "advanced_certified", "--to", "regular", "--reason", "Serious breach",
+                                      "--severity", "general", "--effective", xiamenDay(0), "--stop-incentives"])
+        try ok(network, "huli", ["credit", "confirm", "--change", "CR-1", "--note", "Fast lane withdrawn."])
+        try ok(network, "fuzhou-customs", ["credit", "confirm", "--change", "CR-1"])
+        let twice = try refused(network, "huli", ["credit", "confirm", "--change", "CR-1"])
+        #expect(twice.contains("already confirmed"))
+        let credit = try ok(network, "commerce-bureau", ["credit", "list", "--json"])
+        let change = try #require((try JSONSerialization.jsonObject(with: Data(credit.utf8)) as? [[String: String]])?.first)
+        #expect(change["confirmed"] == "2/14")
+        #expect(change["pending"]?.contains("siming") == true)
+        #expect(change["pending"]?.contains("huli") == false)
+
+        // The coordinator replays the meeting, in order, with time and sender.
+        let replay = try ok(network, "commerce-bureau", ["replay", "--meeting", "JM-1"])
+        let types = replay.split(separator: "\n").compactMap { line in line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).first.map(String.init) }
+        #expect(types == ["meeting_convened", "agenda_item_proposed", "meeting_rsvp", "attendance_recorded", "minutes_entry",
+                          "decision_recorded", "action_item_assigned", "action_item_progress", "meeting_closed", "action_item_progress"], "\(replay)")
+        #expect(replay.contains("huli") && replay.contains("commerce-bureau"))
+        let forbidden = try refused(network, "huli", ["replay", "--from", "siming"])
+        #expect(forbidden.contains("only the coordinator replays other units' records"))
+
+        // And compiles the bimonthly report.
+        let period = bimonthlyPeriod()
+        let markdown = try ok(network, "commerce-bureau", ["report", "--period", period])
+        #expect(markdown.contains("# AEO progress report, \(period)"))
+        #expect(markdown.contains("CASE-1") && markdown.contains("yes (with Fuzhou)"))
+        #expect(markdown.contains("Overdue action items: 1."))
+        let html = network.folder.appendingPathComponent("report.html").path
+        try ok(network, "commerce-bureau", ["report", "--period", period, "--format", "html", "--out", html])
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))
+        let wrongPeriod = try refused(network, "commerce-bureau", ["report", "--period", "2026-10/2026-11"])
+        #expect(wrongPeriod.contains("not a bimonthly period"))
+
+        #expect(network.stop() == 0, "\(network.hubLog)")
+        let verify = try AEOHubProcess.run(["log", "verify", "--log", network.logPath])
+        #expect(verify.status == 0 && verify.output.contains("log intact"), "\(verify.output)")
+    }
+}
