@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "HubTests",
             dependencies: [
-                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog",
+                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Operations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
