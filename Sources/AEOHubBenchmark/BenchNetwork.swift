@@ -36,6 +36,7 @@ final class BenchNetwork {
               secret_key_file: keys/hub.secret
               log: log.sqlite
               credit_window: 256
+              rate_limit: off
             units:
 
             """

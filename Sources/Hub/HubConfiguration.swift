@@ -23,6 +23,9 @@ public struct HubConfiguration: Sendable {
     public var maxBatch: Int = 1000
     /// ZeroMQ high-water mark per connection, in messages.
     public var highWaterMark: Int32 = 1000
+    /// Submits and replay requests each node may send; `nil` for no limit. Over it, a submit is
+    /// answered RATE_LIMITED (retry later with the same message id).
+    public var rateLimit: RateLimit? = .standard
 
     public init(endpoint: String, keyPair: CurveKeyPair, logPath: String, topology: Topology, nodeKeys: [CurveKey: String]) {
         self.endpoint = endpoint

@@ -13,6 +13,7 @@ public final class HubCounters: Sendable {
     let duplicates = Atomic<Int>(0)
     let rejected = Atomic<Int>(0)
     let protocolErrors = Atomic<Int>(0)
+    let rateLimited = Atomic<Int>(0)
     let batches = Atomic<Int>(0)
     let delivered = Atomic<Int>(0)
 
@@ -21,6 +22,7 @@ public final class HubCounters: Sendable {
         [
             "accepted": accepted.load(ordering: .relaxed), "duplicates": duplicates.load(ordering: .relaxed),
             "rejected": rejected.load(ordering: .relaxed), "protocol_errors": protocolErrors.load(ordering: .relaxed),
+            "rate_limited": rateLimited.load(ordering: .relaxed),
             "batches": batches.load(ordering: .relaxed), "delivered": delivered.load(ordering: .relaxed),
         ]
     }
@@ -41,6 +43,8 @@ final class HubLoop {
     private var nodeByRoutingID: [Data: String] = [:]
     private var dirtyCursors: [String: UInt64] = [:]
     private var lastCursorSave = ContinuousClock.now
+    private var floodGuard: FloodGuard
+    private var logThrottle = LogThrottle()
 
     /// A submit waiting for the batch to commit.
     private struct Waiting {
@@ -57,6 +61,7 @@ final class HubLoop {
         self.socket = socket
         self.logger = logger
         self.counters = counters
+        floodGuard = FloodGuard(configuration.rateLimit)
         state = CoordinationState(topology: configuration.topology)
         head = 0
         try rebuild()
@@ -162,7 +167,9 @@ final class HubLoop {
                 command = try WireCodec.decode(message.frames.dropFirst())
             } catch {
                 counters.protocolErrors.add(1, ordering: .relaxed)
-                logger.debug("undecodable message", metadata: ["node": "\(nodeID)", "error": "\(error)"])
+                logThrottle.warning(logger, "protocol error", node: nodeID, kind: "protocol", metadata: ["error": "\(error)"])
+                // A node that keeps sending garbage gets no more answers than its rate allows.
+                guard floodGuard.allow(nodeID) else { continue }
                 send(.error(ProtocolError.with { $0.code = error.code; $0.reason = error.reason; $0.command = UInt32(message.frames.count > 2 ? message.frames[2].first ?? 0 : 0) }), to: routingID)
                 continue
             }
@@ -177,6 +184,20 @@ final class HubLoop {
             }
             session.lastHeard = .now
             sessions[nodeID] = session
+            if command.isMetered, !floodGuard.allow(nodeID) {
+                counters.rateLimited.add(1, ordering: .relaxed)
+                logThrottle.warning(logger, "node over its rate limit", node: nodeID, kind: "rate")
+                if case .submit(let envelope) = command {
+                    let limit = configuration.rateLimit ?? .standard
+                    send(.rejected(Rejected.with {
+                        $0.messageID = envelope.messageID; $0.code = .rateLimited
+                        $0.reason = "\(nodeID) sends more than \(Int(limit.perSecond)) messages per second (bursts of \(Int(limit.burst))); retry later with the same message id"
+                    }), to: routingID)
+                } else if case .replayRequest(let request) = command {
+                    send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
+                }
+                continue
+            }
             switch command {
             case .submit(let envelope):
                 let key = "\(nodeID)\u{0}\(envelope.messageID)"
@@ -196,6 +217,8 @@ final class HubLoop {
                     waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: record.acceptedAt, duplicate: false))
                 case .failure(let rejection):
                     counters.rejected.add(1, ordering: .relaxed)
+                    logThrottle.warning(logger, "submit refused", node: nodeID, kind: "rejected",
+                                        metadata: ["code": "\(rejection.code.name)", "reason": "\(rejection.reason)"])
                     send(.rejected(Rejected.with { $0.messageID = envelope.messageID; $0.code = rejection.code; $0.reason = rejection.reason; $0.field = rejection.field }), to: routingID)
                 }
             case .ack(let ack):

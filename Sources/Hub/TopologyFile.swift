@@ -25,6 +25,8 @@ public struct TopologyFile: Sendable {
     public var hubSecretKeyFile: String?
     public var logPath: String
     public var creditWindow: Int
+    /// Each node's allowance of submits, replays and session openings; `nil` for no limit.
+    public var rateLimit: RateLimit?
     public var topology: Topology
     /// Each unit's public key, where one is given.
     public var unitKeys: [String: CurveKey]
@@ -76,6 +78,7 @@ public struct TopologyFile: Sendable {
             nodeKeys: Dictionary(unitKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         )
         configuration.creditWindow = creditWindow
+        configuration.rateLimit = rateLimit
         return configuration
     }
 }
@@ -124,6 +127,18 @@ private struct Reader {
         if let node = hub["credit_window"] {
             guard let value = node.int, (1...10_000).contains(value) else { throw fail(node, "hub.credit_window must be a whole number from 1 to 10000") }
             window = value
+        }
+        var rateLimit: RateLimit? = .standard
+        if let node = hub["rate_limit"] {
+            if let text = node.string, ["off", "false", "none"].contains(text.lowercased()) {
+                rateLimit = nil
+            } else {
+                guard node.mapping != nil, let perSecond = node["per_second"]?.float, let burst = node["burst"]?.float,
+                      perSecond > 0, burst >= 1 else {
+                    throw fail(node, "hub.rate_limit is 'off' or a mapping with per_second (> 0) and burst (>= 1)")
+                }
+                rateLimit = RateLimit(perSecond: perSecond, burst: burst)
+            }
         }
         let partnerArea = root["partner_area"]?.string ?? "3500"
         var serviceDays = 20
@@ -188,7 +203,7 @@ private struct Reader {
         }
         return TopologyFile(
             bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
-            creditWindow: window, topology: Topology(units: units, authorisation: authorisation, partnerArea: partnerArea, requestServiceDays: serviceDays),
+            creditWindow: window, rateLimit: rateLimit, topology: Topology(units: units, authorisation: authorisation, partnerArea: partnerArea, requestServiceDays: serviceDays),
             unitKeys: keys)
     }
 }

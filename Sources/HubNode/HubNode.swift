@@ -80,15 +80,19 @@ public actor HubNode {
         }
         sendHello()
         let deadline = ContinuousClock.now + timeout
-        return try await withThrowingTaskGroup(of: Welcome.self) { group in
-            group.addTask { try await self.waitForWelcome() }
-            group.addTask {
-                try await Task.sleep(until: deadline)
-                throw NodeError.sessionRefused("no WELCOME within \(timeout)")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        // The waiters are resumed by WELCOME or by this timer, so no continuation is left behind.
+        let timer = Task { [weak self] in
+            try await Task.sleep(until: deadline)
+            await self?.failWelcomeWaiters(NodeError.sessionRefused("no WELCOME within \(timeout); is this node's key registered with the hub?"))
         }
+        defer { timer.cancel() }
+        return try await waitForWelcome()
+    }
+
+    private func failWelcomeWaiters(_ error: NodeError) {
+        let waiters = helloWaiters
+        helloWaiters.removeAll()
+        for waiter in waiters { waiter.resume(throwing: error) }
     }
 
     private func waitForWelcome() async throws -> Welcome {

@@ -137,6 +137,8 @@ struct ProtocolEdgeTests {
         }
         let signature = ProtocolVersion.signature
         try expectError([signature], .malformedFrames)
+        try expectError([signature, Data([3]), Data(), Data("extra".utf8)], .malformedFrames)
+        try expectError([signature, Data([3, 3])], .malformedFrames)
         try expectError([Data("MDPC02".utf8), Data([8])], .badSignature)
         try expectError([Data("AEOH".utf8) + Data([2, 0]), Data([8])], .unsupportedVersion)
         try expectError([signature, Data([0x7F])], .unknownCommand)
@@ -173,6 +175,53 @@ struct ProtocolEdgeTests {
         let accepted = try await good.submit(Make.report("still served"))
         #expect(accepted.sequence > 0)
         #expect(network.hub!.counters.snapshot["protocol_errors"]! >= 6)
+        await good.close()
+        await network.stopHub()
+    }
+
+    @Test("a flooding node is answered RATE_LIMITED beyond its allowance while another node is served; nothing accepted is lost")
+    func flood() async throws {
+        let network = try TestNetwork()
+        network.rateLimit = RateLimit(perSecond: 100, burst: 200)
+        try network.startHub()
+        let flooder = try RawClient(network, as: "siming")
+        _ = try #require(try flooder.hello("siming"))
+        let good = try await network.node("huli")
+        let steady = Task {
+            var sequences: [UInt64] = []
+            for index in 0..<20 {
+                sequences.append(try await good.submit(Make.report("steady \(index)")).sequence)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return sequences
+        }
+        let total = 1000
+        for index in 0..<total { try flooder.send(.submit(Make.report("flood \(index)", id: "f\(index)"))) }
+        var accepted = Set<String>()
+        var limited = 0
+        let deadline = ContinuousClock.now + .seconds(30)
+        while accepted.count + limited < total, ContinuousClock.now < deadline {
+            guard let answer = try flooder.receive(timeout: .seconds(5)) else { break }
+            switch answer {
+            case .accepted(let a): accepted.insert(a.messageID)
+            case .rejected(let r):
+                #expect(r.code == .rateLimited)
+                #expect(r.reason.contains("retry later with the same message id"))
+                limited += 1
+            default: break
+            }
+        }
+        #expect(accepted.count + limited == total)
+        #expect(limited > total / 2, "\(limited) of \(total) limited")
+        #expect(accepted.count >= 200)
+        let steadySequences = try await steady.value
+        #expect(steadySequences.count == 20)
+        #expect(network.hub!.counters.snapshot["rate_limited"] == limited)
+
+        // What was accepted is in the log once; what was limited is not.
+        let store = try network.store()
+        let fromFlooder = try store.records(matching: RecordFilter(), after: 0, limit: 10_000).map(\.fields).filter { $0.sender == "siming" }
+        #expect(Set(fromFlooder.map(\.messageID)) == accepted)
         await good.close()
         await network.stopHub()
     }

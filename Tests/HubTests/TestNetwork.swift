@@ -23,6 +23,7 @@ final class TestNetwork: @unchecked Sendable {
     var endpoint = "tcp://127.0.0.1:*"
     var creditWindow = 64
     var heartbeatLiveness = 3
+    var rateLimit: RateLimit? = .standard
 
     static let units = [
         Unit(id: "commerce-bureau", role: .coordinator, name: "Municipal Commerce Bureau"),
@@ -58,6 +59,7 @@ final class TestNetwork: @unchecked Sendable {
         )
         configuration.creditWindow = creditWindow
         configuration.heartbeatLiveness = heartbeatLiveness
+        configuration.rateLimit = rateLimit
         return configuration
     }
 
