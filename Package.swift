@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "aeohub", targets: ["aeohub"]),
         .executable(name: "aeohub-benchmark", targets: ["AEOHubBenchmark"]),
+        .executable(name: "aeohub-fuzz", targets: ["AEOHubFuzz"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "HubProtocol", targets: ["HubProtocol"]),
         .library(name: "EventLog", targets: ["EventLog"]),
@@ -71,6 +72,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "ProtocolFuzzing", dependencies: ["HubProtocol", "Coordination"]),
+        .executableTarget(
+            name: "AEOHubFuzz",
+            dependencies: ["ProtocolFuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "AEOHubBenchmark",
             dependencies: [
@@ -91,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HubProtocolTests",
-            dependencies: ["HubProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["HubProtocol", "ProtocolFuzzing", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
     ],
     swiftLanguageModes: [.v6]

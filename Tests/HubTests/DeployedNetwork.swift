@@ -3,7 +3,8 @@ import Testing
 
 /// The Xiamen network installed from `Deploy/` as an operator would: keys from `provision.sh`,
 /// the hub as its own `aeohub hub` process on tcp loopback, each command a node process.
-final class DeployedNetwork {
+final class DeployedNetwork: @unchecked Sendable {
+    // @unchecked: one test owns it; `provision` and `run` only read its folders.
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     let folder: URL
@@ -68,6 +69,18 @@ final class DeployedNetwork {
             "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node,
             "AEOHUB_KEY": key ?? keys.appendingPathComponent("\(node).secret").path,
         ])
+    }
+
+    /// `run` on a thread of its own, so a test's in-process nodes keep their heartbeats meanwhile
+    /// (a blocked cooperative thread would starve them).
+    func runDetached(_ node: String, _ arguments: [String], key: String? = nil) async throws -> (status: Int32, output: String) {
+        try await Self.detached { try self.run(node, arguments, key: key) }
+    }
+
+    static func detached<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     var hubLog: String { (try? String(contentsOfFile: folder.appendingPathComponent("hub.log").path, encoding: .utf8)) ?? "" }
