@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "aeohub", targets: ["aeohub"]),
         .executable(name: "aeohub-benchmark", targets: ["AEOHubBenchmark"]),
         .executable(name: "aeohub-fuzz", targets: ["AEOHubFuzz"]),
+        .executable(name: "aeohub-faults", targets: ["AEOHubFaults"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "HubProtocol", targets: ["HubProtocol"]),
         .library(name: "EventLog", targets: ["EventLog"]),
@@ -73,6 +74,14 @@ let package = Package(
             ]
         ),
         .target(name: "ProtocolFuzzing", dependencies: ["HubProtocol", "Coordination"]),
+        .target(
+            name: "FaultHarness",
+            dependencies: ["ZeroMQ", "HubProtocol", "EventLog", "Hub", "HubNode", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "AEOHubFaults",
+            dependencies: ["FaultHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "AEOHubFuzz",
             dependencies: ["ProtocolFuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -90,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "HubTests",
             dependencies: [
-                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Operations",
+                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Operations", "FaultHarness",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -99,7 +99,9 @@ public struct DecoderFuzzer {
     // swiftlint:disable:next cyclomatic_complexity
     private mutating func mutate(_ frames: inout [Data]) {
         if frames.isEmpty { frames = [Data()] }
-        let f = Int(random.next(below: UInt64(frames.count)))
+        // Mostly the body frames: a mangled signature or command byte stops at the first checks.
+        let f = frames.count > 2 && random.next(below: 10) > 1
+            ? 2 + Int(random.next(below: UInt64(frames.count - 2))) : Int(random.next(below: UInt64(frames.count)))
         var frame = [UInt8](frames[f])
         switch random.next(below: 12) {
         case 0 where !frame.isEmpty:

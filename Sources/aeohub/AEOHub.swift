@@ -7,7 +7,7 @@ struct AEOHub: AsyncParsableCommand {
         abstract: "AEO Hub: the coordination wire of Xiamen's AEO measures.",
         subcommands: [
             DemoCommand.self, RequestCommand.self, CultivationCommand.self, AuditCommand.self, MeetingCommand.self,
-            CreditCommand.self, ReplayCommand.self, ReportCommand.self, HubCommand.self, KeysCommand.self, LogCommand.self,
+            CreditCommand.self, ReplayCommand.self, ReportCommand.self, ListenCommand.self, HubCommand.self, KeysCommand.self, LogCommand.self,
         ]
     )
 }

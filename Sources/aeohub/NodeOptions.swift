@@ -22,8 +22,8 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the hub.")
     var timeout: Int = 10
 
-    /// Opens a session as this node.
-    func connect() async throws -> NodeSession {
+    /// Opens a session as this node; `stateDirectory` keeps the last handled delivery across runs.
+    func connect(stateDirectory: String? = nil) async throws -> NodeSession {
         let environment = ProcessInfo.processInfo.environment
         guard let topologyPath = topology ?? environment["AEOHUB_TOPOLOGY"] else { throw ValidationError("give --topology or set AEOHUB_TOPOLOGY") }
         guard let nodeID = node ?? environment["AEOHUB_NODE"] else { throw ValidationError("give --node or set AEOHUB_NODE") }
@@ -38,7 +38,9 @@ struct NodeOptions: ParsableArguments {
         }
         var logger = Logger(label: "aeohub.node")
         logger.logLevel = .error
-        let node = try HubNode(configuration: NodeConfiguration(nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair), logger: logger)
+        var configuration = NodeConfiguration(nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair, stateDirectory: stateDirectory)
+        configuration.retryInterval = .milliseconds(500)
+        let node = try HubNode(configuration: configuration, logger: logger)
         do {
             try await node.start(timeout: .seconds(timeout))
         } catch {

@@ -1,0 +1,360 @@
+import EventLog
+import Foundation
+import Hub
+import HubNode
+import HubProtocol
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// The crash drill: a hub process killed with SIGKILL at random moments while nodes submit and
+/// receive, restarted on the same port each time; node processes (`aeohub listen`) killed
+/// mid-handler too. Afterwards it checks DESIGN.md's promises: every message a node saw ACCEPTED
+/// is in the log once, the log is gapless and verifies, and every recipient handled each message
+/// addressed to it once, in order.
+public final class CrashDrill: @unchecked Sendable {
+    // @unchecked: the drill's own fields are touched by `run` only; shared tallies are in Mutexes.
+
+    /// What a drill saw.
+    public struct Outcome: Sendable, CustomStringConvertible {
+        public var cycles = 0
+        public var accepted = 0
+        public var logRecords: UInt64 = 0
+        public var delivered = 0
+        public var listenerKills = 0
+        public var lost = 0
+        public var duplicates = 0
+        public var outOfOrder = 0
+        public var verifyFailures = 0
+        public var hubPeakRSSKiB = 0
+        public var elapsed: Duration = .zero
+        public var problems: [String] = []
+
+        public var passed: Bool { lost == 0 && duplicates == 0 && outOfOrder == 0 && verifyFailures == 0 && problems.isEmpty }
+
+        public var description: String {
+            "\(cycles) hub kills, \(listenerKills) node kills, \(accepted) messages accepted, \(logRecords) log records, "
+                + "\(delivered) deliveries handled; lost \(lost), duplicated \(duplicates), out of order \(outOfOrder), "
+                + "verify failures \(verifyFailures); hub peak RSS \(hubPeakRSSKiB / 1024) MiB; \(elapsed)"
+                + (problems.isEmpty ? "" : "\nproblems:\n  " + problems.prefix(20).joined(separator: "\n  "))
+        }
+    }
+
+    public struct Options: Sendable {
+        public var cycles = 20
+        public var nodes = 20
+        public var listeners = 2
+        /// How long the hub runs between kills, at random within.
+        public var uptime: ClosedRange<Int> = 200...1200
+        public var folder: URL
+        /// The `aeohub` executable.
+        public var binary: URL
+
+        public init(folder: URL, binary: URL) {
+            self.folder = folder
+            self.binary = binary
+        }
+    }
+
+    let options: Options
+    let say: @Sendable (String) -> Void
+    private let hubKeys: CurveKeyPair
+    private var keys: [String: CurveKeyPair] = [:]
+    private let nodeIDs: [String]
+    private let listenerIDs: [String]
+    private var hub: Process?
+    private var port = 0
+    private var listeners: [String: Process] = [:]
+    private let logger: Logger
+
+    /// Message id -> (sender, recipient, sequence) for every ACCEPTED the nodes saw.
+    private let accepted = Mutex<[String: (sender: String, recipient: String, sequence: UInt64)]>([:])
+    /// Per in-process node, the (sequence, message id) it handled, in order.
+    private let handled = Mutex<[String: [(UInt64, String)]]>([:])
+    /// Set when the submitters should finish the message in hand and stop.
+    private let stopping = Atomic<Bool>(false)
+
+    public init(options: Options, say: @escaping @Sendable (String) -> Void = { print($0) }) throws {
+        self.options = options
+        self.say = say
+        try FileManager.default.createDirectory(at: options.folder, withIntermediateDirectories: true)
+        hubKeys = try CurveKeyPair.generate()
+        nodeIDs = (1...options.nodes).map { String(format: "n%02d", $0) }
+        listenerIDs = (0..<options.listeners).map { String(format: "l%02d", $0 + 1) }
+        var logger = Logger(label: "drill")
+        logger.logLevel = .critical
+        self.logger = logger
+        for id in nodeIDs + listenerIDs { keys[id] = try CurveKeyPair.generate() }
+        try KeyFiles.write(hubKeys, name: "hub", folder: keysFolder.path)
+        for id in listenerIDs { try KeyFiles.write(keys[id]!, name: id, folder: keysFolder.path) }
+        try writeTopology(bind: "tcp://127.0.0.1:*", endpoint: "tcp://127.0.0.1:1")
+    }
+
+    var keysFolder: URL { options.folder.appendingPathComponent("keys") }
+    var topologyPath: String { options.folder.appendingPathComponent("topology.yaml").path }
+    var logPath: String { options.folder.appendingPathComponent("log.sqlite").path }
+    func inbox(_ id: String) -> String { options.folder.appendingPathComponent("\(id).inbox").path }
+
+    private func writeTopology(bind: String, endpoint: String) throws {
+        var yaml = """
+            hub:
+              bind: \(bind)
+              endpoint: \(endpoint)
+              public_key: "\(hubKeys.publicKey.z85)"
+              secret_key_file: keys/hub.secret
+              log: log.sqlite
+              rate_limit: off
+            units:
+              - id: coordinator
+                role: coordinator
+                name: Drill coordinator
+
+            """
+        for id in nodeIDs + listenerIDs {
+            yaml += "  - id: \(id)\n    role: association\n    name: Drill node \(id)\n    public_key: \"\(keys[id]!.publicKey.z85)\"\n"
+        }
+        try yaml.write(toFile: topologyPath, atomically: true, encoding: .utf8)
+    }
+
+    // MARK: Processes
+
+    private func startHub() throws {
+        let ready = options.folder.appendingPathComponent("hub.endpoint").path
+        try? FileManager.default.removeItem(atPath: ready)
+        let process = Process()
+        process.executableURL = options.binary
+        process.arguments = ["hub", "--config", topologyPath, "--ready-file", ready, "--log-level", "error"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: appendableFile("hub.log"))
+        try process.run()
+        hub = process
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: ready), process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        guard let endpoint = try? String(contentsOfFile: ready, encoding: .utf8) else {
+            throw DrillError("the hub did not start; see \(options.folder.appendingPathComponent("hub.log").path)")
+        }
+        if port == 0 {
+            port = Int(endpoint.split(separator: ":").last!)!
+            try writeTopology(bind: "tcp://127.0.0.1:\(port)", endpoint: "tcp://127.0.0.1:\(port)")
+        }
+    }
+
+    private func appendableFile(_ name: String) -> URL {
+        let url = options.folder.appendingPathComponent(name)
+        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let handle = try? FileHandle(forWritingTo: url)
+        _ = try? handle?.seekToEnd()
+        try? handle?.close()
+        return url
+    }
+
+    /// The hub's peak resident set (VmHWM), in KiB.
+    private func hubPeakRSS() -> Int {
+        guard let pid = hub?.processIdentifier,
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    private func kill9(_ process: Process?) {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    private func startListener(_ id: String) throws {
+        let process = Process()
+        process.executableURL = options.binary
+        process.arguments = ["listen", "--topology", topologyPath, "--node", id, "--key", keysFolder.appendingPathComponent("\(id).secret").path,
+                             "--inbox", inbox(id), "--drill-delay-ms", "3"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        listeners[id] = process
+    }
+
+    private func verifyLog() throws -> Bool {
+        let process = Process()
+        process.executableURL = options.binary
+        process.arguments = ["log", "verify", "--log", logPath]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    // MARK: The drill
+
+    /// Runs the drill. Blocking calls (process waits) happen on the caller's thread: call it from a
+    /// thread of its own, not from the cooperative pool the nodes run on.
+    public func run() async throws -> Outcome {
+        let started = ContinuousClock.now
+        var outcome = Outcome()
+        try startHub()
+        for id in listenerIDs { try startListener(id) }
+        var nodes: [String: HubNode] = [:]
+        for id in nodeIDs {
+            var configuration = NodeConfiguration(nodeID: id, endpoint: "tcp://127.0.0.1:\(port)", hubKey: hubKeys.publicKey, keyPair: keys[id]!,
+                                                  stateDirectory: options.folder.appendingPathComponent("state").path)
+            configuration.retryInterval = .milliseconds(300)
+            configuration.reconnectMaximum = .milliseconds(500)
+            let node = try HubNode(configuration: configuration, logger: logger)
+            try await node.start(timeout: .seconds(30))
+            nodes[id] = node
+        }
+        let workers = startWorkers(nodes)
+
+        var random = SystemRandomNumberGenerator()
+        for cycle in 1...options.cycles {
+            try await Task.sleep(for: .milliseconds(Int.random(in: options.uptime, using: &random)))
+            outcome.hubPeakRSSKiB = max(outcome.hubPeakRSSKiB, hubPeakRSS())
+            kill9(hub)
+            if cycle % 2 == 0, let id = listenerIDs.randomElement() {
+                kill9(listeners[id])
+                outcome.listenerKills += 1
+                try startListener(id)
+            }
+            try startHub()
+            if try !verifyLog() {
+                outcome.verifyFailures += 1
+                outcome.problems.append("cycle \(cycle): aeohub log verify failed")
+            }
+            outcome.cycles = cycle
+            if cycle % 10 == 0 || cycle == options.cycles {
+                say("  cycle \(cycle)/\(options.cycles): \(accepted.withLock { $0.count }) accepted so far")
+            }
+        }
+
+        // Let every submit in hand finish, then every delivery arrive.
+        say("  stopping the submitters and waiting for every delivery")
+        stopping.store(true, ordering: .relaxed)
+        for worker in workers { _ = await worker.result }
+        try await waitForDeliveries()
+        say("  checking the log and every recipient")
+        outcome.hubPeakRSSKiB = max(outcome.hubPeakRSSKiB, hubPeakRSS())
+        for node in nodes.values { await node.close() }
+        for process in listeners.values where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        if let hub {
+            hub.terminate()
+            hub.waitUntilExit()
+        }
+        try check(&outcome)
+        outcome.elapsed = .now - started
+        return outcome
+    }
+
+    /// Each node submits to the next node and, every third message, to a listener process,
+    /// waiting for each ACCEPTED (retries keep the message id); and records what it handles.
+    private func startWorkers(_ nodes: [String: HubNode]) -> [Task<Void, any Error>] {
+        var tasks: [Task<Void, any Error>] = []
+        for (index, id) in nodeIDs.enumerated() {
+            let node = nodes[id]!
+            let peer = nodeIDs[(index + 1) % nodeIDs.count]
+            let listeners = listenerIDs
+            tasks.append(Task {
+                var counter = 0
+                while !self.stopping.load(ordering: .relaxed) {
+                    counter += 1
+                    let recipient = counter % 3 == 0 && !listeners.isEmpty ? listeners[counter / 3 % listeners.count] : peer
+                    let messageID = "\(id)-\(counter)"
+                    let envelope = Envelope.with {
+                        $0.messageID = messageID
+                        $0.to = Recipients.with { $0.nodes = [recipient] }
+                        $0.progressReport = ProgressReport.with { $0.period = "2026-09/2026-10"; $0.text = "drill \(messageID)" }
+                    }
+                    let answer = try await node.submit(envelope)
+                    self.accepted.withLock { $0[messageID] = (id, recipient, answer.sequence) }
+                }
+            })
+            tasks.append(Task {
+                // Ends when the node closes; not awaited with the submitters.
+                try await node.handleDeliveries { delivery in
+                    guard delivery.envelope.messageType == .progressReport else { return }
+                    self.handled.withLock { $0[id, default: []].append((delivery.sequence, delivery.envelope.messageID)) }
+                }
+            })
+        }
+        return tasks.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+    }
+
+    private func expected() -> [String: [(UInt64, String)]] {
+        var byRecipient: [String: [(UInt64, String)]] = [:]
+        for (messageID, entry) in accepted.withLock({ $0 }) { byRecipient[entry.recipient, default: []].append((entry.sequence, messageID)) }
+        return byRecipient.mapValues { $0.sorted { $0.0 < $1.0 } }
+    }
+
+    private func listenerLines(_ id: String) -> [(UInt64, String)] {
+        guard let text = try? String(contentsOfFile: inbox(id), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let sequence = (object["sequence"] as? NSNumber)?.uint64Value, let id = object["message_id"] as? String else { return nil }
+            return (sequence, id)
+        }
+    }
+
+    private func waitForDeliveries() async throws {
+        let expected = expected()
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let nodesDone = nodeIDs.allSatisfy { id in handled.withLock { $0[id]?.count ?? 0 } >= expected[id]?.count ?? 0 }
+            let listenersDone = listenerIDs.allSatisfy { listenerLines($0).count >= expected[$0]?.count ?? 0 }
+            if nodesDone && listenersDone { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    private func check(_ outcome: inout Outcome) throws {
+        let accepted = accepted.withLock { $0 }
+        outcome.accepted = accepted.count
+        let store = try SQLiteEventStore(path: logPath)
+        let head = try store.head().sequence
+        outcome.logRecords = head
+        var bySequence: [UInt64: PendingRecord] = [:]
+        var after: UInt64 = 0
+        while true {
+            let chunk = try store.records(matching: RecordFilter(), after: after, limit: 5000)
+            guard let last = chunk.last else { break }
+            for record in chunk { bySequence[record.sequence] = record.fields }
+            after = last.sequence
+        }
+        if bySequence.count != Int(head) || (1...max(1, head)).contains(where: { head > 0 && bySequence[$0] == nil }) {
+            outcome.problems.append("the log has gaps: \(bySequence.count) records for head \(head)")
+        }
+        if case .broken(let sequence, let reason) = try store.verify() {
+            outcome.verifyFailures += 1
+            outcome.problems.append("verify: record \(sequence): \(reason)")
+        }
+        // Every ACCEPTED is in the log, once, at its sequence.
+        var inLog: [String: Int] = [:]
+        for record in bySequence.values where record.type == "progress_report" { inLog[record.messageID, default: 0] += 1 }
+        for (messageID, entry) in accepted {
+            guard let record = bySequence[entry.sequence], record.messageID == messageID, record.sender == entry.sender else {
+                outcome.lost += 1
+                outcome.problems.append("\(messageID) was ACCEPTED as #\(entry.sequence) but is not there in the log")
+                continue
+            }
+            if (inLog[messageID] ?? 0) > 1 { outcome.duplicates += 1 }
+        }
+        // Every recipient handled each message addressed to it once, in order.
+        let expected = expected()
+        for id in nodeIDs + listenerIDs {
+            let got = listenerIDs.contains(id) ? listenerLines(id) : handled.withLock { $0[id] ?? [] }
+            outcome.delivered += got.count
+            let sequences = got.map(\.0)
+            outcome.duplicates += sequences.count - Set(sequences).count
+            if sequences != sequences.sorted() { outcome.outOfOrder += 1; outcome.problems.append("\(id) handled out of order") }
+            let missing = Set((expected[id] ?? []).map(\.0)).subtracting(sequences)
+            outcome.lost += missing.count
+            if !missing.isEmpty { outcome.problems.append("\(id) never handled \(missing.sorted().prefix(5).map { "#\($0)" }.joined(separator: ", "))") }
+        }
+    }
+}
+
+public struct DrillError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

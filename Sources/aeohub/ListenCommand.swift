@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import HubNode
+import HubProtocol
+import Operations
+import ServiceLifecycle
+import Synchronization
+
+/// The node daemon: receives what the hub delivers to this unit and appends it to an inbox file
+/// (JSON lines) for the unit's own systems, exactly once even across a kill -9.
+struct ListenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listen",
+        abstract: "Run as this unit's node: append every delivery to an inbox file (JSON lines), once each, in order.",
+        discussion: """
+            Each line is {"sequence", "sender", "type", "accepted_at", "envelope"}. A delivery is acknowledged only \
+            after its line is on disk (fsync). After a crash, deliveries already in the inbox are acknowledged \
+            again without a second line, so every sequence appears once.
+            """
+    )
+
+    @OptionGroup var connection: NodeOptions
+
+    @Option(help: "The inbox file (created if missing).")
+    var inbox: String
+
+    @Option(help: "Folder for the node's state (the last handled delivery). Default: the inbox's folder.")
+    var state: String?
+
+    @Option(help: .hidden)
+    var drillDelayMs: Int = 0
+
+    func run() async throws {
+        let inboxURL = URL(fileURLWithPath: inbox)
+        let writer = try InboxWriter(path: inbox)
+        let session = try await connection.connect(stateDirectory: state ?? inboxURL.deletingLastPathComponent().path)
+        let node = session.node
+        FileHandle.standardError.write(Data("listening as \(session.nodeID); inbox \(inbox) has \(writer.lastSequence) as its last delivery\n".utf8))
+        // SIGTERM or SIGINT ends the wait for deliveries; the one being written is finished first.
+        let group = ServiceGroup(
+            services: [InboxService(node: node, writer: writer, delay: drillDelayMs)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: .init(label: "aeohub.listen")
+        )
+        try await group.run()
+        await node.close()
+    }
+}
+
+/// Hands the node's deliveries to the inbox until a graceful shutdown.
+private struct InboxService: Service {
+    let node: HubNode
+    let writer: InboxWriter
+    let delay: Int
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await node.handleDeliveries { delivery in
+                if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+                try writer.append(delivery)
+            }
+        }
+    }
+}
+
+/// Appends deliveries to a JSON-lines file, each fsynced before it counts as handled, skipping
+/// sequences the file already has (a redelivery after a crash).
+final class InboxWriter: Sendable {
+    private let handle: FileHandle
+    private let last: Mutex<UInt64>
+
+    var lastSequence: UInt64 { last.withLock { $0 } }
+
+    init(path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        // A line cut by a crash (no newline yet) was never acknowledged: drop it.
+        let complete = data.lastIndex(of: UInt8(ascii: "\n")).map { data.prefix(through: $0) } ?? Data()
+        var lastSequence: UInt64 = 0
+        if let line = complete.dropLast().split(separator: UInt8(ascii: "\n")).last,
+           let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] {
+            lastSequence = (object["sequence"] as? NSNumber)?.uint64Value ?? 0
+        }
+        handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: UInt64(complete.count))
+        try handle.seekToEnd()
+        last = Mutex(lastSequence)
+    }
+
+    func append(_ delivery: HubNode.Delivery) throws {
+        guard delivery.sequence > lastSequence else { return }
+        let envelope = delivery.envelope
+        let line: [String: Any] = [
+            "sequence": delivery.sequence, "sender": envelope.sender, "type": envelope.messageType?.rawValue ?? "unknown",
+            "message_id": envelope.messageID, "accepted_at": EnvelopeText.timestamp(envelope.acceptedAtMs),
+            "envelope": try JSONSerialization.jsonObject(with: Data(try envelope.jsonString().utf8)),
+        ]
+        var data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
+        data.append(UInt8(ascii: "\n"))
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        last.withLock { $0 = delivery.sequence }
+    }
+}
