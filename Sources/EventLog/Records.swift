@@ -135,7 +135,7 @@ public enum EventLogError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .outOfSequence(let expected, let got): "record \(got) does not continue the log (expected \(expected))"
         case .storage(let why): "the log cannot be written: \(why)"
-        case .corrupt(let result): "\(result)"
+        case .corrupt(let result): "the hub will not run on this log: \(result); restore it from a backup (aeohub log verify names the record)"
         }
     }
 }

@@ -53,7 +53,7 @@ public final class Hub: Service {
         thread = DedicatedThread(name: "aeohub-hub") {
             let loop: HubLoop
             do {
-                let store = try SQLiteEventStore(path: configuration.logPath)
+                let store = try configuration.openStore(configuration)
                 let socket = try Socket(context, type: .router)
                 try socket.set(.routerMandatory, true)
                 try socket.set(.sendHighWaterMark, configuration.highWaterMark)

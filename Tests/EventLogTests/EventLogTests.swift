@@ -125,6 +125,45 @@ struct EventLogTests {
         #expect(reason.contains("do not match its hash"))
     }
 
+    @Test("a torn last write (the WAL cut mid-frame, as a crash leaves it) loses only that commit; the log opens intact")
+    func tornTail() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+        for sequence in UInt64(1)...40 { _ = try store.append([pending(sequence)]) }
+        // A crash image: the files as they are on disk now, before any checkpoint.
+        let crash = try TemporaryFolder()
+        for suffix in ["", "-wal"] {
+            try FileManager.default.copyItem(atPath: folder.path("log.sqlite" + suffix), toPath: crash.path("log.sqlite" + suffix))
+        }
+        let wal = try FileHandle(forUpdating: URL(fileURLWithPath: crash.path("log.sqlite-wal")))
+        let size = try wal.seekToEnd()
+        try wal.truncate(atOffset: size - 100)
+        try wal.close()
+
+        let reopened = try SQLiteEventStore(path: crash.path("log.sqlite"), tailCheck: .max)
+        let head = try reopened.head().sequence
+        #expect(head == 39)
+        guard case .intact(let records, _) = try reopened.verify() else { Issue.record("the torn log does not verify"); return }
+        #expect(records == head)
+        _ = try reopened.append([pending(head + 1)])  // and it goes on from there
+    }
+
+    @Test("a changed byte anywhere stops the store from opening with a full check, naming the record")
+    func corruptMiddleRefused() throws {
+        let folder = try TemporaryFolder()
+        do {
+            let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
+            _ = try store.append((1...3000).map { pending($0) })
+        }
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path("log.sqlite")))
+        let range = try #require(bytes.range(of: Data("envelope-17-MARKER".utf8)))
+        bytes[range.lowerBound] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: folder.path("log.sqlite")))
+        _ = try SQLiteEventStore(path: folder.path("log.sqlite"))  // the last 1000 records are fine
+        let error = #expect(throws: EventLogError.self) { _ = try SQLiteEventStore(path: folder.path("log.sqlite"), tailCheck: .max) }
+        #expect(error?.description.contains("record 17") == true, "\(String(describing: error))")
+    }
+
     @Test("an online backup is a consistent, verifiable copy")
     func backup() throws {
         let folder = try TemporaryFolder()

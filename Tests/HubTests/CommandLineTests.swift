@@ -60,6 +60,11 @@ struct CommandLineTests {
         #expect(broken.status == 2)
         #expect(broken.output.contains("log broken at record"))
         #expect(broken.output.contains("do not match its hash"))
+        let record = try #require(broken.output.range(of: #"record [0-9]+"#, options: .regularExpression).map { String(broken.output[$0]) })
+        // The hub refuses to start on it, and names the same record.
+        let hub = try AEOHubProcess.run(["hub", "--config", folder.appendingPathComponent("topology.yaml").path])
+        #expect(hub.status != 0)
+        #expect(hub.output.contains("will not run on this log") && hub.output.contains(record), "\(hub.output)")
 
         let stats = try AEOHubProcess.run(["log", "stats", "--log", log])
         #expect(stats.output.contains("minutes_entry"))

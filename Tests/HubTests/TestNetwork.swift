@@ -24,6 +24,8 @@ final class TestNetwork: @unchecked Sendable {
     var creditWindow = 64
     var heartbeatLiveness = 3
     var rateLimit: RateLimit? = .standard
+    /// Wraps the hub's SQLite store, e.g. to inject storage faults.
+    var wrapStore: (@Sendable (any EventStore) -> any EventStore)?
 
     static let units = [
         Unit(id: "commerce-bureau", role: .coordinator, name: "Municipal Commerce Bureau"),
@@ -60,6 +62,9 @@ final class TestNetwork: @unchecked Sendable {
         configuration.creditWindow = creditWindow
         configuration.heartbeatLiveness = heartbeatLiveness
         configuration.rateLimit = rateLimit
+        if let wrapStore {
+            configuration.openStore = { wrapStore(try SQLiteEventStore(path: $0.logPath, tailCheck: $0.startupCheck)) }
+        }
         return configuration
     }
 
