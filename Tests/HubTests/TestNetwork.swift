@@ -12,7 +12,7 @@ let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// A small Xiamen network on loopback: a hub with a real SQLite log in a temporary folder and
 /// real CURVE keys, and nodes that connect to it.
-final class TestNetwork: @unchecked Sendable {
+class TestNetwork: @unchecked Sendable {
     // @unchecked: mutated only by the test that owns it, on one task at a time.
     let folder: URL
     let hubKeys: CurveKeyPair
@@ -37,14 +37,14 @@ final class TestNetwork: @unchecked Sendable {
         Unit(id: "haicang", role: .district, name: "Haicang District", area: "350205", customsOffice: "xm-haicang"),
     ]
 
-    init() throws {
+    init(units: [Coordination.Unit] = TestNetwork.units) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-hubtest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         hubKeys = try CurveKeyPair.generate()
         var keys: [String: CurveKeyPair] = [:]
-        for unit in Self.units { keys[unit.id] = try CurveKeyPair.generate() }
+        for unit in units { keys[unit.id] = try CurveKeyPair.generate() }
         self.keys = keys
-        topology = Topology(units: Self.units)
+        topology = Topology(units: units)
     }
 
     deinit {
