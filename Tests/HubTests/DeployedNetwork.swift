@@ -9,6 +9,7 @@ final class DeployedNetwork: @unchecked Sendable {
 
     let folder: URL
     let hub = Process()
+    private var listeners: [Process] = []
     private(set) var endpoint = ""
     private let hubOutput: FileHandle
 
@@ -83,12 +84,41 @@ final class DeployedNetwork: @unchecked Sendable {
         }
     }
 
+    /// Starts `aeohub listen` for `node`, the node daemon of `Deploy/aeohub-node@.service`; answers
+    /// its inbox file. The process is stopped with the hub.
+    func listen(_ node: String) throws -> String {
+        let inbox = folder.appendingPathComponent("\(node).inbox.jsonl").path
+        let process = Process()
+        process.executableURL = try #require(AEOHubProcess.locate())
+        process.arguments = ["listen", "--inbox", inbox, "--state", folder.appendingPathComponent("state-\(node)").path]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node, "AEOHUB_KEY": keys.appendingPathComponent("\(node).secret").path,
+        ]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        listeners.append(process)
+        return inbox
+    }
+
+    /// The message types in an inbox written by `aeohub listen`, in order.
+    static func inboxTypes(_ path: String) -> [String] {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["type"] as? String
+        }
+    }
+
     var hubLog: String { (try? String(contentsOfFile: folder.appendingPathComponent("hub.log").path, encoding: .utf8)) ?? "" }
 
     func signal(_ number: Int32) { kill(hub.processIdentifier, number) }
 
     /// SIGTERM and wait; answers the hub's exit status.
     func stop() -> Int32 {
+        for listener in listeners where listener.isRunning {
+            listener.terminate()
+            listener.waitUntilExit()
+        }
         if hub.isRunning {
             signal(SIGTERM)
             hub.waitUntilExit()
@@ -98,6 +128,7 @@ final class DeployedNetwork: @unchecked Sendable {
     }
 
     deinit {
+        for listener in listeners where listener.isRunning { kill(listener.processIdentifier, SIGKILL) }
         if hub.isRunning {
             kill(hub.processIdentifier, SIGKILL)
             hub.waitUntilExit()

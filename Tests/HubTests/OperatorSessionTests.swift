@@ -34,6 +34,9 @@ struct OperatorSessionTests {
     @Test("a district, Dongdu customs, Fuzhou Customs and the coordinator run a request, a joint audit, a meeting, a credit change, a replay and the report")
     func scriptedSession() throws {
         let network = try DeployedNetwork()
+        // Two units run their node daemon, as Deploy/aeohub-node@.service does.
+        let dongduInbox = try network.listen("xm-dongdu")
+        let fuzhouInbox = try network.listen("fuzhou-customs")
         let contact = ["--contact-name", "Lin Wei", "--contact-title", "Deputy General Manager"]
 
         // A district files a request; a typo in the USCC is explained before anything is sent.
@@ -132,6 +135,19 @@ struct OperatorSessionTests {
         #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))
         let wrongPeriod = try refused(network, "commerce-bureau", ["report", "--period", "2026-10/2026-11"])
         #expect(wrongPeriod.contains("not a bimonthly period"))
+
+        // What the daemons received, in order, once each.
+        let dongdu = DeployedNetwork.inboxTypes(dongduInbox)
+        #expect(dongdu.first == "request_filed", "\(dongdu)")
+        #expect(dongdu.contains("audit_responded") && dongdu.contains("credit_change_confirmed"), "\(dongdu)")
+        let fuzhou = DeployedNetwork.inboxTypes(fuzhouInbox)
+        #expect(fuzhou.starts(with: ["audit_proposed"]), "\(fuzhou)")
+        #expect(fuzhou.contains("audit_scheduled") && fuzhou.contains("meeting_convened") && fuzhou.contains("credit_change_published"), "\(fuzhou)")
+        for inbox in [dongduInbox, fuzhouInbox] {
+            let text = try String(contentsOfFile: inbox, encoding: .utf8)
+            let sequences = text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["sequence"] as? Int }
+            #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
+        }
 
         #expect(network.stop() == 0, "\(network.hubLog)")
         let verify = try AEOHubProcess.run(["log", "verify", "--log", network.logPath])

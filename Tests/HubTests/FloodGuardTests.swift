@@ -1,0 +1,61 @@
+@testable import Hub
+import Logging
+import Synchronization
+import Testing
+
+/// Collects log lines.
+final class CapturedLog: Sendable {
+    let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        Logger(label: "capture") { _ in Handler(log: self) }
+    }
+
+    struct Handler: LogHandler {
+        let log: CapturedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        // swiftlint:disable:next function_parameter_count
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            let extra = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            log.lines.withLock { $0.append("\(message) \(extra)") }
+        }
+    }
+}
+
+@Suite("Flood guard")
+struct FloodGuardTests {
+    @Test("a node gets its burst at once, then its rate; other nodes are unaffected")
+    func tokenBucket() {
+        var guardian = FloodGuard(RateLimit(perSecond: 10, burst: 5))
+        let start = ContinuousClock.now
+        #expect((0..<8).filter { _ in guardian.allow("huli", now: start) }.count == 5)
+        let otherNode = guardian.allow("siming", now: start)
+        let tooSoon = guardian.allow("huli", now: start + .milliseconds(50))
+        let refilled = guardian.allow("huli", now: start + .milliseconds(150))  // one token back after 100 ms
+        #expect(otherNode)
+        #expect(!tooSoon)
+        #expect(refilled)
+        var unlimited = FloodGuard(nil)
+        #expect((0..<10_000).allSatisfy { _ in unlimited.allow("huli", now: start) })
+    }
+
+    @Test("repeated bad input is logged once per interval per node, with the count left out")
+    func throttledLog() {
+        let captured = CapturedLog()
+        var throttle = LogThrottle(interval: .seconds(10))
+        let start = ContinuousClock.now
+        for index in 0..<1000 {
+            throttle.warning(captured.logger, "protocol error", node: "huli", kind: "protocol", now: start + .milliseconds(index))
+        }
+        throttle.warning(captured.logger, "protocol error", node: "siming", kind: "protocol", now: start)
+        throttle.warning(captured.logger, "protocol error", node: "huli", kind: "protocol", now: start + .seconds(11))
+        let lines = captured.lines.withLock { $0 }
+        #expect(lines.count == 3)
+        #expect(lines.last?.contains("suppressed_since_last=999") == true, "\(lines)")
+    }
+}
