@@ -117,3 +117,105 @@ struct StorageFaultTests {
         await network.stopHub()
     }
 }
+
+/// A small tmpfs mounted for one test (needs root, as the CI machine has).
+final class SmallDisk {
+    let url: URL
+
+    static let available: Bool = {
+        guard getuid() == 0, let disk = try? SmallDisk(megabytes: 1) else { return false }
+        disk.unmount()
+        return true
+    }()
+
+    init(megabytes: Int) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-disk-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try Self.mount(["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", url.path])
+    }
+
+    func remount(_ options: String) throws { try Self.mount(["-o", "remount,\(options)", url.path]) }
+
+    func unmount() {
+        _ = try? Self.mount(["-l", url.path], program: "/bin/umount")
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    private static func mount(_ arguments: [String], program: String = "/bin/mount") throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw DiskError("\(program) \(arguments.joined(separator: " ")) failed") }
+    }
+
+    struct DiskError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
+
+@Suite("A real full disk", .serialized, .enabled(if: SmallDisk.available, "needs root to mount a small tmpfs"))
+struct RealDiskFaultTests {
+    @Test("the log's disk fills up: refused with STORAGE_UNAVAILABLE, nothing acknowledged that is not on disk; space returns and the retry is accepted once")
+    func diskFull() async throws {
+        let disk = try SmallDisk(megabytes: 2)
+        defer { disk.unmount() }
+        let network = try TestNetwork()
+        network.logDirectory = disk.url
+        try network.startHub()
+        let raw = try RawClient(network, as: "siming")
+        _ = try #require(try raw.hello("siming"))
+        let filler = String(repeating: "Clearance pain points in Siming, recorded in full. ", count: 60)
+
+        func submit(_ id: String) throws -> Command? {
+            try raw.send(.submit(Make.report(filler, id: id)))
+            return try raw.first { command in
+                switch command {
+                case .accepted, .rejected: command
+                default: nil
+                }
+            }
+        }
+        var accepted: [String: UInt64] = [:]
+        var refusedID: String?
+        for index in 0..<5000 {
+            let id = "fill-\(index)"
+            switch try submit(id) {
+            case .accepted(let a): accepted[id] = a.sequence
+            case .rejected(let r):
+                #expect(r.code == .storageUnavailable, "\(r.reason)")
+                refusedID = id
+            default: Issue.record("no answer to \(id)")
+            }
+            if refusedID != nil { break }
+        }
+        let full = try #require(refusedID, "the 2 MB disk never filled")
+        #expect(accepted.count > 20)
+        // Still full: still refused, never acknowledged.
+        if case .accepted = try submit("still-full") { Issue.record("accepted while the disk was full") }
+        try disk.remount("size=16m")
+
+        // Space returns: the refused message, retried with its id, is accepted once.
+        guard case .accepted(let retried) = try submit(full) else { Issue.record("the retry was not accepted"); return }
+        #expect(!retried.duplicate)
+        accepted[full] = retried.sequence
+        for index in 0..<20 {
+            guard case .accepted(let a) = try submit("after-\(index)") else { Issue.record("after-\(index) refused"); continue }
+            accepted["after-\(index)"] = a.sequence
+        }
+        await network.stopHub()
+
+        let store = try SQLiteEventStore(path: network.logPath, tailCheck: .max)
+        let records = try store.records(matching: RecordFilter(), after: 0, limit: 100_000).map(\.fields)
+        #expect(records.map(\.sequence) == Array(1...UInt64(records.count)))
+        let stored = Dictionary(grouping: records.filter { $0.sender == "siming" && $0.type == "progress_report" }, by: \.messageID)
+        #expect(stored.values.allSatisfy { $0.count == 1 })
+        for (id, sequence) in accepted { #expect(stored[id]?.first?.sequence == sequence, "\(id)") }
+        #expect(stored["still-full"] == nil)
+        guard case .intact = try store.verify() else { Issue.record("the log does not verify"); return }
+    }
+}

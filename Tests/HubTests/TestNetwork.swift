@@ -52,7 +52,9 @@ class TestNetwork: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    var logPath: String { folder.appendingPathComponent("log.sqlite").path }
+    /// Where the log lives; in the test's folder unless a test puts it elsewhere (a small disk).
+    var logDirectory: URL?
+    var logPath: String { (logDirectory ?? folder).appendingPathComponent("log.sqlite").path }
 
     var configuration: HubConfiguration {
         var configuration = HubConfiguration(
