@@ -19,15 +19,25 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "This node's secret key file. Env: AEOHUB_KEY.")
     var key: String?
 
+    @Option(help: "A file with topology, node and key (YAML), used for what flags and environment leave out. Env: AEOHUB_CONFIG.")
+    var config: String?
+
     @Option(help: "Seconds to wait for the hub.")
     var timeout: Int = 10
 
     /// Opens a session as this node; `stateDirectory` keeps the last handled delivery across runs.
     func connect(stateDirectory: String? = nil) async throws -> NodeSession {
         let environment = ProcessInfo.processInfo.environment
-        guard let topologyPath = topology ?? environment["AEOHUB_TOPOLOGY"] else { throw ValidationError("give --topology or set AEOHUB_TOPOLOGY") }
-        guard let nodeID = node ?? environment["AEOHUB_NODE"] else { throw ValidationError("give --node or set AEOHUB_NODE") }
-        guard let keyPath = key ?? environment["AEOHUB_KEY"] else { throw ValidationError("give --key or set AEOHUB_KEY") }
+        let profile = try (config ?? environment["AEOHUB_CONFIG"]).map(NodeProfile.load(path:))
+        guard let topologyPath = topology ?? environment["AEOHUB_TOPOLOGY"] ?? profile?.topology else {
+            throw ValidationError("give --topology, set AEOHUB_TOPOLOGY, or name it in a --config file")
+        }
+        guard let nodeID = node ?? environment["AEOHUB_NODE"] ?? profile?.node else {
+            throw ValidationError("give --node, set AEOHUB_NODE, or name it in a --config file")
+        }
+        guard let keyPath = key ?? environment["AEOHUB_KEY"] ?? profile?.key else {
+            throw ValidationError("give --key, set AEOHUB_KEY, or name it in a --config file")
+        }
         let file = try TopologyFile.load(path: topologyPath)
         guard file.topology.units[nodeID] != nil else {
             throw ValidationError("'\(nodeID)' is not a unit in \(topologyPath); use one of \(file.topology.units.keys.sorted().joined(separator: ", "))")

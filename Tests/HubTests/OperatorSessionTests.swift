@@ -71,7 +71,15 @@ struct OperatorSessionTests {
         #expect(fuzhouView.contains("AUD-1") && fuzhouView.contains("with Fuzhou") && fuzhouView.contains("fuzhou-customs"), "\(fuzhouView)")
         let outsider = try refused(network, "huli", ["audit", "respond", "--case", "CASE-1", "--audit", "AUD-1", "--answer", "accept", "--accept-slot", "1"])
         #expect(outsider.contains("NOT_AUTHORISED"))
-        try ok(network, "fuzhou-customs", ["audit", "respond", "--case", "CASE-1", "--audit", "AUD-1", "--answer", "accept", "--accept-slot", "1"])
+        // Fuzhou's operator keeps who they are in a small file instead of the environment.
+        let profile = network.folder.appendingPathComponent("fuzhou.yaml")
+        try "topology: topology.yaml\nnode: fuzhou-customs\nkey: keys/fuzhou-customs.secret\n".write(to: profile, atomically: true, encoding: .utf8)
+        let answer = try AEOHubProcess.run(["audit", "respond", "--config", profile.path, "--case", "CASE-1", "--audit", "AUD-1",
+                                            "--answer", "accept", "--accept-slot", "1"])
+        #expect(answer.status == 0 && answer.output.hasPrefix("accepted: audit_responded #"), "\(answer.output)")
+        try "topology: topology.yaml\nnode: fuzhou-customs\nsecret: x\n".write(to: profile, atomically: true, encoding: .utf8)
+        let badProfile = try AEOHubProcess.run(["audit", "list", "--config", profile.path])
+        #expect(badProfile.status != 0 && badProfile.output.contains("fuzhou.yaml:3: 'secret' is not a setting"), "\(badProfile.output)")
         try ok(network, "xm-dongdu", ["audit", "schedule", "--case", "CASE-1", "--audit", "AUD-1", "--slot", slots[1]])
         let audits = try ok(network, "xm-dongdu", ["audit", "list", "--json"])
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(audits.utf8)) as? [[String: String]])
