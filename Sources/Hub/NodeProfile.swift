@@ -16,19 +16,8 @@ public struct NodeProfile: Sendable, Hashable {
     public var key: String?
 
     public static func load(path: String) throws -> NodeProfile {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(file: path, line: 0, reason: "cannot read the file: \(error.localizedDescription)")
-        }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw ConfigurationError(file: path, line: 0, reason: "not valid YAML: \(error)")
-        }
-        guard let root, let mapping = root.mapping else {
+        let root = try composeYAML(path: path)
+        guard let mapping = root.mapping else {
             throw ConfigurationError(file: path, line: 1, reason: "write a mapping with topology, node and key")
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()

@@ -13,6 +13,24 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(file):\(line): \(reason)" }
 }
 
+/// Reads a YAML configuration file into its node tree; every problem names the file and line.
+func composeYAML(path: String) throws -> Node {
+    let text: String
+    do {
+        text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+        throw ConfigurationError(file: path, line: 0, reason: "cannot read the file: \(error.localizedDescription)")
+    }
+    do {
+        guard let node = try Yams.compose(yaml: text) else {
+            throw ConfigurationError(file: path, line: 1, reason: "the file is empty")
+        }
+        return node
+    } catch let error as YamlError {
+        throw ConfigurationError(file: path, line: TopologyFile.line(of: error), reason: "not valid YAML: \(error)")
+    }
+}
+
 /// The topology file (`Deploy/xiamen-topology.yaml`): the hub's endpoint and keys, the units with
 /// role and public key, the district-to-customs mapping and the authorisation table.
 public struct TopologyFile: Sendable {
@@ -33,25 +51,11 @@ public struct TopologyFile: Sendable {
 
     /// Reads and checks the file; every problem is reported with its line.
     public static func load(path: String) throws -> TopologyFile {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(file: path, line: 0, reason: "cannot read the file: \(error.localizedDescription)")
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigurationError(file: path, line: 1, reason: "the file is empty")
-            }
-            root = node
-        } catch let error as YamlError {
-            throw ConfigurationError(file: path, line: Self.line(of: error), reason: "not valid YAML: \(error)")
-        }
+        let root = try composeYAML(path: path)
         return try Reader(file: path, folder: URL(fileURLWithPath: path).deletingLastPathComponent()).read(root)
     }
 
-    private static func line(of error: YamlError) -> Int {
+    static func line(of error: YamlError) -> Int {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
         default: 0

@@ -92,16 +92,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let session = try await connection.connect()
-            let state: Coordination.CoordinationState
-            do {
-                state = try await session.state()
-            } catch {
-                await session.close()
-                throw CommandFailure("cannot read the log from the hub: \(error)")
-            }
-            await session.close()
-            let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+            let state = try await connection.loadState()
+            let today = CivilDate.today
             let report = BimonthlyReport(period: period ?? BimonthlyReport.period(containing: today), today: today, state: state)
             let text = switch format {
             case "csv": report.csv

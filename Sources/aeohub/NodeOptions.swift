@@ -61,6 +61,26 @@ struct NodeOptions: ParsableArguments {
     }
 }
 
+extension NodeOptions {
+    /// Opens a session, folds what this node may read of the log, and closes the session.
+    func loadState() async throws -> CoordinationState {
+        let session = try await connect()
+        do {
+            let state = try await session.state()
+            await session.close()
+            return state
+        } catch {
+            await session.close()
+            throw CommandFailure("cannot read the log from the hub: \(error)")
+        }
+    }
+}
+
+extension CivilDate {
+    /// Today in Xiamen.
+    static var today: CivilDate { CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }
+}
+
 /// A failure the command reports in one sentence (ArgumentParser prints it as "Error: ...").
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
@@ -160,16 +180,7 @@ protocol ListingCommand: AsyncParsableCommand {
 
 extension ListingCommand {
     func run() async throws {
-        let session = try await connection.connect()
-        let state: CoordinationState
-        do {
-            state = try await session.state()
-        } catch {
-            await session.close()
-            throw CommandFailure("cannot read the log from the hub: \(error)")
-        }
-        await session.close()
-        let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-        try output.print(table(Listings(state: state, today: today)))
+        let state = try await connection.loadState()
+        try output.print(table(Listings(state: state, today: .today)))
     }
 }
