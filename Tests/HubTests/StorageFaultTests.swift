@@ -77,6 +77,8 @@ struct StorageFaultTests {
         store.failing.store(false, ordering: .relaxed)
         let sequences = try await during.value
         #expect(sequences.count == 20)
+        // The raw client sends no heartbeats, so its session may have expired meanwhile: open it again.
+        _ = try #require(try raw.hello("siming"))
         try raw.send(.submit(Make.report("while full", id: "raw-1")))
         let retried = try raw.first { if case .accepted(let a) = $0 { a } else { nil } }
         #expect(retried?.duplicate == false)
