@@ -46,6 +46,9 @@ public final class CrashDrill: @unchecked Sendable {
         public var listeners = 2
         /// How long the hub runs between kills, at random within.
         public var uptime: ClosedRange<Int> = 200...1200
+        /// Messages the nodes must see accepted between two kills (however slow the machine is),
+        /// so every cycle kills a hub that was working.
+        public var progressPerCycle = 20
         public var folder: URL
         /// The `aeohub` executable.
         public var binary: URL
@@ -207,7 +210,12 @@ public final class CrashDrill: @unchecked Sendable {
 
         var random = SystemRandomNumberGenerator()
         for cycle in 1...options.cycles {
+            let before = accepted.withLock { $0.count }
             try await Task.sleep(for: .milliseconds(Int.random(in: options.uptime, using: &random)))
+            let patience = ContinuousClock.now + .seconds(60)
+            while accepted.withLock({ $0.count }) < before + options.progressPerCycle, ContinuousClock.now < patience {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             outcome.hubPeakRSSKiB = max(outcome.hubPeakRSSKiB, hubPeakRSS())
             kill9(hub)
             if cycle % 2 == 0, let id = listenerIDs.randomElement() {

@@ -16,7 +16,7 @@ struct FaultTests {
         let outcome = try await CrashDrill(options: options, say: { _ in }).run()
         #expect(outcome.cycles == 4)
         #expect(outcome.listenerKills == 2)
-        #expect(outcome.accepted > 100, "\(outcome)")
+        #expect(outcome.accepted >= 4 * options.progressPerCycle, "\(outcome)")
         #expect(outcome.lost == 0, "\(outcome)")
         #expect(outcome.duplicates == 0, "\(outcome)")
         #expect(outcome.outOfOrder == 0, "\(outcome)")
