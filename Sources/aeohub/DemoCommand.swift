@@ -27,9 +27,11 @@ struct DemoCommand: AsyncParsableCommand {
         let demo = Demo(directory: folder, logger: logger) { print($0) }
         let started = ContinuousClock.now
         let outcome = try await demo.run(keepRunning: keepRunning)
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         print("""
 
-            Done in \(ContinuousClock.now - started): \(outcome.records) records.
+            Done in \(String(format: "%.2f", seconds)) s: \(outcome.records) records.
             Log:      \(outcome.logPath)
             Report:   \(outcome.reportPaths.first ?? "-")
             Topology: \(outcome.topologyPath)
