@@ -169,7 +169,7 @@ public final class CrashDrill: @unchecked Sendable {
         let process = Process()
         process.executableURL = options.binary
         process.arguments = ["listen", "--topology", topologyPath, "--node", id, "--key", keysFolder.appendingPathComponent("\(id).secret").path,
-                             "--inbox", inbox(id), "--drill-delay-ms", "3"]
+                             "--inbox", inbox(id), "--drill-delay-ms", "1"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -304,15 +304,31 @@ public final class CrashDrill: @unchecked Sendable {
         }
     }
 
+    /// Waits until every recipient has handled what was addressed to it. A slow consumer may be far
+    /// behind after a long drill, so this waits as long as deliveries keep arriving, and gives up
+    /// only after a minute without any.
     private func waitForDeliveries() async throws {
         let expected = expected()
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            let nodesDone = nodeIDs.allSatisfy { id in handled.withLock { $0[id]?.count ?? 0 } >= expected[id]?.count ?? 0 }
-            let listenersDone = listenerIDs.allSatisfy { listenerLines($0).count >= expected[$0]?.count ?? 0 }
-            if nodesDone && listenersDone { return }
-            try await Task.sleep(for: .milliseconds(100))
+        var lastCount = -1
+        var lastProgress = ContinuousClock.now
+        while ContinuousClock.now - lastProgress < .seconds(60) {
+            let nodeCounts = nodeIDs.map { id in (handled.withLock { $0[id]?.count ?? 0 }, expected[id]?.count ?? 0) }
+            let listenerCounts = listenerIDs.map { (listenerLineCount($0), expected[$0]?.count ?? 0) }
+            let counts = nodeCounts + listenerCounts
+            if counts.allSatisfy({ $0.0 >= $0.1 }) { return }
+            let total = counts.reduce(0) { $0 + $1.0 }
+            if total != lastCount {
+                lastCount = total
+                lastProgress = .now
+            }
+            try await Task.sleep(for: .milliseconds(500))
         }
+    }
+
+    /// Lines in a listener's inbox (cheaper than parsing them while waiting).
+    private func listenerLineCount(_ id: String) -> Int {
+        guard let data = FileManager.default.contents(atPath: inbox(id)) else { return 0 }
+        return data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
     }
 
     private func check(_ outcome: inout Outcome) throws {
