@@ -12,8 +12,7 @@ import ZeroMQ
 /// mid-handler too. Afterwards it checks DESIGN.md's promises: every message a node saw ACCEPTED
 /// is in the log once, the log is gapless and verifies, and every recipient handled each message
 /// addressed to it once, in order.
-public final class CrashDrill: @unchecked Sendable {
-    // @unchecked: the drill's own fields are touched by `run` only; shared tallies are in Mutexes.
+public final class CrashDrill {
 
     /// What a drill saw.
     public struct Outcome: Sendable, CustomStringConvertible {
@@ -70,12 +69,17 @@ public final class CrashDrill: @unchecked Sendable {
     private var listeners: [String: Process] = [:]
     private let logger: Logger
 
-    /// Message id -> (sender, recipient, sequence) for every ACCEPTED the nodes saw.
-    private let accepted = Mutex<[String: (sender: String, recipient: String, sequence: UInt64)]>([:])
-    /// Per in-process node, the (sequence, message id) it handled, in order.
-    private let handled = Mutex<[String: [(UInt64, String)]]>([:])
-    /// Set when the submitters should finish the message in hand and stop.
-    private let stopping = Atomic<Bool>(false)
+    /// What the worker tasks record, shared with them.
+    private final class Tallies: Sendable {
+        /// Message id -> (sender, recipient, sequence) for every ACCEPTED the nodes saw.
+        let accepted = Mutex<[String: (sender: String, recipient: String, sequence: UInt64)]>([:])
+        /// Per in-process node, the (sequence, message id) it handled, in order.
+        let handled = Mutex<[String: [(UInt64, String)]]>([:])
+        /// Set when the submitters should finish the message in hand and stop.
+        let stopping = Atomic<Bool>(false)
+    }
+
+    private let tallies = Tallies()
 
     public init(options: Options, say: @escaping @Sendable (String) -> Void = { print($0) }) throws {
         self.options = options
@@ -210,10 +214,10 @@ public final class CrashDrill: @unchecked Sendable {
 
         var random = SystemRandomNumberGenerator()
         for cycle in 1...options.cycles {
-            let before = accepted.withLock { $0.count }
+            let before = tallies.accepted.withLock { $0.count }
             try await Task.sleep(for: .milliseconds(Int.random(in: options.uptime, using: &random)))
             let patience = ContinuousClock.now + .seconds(60)
-            while accepted.withLock({ $0.count }) < before + options.progressPerCycle, ContinuousClock.now < patience {
+            while tallies.accepted.withLock({ $0.count }) < before + options.progressPerCycle, ContinuousClock.now < patience {
                 try await Task.sleep(for: .milliseconds(20))
             }
             outcome.hubPeakRSSKiB = max(outcome.hubPeakRSSKiB, hubPeakRSS())
@@ -230,13 +234,13 @@ public final class CrashDrill: @unchecked Sendable {
             }
             outcome.cycles = cycle
             if cycle % 10 == 0 || cycle == options.cycles {
-                say("  cycle \(cycle)/\(options.cycles): \(accepted.withLock { $0.count }) accepted so far")
+                say("  cycle \(cycle)/\(options.cycles): \(tallies.accepted.withLock { $0.count }) accepted so far")
             }
         }
 
         // Let every submit in hand finish, then every delivery arrive.
         say("  stopping the submitters and waiting for every delivery")
-        stopping.store(true, ordering: .relaxed)
+        tallies.stopping.store(true, ordering: .relaxed)
         for worker in workers { _ = await worker.result }
         try await waitForDeliveries()
         say("  checking the log and every recipient")
@@ -259,13 +263,14 @@ public final class CrashDrill: @unchecked Sendable {
     /// waiting for each ACCEPTED (retries keep the message id); and records what it handles.
     private func startWorkers(_ nodes: [String: HubNode]) -> [Task<Void, any Error>] {
         var tasks: [Task<Void, any Error>] = []
+        let tallies = tallies
         for (index, id) in nodeIDs.enumerated() {
             let node = nodes[id]!
             let peer = nodeIDs[(index + 1) % nodeIDs.count]
             let listeners = listenerIDs
             tasks.append(Task {
                 var counter = 0
-                while !self.stopping.load(ordering: .relaxed) {
+                while !tallies.stopping.load(ordering: .relaxed) {
                     counter += 1
                     let recipient = counter % 3 == 0 && !listeners.isEmpty ? listeners[counter / 3 % listeners.count] : peer
                     let messageID = "\(id)-\(counter)"
@@ -275,14 +280,14 @@ public final class CrashDrill: @unchecked Sendable {
                         $0.progressReport = ProgressReport.with { $0.period = "2026-09/2026-10"; $0.text = "drill \(messageID)" }
                     }
                     let answer = try await node.submit(envelope)
-                    self.accepted.withLock { $0[messageID] = (id, recipient, answer.sequence) }
+                    tallies.accepted.withLock { $0[messageID] = (id, recipient, answer.sequence) }
                 }
             })
             tasks.append(Task {
                 // Ends when the node closes; not awaited with the submitters.
                 try await node.handleDeliveries { delivery in
                     guard delivery.envelope.messageType == .progressReport else { return }
-                    self.handled.withLock { $0[id, default: []].append((delivery.sequence, delivery.envelope.messageID)) }
+                    tallies.handled.withLock { $0[id, default: []].append((delivery.sequence, delivery.envelope.messageID)) }
                 }
             })
         }
@@ -291,7 +296,7 @@ public final class CrashDrill: @unchecked Sendable {
 
     private func expected() -> [String: [(UInt64, String)]] {
         var byRecipient: [String: [(UInt64, String)]] = [:]
-        for (messageID, entry) in accepted.withLock({ $0 }) { byRecipient[entry.recipient, default: []].append((entry.sequence, messageID)) }
+        for (messageID, entry) in tallies.accepted.withLock({ $0 }) { byRecipient[entry.recipient, default: []].append((entry.sequence, messageID)) }
         return byRecipient.mapValues { $0.sorted { $0.0 < $1.0 } }
     }
 
@@ -312,7 +317,7 @@ public final class CrashDrill: @unchecked Sendable {
         var lastCount = -1
         var lastProgress = ContinuousClock.now
         while ContinuousClock.now - lastProgress < .seconds(60) {
-            let nodeCounts = nodeIDs.map { id in (handled.withLock { $0[id]?.count ?? 0 }, expected[id]?.count ?? 0) }
+            let nodeCounts = nodeIDs.map { id in (tallies.handled.withLock { $0[id]?.count ?? 0 }, expected[id]?.count ?? 0) }
             let listenerCounts = listenerIDs.map { (listenerLineCount($0), expected[$0]?.count ?? 0) }
             let counts = nodeCounts + listenerCounts
             if counts.allSatisfy({ $0.0 >= $0.1 }) { return }
@@ -332,7 +337,7 @@ public final class CrashDrill: @unchecked Sendable {
     }
 
     private func check(_ outcome: inout Outcome) throws {
-        let accepted = accepted.withLock { $0 }
+        let accepted = tallies.accepted.withLock { $0 }
         outcome.accepted = accepted.count
         let store = try SQLiteEventStore(path: logPath)
         let head = try store.head().sequence
@@ -366,7 +371,7 @@ public final class CrashDrill: @unchecked Sendable {
         // Every recipient handled each message addressed to it once, in order.
         let expected = expected()
         for id in nodeIDs + listenerIDs {
-            let got = listenerIDs.contains(id) ? listenerLines(id) : handled.withLock { $0[id] ?? [] }
+            let got = listenerIDs.contains(id) ? listenerLines(id) : tallies.handled.withLock { $0[id] ?? [] }
             outcome.delivered += got.count
             let sequences = got.map(\.0)
             outcome.duplicates += sequences.count - Set(sequences).count
