@@ -173,18 +173,8 @@ final class HubLoop {
                 send(.error(ProtocolError.with { $0.code = error.code; $0.reason = error.reason; $0.command = UInt32(message.frames.count > 2 ? message.frames[2].first ?? 0 : 0) }), to: routingID)
                 continue
             }
-            if case .hello(let hello) = command {
-                try openSession(hello, nodeID: nodeID, routingID: routingID, pending: &pending)
-                touched.insert(nodeID) // start its catch-up
-                continue
-            }
-            guard var session = sessions[nodeID], session.routingID == routingID else {
-                send(.error(ProtocolError.with { $0.code = .noSession; $0.reason = "send HELLO before any other command"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
-                continue
-            }
-            session.lastHeard = .now
-            sessions[nodeID] = session
             if command.isMetered, !floodGuard.allow(nodeID) {
+                if sessions[nodeID]?.routingID == routingID { sessions[nodeID]?.lastHeard = .now }
                 counters.rateLimited.add(1, ordering: .relaxed)
                 logThrottle.warning(logger, "node over its rate limit", node: nodeID, kind: "rate")
                 if case .submit(let envelope) = command {
@@ -198,6 +188,17 @@ final class HubLoop {
                 }
                 continue
             }
+            if case .hello(let hello) = command {
+                try openSession(hello, nodeID: nodeID, routingID: routingID, pending: &pending)
+                touched.insert(nodeID) // start its catch-up
+                continue
+            }
+            guard var session = sessions[nodeID], session.routingID == routingID else {
+                send(.error(ProtocolError.with { $0.code = .noSession; $0.reason = "send HELLO before any other command"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
+                continue
+            }
+            session.lastHeard = .now
+            sessions[nodeID] = session
             switch command {
             case .submit(let envelope):
                 let key = "\(nodeID)\u{0}\(envelope.messageID)"

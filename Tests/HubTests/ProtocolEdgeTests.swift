@@ -218,6 +218,14 @@ struct ProtocolEdgeTests {
         #expect(steadySequences.count == 20)
         #expect(network.hub!.counters.snapshot["rate_limited"] == limited)
 
+        // HELLOs count too: a burst of them past the allowance opens no new sessions.
+        for _ in 0..<400 { try flooder.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "siming" })) }
+        var welcomes = 0
+        while let answer = try flooder.receive(timeout: .milliseconds(500)) {
+            if case .welcome = answer { welcomes += 1 }
+        }
+        #expect(welcomes > 0 && welcomes < 300, "\(welcomes) WELCOMEs for 400 HELLOs with a burst of 200")
+
         // What was accepted is in the log once; what was limited is not.
         let store = try network.store()
         let fromFlooder = try store.records(matching: RecordFilter(), after: 0, limit: 10_000).map(\.fields).filter { $0.sender == "siming" }
