@@ -72,19 +72,26 @@ final class InboxWriter: Sendable {
 
     init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        // Only the tail matters: the last complete line (a line is under 2 MiB, as a message is
+        // under 1 MiB) and what follows it.
+        let size = try handle.seekToEnd()
+        let tailStart = size > Self.tailBytes ? size - Self.tailBytes : 0
+        try handle.seek(toOffset: tailStart)
+        let tail = try handle.readToEnd() ?? Data()
         // A line cut by a crash (no newline yet) was never acknowledged: drop it.
-        let complete = data.lastIndex(of: UInt8(ascii: "\n")).map { data.prefix(through: $0) } ?? Data()
+        let complete = tail.lastIndex(of: UInt8(ascii: "\n")).map { tail.prefix(through: $0) } ?? Data()
         var lastSequence: UInt64 = 0
         if let line = complete.dropLast().split(separator: UInt8(ascii: "\n")).last,
            let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] {
             lastSequence = (object["sequence"] as? NSNumber)?.uint64Value ?? 0
         }
-        handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        try handle.truncate(atOffset: UInt64(complete.count))
+        try handle.truncate(atOffset: tailStart + UInt64(complete.count))
         try handle.seekToEnd()
         last = Mutex(lastSequence)
     }
+
+    private static let tailBytes: UInt64 = 2 << 20
 
     func append(_ delivery: HubNode.Delivery) throws {
         guard delivery.sequence > lastSequence else { return }
