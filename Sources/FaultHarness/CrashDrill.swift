@@ -132,7 +132,7 @@ public final class CrashDrill {
         process.executableURL = options.binary
         process.arguments = ["hub", "--config", topologyPath, "--ready-file", ready, "--log-level", "error"]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: appendableFile("hub.log"))
+        process.standardError = try appendingHandle("hub.log")
         try process.run()
         hub = process
         let deadline = Date().addingTimeInterval(60)
@@ -146,13 +146,13 @@ public final class CrashDrill {
         }
     }
 
-    private func appendableFile(_ name: String) -> URL {
+    /// A handle that appends to `name` in the drill's folder (each restart adds to the same file).
+    private func appendingHandle(_ name: String) throws -> FileHandle {
         let url = options.folder.appendingPathComponent(name)
         if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let handle = try? FileHandle(forWritingTo: url)
-        _ = try? handle?.seekToEnd()
-        try? handle?.close()
-        return url
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        return handle
     }
 
     /// The hub's peak resident set (VmHWM), in KiB.
@@ -175,7 +175,7 @@ public final class CrashDrill {
         process.arguments = ["listen", "--topology", topologyPath, "--node", id, "--key", keysFolder.appendingPathComponent("\(id).secret").path,
                              "--inbox", inbox(id), "--drill-delay-ms", "1"]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try appendingHandle("\(id).log")
         try process.run()
         listeners[id] = process
     }
@@ -221,6 +221,10 @@ public final class CrashDrill {
                 try await Task.sleep(for: .milliseconds(20))
             }
             outcome.hubPeakRSSKiB = max(outcome.hubPeakRSSKiB, hubPeakRSS())
+            for (id, process) in listeners where !process.isRunning {
+                outcome.problems.append("cycle \(cycle): node process \(id) had exited (status \(process.terminationStatus)); see \(id).log")
+                try startListener(id)
+            }
             kill9(hub)
             if cycle % 2 == 0, let id = listenerIDs.randomElement() {
                 kill9(listeners[id])

@@ -26,7 +26,9 @@ struct NodeOptions: ParsableArguments {
     var timeout: Int = 10
 
     /// Opens a session as this node; `stateDirectory` keeps the last handled delivery across runs.
-    func connect(stateDirectory: String? = nil) async throws -> NodeSession {
+    /// A daemon passes `waitForHub`: a hub that is down or still starting (it checks its whole log
+    /// first) is waited for instead of being an error.
+    func connect(stateDirectory: String? = nil, waitForHub: Bool = false) async throws -> NodeSession {
         let environment = ProcessInfo.processInfo.environment
         let profile = try (config ?? environment["AEOHUB_CONFIG"]).map(NodeProfile.load(path:))
         guard let topologyPath = topology ?? environment["AEOHUB_TOPOLOGY"] ?? profile?.topology else {
@@ -52,7 +54,14 @@ struct NodeOptions: ParsableArguments {
         configuration.retryInterval = .milliseconds(500)
         let node = try HubNode(configuration: configuration, logger: logger)
         do {
-            try await node.start(timeout: .seconds(timeout))
+            while true {
+                do {
+                    try await node.start(timeout: .seconds(timeout))
+                    break
+                } catch NodeError.sessionRefused(let why) where waitForHub {
+                    FileHandle.standardError.write(Data("no session with the hub at \(file.endpoint) yet (\(why)); still trying\n".utf8))
+                }
+            }
         } catch {
             await node.close()
             throw CommandFailure("cannot open a session with the hub at \(file.endpoint) as \(nodeID) (\(error)); is the hub running, and is this key's public half registered for \(nodeID) in the hub's topology?")
