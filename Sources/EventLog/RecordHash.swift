@@ -41,3 +41,37 @@ private extension SHA256 {
         update(field: Data(value.utf8))
     }
 }
+
+/// Walks a hash chain record by record, in sequence order, from the start of the log or from a
+/// known record: the one check behind `verify`, the store's tail check and the hub's start-up fold.
+public struct ChainCheck: Sendable {
+    /// The sequence the next record must have.
+    public private(set) var expected: UInt64
+    /// The hash the next record must name as its previous one.
+    public private(set) var previous: Data
+
+    /// A check from the first record on, or from the record after `head`.
+    public init(after head: LogHead = .empty) {
+        expected = head.sequence + 1
+        previous = head.hash
+    }
+
+    /// Checks the next record; answers why the chain is broken there, or `nil`.
+    public mutating func check(_ record: LogRecord) -> VerifyResult? {
+        guard record.sequence == expected else {
+            return .broken(sequence: expected, reason: "the record is missing (the next one is \(record.sequence))")
+        }
+        guard record.previousHash == previous else {
+            return .broken(sequence: record.sequence, reason: "its previous-hash does not match record \(expected - 1)'s hash")
+        }
+        guard RecordHash.compute(previous: previous, record: record.fields) == record.hash else {
+            return .broken(sequence: record.sequence, reason: "its contents do not match its hash (changed or corrupted)")
+        }
+        previous = record.hash
+        expected += 1
+        return nil
+    }
+
+    /// What has been checked so far.
+    public var head: LogHead { LogHead(sequence: expected - 1, hash: previous) }
+}

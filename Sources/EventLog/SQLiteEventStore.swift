@@ -217,39 +217,28 @@ public final class SQLiteEventStore: EventStore {
 
     /// Verifies the chain from the record after `after` to the head, in chunks.
     func verify(after: UInt64) throws -> VerifyResult {
-        var previous: Data
+        var chain: ChainCheck
         if after == 0 {
-            previous = LogHead.empty.hash
+            chain = ChainCheck()
         } else {
             guard let hash = try reading({ try Data.fetchOne($0, sql: "SELECT hash FROM record WHERE sequence = ?", arguments: [Int64(after)]) }) else {
                 return .broken(sequence: after, reason: "the record is missing")
             }
-            previous = hash
+            chain = ChainCheck(after: LogHead(sequence: after, hash: hash))
         }
-        var expected = after + 1
         var count: UInt64 = 0
         while true {
             let chunk = try reading { db in
                 try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM record r WHERE r.sequence >= ? ORDER BY r.sequence LIMIT 5000",
-                                 arguments: [Int64(expected)]).map(Self.record)
+                                 arguments: [Int64(chain.expected)]).map(Self.record)
             }
             if chunk.isEmpty { break }
             for record in chunk {
-                guard record.sequence == expected else {
-                    return .broken(sequence: expected, reason: "the record is missing (the next one is \(record.sequence))")
-                }
-                guard record.previousHash == previous else {
-                    return .broken(sequence: record.sequence, reason: "its previous-hash does not match record \(expected - 1)'s hash")
-                }
-                guard RecordHash.compute(previous: previous, record: record.fields) == record.hash else {
-                    return .broken(sequence: record.sequence, reason: "its contents do not match its hash (changed or corrupted)")
-                }
-                previous = record.hash
-                expected += 1
+                if let broken = chain.check(record) { return broken }
                 count += 1
             }
         }
-        return .intact(records: count, head: LogHead(sequence: expected - 1, hash: previous))
+        return .intact(records: count, head: chain.head)
     }
 
     public func stats() throws -> LogStats {

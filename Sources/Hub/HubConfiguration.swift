@@ -27,12 +27,10 @@ public struct HubConfiguration: Sendable {
     /// Submits and replay requests each node may send; `nil` for no limit. Over it, a submit is
     /// answered RATE_LIMITED (retry later with the same message id).
     public var rateLimit: RateLimit? = .standard
-    /// How many of the log's last records have their hash chain checked before the hub starts;
-    /// all of them by default, so a record changed anywhere stops the hub.
-    public var startupCheck: UInt64 = .max
     /// Opens the event log; SQLite at ``logPath`` unless replaced (tests inject storage faults here).
+    /// The store skips its own tail check: the hub checks the whole chain as it folds the log.
     public var openStore: @Sendable (HubConfiguration) throws -> any EventStore = { configuration in
-        try SQLiteEventStore(path: configuration.logPath, tailCheck: configuration.startupCheck)
+        try SQLiteEventStore(path: configuration.logPath, tailCheck: 0)
     }
 
     public init(endpoint: String, keyPair: CurveKeyPair, logPath: String, topology: Topology, nodeKeys: [CurveKey: String]) {

@@ -74,10 +74,13 @@ final class HubLoop {
         var lastAcceptedAt: Int64 = 0
         var after: UInt64 = 0
         var folded = 0
+        // The whole hash chain is checked on the same pass: the hub never runs on a changed log.
+        var chain = ChainCheck()
         while true {
             let chunk = try store.records(matching: RecordFilter(), after: after, limit: 5000)
             guard let last = chunk.last else { break }
             for record in chunk {
+                if let broken = chain.check(record) { throw EventLogError.corrupt(broken) }
                 if let envelope = try? Envelope(serializedBytes: record.envelope) {
                     if !state.fold(envelope) {
                         logger.warning("record no longer fits the workflow state", metadata: ["sequence": "\(record.sequence)"])

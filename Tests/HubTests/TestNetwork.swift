@@ -65,7 +65,7 @@ class TestNetwork: @unchecked Sendable {
         configuration.heartbeatLiveness = heartbeatLiveness
         configuration.rateLimit = rateLimit
         if let wrapStore {
-            configuration.openStore = { wrapStore(try SQLiteEventStore(path: $0.logPath, tailCheck: $0.startupCheck)) }
+            configuration.openStore = { wrapStore(try SQLiteEventStore(path: $0.logPath, tailCheck: 0)) }
         }
         return configuration
     }
