@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 command -v protoc >/dev/null || { apt-get update -qq && apt-get install -y -qq protobuf-compiler; }
 python3 -c 'import google.protobuf' 2>/dev/null || pip install -q 'protobuf==4.21.12'
 
-plugin_dir=.build-protoc/release
+plugin_dir=${PROTOC_GEN_SWIFT_DIR:-.build-protoc/release}
 if [ ! -x "$plugin_dir/protoc-gen-swift" ]; then
   swift package resolve
   swift build -c release --package-path .build/checkouts/swift-protobuf --scratch-path .build-protoc --product protoc-gen-swift

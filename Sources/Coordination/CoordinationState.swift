@@ -8,17 +8,17 @@ import HubProtocol
 /// that fails to commit.
 public struct CoordinationState: Sendable {
     public let topology: Topology
-    public private(set) var requests: [String: RequestRecord] = [:]
-    public private(set) var cultivation: [String: CultivationRecord] = [:]
-    public private(set) var cases: [String: CaseRecord] = [:]
-    public private(set) var audits: [String: AuditRecord] = [:]
-    public private(set) var meetings: [String: MeetingRecord] = [:]
-    public private(set) var actions: [String: ActionRecord] = [:]
-    public private(set) var creditChanges: [String: CreditChangeRecord] = [:]
+    public internal(set) var requests: [String: RequestRecord] = [:]
+    public internal(set) var cultivation: [String: CultivationRecord] = [:]
+    public internal(set) var cases: [String: CaseRecord] = [:]
+    public internal(set) var audits: [String: AuditRecord] = [:]
+    public internal(set) var meetings: [String: MeetingRecord] = [:]
+    public internal(set) var actions: [String: ActionRecord] = [:]
+    public internal(set) var creditChanges: [String: CreditChangeRecord] = [:]
     /// Each unit's latest report per period, keyed by unit and period.
-    public private(set) var reports: [String: ReportRecord] = [:]
+    public internal(set) var reports: [String: ReportRecord] = [:]
     /// Enterprises that may not apply again before the date (a failed certification).
-    public private(set) var barredUntil: [String: CivilDate] = [:]
+    public internal(set) var barredUntil: [String: CivilDate] = [:]
 
     /// The node id the hub stamps on the records it writes itself.
     public static let hubID = "hub"
@@ -44,6 +44,7 @@ public struct CoordinationState: Sendable {
         // leaves it untouched.
         let explicit = try explicitRecipients(envelope.to)
         var admission = try apply(envelope, type: type, sender: unit, at: acceptedAt, checking: true)
+        involve(admission.recipients + [sender], in: envelope)
         admission.recipients = Set(admission.recipients).union(explicit).subtracting([sender]).sorted()
         return admission
     }
@@ -55,7 +56,8 @@ public struct CoordinationState: Sendable {
         guard let type = envelope.messageType else { return false }
         let unit = topology.units[envelope.sender] ?? Unit(id: envelope.sender, role: .coordinator, name: envelope.sender)
         do {
-            _ = try apply(envelope, type: type, sender: unit, at: envelope.acceptedAtMs, checking: false)
+            let admission = try apply(envelope, type: type, sender: unit, at: envelope.acceptedAtMs, checking: false)
+            involve(admission.recipients + [unit.id], in: envelope)
             return true
         } catch {
             return false
@@ -187,7 +189,7 @@ public struct CoordinationState: Sendable {
             cases[m.caseID] = CaseRecord(
                 id: m.caseID, uscc: m.enterprise.uscc, enterpriseName: m.enterprise.name, office: sender.id,
                 received: received, deadline: received.adding(days: 90), extended: false, status: .open, audits: [],
-                reviewDue: nil, joint: false)
+                reviewDue: nil, joint: false, openedAt: now)
             return route([], sender: sender, uscc: m.enterprise.uscc, caseID: m.caseID)
         case .caseExtended(let m):
             var record = try openCase(m.caseID, sender, checking, p)
@@ -197,12 +199,6 @@ public struct CoordinationState: Sendable {
             cases[m.caseID] = record
             return caseRoute(record, sender)
         case .auditProposed(let m):
-            if !checking, cases[m.caseID] == nil {
-                // A partner's view of the log starts at the proposal that made it a participant.
-                cases[m.caseID] = CaseRecord(
-                    id: m.caseID, uscc: "", enterpriseName: "", office: sender.id, received: day(now),
-                    deadline: day(now).adding(days: 120), extended: true, status: .open, audits: [], reviewDue: nil, joint: false)
-            }
             var record = try openCase(m.caseID, sender, checking, p)
             guard audits[m.auditID] == nil else { throw .workflow("audit \(m.auditID) already exists", field: "\(p).audit_id") }
             for (index, slot) in m.slots.enumerated() {
@@ -297,6 +293,7 @@ public struct CoordinationState: Sendable {
                 record.status = .terminated
                 barredUntil[record.uscc] = today.adding(years: 1)
             }
+            record.concludedAt = now
             cases[m.caseID] = record
             return caseRoute(record, sender)
         case .reviewDue(let m):
@@ -338,11 +335,6 @@ public struct CoordinationState: Sendable {
             meetings[m.meetingID] = meeting
             return route(meeting.invitees, sender: sender, meeting: m.meetingID)
         case .actionItemAssigned(let m):
-            if !checking, meetings[m.meetingID] == nil {
-                // An owner unit that was not invited sees its action items but not the meeting.
-                meetings[m.meetingID] = MeetingRecord(
-                    id: m.meetingID, title: "", invitees: [], time: TimeSlot(), place: "", agendaItems: [], closed: false, decisions: 0, minutes: 0)
-            }
             let meeting = try openMeeting(m.meetingID, p)
             guard actions[m.actionID] == nil else { throw .workflow("action item \(m.actionID) already exists", field: "\(p).action_id") }
             if checking, topology.units[m.ownerUnit] == nil {
@@ -400,7 +392,8 @@ public struct CoordinationState: Sendable {
         // Reports and presence
         case .progressReport(let m):
             reports["\(sender.id)\u{0}\(m.period)"] = ReportRecord(
-                unit: sender.id, period: m.period, figures: Dictionary(m.figures.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }), text: m.text)
+                unit: sender.id, period: m.period, figures: Dictionary(m.figures.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }), text: m.text,
+                filedAt: now)
             return route([], sender: sender)
         case .nodePresence:
             return route([], sender: sender)

@@ -27,6 +27,8 @@ public struct Admission: Sendable, Hashable {
     public var caseID: String?
     /// Notes for the people reading the ledger, e.g. a probable duplicate request.
     public var notes: [String] = []
+    /// The workflow entity the message is about, whose participants the routing extends.
+    public var subject: Subject?
 
     public init(recipients: [String], uscc: String? = nil, meetingID: String? = nil, caseID: String? = nil) {
         self.recipients = recipients
@@ -34,6 +36,17 @@ public struct Admission: Sendable, Hashable {
         self.meetingID = meetingID
         self.caseID = caseID
     }
+}
+
+/// A workflow entity a message is about.
+public enum Subject: Sendable, Hashable {
+    case request(String)
+    case cultivation(String)
+    case certificationCase(String)
+    /// An audit and its case.
+    case audit(String, caseID: String)
+    case meeting(String)
+    case action(String)
 }
 
 // MARK: - Workflow records
@@ -53,6 +66,8 @@ public struct RequestRecord: Sendable, Hashable {
     public var updatedAt: Int64
     /// The open request for the same enterprise and category this one probably duplicates.
     public var duplicateOf: String?
+    /// Every unit that sent or was routed a message about the request (SPEC.md 6.5).
+    public var participants: Set<String> = []
 
     public var isOpen: Bool { [.filed, .acknowledged, .inProgress].contains(status) }
 
@@ -70,6 +85,7 @@ public struct CultivationRecord: Sendable, Hashable {
     public var recommenders: [String]
     public var status: Status
     public var updatedAt: Int64
+    public var participants: Set<String> = []
 }
 
 public struct CaseRecord: Sendable, Hashable {
@@ -85,6 +101,9 @@ public struct CaseRecord: Sendable, Hashable {
     public var audits: [String]
     public var reviewDue: CivilDate?
     public var joint: Bool
+    public var openedAt: Int64 = 0
+    public var concludedAt: Int64 = 0
+    public var participants: Set<String> = []
 }
 
 public struct AuditRecord: Sendable, Hashable {
@@ -104,6 +123,12 @@ public struct AuditRecord: Sendable, Hashable {
     public var status: Status
     public var scheduled: TimeSlot?
     public var outcome: AuditOutcome?
+    public var participants: Set<String> = []
+
+    /// Required participants that have accepted no slot yet.
+    public var waitingFor: [String] {
+        status == .proposed ? requiredParticipants.filter { accepted[$0]?.isEmpty ?? true } : []
+    }
 }
 
 public struct MeetingRecord: Sendable, Hashable {
@@ -116,6 +141,7 @@ public struct MeetingRecord: Sendable, Hashable {
     public var closed: Bool
     public var decisions: Int
     public var minutes: Int
+    public var participants: Set<String> = []
 }
 
 public struct ActionRecord: Sendable, Hashable {
@@ -125,6 +151,7 @@ public struct ActionRecord: Sendable, Hashable {
     public var due: CivilDate
     public var text: String
     public var status: ActionStatus
+    public var participants: Set<String> = []
 
     public func isOverdue(on date: CivilDate) -> Bool { status != .done && due < date }
 }
@@ -149,4 +176,5 @@ public struct ReportRecord: Sendable, Hashable {
     public var period: String
     public var figures: [String: Int64]
     public var text: String
+    public var filedAt: Int64 = 0
 }

@@ -69,7 +69,7 @@ extension Command {
     /// a node's rate; heartbeats, ACKs and CLOSE do not.
     var isMetered: Bool {
         switch self {
-        case .submit, .replayRequest, .hello: true
+        case .submit, .replayRequest, .viewRequest, .hello: true
         default: false
         }
     }

@@ -63,7 +63,10 @@ public final class Hub: Service {
                 try socket.set(.handshakeInterval, 5000)
                 try socket.makeCurveServer(keyPair: configuration.keyPair, zapDomain: Hub.zapDomain)
                 let endpoint = try socket.bind(configuration.endpoint)
-                loop = try HubLoop(configuration: configuration, store: store, socket: socket, logger: logger, counters: counters)
+                let projection = try Projection(store: store, topology: configuration.topology, counters: counters, logger: logger)
+                loop = try HubLoop(
+                    configuration: configuration, store: store, socket: socket, projection: projection, logger: logger,
+                    counters: counters)
                 setup.withLock { $0 = .success(endpoint) }
                 logger.info("hub listening", metadata: ["endpoint": "\(endpoint)", "log": "\(configuration.logPath)"])
             } catch {

@@ -16,6 +16,8 @@ public final class HubCounters: Sendable {
     let rateLimited = Atomic<Int>(0)
     let batches = Atomic<Int>(0)
     let delivered = Atomic<Int>(0)
+    /// Log records the view projection has read: each once, so views cost the tail, not the log.
+    let projectionRecordsRead = Atomic<Int>(0)
 
     /// A snapshot of every counter by name.
     public var snapshot: [String: Int] {
@@ -24,6 +26,7 @@ public final class HubCounters: Sendable {
             "rejected": rejected.load(ordering: .relaxed), "protocol_errors": protocolErrors.load(ordering: .relaxed),
             "rate_limited": rateLimited.load(ordering: .relaxed),
             "batches": batches.load(ordering: .relaxed), "delivered": delivered.load(ordering: .relaxed),
+            "projection_records_read": projectionRecordsRead.load(ordering: .relaxed),
         ]
     }
 }
@@ -44,6 +47,7 @@ final class HubLoop {
     private var dirtyCursors: [String: UInt64] = [:]
     private var lastCursorSave = ContinuousClock.now
     private var floodGuard: FloodGuard
+    private let projection: Projection
     private var logThrottle = LogThrottle()
 
     /// A submit waiting for the batch to commit.
@@ -55,8 +59,12 @@ final class HubLoop {
         let duplicate: Bool
     }
 
-    init(configuration: HubConfiguration, store: any EventStore, socket: Socket, logger: Logger, counters: HubCounters) throws {
+    init(
+        configuration: HubConfiguration, store: any EventStore, socket: Socket, projection: Projection, logger: Logger,
+        counters: HubCounters
+    ) throws {
         self.configuration = configuration
+        self.projection = projection
         self.store = store
         self.socket = socket
         self.logger = logger
@@ -120,6 +128,7 @@ final class HubLoop {
         let poller = Poller()
         poller.add(socket)
         poller.add(fileDescriptor: control.fileDescriptor)
+        poller.add(fileDescriptor: projection.answersWaiting.fileDescriptor)
         let tick = configuration.heartbeatInterval / 4
         var lastTick = ContinuousClock.now
         while !control.isStopping {
@@ -127,6 +136,7 @@ final class HubLoop {
                 let ready = try poller.poll(timeout: tick)
                 if ready[1].contains(.readable) { control.drain() }
                 if ready[0].contains(.readable) { try serveWaitingMessages() }
+                if ready[2].contains(.readable) { sendViews() }
                 if ContinuousClock.now - lastTick >= tick {
                     lastTick = .now
                     try keepSessionsAlive()
@@ -146,6 +156,7 @@ final class HubLoop {
             send(.close(Close.with { $0.reason = "hub shutting down" }), to: session.routingID)
         }
         try? saveCursorsIfDue(force: true)
+        projection.stop()
         logger.info("hub stopped", metadata: ["head": "\(head)"])
     }
 
@@ -188,6 +199,8 @@ final class HubLoop {
                     }), to: routingID)
                 } else if case .replayRequest(let request) = command {
                     send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
+                } else if case .viewRequest(let request) = command {
+                    send(.view(View.with { $0.requestID = request.requestID; $0.kind = request.kind; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
                 }
                 continue
             }
@@ -234,9 +247,12 @@ final class HubLoop {
                 break
             case .replayRequest(let request):
                 try replay(request, for: nodeID, routingID: routingID)
+            case .viewRequest(let request):
+                // Answered by the projection's thread; everything committed so far is in the view.
+                projection.ask(Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: head))
             case .close:
                 endSession(nodeID, reason: "closed by the node", pending: &pending)
-            case .hello, .welcome, .accepted, .rejected, .deliver, .replayItems, .replayEnd, .error:
+            case .hello, .welcome, .accepted, .rejected, .deliver, .replayItems, .replayEnd, .error, .view:
                 send(.error(ProtocolError.with { $0.code = .unknownCommand; $0.reason = "\(command.code) is sent by the hub, not to it"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
             }
         }
@@ -326,6 +342,7 @@ final class HubLoop {
             return []
         }
         head = committed.last?.sequence ?? head
+        projection.logGrew()
         counters.batches.add(1, ordering: .relaxed)
         for item in waiting { answerAccepted(item) }
         return committed
@@ -353,7 +370,9 @@ final class HubLoop {
         let wasOnline = sessions[nodeID] != nil
         if let old = sessions[nodeID] { nodeByRoutingID[old.routingID] = nil }
         let cursor = max(try store.cursor(for: nodeID), hello.lastSequenceSeen, dirtyCursors[nodeID] ?? 0)
-        sessions[nodeID] = Session(nodeID: nodeID, routingID: routingID, sentUpTo: cursor, ackedUpTo: cursor, lastHeard: .now, lastSent: .now)
+        sessions[nodeID] = Session(
+            nodeID: nodeID, routingID: routingID, sentUpTo: cursor, ackedUpTo: cursor, lastHeard: .now, lastSent: .now,
+            transient: hello.transient)
         nodeByRoutingID[routingID] = nodeID
         dirtyCursors[nodeID] = cursor
         let role = configuration.topology.units[nodeID]?.role.rawValue ?? ""
@@ -369,13 +388,15 @@ final class HubLoop {
             $0.hubTimeMs = Int64(Date().timeIntervalSince1970 * 1000)
         }), to: routingID)
         logger.info("session opened", metadata: ["node": "\(nodeID)", "resume_after": "\(cursor)"])
-        if !wasOnline { presence(nodeID, online: true, reason: "session opened", pending: &pending) }
+        // A command that connects, acts and leaves is not a unit coming online (SPEC.md 4.1).
+        if !wasOnline, !hello.transient { presence(nodeID, online: true, reason: "session opened", pending: &pending) }
     }
 
     private func endSession(_ nodeID: String, reason: String, pending: inout [PendingRecord]) {
         guard let session = sessions.removeValue(forKey: nodeID) else { return }
         nodeByRoutingID[session.routingID] = nil
         logger.info("session ended", metadata: ["node": "\(nodeID)", "reason": "\(reason)"])
+        guard !session.transient else { return }
         presence(nodeID, online: false, reason: reason, pending: &pending)
     }
 
@@ -492,6 +513,14 @@ final class HubLoop {
             after = last.sequence
         }
         send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.count = count }), to: routingID)
+    }
+
+    /// Sends the views the projection has answered.
+    private func sendViews() {
+        for answer in projection.takeAnswers() {
+            // A full queue or a vanished peer drops the answer; the node asks again after its timeout.
+            _ = try? socket.trySend(answer)
+        }
     }
 
     // MARK: Sending

@@ -15,6 +15,8 @@ struct Session {
     var caughtUp = false
     var lastHeard: ContinuousClock.Instant
     var lastSent: ContinuousClock.Instant
+    /// A command-line session: no presence records (HELLO.transient).
+    var transient = false
 
     mutating func acknowledge(upTo sequence: UInt64) {
         guard sequence > ackedUpTo else { return }

@@ -46,6 +46,13 @@ public actor HubNode {
     }
     private var replays: [String: PendingReplay] = [:]
 
+    private struct PendingView {
+        let frames: Message
+        var lastSent: ContinuousClock.Instant?
+        let continuation: CheckedContinuation<View, any Error>
+    }
+    private var views: [String: PendingView] = [:]
+
     /// The last sequence the application handled (kept on disk when a state folder is set).
     public private(set) var lastHandled: UInt64
     /// The last sequence handed to the application (handled or waiting in the stream).
@@ -149,6 +156,50 @@ public actor HubNode {
         }
     }
 
+    /// Asks the hub for a view of the one state as this node may see it, every page, and returns
+    /// the rows in one `View` (its `as_of_sequence` is the last page's). Throws
+    /// ``NodeError/viewRefused(code:reason:)`` when the hub answers with an error code.
+    public func view(_ request: ViewRequest) async throws -> View {
+        var request = request
+        var merged = View()
+        repeat {
+            request.requestID = UUID().uuidString.lowercased()
+            let page = try await viewPage(request)
+            guard page.code == .unspecified else { throw NodeError.viewRefused(code: page.code.name, reason: page.reason) }
+            merged.kind = page.kind
+            merged.total = page.total
+            merged.asOfSequence = page.asOfSequence
+            merged.requests += page.requests
+            merged.cultivation += page.cultivation
+            merged.cases += page.cases
+            merged.audits += page.audits
+            merged.meetings += page.meetings
+            merged.actions += page.actions
+            merged.creditChanges += page.creditChanges
+            merged.reports += page.reports
+            request.afterKey = page.nextKey
+        } while !request.afterKey.isEmpty
+        return merged
+    }
+
+    /// One page of a view; asked again after the retry interval or a reconnect until answered.
+    private func viewPage(_ request: ViewRequest) async throws -> View {
+        guard !closed else { throw NodeError.closed }
+        let id = request.requestID
+        let frames = Message(WireCodec.encode(.viewRequest(request)))
+        return try await withCheckedThrowingContinuation { continuation in
+            views[id] = PendingView(frames: frames, lastSent: nil, continuation: continuation)
+            if welcome != nil { sendView(id) }
+        }
+    }
+
+    private func sendView(_ id: String) {
+        guard var view = views[id] else { return }
+        view.lastSent = .now
+        views[id] = view
+        send(view.frames)
+    }
+
     /// Ends the session (CLOSE), stops the socket and fails what is still waiting.
     public func close() {
         guard !closed else { return }
@@ -160,6 +211,8 @@ public actor HubNode {
         pending.removeAll()
         for (_, replay) in replays { replay.continuation.resume(throwing: NodeError.closed) }
         replays.removeAll()
+        for (_, view) in views { view.continuation.resume(throwing: NodeError.closed) }
+        views.removeAll()
         for waiter in helloWaiters { waiter.resume(throwing: NodeError.closed) }
         helloWaiters.removeAll()
         deliveryContinuation.finish()
@@ -220,6 +273,7 @@ public actor HubNode {
             $0.nodeID = configuration.nodeID
             $0.lastSequenceSeen = lastHandled
             $0.software = configuration.software
+            $0.transient = configuration.transient
         }))))
     }
 
@@ -254,6 +308,9 @@ public actor HubNode {
         for (id, submit) in pending where submit.lastSent.map({ now - $0 >= configuration.retryInterval }) ?? true {
             sendPending(id)
         }
+        for (id, view) in views where view.lastSent.map({ now - $0 >= configuration.retryInterval }) ?? true {
+            sendView(id)
+        }
         if now - lastSent >= configuration.heartbeatInterval {
             send(Message(WireCodec.encode(.heartbeat)))
         }
@@ -277,6 +334,7 @@ public actor HubNode {
             for waiter in helloWaiters { waiter.resume(returning: body) }
             helloWaiters.removeAll()
             for id in pending.keys { sendPending(id) }
+            for id in views.keys { sendView(id) }
         case .accepted(let body):
             pending.removeValue(forKey: body.messageID)?.continuation.resume(returning: body)
         case .rejected(let body):
@@ -311,7 +369,9 @@ public actor HubNode {
             }
         case .close:
             welcome = nil
-        case .hello, .submit, .ack, .replayRequest:
+        case .view(let view):
+            views.removeValue(forKey: view.requestID)?.continuation.resume(returning: view)
+        case .hello, .submit, .ack, .replayRequest, .viewRequest:
             logger.warning("hub sent a node command", metadata: ["command": "\(command.code)"])
         }
     }

@@ -21,6 +21,9 @@ public struct NodeConfiguration: Sendable {
     /// Reconnection backoff, doubling from the first to the largest.
     public var reconnectInitial: Duration = .milliseconds(100)
     public var reconnectMaximum: Duration = .seconds(5)
+    /// A node that connects, acts and leaves (a command-line session): the hub records no presence
+    /// for it. Daemons and other long-lived nodes leave it `false`.
+    public var transient = false
     /// Free text sent in HELLO.
     public var software = "aeohub-node/1.0 swift"
 
@@ -45,6 +48,8 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case replayInterrupted
     /// A replay ended with an error code.
     case replayRefused(code: String, reason: String)
+    /// A view request was answered with an error code.
+    case viewRefused(code: String, reason: String)
     /// The node was closed.
     case closed
 
@@ -55,6 +60,7 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sessionRefused(let why): "the hub refused the session: \(why)"
         case .replayInterrupted: "the replay was interrupted by a reconnect; ask again"
         case .replayRefused(let code, let reason): "replay refused (\(code)): \(reason)"
+        case .viewRefused(let code, let reason): "view refused (\(code)): \(reason)"
         case .closed: "the node is closed"
         }
     }

@@ -4,7 +4,7 @@ import SwiftProtobuf
 /// The protocol's version, carried in every message's first frame.
 public enum ProtocolVersion {
     public static let major: UInt8 = 1
-    public static let minor: UInt8 = 0
+    public static let minor: UInt8 = 1
     /// Frame 0 of every message: `AEOH`, major, minor.
     public static let signature = Data("AEOH".utf8) + Data([major, minor])
 }
@@ -32,6 +32,8 @@ public enum CommandCode: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case replayEnd = 0x0B
     case error = 0x0C
     case close = 0x0D
+    case viewRequest = 0x0E
+    case view = 0x0F
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum CommandCode: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .replayEnd: "REPLAY_END"
         case .error: "ERROR"
         case .close: "CLOSE"
+        case .viewRequest: "VIEW_REQUEST"
+        case .view: "VIEW"
         }
     }
 }
@@ -78,6 +82,8 @@ public enum Command: Sendable, Equatable {
     case replayEnd(ReplayEnd)
     case error(ProtocolError)
     case close(Close)
+    case viewRequest(ViewRequest)
+    case view(View)
 
     /// The command's code in frame 1.
     public var code: CommandCode {
@@ -95,6 +101,8 @@ public enum Command: Sendable, Equatable {
         case .replayEnd: .replayEnd
         case .error: .error
         case .close: .close
+        case .viewRequest: .viewRequest
+        case .view: .view
         }
     }
 }
@@ -133,6 +141,8 @@ public enum WireCodec {
         case .replayEnd(let body): frames.append(serialize(body))
         case .error(let body): frames.append(serialize(body))
         case .close(let body): frames.append(serialize(body))
+        case .viewRequest(let body): frames.append(serialize(body))
+        case .view(let body): frames.append(serialize(body))
         }
         return frames
     }
@@ -188,6 +198,8 @@ public enum WireCodec {
         case .replayEnd: return .replayEnd(try parse(single(body, code), code))
         case .error: return .error(try parse(single(body, code), code))
         case .close: return .close(try parse(single(body, code), code))
+        case .viewRequest: return .viewRequest(try parse(single(body, code), code))
+        case .view: return .view(try parse(single(body, code), code))
         }
     }
 

@@ -2,108 +2,93 @@ import Coordination
 import Foundation
 import HubProtocol
 
-/// The coordinator's bimonthly progress report, compiled from the workflow state folded over the log.
+/// The coordinator's bimonthly progress report for one period: what happened within it and where
+/// things stood at its end, per unit and in total, from the log (``PeriodActivity``).
 public struct BimonthlyReport: Sendable {
-    public let period: String
+    public let activity: PeriodActivity
+    /// The day the report was compiled.
     public let today: CivilDate
-    public let state: CoordinationState
 
-    public init(period: String, today: CivilDate, state: CoordinationState) {
-        self.period = period
+    public init(activity: PeriodActivity, today: CivilDate) {
+        self.activity = activity
         self.today = today
-        self.state = state
     }
+
+    /// The period as `YYYY-MM/YYYY-MM`.
+    public var period: String { activity.period.description }
+    var state: CoordinationState { activity.state }
 
     /// The bimonthly period (01/02, 03/04, ...) a date falls in, e.g. `2026-11/2026-12`.
-    public static func period(containing date: CivilDate) -> String {
-        let first = date.month % 2 == 1 ? date.month : date.month - 1
-        func month(_ m: Int) -> String { m < 10 ? "0\(m)" : "\(m)" }
-        return "\(date.year)-\(month(first))/\(date.year)-\(month(first + 1))"
-    }
+    public static func period(containing date: CivilDate) -> String { ReportPeriod(containing: date).description }
 
-    /// Rows of (area, status, count) for the request ledger.
-    public var requestsByArea: [(area: String, status: String, count: Int)] {
-        var counts: [String: [String: Int]] = [:]
-        for request in state.requests.values { counts[areaName(request.area), default: [:]][request.status.rawValue, default: 0] += 1 }
-        return counts.sorted { $0.key < $1.key }.flatMap { area, statuses in
-            statuses.sorted { $0.key < $1.key }.map { (area, $0.key, $0.value) }
-        }
-    }
-
-    func areaName(_ area: String) -> String {
-        state.topology.units.values.first { $0.area == area }?.name ?? area
-    }
-
-    var overdueActions: [ActionRecord] { state.actions.values.filter { $0.isOverdue(on: today) }.sorted { $0.id < $1.id } }
+    /// Section titles, Chinese first.
+    static let sections: [String: String] = [
+        "requests": "企业诉求 Enterprise requests", "cases": "认证案件 Certification cases",
+        "audits": "实地认证 On-site audits", "meetings": "联席会议 Joint meetings", "actions": "议定事项 Action items",
+        "credit": "信用调整 Credit status changes", "cultivation": "培育清单 Cultivation key list",
+        "reports": "双月报告 Units' reports",
+    ]
 
     /// The report in Markdown.
     public var markdown: String {
-        var out = "# AEO progress report, \(period)\n\nCompiled \(today) from the AEO Hub log.\n\n"
-        out += "## Enterprise requests\n\n| area | status | requests |\n|---|---|---|\n"
-        for row in requestsByArea { out += "| \(row.area) | \(row.status) | \(row.count) |\n" }
-        let open = state.requests.values.filter(\.isOpen)
-        out += "\nOpen: \(open.count); probable duplicates: \(state.requests.values.filter { $0.duplicateOf != nil }.count).\n\n"
-
-        out += "## Credit cultivation key list\n\n| enterprise | USCC | status | recommended by |\n|---|---|---|---|\n"
-        for item in state.cultivation.values.sorted(by: { $0.uscc < $1.uscc }) {
-            out += "| \(item.name) | \(item.uscc) | \(item.status.rawValue) | \(item.recommenders.joined(separator: ", ")) |\n"
+        let end = activity.period.lastDay
+        var out = "# AEO 企业培育双月报告 AEO progress report, \(period)\n\n"
+        out += "Compiled \(today) from the AEO Hub log: what happened from \(activity.period.start) to \(end), "
+        out += "and the state at the end of \(end).\n\n## 汇总 Totals\n\n| section | figure | value |\n|---|---|---|\n"
+        for figure in activity.figures {
+            out += "| \(Self.sections[figure.section] ?? figure.section) | \(figure.name) | \(figure.value) |\n"
         }
+        out += "\n## 各区诉求 Requests filed in the period, by area\n\n| area | filed |\n|---|---|\n"
+        for (area, count) in activity.filedByArea.sorted(by: { $0.key < $1.key }) { out += "| \(area) | \(count) |\n" }
+        out += "\n## 各单位 Per unit\n\n"
+        out += "| unit | role | requests filed | requests settled | cases opened | audits held | actions done "
+        out += "| confirmations | report filed |\n|---|---|---|---|---|---|---|---|---|\n"
+        for unit in activity.units {
+            out += "| \(unit.name) (\(unit.unit)) | \(unit.role.rawValue) | \(unit.requestsFiled) | \(unit.requestsSettled) "
+            out += "| \(unit.casesOpened) | \(unit.auditsHeld) | \(unit.actionsDone) | \(unit.confirmations) "
+            out += "| \(unit.reported ? "yes" : "**no**") |\n"
+        }
+        let missing = activity.missingReports
+        out += "\n## 未报送单位 Units that have not filed their report for \(period)\n\n"
+        out += missing.isEmpty ? "None: every unit has reported.\n" : missing.map { "- \($0.name) (\($0.unit))" }.joined(separator: "\n") + "\n"
 
-        out += "\n## Certification cases and on-site audits\n\n| case | enterprise | office | status | deadline | joint |\n|---|---|---|---|---|---|\n"
+        out += "\n## 期末状态 State at the period's end\n\n| case | enterprise | office | status | deadline | joint |\n|---|---|---|---|---|---|\n"
         for item in state.cases.values.sorted(by: { $0.id < $1.id }) {
             out += "| \(item.id) | \(item.enterpriseName) | \(item.office) | \(item.status.rawValue) | \(item.deadline) | \(item.joint ? "yes (with Fuzhou)" : "no") |\n"
         }
-        let audits = state.audits.values.sorted { $0.id < $1.id }
-        out += "\nAudits: \(audits.count), of which joint with Fuzhou Customs: \(audits.filter(\.joint).count).\n\n"
-        for audit in audits {
-            let when = audit.scheduled.map { EnvelopeText.slot($0) } ?? "-"
-            out += "- \(audit.id) (\(audit.caseID)): \(audit.status.rawValue)\(audit.joint ? ", joint" : ""), \(when)\n"
-        }
-
-        out += "\n## Joint meetings and action items\n\n"
-        for meeting in state.meetings.values.sorted(by: { $0.id < $1.id }) {
-            out += "- \(meeting.id) \"\(meeting.title)\": \(meeting.closed ? "closed" : "open"), \(meeting.decisions) decisions, \(meeting.minutes) minutes entries\n"
-        }
         out += "\n| action | meeting | owner | due | status |\n|---|---|---|---|---|\n"
         for action in state.actions.values.sorted(by: { $0.id < $1.id }) {
-            out += "| \(action.id) | \(action.meetingID) | \(action.owner) | \(action.due) | \(action.isOverdue(on: today) ? "OVERDUE" : action.status.label) |\n"
+            out += "| \(action.id) | \(action.meetingID) | \(action.owner) | \(action.due) | \(action.isOverdue(on: activity.period.end) ? "OVERDUE" : action.status.label) |\n"
         }
-        out += "\nOverdue action items: \(overdueActions.count).\n\n"
-
-        out += "## Credit status changes\n\n| change | enterprise | from -> to | publisher | confirmed | pending |\n|---|---|---|---|---|---|\n"
+        out += "\n| change | enterprise | from -> to | publisher | confirmed | pending |\n|---|---|---|---|---|---|\n"
         for change in state.creditChanges.values.sorted(by: { $0.id < $1.id }) {
             out += "| \(change.id) | \(change.enterpriseName) | \(change.from) -> \(change.to) | \(change.publisher) | \(change.confirmed.count) | \(change.lifted ? "lifted" : change.pending.sorted().joined(separator: ", ").ifEmpty("none")) |\n"
         }
 
-        out += "\n## Units' reports for \(period)\n\n"
+        out += "\n## 单位报告 Units' reports for \(period)\n\n"
         let reports = state.reports.values.filter { $0.period == period }.sorted { $0.unit < $1.unit }
-        if reports.isEmpty { out += "No unit has reported for this period yet.\n" }
+        if reports.isEmpty { out += "No unit has reported for this period.\n" }
         for report in reports {
             out += "- **\(report.unit)**: \(report.figures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")). \(report.text)\n"
         }
         return out
     }
 
-    /// The figures as CSV: section, key, value.
+    /// The figures as CSV: section, key, value; then one row per unit and figure.
     public var csv: String {
         var out = "section,key,value\n"
-        for row in requestsByArea { out += "requests,\"\(row.area) / \(row.status)\",\(row.count)\n" }
-        out += "cultivation,listed,\(state.cultivation.values.filter { $0.status == .listed }.count)\n"
-        out += "cases,open,\(state.cases.values.filter { $0.status == .open }.count)\n"
-        out += "cases,certified,\(state.cases.values.filter { $0.status == .certified }.count)\n"
-        out += "audits,total,\(state.audits.count)\n"
-        out += "audits,joint,\(state.audits.values.filter(\.joint).count)\n"
-        out += "meetings,total,\(state.meetings.count)\n"
-        out += "actions,overdue,\(overdueActions.count)\n"
-        out += "credit,pending_confirmations,\(state.creditChanges.values.reduce(0) { $0 + $1.pending.count })\n"
+        for figure in activity.figures { out += "\(figure.section),\(figure.name),\(figure.value)\n" }
+        for (area, count) in activity.filedByArea.sorted(by: { $0.key < $1.key }) { out += "requests_by_area,\"\(area)\",\(count)\n" }
+        for unit in activity.units {
+            out += "unit,\(unit.unit).requests_filed,\(unit.requestsFiled)\nunit,\(unit.unit).requests_settled,\(unit.requestsSettled)\n"
+            out += "unit,\(unit.unit).report_filed,\(unit.reported ? 1 : 0)\n"
+        }
         return out
     }
 
     /// A self-contained page with an inline SVG chart of requests by area.
     public var html: String {
-        var totals: [String: Int] = [:]
-        for row in requestsByArea { totals[row.area, default: 0] += row.count }
-        let bars = totals.sorted { $0.key < $1.key }
+        let bars = activity.filedByArea.sorted { $0.key < $1.key }
         let maximum = max(1, bars.map(\.value).max() ?? 1)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"\(40 + bars.count * 28)\" role=\"img\" aria-label=\"Requests by area\">"
         for (index, bar) in bars.enumerated() {

@@ -2,27 +2,18 @@ import Coordination
 import HubNode
 import HubProtocol
 
-/// The workflow state as one node sees it: its share of the log (everything, for the
-/// coordinator), folded in order.
-public enum NodeView {
-    /// Replays every record `node` may read and folds it into a fresh state.
-    public static func load(from node: HubNode, topology: Topology) async throws -> CoordinationState {
-        var state = CoordinationState(topology: topology)
-        for stored in try await node.replay(ReplayRequest()) {
-            state.fold(try stored.decoded())
-        }
-        return state
-    }
-}
-
-/// The operators' listings, built from a folded state. Dates are in China time, like the log's.
+/// The operators' listings, built from a view the hub computed from the one state (as the asking
+/// unit may see it). Dates are in China time, like the log's.
 public struct Listings: Sendable {
-    public let state: CoordinationState
+    public let view: View
     public let today: CivilDate
+    /// Days within which customs should settle a request (the topology's request_service_days).
+    public let serviceDays: Int
 
-    public init(state: CoordinationState, today: CivilDate) {
-        self.state = state
+    public init(view: View, today: CivilDate, serviceDays: Int) {
+        self.view = view
         self.today = today
+        self.serviceDays = serviceDays
     }
 
     private func day(_ milliseconds: Int64) -> String { String(EnvelopeText.timestamp(milliseconds).prefix(10)) }
@@ -32,15 +23,16 @@ public struct Listings: Sendable {
     /// probable duplicates; `openOnly` leaves out settled requests.
     public func requests(openOnly: Bool = false, overdueOnly: Bool = false) -> Table {
         var table = Table(["Request", "Enterprise", "USCC", "Area", "Category", "Status", "Office", "Filed", "Age", "Overdue", "Duplicate of"])
-        let serviceDays = state.topology.requestServiceDays
-        for request in state.requests.values.sorted(by: { ($0.filedAt, $0.id) < ($1.filedAt, $1.id) }) {
-            let overdue = request.isOverdue(on: today, serviceDays: serviceDays)
-            if openOnly, !request.isOpen { continue }
+        for request in view.requests {
+            let isOpen = ["filed", "acknowledged", "in_progress"].contains(request.status)
+            let age = CivilDate(chinaTimeMilliseconds: request.filedAtMs).days(until: today)
+            let overdue = isOpen && age > serviceDays
+            if openOnly, !isOpen { continue }
             if overdueOnly, !overdue { continue }
             table.append([
-                request.id, request.enterpriseName, request.uscc, request.area, request.category.label, request.status.rawValue,
-                request.handlingOffice ?? "", day(request.filedAt), "\(request.age(on: today))d", mark(overdue, "OVERDUE"),
-                request.duplicateOf ?? "",
+                request.requestID, request.enterprise.name, request.enterprise.uscc, request.area, request.category.label,
+                request.status, request.handlingOffice, day(request.filedAtMs), "\(age)d", mark(overdue, "OVERDUE"),
+                request.duplicateOf,
             ])
         }
         return table
@@ -49,8 +41,11 @@ public struct Listings: Sendable {
     /// The credit cultivation key list.
     public var cultivation: Table {
         var table = Table(["USCC", "Enterprise", "Status", "Recommended by", "Updated"])
-        for item in state.cultivation.values.sorted(by: { $0.uscc < $1.uscc }) {
-            table.append([item.uscc, item.name, item.status.rawValue, item.recommenders.joined(separator: ","), day(item.updatedAt)])
+        for item in view.cultivation {
+            table.append([
+                item.enterprise.uscc, item.enterprise.name, item.status, item.recommenders.joined(separator: ","),
+                day(item.updatedAtMs),
+            ])
         }
         return table
     }
@@ -58,12 +53,12 @@ public struct Listings: Sendable {
     /// Certification cases with their deadlines.
     public var cases: Table {
         var table = Table(["Case", "Enterprise", "USCC", "Office", "Received", "Deadline", "Days left", "Status", "Joint", "Review due"])
-        for item in state.cases.values.sorted(by: { $0.id < $1.id }) {
-            let left = item.status == .open ? "\(today.days(until: item.deadline))" : ""
+        for item in view.cases {
+            let left = item.status == "open" ? CivilDate(item.deadline).map { "\(today.days(until: $0))" } ?? "" : ""
             table.append([
-                item.id, item.enterpriseName, item.uscc, item.office, "\(item.received)",
-                "\(item.deadline)\(item.extended ? " (extended)" : "")", left, item.status.rawValue, mark(item.joint, "with Fuzhou"),
-                item.reviewDue.map { "\($0)" } ?? "",
+                item.caseID, item.enterprise.name, item.enterprise.uscc, item.office, item.applicationReceived,
+                "\(item.deadline)\(item.extended ? " (extended)" : "")", left, item.status, mark(item.joint, "with Fuzhou"),
+                item.reviewDue,
             ])
         }
         return table
@@ -72,15 +67,14 @@ public struct Listings: Sendable {
     /// On-site audits: candidate slots, who accepted which, who is still to answer.
     public var audits: Table {
         var table = Table(["Audit", "Case", "Status", "Joint", "Slots", "Scheduled", "Accepted", "Waiting for", "Team"])
-        for audit in state.audits.values.sorted(by: { $0.id < $1.id }) {
+        for audit in view.audits {
             let slots = audit.slots.enumerated().map { "\($0.offset):\(EnvelopeText.slot($0.element))" }.joined(separator: "; ")
-            let accepted = audit.accepted.sorted { $0.key < $1.key }
-                .map { "\($0.key)[\($0.value.sorted().map(String.init).joined(separator: ","))]" }.joined(separator: " ")
-            let waiting = audit.status == .proposed
-                ? audit.requiredParticipants.filter { audit.accepted[$0]?.isEmpty ?? true }.joined(separator: ",") : ""
+            let accepted = audit.accepted
+                .map { "\($0.unit)[\($0.slots.map(String.init).joined(separator: ","))]" }.joined(separator: " ")
             table.append([
-                audit.id, audit.caseID, audit.status.rawValue, mark(audit.joint, "with Fuzhou"), slots,
-                audit.scheduled.map(EnvelopeText.slot) ?? "", accepted, waiting, audit.team.joined(separator: ","),
+                audit.auditID, audit.caseID, audit.status, mark(audit.joint, "with Fuzhou"), slots,
+                audit.hasScheduled ? EnvelopeText.slot(audit.scheduled) : "", accepted,
+                audit.waitingFor.joined(separator: ","), audit.team.joined(separator: ","),
             ])
         }
         return table
@@ -89,10 +83,10 @@ public struct Listings: Sendable {
     /// Joint meetings.
     public var meetings: Table {
         var table = Table(["Meeting", "Title", "When", "Place", "Invitees", "Agenda", "Minutes", "Decisions", "Status"])
-        for meeting in state.meetings.values.sorted(by: { $0.id < $1.id }) {
+        for meeting in view.meetings {
             table.append([
-                meeting.id, meeting.title, meeting.time.startMs == 0 ? "" : EnvelopeText.slot(meeting.time), meeting.place,
-                "\(meeting.invitees.count)", "\(meeting.agendaItems.count)", "\(meeting.minutes)", "\(meeting.decisions)",
+                meeting.meetingID, meeting.title, meeting.time.startMs == 0 ? "" : EnvelopeText.slot(meeting.time), meeting.place,
+                "\(meeting.invitees.count)", "\(meeting.agendaItems)", "\(meeting.minutes)", "\(meeting.decisions)",
                 meeting.closed ? "closed" : "open",
             ])
         }
@@ -102,23 +96,30 @@ public struct Listings: Sendable {
     /// Action items, overdue ones flagged; `overdueOnly` keeps just those.
     public func actions(overdueOnly: Bool = false) -> Table {
         var table = Table(["Action", "Meeting", "Owner", "Due", "Status", "Overdue", "Text"])
-        for action in state.actions.values.sorted(by: { ($0.due, $0.id) < ($1.due, $1.id) }) {
-            let overdue = action.isOverdue(on: today)
+        for action in view.actions.sorted(by: { ($0.due, $0.actionID) < ($1.due, $1.actionID) }) {
+            let overdue = action.status != .done && (CivilDate(action.due).map { $0 < today } ?? false)
             if overdueOnly, !overdue { continue }
-            table.append([action.id, action.meetingID, action.owner, "\(action.due)", action.status.label, mark(overdue, "OVERDUE"), action.text])
+            table.append([
+                action.actionID, action.meetingID, action.owner, action.due, action.status.label, mark(overdue, "OVERDUE"),
+                action.text,
+            ])
         }
         return table
     }
 
-    /// Credit status changes and who has not yet confirmed stopping incentives.
+    /// Credit status changes, how many units confirmed stopping incentives, and who has not (for the
+    /// coordinator and the publisher; another unit sees whether it still owes its own confirmation).
     public var creditChanges: Table {
-        var table = Table(["Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "Status"])
-        for change in state.creditChanges.values.sorted(by: { $0.id < $1.id }) {
-            let asked = change.confirmed.count + change.pending.count
+        var table = Table([
+            "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe", "Status",
+        ])
+        for change in view.creditChanges {
             table.append([
-                change.id, change.enterpriseName, change.uscc, "\(change.from) -> \(change.to) (\(change.levelSet.title))",
-                change.severity.label, "\(change.effective)", asked == 0 ? "" : "\(change.confirmed.count)/\(asked)",
-                change.pending.sorted().joined(separator: ","), change.lifted ? "lifted" : "in force",
+                change.changeID, change.enterprise.name, change.enterprise.uscc,
+                "\(change.fromLevel) -> \(change.toLevel) (\(change.levelSet.title))", change.severity.label,
+                change.effectiveDate, change.asked == 0 ? "" : "\(change.confirmedCount)/\(change.asked)",
+                change.pending.joined(separator: ","), mark(change.youOweConfirmation, "CONFIRM"),
+                change.lifted ? "lifted" : "in force",
             ])
         }
         return table

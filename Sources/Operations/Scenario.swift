@@ -187,9 +187,10 @@ struct Scenario {
                 }
             })
         }
-        var state = CoordinationState(topology: Topology(units: XiamenNetwork.units))
-        for stored in try await bureau.replay(ReplayRequest()) { state.fold(try stored.decoded()) }
-        let report = BimonthlyReport(period: period, today: today, state: state)
+        let records = try await bureau.replay(ReplayRequest()).map { try $0.decoded() }
+        let activity = PeriodActivity(
+            period: ReportPeriod(containing: today), records: records, topology: Topology(units: XiamenNetwork.units))
+        let report = BimonthlyReport(activity: activity, today: today)
         var paths: [String] = []
         for (ext, text) in [("md", report.markdown), ("html", report.html), ("csv", report.csv)] {
             let path = directory.appendingPathComponent("report-\(period.replacingOccurrences(of: "/", with: "_")).\(ext)").path

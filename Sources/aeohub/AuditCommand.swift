@@ -152,6 +152,8 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
 
+        var viewKind: ViewKind { .audits }
+
         func table(_ listings: Listings) -> Table { listings.audits }
     }
 
@@ -159,6 +161,8 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Certification cases with deadlines and review dates.")
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
+
+        var viewKind: ViewKind { .cases }
 
         func table(_ listings: Listings) -> Table { listings.cases }
     }

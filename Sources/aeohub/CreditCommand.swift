@@ -65,6 +65,8 @@ struct CreditCommand: AsyncParsableCommand {
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
 
+        var viewKind: ViewKind { .creditChanges }
+
         func table(_ listings: Listings) -> Table { listings.creditChanges }
     }
 }
@@ -92,9 +94,32 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let state = try await connection.loadState()
             let today = CivilDate.today
-            let report = BimonthlyReport(period: period ?? BimonthlyReport.period(containing: today), today: today, state: state)
+            let reportPeriod: ReportPeriod
+            do {
+                reportPeriod = try period.map { try ReportPeriod($0, today: today) } ?? ReportPeriod(containing: today)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let session = try await connection.connect()
+            guard session.topology.units[session.nodeID]?.role == .coordinator else {
+                await session.close()
+                throw CommandFailure(
+                    "the bimonthly report covers every unit, so only the coordinator compiles it; "
+                        + "file this unit's own with `aeohub report file --period \(reportPeriod)`")
+            }
+            let records: [Envelope]
+            do {
+                // The log itself up to the period's end: the state then, and what happened within it.
+                let stored = try await session.node.replay(ReplayRequest.with { $0.toTimeMs = reportPeriod.endMilliseconds })
+                records = try stored.map { try $0.decoded() }
+            } catch {
+                await session.close()
+                throw CommandFailure("cannot read the log from the hub: \(error)")
+            }
+            await session.close()
+            let activity = PeriodActivity(period: reportPeriod, records: records, topology: session.topology)
+            let report = BimonthlyReport(activity: activity, today: today)
             let text = switch format {
             case "csv": report.csv
             case "html": report.html

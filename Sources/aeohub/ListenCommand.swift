@@ -33,7 +33,7 @@ struct ListenCommand: AsyncParsableCommand {
     func run() async throws {
         let inboxURL = URL(fileURLWithPath: inbox)
         let writer = try InboxWriter(path: inbox)
-        let session = try await connection.connect(stateDirectory: state ?? inboxURL.deletingLastPathComponent().path, waitForHub: true)
+        let session = try await connection.connect(stateDirectory: state ?? inboxURL.deletingLastPathComponent().path, waitForHub: true, transient: false)
         let node = session.node
         FileHandle.standardError.write(Data("listening as \(session.nodeID); inbox \(inbox) has \(writer.lastSequence) as its last delivery\n".utf8))
         // SIGTERM or SIGINT ends the wait for deliveries; the one being written is finished first.

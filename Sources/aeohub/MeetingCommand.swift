@@ -153,6 +153,8 @@ struct MeetingCommand: AsyncParsableCommand {
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
 
+        var viewKind: ViewKind { .meetings }
+
         func table(_ listings: Listings) -> Table { listings.meetings }
     }
 
@@ -161,6 +163,8 @@ struct MeetingCommand: AsyncParsableCommand {
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
         @Flag(help: "Only overdue action items.") var overdue = false
+
+        var viewKind: ViewKind { .actions }
 
         func table(_ listings: Listings) -> Table { listings.actions(overdueOnly: overdue) }
     }

@@ -28,7 +28,8 @@ struct NodeOptions: ParsableArguments {
     /// Opens a session as this node; `stateDirectory` keeps the last handled delivery across runs.
     /// A daemon passes `waitForHub`: a hub that is down or still starting (it checks its whole log
     /// first) is waited for instead of being an error.
-    func connect(stateDirectory: String? = nil, waitForHub: Bool = false) async throws -> NodeSession {
+    /// A command's session is `transient` (the hub records no presence for it); a daemon's is not.
+    func connect(stateDirectory: String? = nil, waitForHub: Bool = false, transient: Bool = true) async throws -> NodeSession {
         let environment = ProcessInfo.processInfo.environment
         let profile = try (config ?? environment["AEOHUB_CONFIG"]).map(NodeProfile.load(path:))
         guard let topologyPath = topology ?? environment["AEOHUB_TOPOLOGY"] ?? profile?.topology else {
@@ -52,6 +53,7 @@ struct NodeOptions: ParsableArguments {
         logger.logLevel = .error
         var configuration = NodeConfiguration(nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair, stateDirectory: stateDirectory)
         configuration.retryInterval = .milliseconds(500)
+        configuration.transient = transient
         let node = try HubNode(configuration: configuration, logger: logger)
         do {
             while true {
@@ -67,21 +69,6 @@ struct NodeOptions: ParsableArguments {
             throw CommandFailure("cannot open a session with the hub at \(file.endpoint) as \(nodeID) (\(error)); is the hub running, and is this key's public half registered for \(nodeID) in the hub's topology?")
         }
         return NodeSession(node: node, file: file, nodeID: nodeID, timeout: .seconds(timeout))
-    }
-}
-
-extension NodeOptions {
-    /// Opens a session, folds what this node may read of the log, and closes the session.
-    func loadState() async throws -> CoordinationState {
-        let session = try await connect()
-        do {
-            let state = try await session.state()
-            await session.close()
-            return state
-        } catch {
-            await session.close()
-            throw CommandFailure("cannot read the log from the hub: \(error)")
-        }
     }
 }
 
@@ -104,11 +91,6 @@ struct NodeSession {
     let timeout: Duration
 
     var topology: Topology { file.topology }
-
-    /// The workflow state as this node may see it.
-    func state() async throws -> CoordinationState {
-        try await NodeView.load(from: node, topology: topology)
-    }
 
     func close() async { await node.close() }
 }
@@ -180,16 +162,28 @@ extension SubmitCommand {
     }
 }
 
-/// A command that prints one listing from this node's view of the log.
+/// A command that prints one listing: a view the hub computes from the one state, as this node may
+/// see it (SPEC.md 4.7).
 protocol ListingCommand: AsyncParsableCommand {
     var connection: NodeOptions { get }
     var output: OutputOptions { get }
+    /// The view to ask for.
+    var viewKind: ViewKind { get }
     func table(_ listings: Listings) -> Table
 }
 
 extension ListingCommand {
     func run() async throws {
-        let state = try await connection.loadState()
-        try output.print(table(Listings(state: state, today: .today)))
+        let session = try await connection.connect()
+        let view: View
+        do {
+            view = try await session.node.view(ViewRequest.with { $0.kind = viewKind })
+        } catch {
+            await session.close()
+            throw CommandFailure("cannot read the view from the hub: \(error)")
+        }
+        await session.close()
+        let today = CivilDate.today
+        try output.print(table(Listings(view: view, today: today, serviceDays: session.topology.requestServiceDays)))
     }
 }

@@ -98,6 +98,8 @@ struct RequestCommand: AsyncParsableCommand {
         @Flag(help: "Only open requests.") var open = false
         @Flag(help: "Only overdue requests (open longer than the topology's request_service_days).") var overdue = false
 
+        var viewKind: ViewKind { .requests }
+
         func table(_ listings: Listings) -> Table { listings.requests(openOnly: open, overdueOnly: overdue) }
     }
 }
@@ -163,6 +165,8 @@ struct CultivationCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The key list and pending recommendations.")
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
+
+        var viewKind: ViewKind { .cultivation }
 
         func table(_ listings: Listings) -> Table { listings.cultivation }
     }

@@ -9,7 +9,7 @@
 //   https://github.com/apple/swift-protobuf/
 
 /// The bodies of the protocol's commands (SPEC.md 4). Each command is one ZeroMQ message:
-///   frame 0: signature "AEOH" + major + minor  (6 bytes: 41 45 4F 48 01 00)
+///   frame 0: signature "AEOH" + major + minor  (6 bytes: 41 45 4F 48 01 01)
 ///   frame 1: command code, one byte
 ///   frame 2..: the body, as each command defines
 
@@ -173,6 +173,10 @@ public nonisolated struct Hello: Sendable {
 
   /// free text, e.g. "aeohub-node/1.0 swift"
   public var software: String = String()
+
+  /// Since 1.1: true for a node that connects, acts and leaves (a command-line session). The hub
+  /// writes no node_presence records for such a session; long-lived nodes leave it false.
+  public var transient: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -385,7 +389,7 @@ nonisolated extension ErrorCode: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_major\0\u{3}protocol_minor\0\u{3}node_id\0\u{3}last_sequence_seen\0\u{1}software\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_major\0\u{3}protocol_minor\0\u{3}node_id\0\u{3}last_sequence_seen\0\u{1}software\0\u{1}transient\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -398,6 +402,7 @@ nonisolated extension Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplem
       case 3: try { try decoder.decodeSingularStringField(value: &self.nodeID) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.lastSequenceSeen) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.software) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.transient) }()
       default: break
       }
     }
@@ -419,6 +424,9 @@ nonisolated extension Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplem
     if !self.software.isEmpty {
       try visitor.visitSingularStringField(value: self.software, fieldNumber: 5)
     }
+    if self.transient != false {
+      try visitor.visitSingularBoolField(value: self.transient, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -428,6 +436,7 @@ nonisolated extension Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplem
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs.lastSequenceSeen != rhs.lastSequenceSeen {return false}
     if lhs.software != rhs.software {return false}
+    if lhs.transient != rhs.transient {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,59 @@
+import HubProtocol
+
+extension Subject {
+    /// The entity `envelope` is about, if it is about one.
+    init?(of envelope: Envelope) {
+        switch envelope.payload {
+        case .requestFiled(let m): self = .request(m.requestID)
+        case .requestAcknowledged(let m): self = .request(m.requestID)
+        case .requestProgress(let m): self = .request(m.requestID)
+        case .requestResolved(let m): self = .request(m.requestID)
+        case .requestDeclined(let m): self = .request(m.requestID)
+        case .requestWithdrawn(let m): self = .request(m.requestID)
+        case .cultivationRecommended(let m): self = .cultivation(m.enterprise.uscc)
+        case .cultivationListed(let m): self = .cultivation(m.uscc)
+        case .cultivationDeclined(let m): self = .cultivation(m.uscc)
+        case .cultivationRemoved(let m): self = .cultivation(m.uscc)
+        case .caseOpened(let m): self = .certificationCase(m.caseID)
+        case .caseExtended(let m): self = .certificationCase(m.caseID)
+        case .caseConcluded(let m): self = .certificationCase(m.caseID)
+        case .auditProposed(let m): self = .audit(m.auditID, caseID: m.caseID)
+        case .auditResponded(let m): self = .audit(m.auditID, caseID: m.caseID)
+        case .auditScheduled(let m): self = .audit(m.auditID, caseID: m.caseID)
+        case .auditRescheduled(let m): self = .audit(m.auditID, caseID: m.caseID)
+        case .auditCancelled(let m): self = .audit(m.auditID, caseID: m.caseID)
+        case .auditCompleted(let m): self = .audit(m.auditID, caseID: m.caseID)
+        case .meetingConvened(let m): self = .meeting(m.meetingID)
+        case .agendaItemProposed(let m): self = .meeting(m.meetingID)
+        case .meetingRsvp(let m): self = .meeting(m.meetingID)
+        case .attendanceRecorded(let m): self = .meeting(m.meetingID)
+        case .minutesEntry(let m): self = .meeting(m.meetingID)
+        case .decisionRecorded(let m): self = .meeting(m.meetingID)
+        case .meetingClosed(let m): self = .meeting(m.meetingID)
+        case .actionItemAssigned(let m): self = .action(m.actionID)
+        case .actionItemProgress(let m): self = .action(m.actionID)
+        case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .reviewDue, .progressReport,
+            .nodePresence, nil:
+            return nil
+        }
+    }
+}
+
+extension CoordinationState {
+    /// Records `units` (the sender and the units the rules routed an accepted message to) as
+    /// participants of the entity the message is about: they may see it from then on. Recipients a
+    /// sender added with `to` are not participants; a copy of one message is not a share of the case.
+    mutating func involve(_ units: [String], in envelope: Envelope) {
+        guard let subject = Subject(of: envelope) else { return }
+        switch subject {
+        case .request(let id): requests[id]?.participants.formUnion(units)
+        case .cultivation(let uscc): cultivation[uscc]?.participants.formUnion(units)
+        case .certificationCase(let id): cases[id]?.participants.formUnion(units)
+        case .audit(let id, let caseID):
+            audits[id]?.participants.formUnion(units)
+            cases[caseID]?.participants.formUnion(units)
+        case .meeting(let id): meetings[id]?.participants.formUnion(units)
+        case .action(let id): actions[id]?.participants.formUnion(units)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import HubProtocol
+
+/// What each unit may see of the one state (SPEC.md 6.5), and the views built from it.
+///
+/// The coordinator sees everything. Another unit sees an entity it took part in: it sent a message
+/// about it or the rules routed one to it (it filed, handles, was handed, recommended, must accept
+/// an audit slot, was invited, owns an action item). Every unit sees every credit change, with the
+/// number of confirmations and whether it still owes one; who owes is for the coordinator and the
+/// publisher. A unit sees its own progress reports.
+extension CoordinationState {
+    /// Rows per page when a request names none, and the most a request may ask for.
+    public static let defaultPageSize = 200
+    public static let maxPageSize = 1000
+
+    /// Whether `unit` sees everything.
+    public func seesEverything(_ unit: String) -> Bool { topology.units[unit]?.role == .coordinator }
+
+    /// One page of the view `request` asks for, as `unit` may see it. `as_of_sequence` is the
+    /// caller's to set. A bad request answers a view with its code and reason and no rows.
+    public func view(_ request: ViewRequest, for unit: String) -> View {
+        var view = View.with {
+            $0.requestID = request.requestID
+            $0.kind = request.kind
+        }
+        guard topology.units[unit] != nil else {
+            view.code = .notAuthorised
+            view.reason = "\(unit) is not a unit of this network"
+            return view
+        }
+        let pageSize = request.pageSize == 0 ? Self.defaultPageSize : Int(request.pageSize)
+        guard pageSize <= Self.maxPageSize else {
+            view.code = .invalidField
+            view.reason = "page_size is at most \(Self.maxPageSize); got \(request.pageSize)"
+            return view
+        }
+        func page<Row>(_ rows: [(key: String, row: Row)], _ assign: (inout View, [Row]) -> Void) {
+            let sorted = rows.sorted { $0.key < $1.key }
+            let rest = request.afterKey.isEmpty ? sorted[...] : sorted.drop { $0.key <= request.afterKey }
+            let chosen = rest.prefix(pageSize)
+            view.total = UInt32(sorted.count)
+            if rest.count > chosen.count, let last = chosen.last { view.nextKey = last.key }
+            assign(&view, chosen.map(\.row))
+        }
+        switch request.kind {
+        case .requests: page(requestRows(request, unit)) { $0.requests = $1 }
+        case .cultivation: page(cultivationRows(request, unit)) { $0.cultivation = $1 }
+        case .cases: page(caseRows(request, unit)) { $0.cases = $1 }
+        case .audits: page(auditRows(request, unit)) { $0.audits = $1 }
+        case .meetings: page(meetingRows(request, unit)) { $0.meetings = $1 }
+        case .actions: page(actionRows(request, unit)) { $0.actions = $1 }
+        case .creditChanges: page(creditRows(request, unit)) { $0.creditChanges = $1 }
+        case .reports: page(reportRows(request, unit)) { $0.reports = $1 }
+        case .unspecified, .UNRECOGNIZED:
+            view.code = .invalidField
+            view.reason = "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, reports)"
+        }
+        return view
+    }
+
+    private func sees(_ participants: Set<String>, _ unit: String) -> Bool {
+        seesEverything(unit) || participants.contains(unit)
+    }
+
+    private func matches(_ value: String, _ filter: String) -> Bool { filter.isEmpty || value == filter }
+
+    private func requestRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: RequestRow)] {
+        requests.values.filter {
+            sees($0.participants, unit) && matches($0.uscc, request.uscc) && (!request.openOnly || $0.isOpen)
+        }.map { (ViewKey.padded($0.filedAt) + "|" + $0.id, RequestRow($0)) }
+    }
+
+    private func cultivationRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: CultivationRow)] {
+        cultivation.values.filter { sees($0.participants, unit) && matches($0.uscc, request.uscc) }
+            .map { ($0.uscc, CultivationRow($0)) }
+    }
+
+    private func caseRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: CaseRow)] {
+        cases.values.filter {
+            sees($0.participants, unit) && matches($0.uscc, request.uscc) && matches($0.id, request.caseID)
+                && (!request.openOnly || $0.status == .open)
+        }.map { ($0.id, CaseRow($0)) }
+    }
+
+    private func auditRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: AuditRow)] {
+        audits.values.filter {
+            sees($0.participants, unit) && matches($0.uscc, request.uscc) && matches($0.caseID, request.caseID)
+                && (!request.openOnly || $0.status == .proposed || $0.status == .scheduled)
+        }.map { ($0.id, AuditRow($0)) }
+    }
+
+    private func meetingRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: MeetingRow)] {
+        meetings.values.filter {
+            sees($0.participants, unit) && matches($0.id, request.meetingID) && (!request.openOnly || !$0.closed)
+        }.map { ($0.id, MeetingRow($0)) }
+    }
+
+    private func actionRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: ActionRow)] {
+        actions.values.filter {
+            sees($0.participants, unit) && matches($0.meetingID, request.meetingID)
+                && (!request.openOnly || $0.status != .done)
+        }.map { ($0.id, ActionRow($0)) }
+    }
+
+    private func creditRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: CreditChangeRow)] {
+        creditChanges.values.filter { matches($0.uscc, request.uscc) && (!request.openOnly || !$0.lifted) }
+            .map { change in
+                var row = CreditChangeRow(change)
+                row.youOweConfirmation = change.pending.contains(unit)
+                if !seesEverything(unit), change.publisher != unit {
+                    row.confirmed = []
+                    row.pending = []
+                }
+                return (change.id, row)
+            }
+    }
+
+    private func reportRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: ReportRow)] {
+        reports.values.filter {
+            (seesEverything(unit) || $0.unit == unit) && matches($0.period, request.period)
+        }.map { ($0.unit + "|" + $0.period, ReportRow($0)) }
+    }
+}
+
+/// Page keys that sort as their rows do.
+enum ViewKey {
+    /// A non-negative number as 20 digits, so that text order is numeric order.
+    static func padded(_ value: Int64) -> String {
+        let digits = String(max(0, value))
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,145 @@
+import Coordination
+import EventLog
+import Foundation
+import HubProtocol
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// The workflow state folded from the whole log, kept on its own thread, and the views answered
+/// from it (SPEC.md 4.7).
+///
+/// The hub thread only hands over work: a view request with the log's head when it arrived, and
+/// the new head after each commit. This thread reads the log's tail since its last fold (never the
+/// history again), computes each view as the asking unit may see it, and leaves the encoded answers
+/// in an outbox the hub thread sends from. So a view includes every record committed before it was
+/// asked for, and a long listing never delays a submit.
+final class Projection: Sendable {
+    /// A view request waiting for an answer.
+    struct Job: Sendable {
+        let routingID: Data
+        let nodeID: String
+        let request: ViewRequest
+        /// The log's head when the request arrived: the view includes at least this much.
+        let atLeast: UInt64
+    }
+
+    /// What the hub thread and the projection thread share.
+    private final class Mailboxes: Sendable {
+        struct Inbox: Sendable {
+            var jobs: [Job] = []
+            var stopping = false
+        }
+        let inbox = Mutex(Inbox())
+        let work = DispatchSemaphore(value: 0)
+        let outbox = Mutex<[Message]>([])
+    }
+
+    private let mail = Mailboxes()
+    /// Woken when answers are waiting in the outbox; the hub thread polls its file descriptor.
+    let answersWaiting: LoopControl
+    private let thread: DedicatedThread
+
+    init(store: any EventStore, topology: Topology, counters: HubCounters, logger: Logger) throws {
+        let answersWaiting = try LoopControl()
+        self.answersWaiting = answersWaiting
+        let mail = self.mail
+        thread = DedicatedThread(name: "aeohub-projection") {
+            var follower = Follower(store: store, state: CoordinationState(topology: topology), logger: logger)
+            while true {
+                mail.work.wait()
+                let (jobs, stopping) = mail.inbox.withLock { inbox in
+                    defer { inbox.jobs.removeAll() }
+                    return (inbox.jobs, inbox.stopping)
+                }
+                if stopping { return }
+                let read = follower.catchUp()
+                counters.projectionRecordsRead.add(read, ordering: .relaxed)
+                guard !jobs.isEmpty else { continue }
+                let answers = jobs.map { follower.answer($0) }
+                mail.outbox.withLock { $0.append(contentsOf: answers) }
+                answersWaiting.wake()
+            }
+        }
+        mail.work.signal() // the first fold starts at once, off the hub thread
+    }
+
+    /// Queues a view request (called by the hub thread; does no I/O).
+    func ask(_ job: Job) {
+        mail.inbox.withLock { $0.jobs.append(job) }
+        mail.work.signal()
+    }
+
+    /// Tells the projection that the log grew, so it folds the new records before the next view.
+    func logGrew() { mail.work.signal() }
+
+    /// The encoded answers ready to send, each with its routing id first.
+    func takeAnswers() -> [Message] {
+        answersWaiting.drain()
+        return mail.outbox.withLock { outbox in
+            defer { outbox.removeAll() }
+            return outbox
+        }
+    }
+
+    /// Stops the thread and waits for it.
+    func stop() {
+        mail.inbox.withLock { $0.stopping = true }
+        mail.work.signal()
+        thread.join()
+    }
+}
+
+/// The projection thread's own state: the fold and how far it got.
+private struct Follower {
+    let store: any EventStore
+    var state: CoordinationState
+    let logger: Logger
+    var folded: UInt64 = 0
+    var failure: String?
+
+    init(store: any EventStore, state: CoordinationState, logger: Logger) {
+        self.store = store
+        self.state = state
+        self.logger = logger
+    }
+
+    /// Folds every record after the last one folded; answers how many it read.
+    mutating func catchUp() -> Int {
+        var read = 0
+        do {
+            while true {
+                let chunk = try store.records(matching: RecordFilter(), after: folded, limit: 5000)
+                guard let last = chunk.last else { break }
+                for record in chunk {
+                    if let envelope = try? Envelope(serializedBytes: record.envelope) { state.fold(envelope) }
+                }
+                read += chunk.count
+                folded = last.sequence
+            }
+            failure = nil
+        } catch {
+            failure = "\(error)"
+            logger.error("the projection cannot read the log", metadata: ["error": "\(error)"])
+        }
+        return read
+    }
+
+    func answer(_ job: Job) -> Message {
+        var view: View
+        if folded < job.atLeast {
+            view = View.with {
+                $0.requestID = job.request.requestID
+                $0.kind = job.request.kind
+                $0.code = .storageUnavailable
+                $0.reason = "the hub cannot read its log now (\(failure ?? "behind")); ask again later"
+            }
+        } else {
+            view = state.view(job.request, for: job.nodeID)
+        }
+        view.asOfSequence = folded
+        return Message([job.routingID] + WireCodec.encode(.view(view)))
+    }
+
+    typealias Job = Projection.Job
+}
