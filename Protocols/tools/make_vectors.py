@@ -11,14 +11,14 @@ import sys
 from google.protobuf import json_format
 
 sys.path.insert(0, sys.argv[1])  # folder with the protoc --python_out output
-from aeohub.v1 import envelope_pb2, wire_pb2  # noqa: E402
+from aeohub.v1 import envelope_pb2, views_pb2, wire_pb2  # noqa: E402
 
 OUT = sys.argv[2]
-SIGNATURE = b"AEOH\x01\x00"
+SIGNATURE = b"AEOH\x01\x01"
 CODES = {
     "HELLO": 0x01, "WELCOME": 0x02, "SUBMIT": 0x03, "ACCEPTED": 0x04, "REJECTED": 0x05,
     "DELIVER": 0x06, "ACK": 0x07, "HEARTBEAT": 0x08, "REPLAY_REQUEST": 0x09,
-    "REPLAY_ITEMS": 0x0A, "REPLAY_END": 0x0B, "ERROR": 0x0C, "CLOSE": 0x0D,
+    "REPLAY_ITEMS": 0x0A, "REPLAY_END": 0x0B, "ERROR": 0x0C, "CLOSE": 0x0D, "VIEW_REQUEST": 0x0E, "VIEW": 0x0F,
 }
 T0 = 1788220800000  # 2026-09-01T00:00:00+08:00
 HOUR = 3600000
@@ -125,7 +125,7 @@ def vector(name, command, body_msgs=(), note="", extra_frames=()):
 def main():
     os.makedirs(OUT, exist_ok=True)
     commands = [
-        vector("hello", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=0, node_id="fuzhou-customs",
+        vector("hello", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=1, node_id="fuzhou-customs",
                                                  last_sequence_seen=1041, software="fuzhou-node/0.1 python")],
                "A node opens its session; deliveries resume after sequence 1041."),
         vector("welcome", "WELCOME", [wire_pb2.Welcome(node_id="fuzhou-customs", role="partner", head_sequence=1093,
@@ -155,6 +155,23 @@ def main():
         vector("error", "ERROR", [wire_pb2.ProtocolError(code=wire_pb2.ERROR_CODE_NO_SESSION,
                                                          reason="send HELLO before any other command", command=0x03)]),
         vector("close", "CLOSE", [wire_pb2.Close(reason="hub shutting down")]),
+        vector("hello-transient", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=1, node_id="huli",
+                                                           software="aeohub/1.1 cli", transient=True)],
+               "A command-line session: the hub writes no node_presence records for it."),
+        vector("view-request", "VIEW_REQUEST", [views_pb2.ViewRequest(
+            request_id="v1", kind=views_pb2.VIEW_KIND_CASES, page_size=50)],
+               "Fuzhou Customs asks for the certification cases it may see, 50 rows a page."),
+        vector("view", "VIEW", [views_pb2.View(
+            request_id="v1", kind=views_pb2.VIEW_KIND_CASES, as_of_sequence=1100, total=1,
+            cases=[views_pb2.CaseRow(case_id="CASE-2026-0042", enterprise={"uscc": ENTERPRISE["uscc"],
+                                                                           "name": ENTERPRISE["name"]},
+                                     office="xm-dongdu", application_received="2026-08-20", deadline="2026-11-18",
+                                     status="open", audit_ids=["AUD-2026-0042-1"], joint=True,
+                                     opened_at_ms=T0 - 11 * 24 * HOUR)])],
+               "One page, the last (no next_key): the joint audit's case in full, as of sequence 1100."),
+        vector("view-refused", "VIEW", [views_pb2.View(
+            request_id="v2", code=wire_pb2.ERROR_CODE_INVALID_FIELD,
+            reason="page_size is at most 1000; got 5000")], "A view request the hub cannot answer: no rows."),
     ]
     messages = [vector(f"submit-{t}", "SUBMIT", [envelope(t, p, i + 1)]) for i, (t, p) in enumerate(PAYLOADS.items())]
 

@@ -31,7 +31,7 @@ public struct BimonthlyReport: Sendable {
 
     /// The report in Markdown.
     public var markdown: String {
-        let end = activity.period.lastDay
+        let end = activity.asOf
         var out = "# AEO 企业培育双月报告 AEO progress report, \(period)\n\n"
         out += "Compiled \(today) from the AEO Hub log: what happened from \(activity.period.start) to \(end), "
         out += "and the state at the end of \(end).\n\n## 汇总 Totals\n\n| section | figure | value |\n|---|---|---|\n"
@@ -58,7 +58,7 @@ public struct BimonthlyReport: Sendable {
         }
         out += "\n| action | meeting | owner | due | status |\n|---|---|---|---|---|\n"
         for action in state.actions.values.sorted(by: { $0.id < $1.id }) {
-            out += "| \(action.id) | \(action.meetingID) | \(action.owner) | \(action.due) | \(action.isOverdue(on: activity.period.end) ? "OVERDUE" : action.status.label) |\n"
+            out += "| \(action.id) | \(action.meetingID) | \(action.owner) | \(action.due) | \(action.isOverdue(on: activity.asOf) ? "OVERDUE" : action.status.label) |\n"
         }
         out += "\n| change | enterprise | from -> to | publisher | confirmed | pending |\n|---|---|---|---|---|---|\n"
         for change in state.creditChanges.values.sorted(by: { $0.id < $1.id }) {

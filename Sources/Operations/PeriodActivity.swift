@@ -36,9 +36,14 @@ public struct PeriodActivity: Sendable {
     /// Requests filed within the period, by area name.
     public private(set) var filedByArea: [String: Int] = [:]
 
-    /// Counts `records` (every record accepted before the period's end, in log order).
-    public init(period: ReportPeriod, records: [Envelope], topology: Topology) {
+    /// The day the state is judged on: the period's last day, or today for the current period.
+    public let asOf: CivilDate
+
+    /// Counts `records` (every record accepted before the period's end, in log order) as of
+    /// `today` (which matters for the current period only).
+    public init(period: ReportPeriod, records: [Envelope], topology: Topology, today: CivilDate) {
         self.period = period
+        asOf = min(today, period.lastDay)
         var state = CoordinationState(topology: topology)
         var within: [Envelope] = []
         for envelope in records where envelope.acceptedAtMs < period.endMilliseconds {
@@ -103,7 +108,7 @@ public struct PeriodActivity: Sendable {
             default: break
             }
         }
-        let lastDay = period.lastDay
+        let lastDay = asOf
         let open = state.requests.values.filter(\.isOpen)
         tally["requests.open_at_end"] = open.count
         tally["requests.overdue_at_end"] = open.filter { $0.isOverdue(on: lastDay, serviceDays: topology.requestServiceDays) }.count
@@ -113,7 +118,7 @@ public struct PeriodActivity: Sendable {
         tally["actions.due_in_period"] = state.actions.values.filter {
             $0.due >= period.start && $0.due < period.end
         }.count
-        tally["actions.overdue_at_end"] = state.actions.values.filter { $0.isOverdue(on: period.end) }.count
+        tally["actions.overdue_at_end"] = state.actions.values.filter { $0.isOverdue(on: lastDay) }.count
         tally["credit.pending_confirmations_at_end"] = state.creditChanges.values.reduce(0) { $0 + $1.pending.count }
         let periodText = period.description
         for unit in state.reports.values where unit.period == periodText { perUnit[unit.unit]?.reported = true }

@@ -189,7 +189,7 @@ struct Scenario {
         }
         let records = try await bureau.replay(ReplayRequest()).map { try $0.decoded() }
         let activity = PeriodActivity(
-            period: ReportPeriod(containing: today), records: records, topology: Topology(units: XiamenNetwork.units))
+            period: ReportPeriod(containing: today), records: records, topology: Topology(units: XiamenNetwork.units), today: today)
         let report = BimonthlyReport(activity: activity, today: today)
         var paths: [String] = []
         for (ext, text) in [("md", report.markdown), ("html", report.html), ("csv", report.csv)] {

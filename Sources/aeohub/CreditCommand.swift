@@ -118,7 +118,7 @@ struct ReportCommand: AsyncParsableCommand {
                 throw CommandFailure("cannot read the log from the hub: \(error)")
             }
             await session.close()
-            let activity = PeriodActivity(period: reportPeriod, records: records, topology: session.topology)
+            let activity = PeriodActivity(period: reportPeriod, records: records, topology: session.topology, today: today)
             let report = BimonthlyReport(activity: activity, today: today)
             let text = switch format {
             case "csv": report.csv

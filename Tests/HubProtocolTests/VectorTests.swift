@@ -79,6 +79,8 @@ struct VectorTests {
         case "aeohub.v1.ReplayEnd": return try ReplayEnd(jsonString: json)
         case "aeohub.v1.ProtocolError": return try ProtocolError(jsonString: json)
         case "aeohub.v1.Close": return try Close(jsonString: json)
+        case "aeohub.v1.ViewRequest": return try ViewRequest(jsonString: json)
+        case "aeohub.v1.View": return try View(jsonString: json)
         default: throw VectorError.unknownType(type)
         }
     }
@@ -100,6 +102,8 @@ struct VectorTests {
         case .replayEnd(let m): [m]
         case .error(let m): [m]
         case .close(let m): [m]
+        case .viewRequest(let m): [m]
+        case .view(let m): [m]
         }
     }
 

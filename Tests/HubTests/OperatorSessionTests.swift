@@ -16,6 +16,16 @@ private func bimonthlyPeriod() -> String {
 
 @Suite("Operators' command line over a deployed network", .serialized)
 struct OperatorSessionTests {
+    /// The report's CSV as "section,key" -> value.
+    static func figures(_ csv: String) throws -> [String: Int] {
+        var figures: [String: Int] = [:]
+        for line in csv.split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: ",")
+            if parts.count == 3, let value = Int(parts[2]) { figures["\(parts[0]),\(parts[1])"] = value }
+        }
+        return figures
+    }
+
     /// Expects the command to succeed and answers what it printed.
     @discardableResult
     func ok(_ network: DeployedNetwork, _ node: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
@@ -58,6 +68,21 @@ struct OperatorSessionTests {
         #expect(row.contains("acknowledged") && row.contains("xm-dongdu") && row.contains("0d"), "\(ledger)")
         #expect(ledger.split(separator: "\n")[0].contains("Age"))
 
+        // Dongdu hands a request over to Haicang customs: each office sees it as it is, and Haicang
+        // resolves it (issue 12, defect 1: it vanished from Haicang's list and stayed "filed" at Dongdu).
+        try ok(network, "huli", ["request", "file", "--request", "REQ-3", "--uscc", "913502000728319549",
+                                 "--name", "Siming Precision Parts", "--area", "350206", "--category", "policy",
+                                 "--description", "Export licence question."] + contact)
+        try ok(network, "xm-dongdu", ["request", "ack", "--request", "REQ-3", "--office", "xm-haicang", "--note", "Haicang's team."])
+        func ledgerRow(_ ledger: String, _ id: String) -> String { ledger.split(separator: "\n").first { $0.hasPrefix("\(id) ") }.map(String.init) ?? "" }
+        let haicangLedger = try ok(network, "xm-haicang", ["request", "list"])
+        #expect(ledgerRow(haicangLedger, "REQ-3").contains("acknowledged") && ledgerRow(haicangLedger, "REQ-3").contains("xm-haicang"), "\(haicangLedger)")
+        #expect(ledgerRow(haicangLedger, "REQ-1").isEmpty, "Haicang sees only what it takes part in: \(haicangLedger)")
+        #expect(ledgerRow(try ok(network, "xm-dongdu", ["request", "list"]), "REQ-3").contains("acknowledged"))
+        try ok(network, "xm-haicang", ["request", "resolve", "--request", "REQ-3", "--resolution", "Licence explained."])
+        #expect(ledgerRow(try ok(network, "xm-dongdu", ["request", "list"]), "REQ-3").contains("resolved"))
+        #expect(ledgerRow(try ok(network, "huli", ["request", "list"]), "REQ-3").contains("resolved"))
+
         // Dongdu customs proposes a joint audit (a site in Fuzhou's area); Fuzhou must accept first.
         let slots = ["\(xiamenDay(10))T09:00/17:00", "\(xiamenDay(17))T09:00/17:00"]
         try ok(network, "xm-dongdu", ["audit", "open-case", "--case", "CASE-1", "--uscc", "91350200776049653A",
@@ -86,6 +111,12 @@ struct OperatorSessionTests {
         #expect(parsed.first?["status"] == "scheduled")
         #expect(parsed.first?["joint"] == "with Fuzhou")
         #expect(parsed.first?["scheduled"]?.hasPrefix("\(xiamenDay(17)) 09:00") == true)
+        // Fuzhou sees the joint audit's case in full: enterprise, USCC and the real deadline (defect 2).
+        let fuzhouCases = try ok(network, "fuzhou-customs", ["audit", "cases", "--json"])
+        let fuzhouCase = try #require((try JSONSerialization.jsonObject(with: Data(fuzhouCases.utf8)) as? [[String: String]])?.first)
+        #expect(fuzhouCase["case"] == "CASE-1" && fuzhouCase["enterprise"] == "Xiamen Example Trading Co., Ltd.")
+        #expect(fuzhouCase["uscc"] == "91350200776049653A")
+        #expect(fuzhouCase["deadline"] == xiamenDay(90), "\(fuzhouCases)")
 
         // The coordinator holds a joint meeting; an action item is already overdue.
         try ok(network, "commerce-bureau", ["meeting", "convene", "--meeting", "JM-1", "--title", "Joint meeting on AEO cultivation",
@@ -122,6 +153,16 @@ struct OperatorSessionTests {
         #expect(change["confirmed"] == "2/14")
         #expect(change["pending"]?.contains("siming") == true)
         #expect(change["pending"]?.contains("huli") == false)
+        // Every unit sees the count and whether it still owes a confirmation (defect 3); who owes is
+        // for the coordinator and the publisher.
+        func creditRow(_ unit: String) throws -> [String: String] {
+            let text = try ok(network, unit, ["credit", "list", "--json"])
+            return try #require((try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: String]])?.first, "\(text)")
+        }
+        let huliRow = try creditRow("huli")
+        #expect(huliRow["confirmed"] == "2/14" && huliRow["you_owe"] == "" && huliRow["pending"] == "", "\(huliRow)")
+        #expect(try creditRow("siming")["you_owe"] == "CONFIRM")
+        #expect(try creditRow("xm-dongdu")["pending"]?.contains("siming") == true)
 
         // The coordinator replays the meeting, in order, with time and sender.
         let replay = try ok(network, "commerce-bureau", ["replay", "--meeting", "JM-1"])
@@ -135,9 +176,24 @@ struct OperatorSessionTests {
         // And compiles the bimonthly report.
         let period = bimonthlyPeriod()
         let markdown = try ok(network, "commerce-bureau", ["report", "--period", period])
-        #expect(markdown.contains("# AEO progress report, \(period)"))
+        #expect(markdown.contains("AEO progress report, \(period)"))
         #expect(markdown.contains("CASE-1") && markdown.contains("yes (with Fuzhou)"))
-        #expect(markdown.contains("Overdue action items: 1."))
+        // The figures, counted by hand from the session above (defect 4: the period counts).
+        let figures = try Self.figures(try ok(network, "commerce-bureau", ["report", "--period", period, "--format", "csv"]))
+        let expected = [
+            "requests,filed": 2, "requests,resolved": 1, "requests,open_at_end": 1, "cases,opened": 1, "audits,scheduled": 1,
+            "meetings,convened": 1, "meetings,decisions": 1, "actions,assigned": 1, "actions,overdue_at_end": 1,
+            "credit,published": 1, "credit,confirmations": 2, "credit,pending_confirmations_at_end": 12, "reports,filed": 0,
+            "reports,missing": 14,
+        ]
+        for (key, value) in expected { #expect(figures[key] == value, "\(key)") }
+        // An earlier period has none of it; a future or malformed one is refused.
+        let earlier = try Self.figures(try ok(network, "commerce-bureau", ["report", "--period", "2026-01/2026-02", "--format", "csv"]))
+        #expect(earlier["requests,filed"] == 0 && earlier["credit,published"] == 0 && earlier["reports,missing"] == 14)
+        let future = try refused(network, "commerce-bureau", ["report", "--period", "2099-01/2099-02"])
+        #expect(future.contains("has not begun yet"), "\(future)")
+        let notTheirs = try refused(network, "huli", ["report", "--period", period])
+        #expect(notTheirs.contains("only the coordinator compiles it"))
         let html = network.folder.appendingPathComponent("report.html").path
         try ok(network, "commerce-bureau", ["report", "--period", period, "--format", "html", "--out", html])
         #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))

@@ -97,6 +97,24 @@ class TestNetwork: @unchecked Sendable {
     }
 
     func store() throws -> SQLiteEventStore { try SQLiteEventStore(path: logPath, tailCheck: 0) }
+
+    /// The truth: the state folded from the whole log, read straight from the store.
+    func truth() throws -> CoordinationState {
+        let store = try store()
+        var state = CoordinationState(topology: topology)
+        var after: UInt64 = 0
+        while true {
+            let chunk = try store.records(matching: RecordFilter(), after: after, limit: 5000)
+            guard let last = chunk.last else { return state }
+            for record in chunk { state.fold(try Envelope(serializedBytes: record.envelope)) }
+            after = last.sequence
+        }
+    }
+}
+
+extension ViewRequest {
+    /// A request for every row of `kind`.
+    static func of(_ kind: ViewKind) -> ViewRequest { ViewRequest.with { $0.kind = kind } }
 }
 
 /// Envelopes for the tests.

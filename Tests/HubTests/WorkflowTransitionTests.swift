@@ -46,10 +46,8 @@ struct WorkflowTransitionTests {
             }
         }
 
-        /// The coordinator's view: the whole log replayed and folded.
-        func view() async throws -> CoordinationState {
-            try await NodeView.load(from: nodes["commerce-bureau"]!, topology: network.topology)
-        }
+        /// The truth: the whole log folded.
+        func view() async throws -> CoordinationState { try network.truth() }
 
         func close() async {
             for node in nodes.values { await node.close() }
@@ -112,7 +110,8 @@ struct WorkflowTransitionTests {
         let later = Self.today.adding(days: 21)
         #expect(state.requests["R2"]?.isOverdue(on: later, serviceDays: 20) == true)
         #expect(state.requests["R1"]?.isOverdue(on: later, serviceDays: 20) == false)
-        let listing = Listings(state: state, today: later).requests(overdueOnly: true)
+        let ledger = try await n.nodes["commerce-bureau"]!.view(.of(.requests))
+        let listing = Listings(view: ledger, today: later, serviceDays: 20).requests(overdueOnly: true)
         #expect(listing.rows.map { $0[0] } == ["R2"])
         await n.close()
     }
@@ -220,10 +219,13 @@ struct WorkflowTransitionTests {
         #expect(state.cases["C1"]?.deadline == Self.today.adding(days: 120))
         #expect(state.barredUntil[Self.other.uscc] == Self.today.adding(years: 1))
 
-        // Fuzhou's own view of the log shows the joint audit it took part in.
-        let fuzhou = try await NodeView.load(from: n.nodes["fuzhou-customs"]!, topology: n.network.topology)
-        #expect(fuzhou.audits["A1"]?.status == .completed)
-        #expect(fuzhou.audits["A2"] == nil)
+        // Fuzhou's view shows the joint audit it took part in, and its case in full.
+        let fuzhou = try await n.nodes["fuzhou-customs"]!.view(.of(.audits))
+        #expect(fuzhou.audits.first { $0.auditID == "A1" }?.status == "completed")
+        let fuzhouCases = try await n.nodes["fuzhou-customs"]!.view(.of(.cases))
+        #expect(fuzhouCases.cases.map(\.caseID) == ["C1"])
+        #expect(fuzhouCases.cases.first?.enterprise.uscc == Self.enterprise.uscc)
+        #expect(fuzhouCases.cases.first?.deadline == Self.today.adding(days: 120).description)
         await n.close()
     }
 
@@ -271,10 +273,13 @@ struct WorkflowTransitionTests {
         #expect(state.meetings["M1"]?.agendaItems == ["1", "2"])
         #expect(state.actions["A1"]?.isOverdue(on: Self.today) == true)
         #expect(state.actions["A2"]?.status == .done)
-        #expect(Listings(state: state, today: Self.today).actions(overdueOnly: true).rows.map { $0[0] } == ["A1"])
-        // Siming owns an action item without being invited: its view still shows it.
-        let siming = try await NodeView.load(from: n.nodes["siming"]!, topology: n.network.topology)
-        #expect(siming.actions["A2"]?.status == .done)
+        let actions = try await n.nodes["commerce-bureau"]!.view(.of(.actions))
+        #expect(Listings(view: actions, today: Self.today, serviceDays: 20).actions(overdueOnly: true).rows.map { $0[0] } == ["A1"])
+        // Siming owns an action item without being invited: it sees the item, not the meeting.
+        let siming = try await n.nodes["siming"]!.view(.of(.actions))
+        #expect(siming.actions.map(\.actionID) == ["A2"])
+        #expect(siming.actions.first?.status == .done)
+        #expect(try await n.nodes["siming"]!.view(.of(.meetings)).meetings.isEmpty)
         await n.close()
     }
 
