@@ -213,6 +213,13 @@ struct OperatorSessionTests {
             #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
         }
 
+        // Sessions that leave no noise: only the two daemons' sessions are on record, none of the
+        // dozens of commands that connected, acted and left.
+        let presence = try ok(network, "commerce-bureau", ["replay", "--type", "node_presence", "--format", "jsonl"])
+        let onRecord = Set(presence.split(separator: "\n").compactMap { line in
+            line.firstRange(of: "\"nodeId\":\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) }
+        })
+        #expect(onRecord == ["xm-dongdu", "fuzhou-customs"], "\(presence)")
         #expect(network.stop() == 0, "\(network.hubLog)")
         let verify = try AEOHubProcess.run(["log", "verify", "--log", network.logPath])
         #expect(verify.status == 0 && verify.output.contains("log intact"), "\(verify.output)")

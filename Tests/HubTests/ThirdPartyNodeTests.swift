@@ -11,6 +11,7 @@ struct ThirdPartyNodeTests {
         let network = try TestNetwork()
         try network.startHub()
         let huli = try await network.node("huli")
+        for id in ["PY-1", "PY-2", "PY-3"] { _ = try await huli.submit(Make.request(id)) }
         let report = try await huli.submit(Make.report("for the python coordinator"))
 
         let secret = network.folder.appendingPathComponent("commerce-bureau.secret").path
@@ -21,7 +22,7 @@ struct ThirdPartyNodeTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--endpoint", network.endpoint, "--hub-key=\(network.hubKeys.publicKey.z85)", // "=": a Z85 key may start with "-"
-                             "--node", "commerce-bureau", "--secret", secret, "--expect", "\(expected)"]
+                             "--node", "commerce-bureau", "--secret", secret, "--expect", "\(expected)", "--view", "requests"]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -32,6 +33,9 @@ struct ThirdPartyNodeTests {
         #expect(output.contains("WELCOME commerce-bureau role=coordinator"))
         #expect(output.contains("ACCEPTED"))
         #expect(output.contains("DELIVER #\(report.sequence) progress_report from huli"))
+        // A view read in pages of two: the ledger the coordinator sees, from the hub's one state.
+        #expect(output.contains("VIEW requests rows=3 total=3 pages=2"), "\(output)")
+        #expect(["PY-1", "PY-2", "PY-3"].allSatisfy { output.contains("request_id: \"\($0)\"") }, "\(output)")
 
         try await Task.sleep(for: .milliseconds(500))
         #expect(try network.store().cursor(for: "commerce-bureau") >= report.sequence)
