@@ -4,6 +4,12 @@ import Logging
 import Operations
 
 struct DemoCommand: AsyncParsableCommand {
+    /// Writes a line at once, unbuffered: with --keep-running the process does not exit, so a
+    /// narration buffered into a file or pipe would stop mid-line and never show the hub's address.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the Xiamen network on loopback and play the three daily uses end to end."
@@ -24,12 +30,12 @@ struct DemoCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "aeohub")
         logger.logLevel = verbose ? .info : .error
-        let demo = Demo(directory: folder, logger: logger) { print($0) }
+        let demo = Demo(directory: folder, logger: logger) { Self.say($0) }
         let started = ContinuousClock.now
         let outcome = try await demo.run(keepRunning: keepRunning)
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        print("""
+        Self.say("""
 
             Done in \(String(format: "%.2f", seconds)) s: \(outcome.records) records.
             Log:      \(outcome.logPath)

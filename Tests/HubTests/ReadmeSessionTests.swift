@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// The README's command sessions, extracted from README.md and run as written (only the demo's
+/// folder differs) against `aeohub demo --keep-running`: README and product cannot drift apart.
+@Suite("The README's command sessions", .serialized)
+struct ReadmeSessionTests {
+    /// The `sh` blocks of the section "The three daily uses, from the command line".
+    static func sessions() throws -> String {
+        let readme = try String(contentsOf: DeployedNetwork.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "## The three daily uses, from the command line"))
+        let section = readme[start.upperBound...]
+        let end = section.range(of: "\n## ")?.lowerBound ?? section.endIndex
+        var blocks: [String] = []
+        var inBlock = false
+        for line in section[..<end].split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") {
+                inBlock = line == "```sh"
+                continue
+            }
+            if inBlock { blocks.append(String(line)) }
+        }
+        return blocks.joined(separator: "\n")
+    }
+
+    @Test("after `aeohub demo --dir DIR --keep-running`, every session in the README runs as written")
+    func readmeSessions() throws {
+        let binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-readme-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demoOutput = folder.appendingPathComponent("demo.out")
+        FileManager.default.createFile(atPath: demoOutput.path, contents: nil)
+        let demo = Process()
+        demo.executableURL = binary
+        demo.arguments = ["demo", "--dir", folder.path, "--keep-running"]
+        demo.standardOutput = try FileHandle(forWritingTo: demoOutput)
+        demo.standardError = demo.standardOutput
+        try demo.run()
+        defer {
+            demo.terminate()
+            demo.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(120)
+        func demoText() -> String { (try? String(contentsOf: demoOutput, encoding: .utf8)) ?? "" }
+        while !demoText().contains("The hub keeps running at"), demo.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        try #require(demoText().contains("The hub keeps running at"), "the demo did not finish: \(demoText())")
+
+        let script = try Self.sessions().replacingOccurrences(of: "/tmp/aeo", with: folder.path)
+        #expect(script.contains("as huli request file") && script.contains("audit propose") && script.contains("meeting convene"))
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", "set -euo pipefail\n" + script]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        shell.environment = environment
+        let pipe = Pipe()
+        shell.standardOutput = pipe
+        shell.standardError = pipe
+        try shell.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0, "a README session failed:\n\(output)")
+        #expect(output.contains("accepted: request_filed"))
+        #expect(output.split(separator: "\n").contains { $0.hasPrefix("REQ-2026-0043 ") && $0.contains("xm-haicang") }, "\(output)")
+        #expect(output.contains("accepted: audit_scheduled"))
+        #expect(output.contains("meeting_closed"))
+        #expect(output.contains("requests,filed,"))
+    }
+}
