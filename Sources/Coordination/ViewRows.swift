@@ -6,7 +6,10 @@ extension RequestRow {
     init(_ record: RequestRecord) {
         self.init()
         requestID = record.id
-        enterprise = Enterprise.with { $0.uscc = record.uscc; $0.name = record.enterpriseName }
+        enterprise = Enterprise.with {
+            $0.uscc = record.uscc
+            $0.name = record.enterpriseName
+        }
         area = record.area
         category = record.category
         filer = record.filer
@@ -21,7 +24,10 @@ extension RequestRow {
 extension CultivationRow {
     init(_ record: CultivationRecord) {
         self.init()
-        enterprise = Enterprise.with { $0.uscc = record.uscc; $0.name = record.name }
+        enterprise = Enterprise.with {
+            $0.uscc = record.uscc
+            $0.name = record.name
+        }
         status = record.status.rawValue
         recommenders = record.recommenders
         updatedAtMs = record.updatedAt
@@ -32,7 +38,10 @@ extension CaseRow {
     init(_ record: CaseRecord) {
         self.init()
         caseID = record.id
-        enterprise = Enterprise.with { $0.uscc = record.uscc; $0.name = record.enterpriseName }
+        enterprise = Enterprise.with {
+            $0.uscc = record.uscc
+            $0.name = record.enterpriseName
+        }
         office = record.office
         applicationReceived = "\(record.received)"
         deadline = "\(record.deadline)"
@@ -58,7 +67,10 @@ extension AuditRow {
         joint = record.joint
         requiredParticipants = record.requiredParticipants
         accepted = record.accepted.sorted { $0.key < $1.key }.map { unit, slots in
-            AuditAcceptance.with { $0.unit = unit; $0.slots = slots.sorted().map(UInt32.init) }
+            AuditAcceptance.with {
+                $0.unit = unit
+                $0.slots = slots.sorted().map(UInt32.init)
+            }
         }
         declined = record.declined.sorted()
         status = record.status.rawValue
@@ -99,7 +111,10 @@ extension CreditChangeRow {
     init(_ record: CreditChangeRecord) {
         self.init()
         changeID = record.id
-        enterprise = Enterprise.with { $0.uscc = record.uscc; $0.name = record.enterpriseName }
+        enterprise = Enterprise.with {
+            $0.uscc = record.uscc
+            $0.name = record.enterpriseName
+        }
         publisher = record.publisher
         levelSet = record.levelSet
         fromLevel = record.from
@@ -120,7 +135,10 @@ extension ReportRow {
         unit = record.unit
         period = record.period
         figures = record.figures.sorted { $0.key < $1.key }.map { name, value in
-            Figure.with { $0.name = name; $0.value = value }
+            Figure.with {
+                $0.name = name
+                $0.value = value
+            }
         }
         text = record.text
         filedAtMs = record.filedAt

@@ -52,7 +52,8 @@ extension CoordinationState {
         case .reports: page(reportRows(request, unit)) { $0.reports = $1 }
         case .unspecified, .UNRECOGNIZED:
             view.code = .invalidField
-            view.reason = "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, reports)"
+            view.reason =
+                "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, reports)"
         }
         return view
     }

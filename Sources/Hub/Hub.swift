@@ -64,9 +64,14 @@ public final class Hub: Service {
                 try socket.makeCurveServer(keyPair: configuration.keyPair, zapDomain: Hub.zapDomain)
                 let endpoint = try socket.bind(configuration.endpoint)
                 let projection = try Projection(store: store, topology: configuration.topology, counters: counters, logger: logger)
-                loop = try HubLoop(
-                    configuration: configuration, store: store, socket: socket, projection: projection, logger: logger,
-                    counters: counters)
+                do {
+                    loop = try HubLoop(
+                        configuration: configuration, store: store, socket: socket, projection: projection,
+                        logger: logger, counters: counters)
+                } catch {
+                    projection.stop()
+                    throw error
+                }
                 setup.withLock { $0 = .success(endpoint) }
                 logger.info("hub listening", metadata: ["endpoint": "\(endpoint)", "log": "\(configuration.logPath)"])
             } catch {

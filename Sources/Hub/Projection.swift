@@ -25,12 +25,14 @@ final class Projection: Sendable {
     }
 
     /// What the hub thread and the projection thread share.
-    private final class Mailboxes: Sendable {
+    fileprivate final class Mailboxes: Sendable {
         struct Inbox: Sendable {
             var jobs: [Job] = []
             var stopping = false
         }
         let inbox = Mutex(Inbox())
+        /// Set by ``Projection/stop()``; a long first fold checks it between chunks.
+        let stopping = Atomic<Bool>(false)
         let work = DispatchSemaphore(value: 0)
         let outbox = Mutex<[Message]>([])
     }
@@ -45,7 +47,8 @@ final class Projection: Sendable {
         self.answersWaiting = answersWaiting
         let mail = self.mail
         thread = DedicatedThread(name: "aeohub-projection") {
-            var follower = Follower(store: store, state: CoordinationState(topology: topology), logger: logger)
+            var follower = Follower(
+                store: store, state: CoordinationState(topology: topology), logger: logger, stopping: mail)
             while true {
                 mail.work.wait()
                 let (jobs, stopping) = mail.inbox.withLock { inbox in
@@ -61,7 +64,7 @@ final class Projection: Sendable {
                 answersWaiting.wake()
             }
         }
-        mail.work.signal() // the first fold starts at once, off the hub thread
+        mail.work.signal()  // the first fold starts at once, off the hub thread
     }
 
     /// Queues a view request (called by the hub thread; does no I/O).
@@ -85,6 +88,7 @@ final class Projection: Sendable {
     /// Stops the thread and waits for it.
     func stop() {
         mail.inbox.withLock { $0.stopping = true }
+        mail.stopping.store(true, ordering: .releasing)
         mail.work.signal()
         thread.join()
     }
@@ -95,20 +99,22 @@ private struct Follower {
     let store: any EventStore
     var state: CoordinationState
     let logger: Logger
+    let stopping: Projection.Mailboxes
     var folded: UInt64 = 0
     var failure: String?
 
-    init(store: any EventStore, state: CoordinationState, logger: Logger) {
+    init(store: any EventStore, state: CoordinationState, logger: Logger, stopping: Projection.Mailboxes) {
         self.store = store
         self.state = state
         self.logger = logger
+        self.stopping = stopping
     }
 
     /// Folds every record after the last one folded; answers how many it read.
     mutating func catchUp() -> Int {
         var read = 0
         do {
-            while true {
+            while !stopping.stopping.load(ordering: .acquiring) {
                 let chunk = try store.records(matching: RecordFilter(), after: folded, limit: 5000)
                 guard let last = chunk.last else { break }
                 for record in chunk {

@@ -29,58 +29,88 @@ public struct BimonthlyReport: Sendable {
         "reports": "双月报告 Units' reports",
     ]
 
+    /// One Markdown table: a header row, its rule, and the rows.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        func line(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
+        return line(header) + line(header.map { _ in "---" }) + rows.map(line).joined()
+    }
+
     /// The report in Markdown.
     public var markdown: String {
         let end = activity.asOf
         var out = "# AEO 企业培育双月报告 AEO progress report, \(period)\n\n"
         out += "Compiled \(today) from the AEO Hub log: what happened from \(activity.period.start) to \(end), "
-        out += "and the state at the end of \(end).\n\n## 汇总 Totals\n\n| section | figure | value |\n|---|---|---|\n"
-        for figure in activity.figures {
-            out += "| \(Self.sections[figure.section] ?? figure.section) | \(figure.name) | \(figure.value) |\n"
-        }
-        out += "\n## 各区诉求 Requests filed in the period, by area\n\n| area | filed |\n|---|---|\n"
-        for (area, count) in activity.filedByArea.sorted(by: { $0.key < $1.key }) { out += "| \(area) | \(count) |\n" }
+        out += "and the state at the end of \(end).\n\n## 汇总 Totals\n\n"
+        out += Self.table(
+            ["section", "figure", "value"],
+            activity.figures.map { [Self.sections[$0.section] ?? $0.section, $0.name, "\($0.value)"] })
+        out += "\n## 各区诉求 Requests filed in the period, by area\n\n"
+        out += Self.table(["area", "filed"], activity.filedByArea.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
         out += "\n## 各单位 Per unit\n\n"
-        out += "| unit | role | requests filed | requests settled | cases opened | audits held | actions done "
-        out += "| confirmations | report filed |\n|---|---|---|---|---|---|---|---|---|\n"
-        for unit in activity.units {
-            out += "| \(unit.name) (\(unit.unit)) | \(unit.role.rawValue) | \(unit.requestsFiled) | \(unit.requestsSettled) "
-            out += "| \(unit.casesOpened) | \(unit.auditsHeld) | \(unit.actionsDone) | \(unit.confirmations) "
-            out += "| \(unit.reported ? "yes" : "**no**") |\n"
-        }
+        let unitHeader = [
+            "unit", "role", "requests filed", "requests settled", "cases opened", "audits held", "actions done",
+            "confirmations", "report filed",
+        ]
+        out += Self.table(
+            unitHeader,
+            activity.units.map { unit in
+                [
+                    "\(unit.name) (\(unit.unit))", unit.role.rawValue, "\(unit.requestsFiled)", "\(unit.requestsSettled)",
+                    "\(unit.casesOpened)", "\(unit.auditsHeld)", "\(unit.actionsDone)", "\(unit.confirmations)",
+                    unit.reported ? "yes" : "**no**",
+                ]
+            })
         let missing = activity.missingReports
         out += "\n## 未报送单位 Units that have not filed their report for \(period)\n\n"
-        out += missing.isEmpty ? "None: every unit has reported.\n" : missing.map { "- \($0.name) (\($0.unit))" }.joined(separator: "\n") + "\n"
+        out += missing.isEmpty ? "None: every unit has reported.\n" : missing.map { "- \($0.name) (\($0.unit))\n" }.joined()
 
-        out += "\n## 期末状态 State at the period's end\n\n| case | enterprise | office | status | deadline | joint |\n|---|---|---|---|---|---|\n"
-        for item in state.cases.values.sorted(by: { $0.id < $1.id }) {
-            out += "| \(item.id) | \(item.enterpriseName) | \(item.office) | \(item.status.rawValue) | \(item.deadline) | \(item.joint ? "yes (with Fuzhou)" : "no") |\n"
-        }
-        out += "\n| action | meeting | owner | due | status |\n|---|---|---|---|---|\n"
-        for action in state.actions.values.sorted(by: { $0.id < $1.id }) {
-            out += "| \(action.id) | \(action.meetingID) | \(action.owner) | \(action.due) | \(action.isOverdue(on: activity.asOf) ? "OVERDUE" : action.status.label) |\n"
-        }
-        out += "\n| change | enterprise | from -> to | publisher | confirmed | pending |\n|---|---|---|---|---|---|\n"
-        for change in state.creditChanges.values.sorted(by: { $0.id < $1.id }) {
-            out += "| \(change.id) | \(change.enterpriseName) | \(change.from) -> \(change.to) | \(change.publisher) | \(change.confirmed.count) | \(change.lifted ? "lifted" : change.pending.sorted().joined(separator: ", ").ifEmpty("none")) |\n"
-        }
+        out += "\n## 期末状态 State at the period's end\n\n"
+        out += Self.table(
+            ["case", "enterprise", "office", "status", "deadline", "joint"],
+            state.cases.values.sorted { $0.id < $1.id }.map { item in
+                [
+                    item.id, item.enterpriseName, item.office, item.status.rawValue, "\(item.deadline)",
+                    item.joint ? "yes (with Fuzhou)" : "no",
+                ]
+            })
+        out += "\n"
+        out += Self.table(
+            ["action", "meeting", "owner", "due", "status"],
+            state.actions.values.sorted { $0.id < $1.id }.map { action in
+                let status = action.isOverdue(on: end) ? "OVERDUE" : action.status.label
+                return [action.id, action.meetingID, action.owner, "\(action.due)", status]
+            })
+        out += "\n"
+        out += Self.table(
+            ["change", "enterprise", "from -> to", "publisher", "confirmed", "pending"],
+            state.creditChanges.values.sorted { $0.id < $1.id }.map { change in
+                let pending = change.lifted ? "lifted" : change.pending.sorted().joined(separator: ", ").ifEmpty("none")
+                return [
+                    change.id, change.enterpriseName, "\(change.from) -> \(change.to)", change.publisher,
+                    "\(change.confirmed.count)", pending,
+                ]
+            })
 
         out += "\n## 单位报告 Units' reports for \(period)\n\n"
         let reports = state.reports.values.filter { $0.period == period }.sorted { $0.unit < $1.unit }
         if reports.isEmpty { out += "No unit has reported for this period.\n" }
         for report in reports {
-            out += "- **\(report.unit)**: \(report.figures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")). \(report.text)\n"
+            let figures = report.figures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            out += "- **\(report.unit)**: \(figures.joined(separator: ", ")). \(report.text)\n"
         }
         return out
     }
 
-    /// The figures as CSV: section, key, value; then one row per unit and figure.
+    /// The figures as CSV: section, key, value; then per area, and per unit.
     public var csv: String {
         var out = "section,key,value\n"
         for figure in activity.figures { out += "\(figure.section),\(figure.name),\(figure.value)\n" }
-        for (area, count) in activity.filedByArea.sorted(by: { $0.key < $1.key }) { out += "requests_by_area,\"\(area)\",\(count)\n" }
+        for (area, count) in activity.filedByArea.sorted(by: { $0.key < $1.key }) {
+            out += "requests_by_area,\"\(area)\",\(count)\n"
+        }
         for unit in activity.units {
-            out += "unit,\(unit.unit).requests_filed,\(unit.requestsFiled)\nunit,\(unit.unit).requests_settled,\(unit.requestsSettled)\n"
+            out += "unit,\(unit.unit).requests_filed,\(unit.requestsFiled)\n"
+            out += "unit,\(unit.unit).requests_settled,\(unit.requestsSettled)\n"
             out += "unit,\(unit.unit).report_filed,\(unit.reported ? 1 : 0)\n"
         }
         return out
@@ -90,7 +120,8 @@ public struct BimonthlyReport: Sendable {
     public var html: String {
         let bars = activity.filedByArea.sorted { $0.key < $1.key }
         let maximum = max(1, bars.map(\.value).max() ?? 1)
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"\(40 + bars.count * 28)\" role=\"img\" aria-label=\"Requests by area\">"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"\(40 + bars.count * 28)\" "
+        svg += "role=\"img\" aria-label=\"Requests filed by area\">"
         for (index, bar) in bars.enumerated() {
             let y = 20 + index * 28
             let width = 360 * bar.value / maximum
@@ -99,7 +130,8 @@ public struct BimonthlyReport: Sendable {
             svg += "<text x=\"\(266 + width)\" y=\"\(y + 15)\" font-size=\"13\">\(bar.value)</text>"
         }
         svg += "</svg>"
-        let body = markdown.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "\n")
+        let body = markdown.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(
+            separator: "\n")
         return """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AEO progress report \(period)</title>
             <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{white-space:pre-wrap}</style></head>
@@ -108,7 +140,8 @@ public struct BimonthlyReport: Sendable {
     }
 
     private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }
 

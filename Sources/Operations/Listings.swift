@@ -22,7 +22,10 @@ public struct Listings: Sendable {
     /// The request ledger with ages, overdue flags (against the topology's service time) and
     /// probable duplicates; `openOnly` leaves out settled requests.
     public func requests(openOnly: Bool = false, overdueOnly: Bool = false) -> Table {
-        var table = Table(["Request", "Enterprise", "USCC", "Area", "Category", "Status", "Office", "Filed", "Age", "Overdue", "Duplicate of"])
+        var table = Table([
+            "Request", "Enterprise", "USCC", "Area", "Category", "Status", "Office", "Filed", "Age", "Overdue",
+            "Duplicate of",
+        ])
         for request in view.requests {
             let isOpen = ["filed", "acknowledged", "in_progress"].contains(request.status)
             let age = CivilDate(chinaTimeMilliseconds: request.filedAtMs).days(until: today)
@@ -30,7 +33,8 @@ public struct Listings: Sendable {
             if openOnly, !isOpen { continue }
             if overdueOnly, !overdue { continue }
             table.append([
-                request.requestID, request.enterprise.name, request.enterprise.uscc, request.area, request.category.label,
+                request.requestID, request.enterprise.name, request.enterprise.uscc, request.area,
+                request.category.label,
                 request.status, request.handlingOffice, day(request.filedAtMs), "\(age)d", mark(overdue, "OVERDUE"),
                 request.duplicateOf,
             ])
@@ -52,12 +56,16 @@ public struct Listings: Sendable {
 
     /// Certification cases with their deadlines.
     public var cases: Table {
-        var table = Table(["Case", "Enterprise", "USCC", "Office", "Received", "Deadline", "Days left", "Status", "Joint", "Review due"])
+        var table = Table([
+            "Case", "Enterprise", "USCC", "Office", "Received", "Deadline", "Days left", "Status", "Joint",
+            "Review due",
+        ])
         for item in view.cases {
             let left = item.status == "open" ? CivilDate(item.deadline).map { "\(today.days(until: $0))" } ?? "" : ""
             table.append([
                 item.caseID, item.enterprise.name, item.enterprise.uscc, item.office, item.applicationReceived,
-                "\(item.deadline)\(item.extended ? " (extended)" : "")", left, item.status, mark(item.joint, "with Fuzhou"),
+                "\(item.deadline)\(item.extended ? " (extended)" : "")", left, item.status,
+                mark(item.joint, "with Fuzhou"),
                 item.reviewDue,
             ])
         }
@@ -68,7 +76,8 @@ public struct Listings: Sendable {
     public var audits: Table {
         var table = Table(["Audit", "Case", "Status", "Joint", "Slots", "Scheduled", "Accepted", "Waiting for", "Team"])
         for audit in view.audits {
-            let slots = audit.slots.enumerated().map { "\($0.offset):\(EnvelopeText.slot($0.element))" }.joined(separator: "; ")
+            let slots = audit.slots.enumerated().map { "\($0.offset):\(EnvelopeText.slot($0.element))" }.joined(
+                separator: "; ")
             let accepted = audit.accepted
                 .map { "\($0.unit)[\($0.slots.map(String.init).joined(separator: ","))]" }.joined(separator: " ")
             table.append([
@@ -85,7 +94,8 @@ public struct Listings: Sendable {
         var table = Table(["Meeting", "Title", "When", "Place", "Invitees", "Agenda", "Minutes", "Decisions", "Status"])
         for meeting in view.meetings {
             table.append([
-                meeting.meetingID, meeting.title, meeting.time.startMs == 0 ? "" : EnvelopeText.slot(meeting.time), meeting.place,
+                meeting.meetingID, meeting.title, meeting.time.startMs == 0 ? "" : EnvelopeText.slot(meeting.time),
+                meeting.place,
                 "\(meeting.invitees.count)", "\(meeting.agendaItems)", "\(meeting.minutes)", "\(meeting.decisions)",
                 meeting.closed ? "closed" : "open",
             ])
@@ -100,7 +110,8 @@ public struct Listings: Sendable {
             let overdue = action.status != .done && (CivilDate(action.due).map { $0 < today } ?? false)
             if overdueOnly, !overdue { continue }
             table.append([
-                action.actionID, action.meetingID, action.owner, action.due, action.status.label, mark(overdue, "OVERDUE"),
+                action.actionID, action.meetingID, action.owner, action.due, action.status.label,
+                mark(overdue, "OVERDUE"),
                 action.text,
             ])
         }
@@ -111,7 +122,8 @@ public struct Listings: Sendable {
     /// coordinator and the publisher; another unit sees whether it still owes its own confirmation).
     public var creditChanges: Table {
         var table = Table([
-            "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe", "Status",
+            "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe",
+            "Status",
         ])
         for change in view.creditChanges {
             table.append([

@@ -111,13 +111,16 @@ public struct PeriodActivity: Sendable {
         let lastDay = asOf
         let open = state.requests.values.filter(\.isOpen)
         tally["requests.open_at_end"] = open.count
-        tally["requests.overdue_at_end"] = open.filter { $0.isOverdue(on: lastDay, serviceDays: topology.requestServiceDays) }.count
+        tally["requests.overdue_at_end"] =
+            open.filter { $0.isOverdue(on: lastDay, serviceDays: topology.requestServiceDays) }.count
         tally["cases.open_at_end"] = state.cases.values.filter { $0.status == .open }.count
-        tally["cases.past_deadline_at_end"] = state.cases.values.filter { $0.status == .open && $0.deadline < lastDay }.count
+        tally["cases.past_deadline_at_end"] =
+            state.cases.values.filter { $0.status == .open && $0.deadline < lastDay }.count
         tally["cultivation.listed_at_end"] = state.cultivation.values.filter { $0.status == .listed }.count
-        tally["actions.due_in_period"] = state.actions.values.filter {
-            $0.due >= period.start && $0.due < period.end
-        }.count
+        tally["actions.due_in_period"] =
+            state.actions.values.filter {
+                $0.due >= period.start && $0.due < period.end
+            }.count
         tally["actions.overdue_at_end"] = state.actions.values.filter { $0.isOverdue(on: lastDay) }.count
         tally["credit.pending_confirmations_at_end"] = state.creditChanges.values.reduce(0) { $0 + $1.pending.count }
         let periodText = period.description

@@ -27,7 +27,8 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
         }
         guard start <= today else {
             let current = ReportPeriod(containing: today)
-            throw Refusal(description: "period \(text) has not begun yet (today is \(today)); the current period is \(current)")
+            throw Refusal(
+                description: "period \(text) has not begun yet (today is \(today)); the current period is \(current)")
         }
         self.init(start: start)
     }
@@ -41,7 +42,8 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
     private init(start: CivilDate) {
         self.start = start
         let nextMonth = start.month + 2
-        end = nextMonth > 12
+        end =
+            nextMonth > 12
             ? CivilDate(year: start.year + 1, month: nextMonth - 12, day: 1)!
             : CivilDate(year: start.year, month: nextMonth, day: 1)!
     }

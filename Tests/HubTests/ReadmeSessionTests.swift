@@ -7,7 +7,8 @@ import Testing
 struct ReadmeSessionTests {
     /// The `sh` blocks of the section "The three daily uses, from the command line".
     static func sessions() throws -> String {
-        let readme = try String(contentsOf: DeployedNetwork.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(
+            contentsOf: DeployedNetwork.repository.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: "## The three daily uses, from the command line"))
         let section = readme[start.upperBound...]
         let end = section.range(of: "\n## ")?.lowerBound ?? section.endIndex
@@ -26,7 +27,8 @@ struct ReadmeSessionTests {
     @Test("after `aeohub demo --dir DIR --keep-running`, every session in the README runs as written")
     func readmeSessions() throws {
         let binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-readme-\(UUID().uuidString.prefix(8))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "aeohub-readme-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let demoOutput = folder.appendingPathComponent("demo.out")
@@ -43,11 +45,15 @@ struct ReadmeSessionTests {
         }
         let deadline = Date().addingTimeInterval(120)
         func demoText() -> String { (try? String(contentsOf: demoOutput, encoding: .utf8)) ?? "" }
-        while !demoText().contains("The hub keeps running at"), demo.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        while !demoText().contains("The hub keeps running at"), demo.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
         try #require(demoText().contains("The hub keeps running at"), "the demo did not finish: \(demoText())")
 
         let script = try Self.sessions().replacingOccurrences(of: "/tmp/aeo", with: folder.path)
-        #expect(script.contains("as huli request file") && script.contains("audit propose") && script.contains("meeting convene"))
+        #expect(
+            script.contains("as huli request file") && script.contains("audit propose")
+                && script.contains("meeting convene"))
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/bash")
         shell.arguments = ["-c", "set -euo pipefail\n" + script]
@@ -62,7 +68,9 @@ struct ReadmeSessionTests {
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 0, "a README session failed:\n\(output)")
         #expect(output.contains("accepted: request_filed"))
-        #expect(output.split(separator: "\n").contains { $0.hasPrefix("REQ-2026-0043 ") && $0.contains("xm-haicang") }, "\(output)")
+        #expect(
+            output.split(separator: "\n").contains { $0.hasPrefix("REQ-2026-0043 ") && $0.contains("xm-haicang") },
+            "\(output)")
         #expect(output.contains("accepted: audit_scheduled"))
         #expect(output.contains("meeting_closed"))
         #expect(output.contains("requests,filed,"))

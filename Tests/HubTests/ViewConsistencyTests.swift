@@ -15,7 +15,9 @@ struct ViewConsistencyTests {
     static let environment = ProcessInfo.processInfo.environment
     static let seeds: [UInt64] = Array(1...UInt64(environment["AEOHUB_VIEW_SEEDS"].flatMap(UInt64.init) ?? 3))
     static let steps = environment["AEOHUB_VIEW_STEPS"].flatMap(Int.init) ?? 400
-    static let kinds: [ViewKind] = [.requests, .cultivation, .cases, .audits, .meetings, .actions, .creditChanges, .reports]
+    static let kinds: [ViewKind] = [
+        .requests, .cultivation, .cases, .audits, .meetings, .actions, .creditChanges, .reports,
+    ]
     static let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
 
     @Test("a random scenario: every unit's every view, page by page, equals the truth it may see", arguments: seeds)
@@ -59,11 +61,20 @@ struct ViewConsistencyTests {
         for unit in TestNetwork.units.map(\.id) {
             for kind in Self.kinds {
                 // Small pages, so that every view is read over several.
-                let view = try await nodes[unit]!.view(ViewRequest.with { $0.kind = kind; $0.pageSize = 7 })
-                let all = ViewRequest.with { $0.kind = kind; $0.pageSize = UInt32(CoordinationState.maxPageSize) }
+                let view = try await nodes[unit]!.view(
+                    ViewRequest.with {
+                        $0.kind = kind
+                        $0.pageSize = 7
+                    })
+                let all = ViewRequest.with {
+                    $0.kind = kind
+                    $0.pageSize = UInt32(CoordinationState.maxPageSize)
+                }
                 let expected = truth.view(all, for: unit)
                 #expect(expected.nextKey.isEmpty)
-                #expect(Self.rows(view) == Self.rows(expected), "seed \(seed): \(unit)'s \(kind) view differs from the truth")
+                #expect(
+                    Self.rows(view) == Self.rows(expected),
+                    "seed \(seed): \(unit)'s \(kind) view differs from the truth")
                 #expect(view.total == expected.total)
                 shown["\(unit) \(kind)"] = view
             }
@@ -80,7 +91,9 @@ struct ViewConsistencyTests {
     /// The permissions themselves, against the log's routing: a unit sees an entity if and only if
     /// it sent or was routed a record about it (the coordinator sees everything), and what it sees
     /// of an entity is what the coordinator sees of it.
-    static func checkPermissions(_ shown: [String: View], truth: CoordinationState, records: [Envelope], seed: UInt64) throws {
+    static func checkPermissions(
+        _ shown: [String: View], truth: CoordinationState, records: [Envelope], seed: UInt64
+    ) throws {
         var touched: [String: Set<String>] = [:]  // unit -> entity keys
         for record in records {
             for key in entityKeys(record) {
@@ -89,16 +102,21 @@ struct ViewConsistencyTests {
         }
         let coordinator = "commerce-bureau"
         let everything = entities(of: shown, coordinator)
-        #expect(everything.count == truth.requests.count + truth.cultivation.count + truth.cases.count + truth.audits.count
-            + truth.meetings.count + truth.actions.count)
+        #expect(
+            everything.count == truth.requests.count + truth.cultivation.count + truth.cases.count + truth.audits.count
+                + truth.meetings.count + truth.actions.count)
         for unit in TestNetwork.units.map(\.id) where unit != coordinator {
             let sees = entities(of: shown, unit)
             let mayTouch = touched[unit] ?? []
-            #expect(sees == mayTouch, "seed \(seed): \(unit) sees \(sees.subtracting(mayTouch)), misses \(mayTouch.subtracting(sees))")
+            #expect(
+                sees == mayTouch,
+                "seed \(seed): \(unit) sees \(sees.subtracting(mayTouch)), misses \(mayTouch.subtracting(sees))")
             for kind in kinds where kind != .creditChanges && kind != .reports {
                 let mine = rows(shown["\(unit) \(kind)"]!)
                 let full = rows(shown["\(coordinator) \(kind)"]!)
-                #expect(mine.allSatisfy(full.contains), "seed \(seed): \(unit)'s \(kind) rows differ from the coordinator's")
+                #expect(
+                    mine.allSatisfy(full.contains), "seed \(seed): \(unit)'s \(kind) rows differ from the coordinator's"
+                )
             }
             for change in shown["\(unit) creditChanges"]!.creditChanges {
                 let record = try #require(truth.creditChanges[change.changeID])
@@ -159,7 +177,8 @@ struct ViewConsistencyTests {
     /// A view's rows, whatever their kind, as comparable values.
     static func rows(_ view: View) -> [AnyHashable] {
         view.requests.map(AnyHashable.init) + view.cultivation.map(AnyHashable.init) + view.cases.map(AnyHashable.init)
-            + view.audits.map(AnyHashable.init) + view.meetings.map(AnyHashable.init) + view.actions.map(AnyHashable.init)
+            + view.audits.map(AnyHashable.init) + view.meetings.map(AnyHashable.init)
+            + view.actions.map(AnyHashable.init)
             + view.creditChanges.map(AnyHashable.init) + view.reports.map(AnyHashable.init)
     }
 
