@@ -158,13 +158,14 @@ public actor HubNode {
 
     /// Asks the hub for a view of the one state as this node may see it, every page, and returns
     /// the rows in one `View` (its `as_of_sequence` is the last page's). Throws
-    /// ``NodeError/viewRefused(code:reason:)`` when the hub answers with an error code.
-    public func view(_ request: ViewRequest) async throws -> View {
+    /// ``NodeError/viewRefused(code:reason:)`` when the hub answers with an error code, and
+    /// ``NodeError/viewTimedOut`` when a page does not come within `deadline` (asked again meanwhile).
+    public func view(_ request: ViewRequest, deadline: Duration = .seconds(30)) async throws -> View {
         var request = request
         var merged = View()
         repeat {
             request.requestID = UUID().uuidString.lowercased()
-            let page = try await viewPage(request)
+            let page = try await viewPage(request, deadline: deadline)
             guard page.code == .unspecified else { throw NodeError.viewRefused(code: page.code.name, reason: page.reason) }
             merged.kind = page.kind
             merged.total = page.total
@@ -183,14 +184,23 @@ public actor HubNode {
     }
 
     /// One page of a view; asked again after the retry interval or a reconnect until answered.
-    private func viewPage(_ request: ViewRequest) async throws -> View {
+    private func viewPage(_ request: ViewRequest, deadline: Duration) async throws -> View {
         guard !closed else { throw NodeError.closed }
         let id = request.requestID
         let frames = Message(WireCodec.encode(.viewRequest(request)))
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: deadline)
+            await self?.failView(id, with: NodeError.viewTimedOut)
+        }
+        defer { timer.cancel() }
         return try await withCheckedThrowingContinuation { continuation in
             views[id] = PendingView(frames: frames, lastSent: nil, continuation: continuation)
             if welcome != nil { sendView(id) }
         }
+    }
+
+    private func failView(_ id: String, with error: NodeError) {
+        views.removeValue(forKey: id)?.continuation.resume(throwing: error)
     }
 
     private func sendView(_ id: String) {

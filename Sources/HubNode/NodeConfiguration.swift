@@ -48,6 +48,8 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case replayInterrupted
     /// A replay ended with an error code.
     case replayRefused(code: String, reason: String)
+    /// No page of a view came in time.
+    case viewTimedOut
     /// A view request was answered with an error code.
     case viewRefused(code: String, reason: String)
     /// The node was closed.
@@ -60,6 +62,7 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sessionRefused(let why): "the hub refused the session: \(why)"
         case .replayInterrupted: "the replay was interrupted by a reconnect; ask again"
         case .replayRefused(let code, let reason): "replay refused (\(code)): \(reason)"
+        case .viewTimedOut: "no answer to a view request in time; is the hub up?"
         case .viewRefused(let code, let reason): "view refused (\(code)): \(reason)"
         case .closed: "the node is closed"
         }

@@ -177,7 +177,7 @@ extension ListingCommand {
         let session = try await connection.connect()
         let view: View
         do {
-            view = try await session.node.view(ViewRequest.with { $0.kind = viewKind })
+            view = try await session.node.view(ViewRequest.with { $0.kind = viewKind }, deadline: session.timeout)
         } catch {
             await session.close()
             throw CommandFailure("cannot read the view from the hub: \(error)")
