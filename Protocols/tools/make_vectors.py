@@ -144,6 +144,11 @@ def main():
                    "(a USCC uses 0-9 and A-Y without I, O, S, V and Z)")]),
         vector("deliver", "DELIVER", [envelope("audit_proposed", PAYLOADS["audit_proposed"], 1095, stamped=True)],
                "The hub delivers a stored envelope, byte for byte as in the log."),
+        vector("rejected-id-reused", "REJECTED", [wire_pb2.Rejected(
+            message_id="msg-0001", code=wire_pb2.ERROR_CODE_ID_REUSED,
+            reason="message id msg-0001 was accepted as #1094 with other content; a retry must send the same "
+                   "envelope, and new content needs a new message id")],
+               "Since 1.1: the same message id with other content is not a retry."),
         vector("ack", "ACK", [wire_pb2.Ack(sequence=1095)]),
         vector("heartbeat", "HEARTBEAT", [], "No body frame."),
         vector("replay-request", "REPLAY_REQUEST", [wire_pb2.ReplayRequest(request_id="r1", meeting_id="JM-2026-05")]),

@@ -76,6 +76,8 @@ public struct LogHead: Sendable, Hashable {
 public struct AcceptedReference: Sendable, Hashable {
     public var sequence: UInt64
     public var acceptedAt: Int64
+    /// The stored envelope, to tell a retry (the same content) from a reused id.
+    public var envelope: Data
 }
 
 /// Which records to read; empty conditions do not filter, the others combine with AND.

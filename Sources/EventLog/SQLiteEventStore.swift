@@ -130,9 +130,9 @@ public final class SQLiteEventStore: EventStore {
     public func accepted(sender: String, messageID: String) throws -> AcceptedReference? {
         try reading { db in
             try Row.fetchOne(
-                db, sql: "SELECT sequence, accepted_at FROM record WHERE sender = ? AND message_id = ?",
+                db, sql: "SELECT sequence, accepted_at, envelope FROM record WHERE sender = ? AND message_id = ?",
                 arguments: [sender, messageID]
-            ).map { AcceptedReference(sequence: UInt64($0[0] as Int64), acceptedAt: $0[1]) }
+            ).map { AcceptedReference(sequence: UInt64($0[0] as Int64), acceptedAt: $0[1], envelope: $0[2]) }
         }
     }
 

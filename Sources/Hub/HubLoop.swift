@@ -165,7 +165,8 @@ final class HubLoop {
     private func serveWaitingMessages() throws {
         var pending: [PendingRecord] = []
         var waiting: [Waiting] = []
-        var batchIDs: [String: UInt64] = [:]  // "sender\u{0}messageID" -> sequence, for retries inside one batch
+        // "sender\u{0}messageID" -> sequence and content, for retries inside one batch
+        var batchIDs: [String: (sequence: UInt64, content: Envelope)] = [:]
         var touched = Set<String>()
 
         var count = 0
@@ -218,18 +219,26 @@ final class HubLoop {
             switch command {
             case .submit(let envelope):
                 let key = "\(nodeID)\u{0}\(envelope.messageID)"
-                if let sequence = batchIDs[key] {
-                    waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: 0, duplicate: true))
+                if let earlier = batchIDs[key] {
+                    if earlier.content != envelope.content {
+                        refuseReusedID(envelope.messageID, sequence: earlier.sequence, routingID: routingID, nodeID: nodeID)
+                    } else {
+                        waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: earlier.sequence, acceptedAt: 0, duplicate: true))
+                    }
                     continue
                 }
                 if let existing = try store.accepted(sender: nodeID, messageID: envelope.messageID) {
+                    if let stored = try? Envelope(serializedBytes: existing.envelope), stored.content != envelope.content {
+                        refuseReusedID(envelope.messageID, sequence: existing.sequence, routingID: routingID, nodeID: nodeID)
+                        continue
+                    }
                     counters.duplicates.add(1, ordering: .relaxed)
                     send(.accepted(Accepted.with { $0.messageID = envelope.messageID; $0.sequence = existing.sequence; $0.acceptedAtMs = existing.acceptedAt; $0.duplicate = true }), to: routingID)
                     continue
                 }
                 switch admit(envelope, from: nodeID, pending: &pending) {
                 case .success(let sequence):
-                    batchIDs[key] = sequence
+                    batchIDs[key] = (sequence, envelope.content)
                     let record = pending[pending.count - 1]
                     waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: record.acceptedAt, duplicate: false))
                 case .failure(let rejection):
@@ -259,6 +268,18 @@ final class HubLoop {
 
         let committed = try commit(pending, waiting: waiting)
         deliver(committed, alsoPumping: touched)
+    }
+
+    /// Answers a message id already accepted with other content: final, nothing is written.
+    private func refuseReusedID(_ messageID: String, sequence: UInt64, routingID: Data, nodeID: String) {
+        counters.rejected.add(1, ordering: .relaxed)
+        logThrottle.warning(logger, "submit refused", node: nodeID, kind: "rejected", metadata: ["code": "ID_REUSED"])
+        send(.rejected(Rejected.with {
+            $0.messageID = messageID
+            $0.code = .idReused
+            $0.reason = "message id \(messageID) was accepted as #\(sequence) with other content; "
+                + "a retry must send the same envelope, and new content needs a new message id"
+        }), to: routingID)
     }
 
     /// Stamps, checks and queues one submit for the batch. The workflow state moves on at once (a

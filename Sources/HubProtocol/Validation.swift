@@ -40,6 +40,20 @@ public enum Identifier {
 }
 
 /// Checks a submitted envelope's fields (not its workflow: that is `Coordination`'s job).
+extension Envelope {
+    /// What the sender chose: the envelope without the hub's stamps and the sender's clock. A retry
+    /// of a message has the same content; a reused message id with other content does not.
+    public var content: Envelope {
+        var content = self
+        content.sender = ""
+        content.sequence = 0
+        content.acceptedAtMs = 0
+        content.deliveredTo = []
+        content.sentAtMs = 0
+        return content
+    }
+}
+
 public enum EnvelopeValidator {
     /// Validates `envelope` and answers warnings about accepted oddities (such as a Fujian pilot
     /// USCC); throws the first failure.

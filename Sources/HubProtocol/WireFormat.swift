@@ -252,6 +252,7 @@ extension ErrorCode {
         case .replayForbidden: "REPLAY_FORBIDDEN"
         case .unknownRecipient: "UNKNOWN_RECIPIENT"
         case .internal: "INTERNAL"
+        case .idReused: "ID_REUSED"
         case .UNRECOGNIZED(let value): "UNRECOGNIZED(\(value))"
         }
     }

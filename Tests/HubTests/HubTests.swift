@@ -101,7 +101,7 @@ struct HubTests {
         await network.stopHub()
     }
 
-    @Test("a duplicate submit returns the original sequence and writes nothing")
+    @Test("a duplicate submit returns the original sequence and writes nothing; a reused id with other content is ID_REUSED")
     func duplicateSubmit() async throws {
         let network = try TestNetwork()
         try network.startHub()
@@ -111,6 +111,19 @@ struct HubTests {
         let second = try await huli.submit(Make.report("once", id: "fixed-id-1"))
         #expect(second.sequence == first.sequence)
         #expect(second.duplicate)
+        #expect(try network.store().head() == headBefore)
+        // The same id with other content is not a retry: refused, final, nothing written; the
+        // sender's clock alone does not make content differ.
+        do {
+            _ = try await huli.submit(Make.report("other words", id: "fixed-id-1"))
+            Issue.record("a reused message id with other content was accepted")
+        } catch NodeError.rejected(let code, let reason, _) {
+            #expect(code == "ID_REUSED")
+            #expect(reason.contains("was accepted as #\(first.sequence) with other content"))
+        }
+        var later = Make.report("once", id: "fixed-id-1")
+        later.sentAtMs = 42
+        #expect(try await huli.submit(later).duplicate)
         #expect(try network.store().head() == headBefore)
         await huli.close()
         await network.stopHub()

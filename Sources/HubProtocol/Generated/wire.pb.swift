@@ -72,6 +72,9 @@ public nonisolated enum ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
   case replayForbidden // = 16
   case unknownRecipient // = 17
   case `internal` // = 18
+
+  /// since 1.1: this message id was accepted with other content
+  case idReused // = 19
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -99,6 +102,7 @@ public nonisolated enum ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 16: self = .replayForbidden
     case 17: self = .unknownRecipient
     case 18: self = .internal
+    case 19: self = .idReused
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -124,6 +128,7 @@ public nonisolated enum ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .replayForbidden: return 16
     case .unknownRecipient: return 17
     case .internal: return 18
+    case .idReused: return 19
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -149,6 +154,7 @@ public nonisolated enum ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
     .replayForbidden,
     .unknownRecipient,
     .internal,
+    .idReused,
   ]
 
 }
@@ -384,7 +390,7 @@ public nonisolated struct Close: Sendable {
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension ErrorCode: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_MALFORMED_FRAMES\0\u{1}ERROR_CODE_BAD_SIGNATURE\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_UNKNOWN_COMMAND\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_UNDECODABLE\0\u{1}ERROR_CODE_UNKNOWN_MESSAGE_TYPE\0\u{1}ERROR_CODE_INVALID_FIELD\0\u{1}ERROR_CODE_NOT_AUTHORISED\0\u{1}ERROR_CODE_WORKFLOW_VIOLATION\0\u{1}ERROR_CODE_NO_SESSION\0\u{1}ERROR_CODE_IDENTITY_MISMATCH\0\u{1}ERROR_CODE_STORAGE_UNAVAILABLE\0\u{1}ERROR_CODE_RATE_LIMITED\0\u{1}ERROR_CODE_SHUTTING_DOWN\0\u{1}ERROR_CODE_REPLAY_FORBIDDEN\0\u{1}ERROR_CODE_UNKNOWN_RECIPIENT\0\u{1}ERROR_CODE_INTERNAL\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_MALFORMED_FRAMES\0\u{1}ERROR_CODE_BAD_SIGNATURE\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_UNKNOWN_COMMAND\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_UNDECODABLE\0\u{1}ERROR_CODE_UNKNOWN_MESSAGE_TYPE\0\u{1}ERROR_CODE_INVALID_FIELD\0\u{1}ERROR_CODE_NOT_AUTHORISED\0\u{1}ERROR_CODE_WORKFLOW_VIOLATION\0\u{1}ERROR_CODE_NO_SESSION\0\u{1}ERROR_CODE_IDENTITY_MISMATCH\0\u{1}ERROR_CODE_STORAGE_UNAVAILABLE\0\u{1}ERROR_CODE_RATE_LIMITED\0\u{1}ERROR_CODE_SHUTTING_DOWN\0\u{1}ERROR_CODE_REPLAY_FORBIDDEN\0\u{1}ERROR_CODE_UNKNOWN_RECIPIENT\0\u{1}ERROR_CODE_INTERNAL\0\u{1}ERROR_CODE_ID_REUSED\0")
 }
 
 nonisolated extension Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
