@@ -23,6 +23,7 @@ public actor HubNode {
     private let context: Context
     private var loop: SocketLoop?
     private var receiver: Task<Void, Never>?
+    private var monitor: Task<Void, Never>?
     private var ticker: Task<Void, Never>?
     private var closed = false
 
@@ -88,9 +89,10 @@ public actor HubNode {
         sendHello()
         let deadline = ContinuousClock.now + timeout
         // The waiters are resumed by WELCOME or by this timer, so no continuation is left behind.
+        let endpoint = configuration.endpoint
         let timer = Task { [weak self] in
             try await Task.sleep(until: deadline)
-            await self?.failWelcomeWaiters(NodeError.sessionRefused("no WELCOME within \(timeout); is this node's key registered with the hub?"))
+            await self?.failWelcomeWaiters(.sessionRefused("no answer from the hub at \(endpoint) within \(timeout)"))
         }
         defer { timer.cancel() }
         return try await waitForWelcome()
@@ -232,7 +234,10 @@ public actor HubNode {
 
     private func connect() throws {
         let configuration = self.configuration
-        let loop = try SocketLoop(context: context, type: .dealer, name: "aeohub-node-\(configuration.nodeID)") { socket in
+        let loop = try SocketLoop(
+            context: context, type: .dealer, name: "aeohub-node-\(configuration.nodeID)",
+            monitoring: [.handshakeFailedAuth, .handshakeFailedProtocol]
+        ) { socket in
             try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: configuration.hubKey)
             try socket.set(.reconnectInterval, 100)
             try socket.set(.reconnectIntervalMax, 5000)
@@ -247,6 +252,22 @@ public actor HubNode {
                 await self?.receive(message)
             }
         }
+        monitor = Task { [weak self] in
+            for await event in loop.events {
+                await self?.handshakeFailed(event)
+            }
+        }
+    }
+
+    /// A refused handshake: no WELCOME will come on this connection, so whoever waits for one is
+    /// told why at once.
+    private func handshakeFailed(_ event: SocketEvent) {
+        let endpoint = configuration.endpoint
+        if event.event == .handshakeFailedAuth {
+            failWelcomeWaiters(.keyRefused("the hub at \(endpoint) refused this node's key (ZAP status \(event.value))"))
+        } else {
+            failWelcomeWaiters(.keyRefused("the CURVE handshake with \(endpoint) failed; is the hub's public key right?"))
+        }
     }
 
     private func disconnect() {
@@ -254,6 +275,8 @@ public actor HubNode {
         loop = nil
         receiver?.cancel()
         receiver = nil
+        monitor?.cancel()
+        monitor = nil
         welcome = nil
     }
 

@@ -42,8 +42,10 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case rejected(code: String, reason: String, field: String)
     /// No answer within the deadline; the message may still be accepted later: retry with the same id.
     case timedOut(messageID: String)
-    /// The hub refused the session (wrong key, another protocol version).
+    /// No session: no WELCOME in time, or the hub refused the HELLO (another protocol version).
     case sessionRefused(String)
+    /// The hub refused this node's key during the handshake (not in its allowlist).
+    case keyRefused(String)
     /// The replay was cut off by a reconnect; ask again.
     case replayInterrupted
     /// A replay ended with an error code.
@@ -59,7 +61,8 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .rejected(let code, let reason, let field): "rejected (\(code))\(field.isEmpty ? "" : " \(field)"): \(reason)"
         case .timedOut(let id): "no answer for message \(id) in time; it may still be accepted: retry with the same id"
-        case .sessionRefused(let why): "the hub refused the session: \(why)"
+        case .sessionRefused(let why): "no session with the hub: \(why)"
+        case .keyRefused(let why): why
         case .replayInterrupted: "the replay was interrupted by a reconnect; ask again"
         case .replayRefused(let code, let reason): "replay refused (\(code)): \(reason)"
         case .viewTimedOut: "no answer to a view request in time; is the hub up?"

@@ -10,6 +10,9 @@ extension NamedChoice {
     /// The short name, or "unspecified" for the protocol's zero value.
     public var label: String { Self.named.first { $0.value == self }?.name ?? "unspecified" }
 
+    /// The name in JSON: lower case with underscores (`in_progress`), stable across versions.
+    public var jsonName: String { label.replacingOccurrences(of: "-", with: "_") }
+
     /// The value with this short name (case-insensitive; `_` and `-` are the same).
     public init?(label: String) {
         let wanted = label.lowercased().replacingOccurrences(of: "_", with: "-")

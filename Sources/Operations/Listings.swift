@@ -2,8 +2,23 @@ import Coordination
 import HubNode
 import HubProtocol
 
+extension Cell {
+    /// A protocol enum: its short name in the table, its JSON name in JSON.
+    static func choice(_ value: some NamedChoice) -> Cell { Cell(value.label, json: .string(value.jsonName)) }
+    /// A day of an instant in the table, the instant in JSON.
+    static func day(of milliseconds: Int64) -> Cell {
+        Cell(String(EnvelopeText.timestamp(milliseconds).prefix(10)), json: .time(milliseconds))
+    }
+    /// A slot in the table, `{"start", "end"}` in JSON; empty and null when there is none.
+    static func slot(_ slot: TimeSlot?) -> Cell {
+        guard let slot else { return Cell("", json: .null) }
+        return Cell(EnvelopeText.slot(slot), json: .slot(slot))
+    }
+}
+
 /// The operators' listings, built from a view the hub computed from the one state (as the asking
-/// unit may see it). Dates are in China time, like the log's.
+/// unit may see it). Dates are in China time, like the log's. Each listing's JSON is documented in
+/// `Protocols/json/` (one schema per listing).
 public struct Listings: Sendable {
     public let view: View
     public let today: CivilDate
@@ -16,14 +31,11 @@ public struct Listings: Sendable {
         self.serviceDays = serviceDays
     }
 
-    private func day(_ milliseconds: Int64) -> String { String(EnvelopeText.timestamp(milliseconds).prefix(10)) }
-    private func mark(_ flag: Bool, _ text: String) -> String { flag ? text : "" }
-
     /// The request ledger with ages, overdue flags (against the topology's service time) and
     /// probable duplicates; `openOnly` leaves out settled requests.
     public func requests(openOnly: Bool = false, overdueOnly: Bool = false) -> Table {
         var table = Table([
-            "Request", "Enterprise", "USCC", "Area", "Category", "Status", "Office", "Filed", "Age", "Overdue",
+            "Request", "Enterprise", "USCC", "Area", "Category", "Status", "Office", "Filed", "Age days", "Overdue",
             "Duplicate of",
         ])
         for request in view.requests {
@@ -33,10 +45,9 @@ public struct Listings: Sendable {
             if openOnly, !isOpen { continue }
             if overdueOnly, !overdue { continue }
             table.append([
-                request.requestID, request.enterprise.name, request.enterprise.uscc, request.area,
-                request.category.label,
-                request.status, request.handlingOffice, day(request.filedAtMs), "\(age)d", mark(overdue, "OVERDUE"),
-                request.duplicateOf,
+                .text(request.requestID), .text(request.enterprise.name), .text(request.enterprise.uscc),
+                .text(request.area), .choice(request.category), .text(request.status), .text(request.handlingOffice),
+                .day(of: request.filedAtMs), .int(age, unit: "d"), .flag(overdue, "OVERDUE"), .text(request.duplicateOf),
             ])
         }
         return table
@@ -47,26 +58,26 @@ public struct Listings: Sendable {
         var table = Table(["USCC", "Enterprise", "Status", "Recommended by", "Updated"])
         for item in view.cultivation {
             table.append([
-                item.enterprise.uscc, item.enterprise.name, item.status, item.recommenders.joined(separator: ","),
-                day(item.updatedAtMs),
+                .text(item.enterprise.uscc), .text(item.enterprise.name), .text(item.status), .list(item.recommenders),
+                .day(of: item.updatedAtMs),
             ])
         }
         return table
     }
 
-    /// Certification cases with their deadlines.
+    /// Certification cases with their deadlines; days left is negative once the deadline has passed.
     public var cases: Table {
         var table = Table([
-            "Case", "Enterprise", "USCC", "Office", "Received", "Deadline", "Days left", "Status", "Joint",
+            "Case", "Enterprise", "USCC", "Office", "Received", "Deadline", "Extended", "Days left", "Status", "Joint",
             "Review due",
         ])
         for item in view.cases {
-            let left = item.status == "open" ? CivilDate(item.deadline).map { "\(today.days(until: $0))" } ?? "" : ""
+            let left = CivilDate(item.deadline).map { today.days(until: $0) }
+            let daysLeft = item.status == "open" && left != nil ? Cell.int(left!) : Cell("", json: .null)
             table.append([
-                item.caseID, item.enterprise.name, item.enterprise.uscc, item.office, item.applicationReceived,
-                "\(item.deadline)\(item.extended ? " (extended)" : "")", left, item.status,
-                mark(item.joint, "with Fuzhou"),
-                item.reviewDue,
+                .text(item.caseID), .text(item.enterprise.name), .text(item.enterprise.uscc), .text(item.office),
+                .day(item.applicationReceived), .day(item.deadline), .flag(item.extended, "extended"), daysLeft,
+                .text(item.status), .flag(item.joint, "with Fuzhou"), .day(item.reviewDue),
             ])
         }
         return table
@@ -76,14 +87,17 @@ public struct Listings: Sendable {
     public var audits: Table {
         var table = Table(["Audit", "Case", "Status", "Joint", "Slots", "Scheduled", "Accepted", "Waiting for", "Team"])
         for audit in view.audits {
-            let slots = audit.slots.enumerated().map { "\($0.offset):\(EnvelopeText.slot($0.element))" }.joined(
-                separator: "; ")
-            let accepted = audit.accepted
-                .map { "\($0.unit)[\($0.slots.map(String.init).joined(separator: ","))]" }.joined(separator: " ")
+            let slots = Cell(
+                audit.slots.enumerated().map { "\($0.offset):\(EnvelopeText.slot($0.element))" }.joined(separator: "; "),
+                json: .array(audit.slots.map(JSONValue.slot)))
+            let accepted = Cell(
+                audit.accepted.map { "\($0.unit)[\($0.slots.map(String.init).joined(separator: ","))]" }
+                    .joined(separator: " "),
+                json: .object(
+                    Dictionary(uniqueKeysWithValues: audit.accepted.map { ($0.unit, .array($0.slots.map { .int(Int64($0)) })) })))
             table.append([
-                audit.auditID, audit.caseID, audit.status, mark(audit.joint, "with Fuzhou"), slots,
-                audit.hasScheduled ? EnvelopeText.slot(audit.scheduled) : "", accepted,
-                audit.waitingFor.joined(separator: ","), audit.team.joined(separator: ","),
+                .text(audit.auditID), .text(audit.caseID), .text(audit.status), .flag(audit.joint, "with Fuzhou"), slots,
+                .slot(audit.hasScheduled ? audit.scheduled : nil), accepted, .list(audit.waitingFor), .list(audit.team),
             ])
         }
         return table
@@ -91,28 +105,27 @@ public struct Listings: Sendable {
 
     /// Joint meetings.
     public var meetings: Table {
-        var table = Table(["Meeting", "Title", "When", "Place", "Invitees", "Agenda", "Minutes", "Decisions", "Status"])
+        var table = Table(["Meeting", "Title", "When", "Place", "Invitees", "Agenda items", "Minutes", "Decisions", "Closed"])
         for meeting in view.meetings {
             table.append([
-                meeting.meetingID, meeting.title, meeting.time.startMs == 0 ? "" : EnvelopeText.slot(meeting.time),
-                meeting.place,
-                "\(meeting.invitees.count)", "\(meeting.agendaItems)", "\(meeting.minutes)", "\(meeting.decisions)",
-                meeting.closed ? "closed" : "open",
+                .text(meeting.meetingID), .text(meeting.title), .slot(meeting.hasTime ? meeting.time : nil),
+                .text(meeting.place), Cell("\(meeting.invitees.count)", json: .array(meeting.invitees.map(JSONValue.string))),
+                .int(Int(meeting.agendaItems)), .int(Int(meeting.minutes)), .int(Int(meeting.decisions)),
+                .flag(meeting.closed, "closed"),
             ])
         }
         return table
     }
 
-    /// Action items, overdue ones flagged; `overdueOnly` keeps just those.
+    /// Action items by due date, overdue ones flagged; `overdueOnly` keeps just those.
     public func actions(overdueOnly: Bool = false) -> Table {
         var table = Table(["Action", "Meeting", "Owner", "Due", "Status", "Overdue", "Text"])
         for action in view.actions.sorted(by: { ($0.due, $0.actionID) < ($1.due, $1.actionID) }) {
             let overdue = action.status != .done && (CivilDate(action.due).map { $0 < today } ?? false)
             if overdueOnly, !overdue { continue }
             table.append([
-                action.actionID, action.meetingID, action.owner, action.due, action.status.label,
-                mark(overdue, "OVERDUE"),
-                action.text,
+                .text(action.actionID), .text(action.meetingID), .text(action.owner), .day(action.due),
+                .choice(action.status), .flag(overdue, "OVERDUE"), .text(action.text),
             ])
         }
         return table
@@ -122,16 +135,22 @@ public struct Listings: Sendable {
     /// coordinator and the publisher; another unit sees whether it still owes its own confirmation).
     public var creditChanges: Table {
         var table = Table([
-            "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe",
-            "Status",
+            "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe", "Lifted",
         ])
         for change in view.creditChanges {
+            let levels = Cell(
+                "\(change.fromLevel) -> \(change.toLevel) (\(change.levelSet.title))",
+                json: .object([
+                    "level_set": .string(change.levelSet.jsonName), "from": .string(change.fromLevel),
+                    "to": .string(change.toLevel),
+                ]))
+            let confirmed = Cell(
+                change.asked == 0 ? "" : "\(change.confirmedCount)/\(change.asked)",
+                json: .object(["confirmed": .int(Int64(change.confirmedCount)), "asked": .int(Int64(change.asked))]))
             table.append([
-                change.changeID, change.enterprise.name, change.enterprise.uscc,
-                "\(change.fromLevel) -> \(change.toLevel) (\(change.levelSet.title))", change.severity.label,
-                change.effectiveDate, change.asked == 0 ? "" : "\(change.confirmedCount)/\(change.asked)",
-                change.pending.joined(separator: ","), mark(change.youOweConfirmation, "CONFIRM"),
-                change.lifted ? "lifted" : "in force",
+                .text(change.changeID), .text(change.enterprise.name), .text(change.enterprise.uscc), levels,
+                .choice(change.severity), .day(change.effectiveDate), confirmed, .list(change.pending),
+                .flag(change.youOweConfirmation, "CONFIRM"), .flag(change.lifted, "lifted"),
             ])
         }
         return table

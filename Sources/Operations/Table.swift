@@ -1,41 +1,69 @@
 import Foundation
 
-/// A listing for people (aligned columns) and for scripts (JSON objects keyed by column).
+/// One cell of a listing: the text people read and the typed value scripts read.
+public struct Cell: Sendable, Hashable {
+    public let text: String
+    public let json: JSONValue
+
+    public init(_ text: String, json: JSONValue) {
+        self.text = text
+        self.json = json
+    }
+
+    /// Text, null in JSON when empty.
+    public static func text(_ text: String) -> Cell { Cell(text, json: .optional(text)) }
+    /// A whole number, with an optional unit in the table (`12d`).
+    public static func int(_ value: Int, unit: String = "") -> Cell { Cell("\(value)\(unit)", json: .int(Int64(value))) }
+    /// A flag: a word in the table when set, a boolean in JSON.
+    public static func flag(_ value: Bool, _ word: String) -> Cell { Cell(value ? word : "", json: .bool(value)) }
+    /// A list: comma-separated in the table, an array in JSON.
+    public static func list(_ items: [String]) -> Cell {
+        Cell(items.joined(separator: ","), json: .array(items.map(JSONValue.string)))
+    }
+    /// A day (`YYYY-MM-DD`), null in JSON when empty.
+    public static func day(_ text: String) -> Cell { .text(text) }
+}
+
+/// A listing for people (aligned columns) and for scripts (typed JSON objects keyed by column).
 public struct Table: Sendable, Hashable {
+    /// Column titles for people.
     public let columns: [String]
-    public private(set) var rows: [[String]] = []
+    /// JSON keys, one per column: the title in snake case.
+    public let keys: [String]
+    public private(set) var rows: [[Cell]] = []
 
     public init(_ columns: [String]) {
         self.columns = columns
+        keys = columns.map { $0.lowercased().replacingOccurrences(of: " ", with: "_") }
     }
 
-    /// Adds a row; missing cells are blank, extra cells are an error in the caller.
-    public mutating func append(_ cells: [String]) {
-        precondition(cells.count <= columns.count, "a row has more cells than the table has columns")
-        rows.append(cells + Array(repeating: "", count: columns.count - cells.count))
+    /// Adds a row of exactly one cell per column.
+    public mutating func append(_ cells: [Cell]) {
+        precondition(cells.count == columns.count, "a row needs one cell per column")
+        rows.append(cells)
     }
+
+    /// The rows' texts, as people read them.
+    public var texts: [[String]] { rows.map { $0.map(\.text) } }
 
     /// Columns padded to their widest cell, a rule under the header, and a line when empty.
     public func render(empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty }
+        let texts = self.texts
         let widths = columns.indices.map { column in
-            ([columns[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+            ([columns[column]] + texts.map { $0[column] }).map(\.count).max() ?? 0
         }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingTrailingSpaces()
         }
-        return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))
+        return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + texts.map(line))
             .joined(separator: "\n")
     }
 
-    /// The rows as a JSON array of objects whose keys are the column names in snake case.
+    /// The rows as a JSON array of objects, keyed by column in snake case, with typed values.
     public func json() throws -> String {
-        let keys = columns.map { $0.lowercased().replacingOccurrences(of: " ", with: "_") }
-        let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(keys, $0)) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(objects), as: UTF8.self)
+        try JSONValue.array(rows.map { .object(Dictionary(uniqueKeysWithValues: zip(keys, $0.map(\.json)))) }).text()
     }
 }
 

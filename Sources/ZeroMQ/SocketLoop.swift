@@ -27,6 +27,8 @@ public final class SocketLoop: Sendable {
     /// by the socket's receive high-water mark plus what the consumer has not taken yet; protocols
     /// on top bound the latter with credit windows.
     public let incoming: AsyncStream<Message>
+    /// The socket's connection events asked for with `monitoring`; finishes when the loop closes.
+    public let events: AsyncStream<SocketEvent>
     /// The endpoint the socket last bound or connected to (with the real port after a `*` bind).
     public let endpoint: String
 
@@ -42,21 +44,33 @@ public final class SocketLoop: Sendable {
         type: SocketType,
         name: String = "socket-loop",
         sendQueueCapacity: Int = 10_000,
+        monitoring: SocketEvents = [],
         setup: @escaping @Sendable (Socket) throws -> Void
     ) throws {
         let control = try LoopControl()
         let outbox = Locked<[Message]>([])
         let (incoming, continuation) = AsyncStream.makeStream(of: Message.self)
+        let (events, eventContinuation) = AsyncStream.makeStream(of: SocketEvent.self)
         let started = DispatchSemaphore(value: 0)
         let startResult = Locked<Result<String, any Error>>(.success(""))
         self.control = control
         self.outbox = outbox
         self.capacity = sendQueueCapacity
         self.incoming = incoming
+        self.events = events
         thread = DedicatedThread(name: name) {
             let socket: Socket
+            var monitor: Socket?
+            defer { eventContinuation.finish() }
             do {
                 socket = try Socket(context, type: type)
+                if !monitoring.isEmpty {
+                    // The monitor starts before the socket connects, so no early event is missed.
+                    let endpoint = "inproc://monitor-\(UUID().uuidString)"
+                    try socket.monitor(endpoint, events: monitoring)
+                    monitor = try Socket(context, type: .pair)
+                    try monitor?.connect(endpoint)
+                }
                 try setup(socket)
                 let endpoint = (try? socket.get(.lastEndpoint)) ?? ""
                 startResult.withLock { $0 = .success(endpoint) }
@@ -67,7 +81,10 @@ public final class SocketLoop: Sendable {
                 return
             }
             started.signal()
-            Self.run(socket: socket, control: control, outbox: outbox, continuation: continuation)
+            Self.run(
+                socket: socket, monitor: monitor, control: control, outbox: outbox, continuation: continuation,
+                events: eventContinuation)
+            monitor?.close()
             socket.close()
             continuation.finish()
         }
@@ -104,13 +121,16 @@ public final class SocketLoop: Sendable {
 
     private static func run(
         socket: Socket,
+        monitor: Socket?,
         control: LoopControl,
         outbox: Locked<[Message]>,
-        continuation: AsyncStream<Message>.Continuation
+        continuation: AsyncStream<Message>.Continuation,
+        events: AsyncStream<SocketEvent>.Continuation
     ) {
         let poller = Poller()
         poller.add(socket, events: .readable)
         poller.add(fileDescriptor: control.wakeup.fileDescriptor)
+        if let monitor { poller.add(monitor, events: .readable) }
         var pending: [Message] = []
         var sent = 0
         while !control.isStopping {
@@ -127,6 +147,11 @@ public final class SocketLoop: Sendable {
 
                 let ready = try poller.poll(timeout: nil)
                 if ready[1].contains(.readable) { control.wakeup.drain() }
+                if let monitor, ready[2].contains(.readable) {
+                    while let message = try monitor.tryReceive() {
+                        if let event = SocketEvent(message) { events.yield(event) }
+                    }
+                }
                 if ready[0].contains(.readable) {
                     // Take a bounded burst, so the send side is never starved.
                     var burst = 0

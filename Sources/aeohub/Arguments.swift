@@ -105,7 +105,7 @@ struct FigureArgument: ExpressibleByArgument {
 
 /// The enterprise a message is about.
 struct EnterpriseOptions: ParsableArguments {
-    @Option(help: "The enterprise's Unified Social Credit Code (18 characters).")
+    @Option(help: "The enterprise's Unified Social Credit Code (18 characters; letters are upper-cased).", transform: { $0.uppercased() })
     var uscc: String
 
     @Option(help: "The enterprise's registered name.")
@@ -114,10 +114,7 @@ struct EnterpriseOptions: ParsableArguments {
     @Option(help: "Its 10-digit customs registration code, if known.")
     var customsCode: String?
 
-    func validate() throws {
-        if case .invalid(let reason) = USCC.check(uscc) { throw ValidationError(reason) }
-    }
-
+    // The USCC is checked with the whole envelope before anything is sent (exit 65, with its field).
     var enterprise: Enterprise {
         Enterprise.with { $0.uscc = uscc; $0.name = name; $0.customsCode = customsCode ?? "" }
     }

@@ -105,6 +105,7 @@ struct ReportCommand: AsyncParsableCommand {
             guard session.topology.units[session.nodeID]?.role == .coordinator else {
                 await session.close()
                 throw CommandFailure(
+                    .refused, code: "NOT_AUTHORISED",
                     "the bimonthly report covers every unit, so only the coordinator compiles it; "
                         + "file this unit's own with `aeohub report file --period \(reportPeriod)`")
             }
@@ -115,7 +116,7 @@ struct ReportCommand: AsyncParsableCommand {
                 records = try stored.map { try $0.decoded() }
             } catch {
                 await session.close()
-                throw CommandFailure("cannot read the log from the hub: \(error)")
+                throw CommandFailure(error, doing: "reading the log for the report")
             }
             await session.close()
             let activity = PeriodActivity(period: reportPeriod, records: records, topology: session.topology, today: today)

@@ -22,14 +22,15 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "A file with topology, node and key (YAML), used for what flags and environment leave out. Env: AEOHUB_CONFIG.")
     var config: String?
 
-    @Option(help: "Seconds to wait for the hub.")
+    @Option(help: "Seconds to wait for each answer of the hub.")
     var timeout: Int = 10
 
-    /// Opens a session as this node; `stateDirectory` keeps the last handled delivery across runs.
-    /// A daemon passes `waitForHub`: a hub that is down or still starting (it checks its whole log
-    /// first) is waited for instead of being an error.
-    /// A command's session is `transient` (the hub records no presence for it); a daemon's is not.
-    func connect(stateDirectory: String? = nil, waitForHub: Bool = false, transient: Bool = true) async throws -> NodeSession {
+    @Option(help: "Seconds to keep trying a hub that does not answer yet (restarting, or checking a large log).")
+    var wait: Int = 0
+
+    /// Who this node is: the topology, the node id and its key pair, from flags, the environment or
+    /// a profile. Checked while the command line is parsed, so a mistake shows the command's usage.
+    func identity() throws -> (file: TopologyFile, nodeID: String, keyPair: CurveKeyPair) {
         let environment = ProcessInfo.processInfo.environment
         let profile = try (config ?? environment["AEOHUB_CONFIG"]).map(NodeProfile.load(path:))
         guard let topologyPath = topology ?? environment["AEOHUB_TOPOLOGY"] ?? profile?.topology else {
@@ -43,30 +44,52 @@ struct NodeOptions: ParsableArguments {
         }
         let file = try TopologyFile.load(path: topologyPath)
         guard file.topology.units[nodeID] != nil else {
-            throw ValidationError("'\(nodeID)' is not a unit in \(topologyPath); use one of \(file.topology.units.keys.sorted().joined(separator: ", "))")
+            let units = file.topology.units.keys.sorted().joined(separator: ", ")
+            throw ValidationError("'\(nodeID)' is not a unit in \(topologyPath); use one of \(units)")
         }
         let pair = try CurveKeyPair(secretKey: try KeyFiles.readKey(keyPath))
         if let registered = file.unitKeys[nodeID], registered != pair.publicKey {
             throw ValidationError("\(keyPath) is not \(nodeID)'s key: its public key differs from the one in \(topologyPath)")
         }
+        return (file, nodeID, pair)
+    }
+
+    func validate() throws {
+        do {
+            _ = try identity()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// Opens a session as this node; `stateDirectory` keeps the last handled delivery across runs.
+    /// A daemon passes `waitForHub`: a hub that is down or still starting (it checks its whole log
+    /// first) is waited for instead of being an error; a command waits `--wait` seconds for it.
+    /// A command's session is `transient` (the hub records no presence for it); a daemon's is not.
+    func connect(stateDirectory: String? = nil, waitForHub: Bool = false, transient: Bool = true) async throws -> NodeSession {
+        let (file, nodeID, pair) = try identity()
         var logger = Logger(label: "aeohub.node")
         logger.logLevel = .error
-        var configuration = NodeConfiguration(nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair, stateDirectory: stateDirectory)
+        var configuration = NodeConfiguration(
+            nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair, stateDirectory: stateDirectory)
         configuration.retryInterval = .milliseconds(500)
         configuration.transient = transient
         let node = try HubNode(configuration: configuration, logger: logger)
+        let giveUp = ContinuousClock.now + .seconds(wait)
         do {
             while true {
                 do {
                     try await node.start(timeout: .seconds(timeout))
                     break
-                } catch NodeError.sessionRefused(let why) where waitForHub {
+                } catch NodeError.sessionRefused(let why) where waitForHub || ContinuousClock.now < giveUp {
                     FileHandle.standardError.write(Data("no session with the hub at \(file.endpoint) yet (\(why)); still trying\n".utf8))
                 }
             }
         } catch {
             await node.close()
-            throw CommandFailure("cannot open a session with the hub at \(file.endpoint) as \(nodeID) (\(error)); is the hub running, and is this key's public half registered for \(nodeID) in the hub's topology?")
+            throw CommandFailure(error, doing: "opening a session as \(nodeID)")
         }
         return NodeSession(node: node, file: file, nodeID: nodeID, timeout: .seconds(timeout))
     }
@@ -77,11 +100,6 @@ extension CivilDate {
     static var today: CivilDate { CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }
 }
 
-/// A failure the command reports in one sentence (ArgumentParser prints it as "Error: ...").
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// An open session of this process's node with the hub.
 struct NodeSession {
@@ -125,39 +143,36 @@ protocol SubmitCommand: AsyncParsableCommand {
 
 extension SubmitCommand {
     func run() async throws {
-        let session = try await submission.connection.connect()
-        var envelope = try envelope(node: session.nodeID)
+        // The same checks the hub makes, before connecting, so a typo is explained (exit 65) even
+        // when the hub is down.
+        let nodeID = try submission.connection.identity().nodeID
+        var envelope = try envelope(node: nodeID)
         envelope.messageID = submission.messageID ?? UUID().uuidString.lowercased()
+        let type = envelope.messageType?.rawValue ?? "message"
         do {
-            // The same check the hub makes, so a typo is explained before anything is sent.
             let warnings = try EnvelopeValidator.validate(envelope)
             for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         } catch {
-            await session.close()
-            throw CommandFailure("\(error.field): \(error.reason)")
+            throw CommandFailure(.badInput, code: error.code.name, "\(error.field): \(error.reason)", field: error.field)
         }
+        let session = try await submission.connection.connect()
         let accepted: Accepted
         do {
             accepted = try await session.node.submit(envelope, deadline: session.timeout)
-        } catch let NodeError.rejected(code, reason, field) {
+        } catch {
             await session.close()
-            throw CommandFailure("the hub refused \(envelope.messageType?.rawValue ?? "the message") (\(code))\(field.isEmpty ? "" : ", \(field)"): \(reason)")
-        } catch NodeError.timedOut {
-            await session.close()
-            throw CommandFailure("no answer from the hub in time; it may still accept the message. Retry with --message-id \(envelope.messageID)")
+            throw CommandFailure(error, doing: type)
         }
         await session.close()
-        let type = envelope.messageType?.rawValue ?? "message"
         if submission.json {
-            let answer: [String: String] = [
-                "type": type, "message_id": accepted.messageID, "sequence": "\(accepted.sequence)",
-                "accepted_at": EnvelopeText.timestamp(accepted.acceptedAtMs), "duplicate": "\(accepted.duplicate)",
-            ]
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(answer), as: UTF8.self))
+            let answer = JSONValue.object([
+                "type": .string(type), "message_id": .string(accepted.messageID), "sequence": .int(Int64(accepted.sequence)),
+                "accepted_at": .time(accepted.acceptedAtMs), "duplicate": .bool(accepted.duplicate),
+            ])
+            print(try answer.text(pretty: false))
         } else {
-            print("accepted: \(type) #\(accepted.sequence) at \(EnvelopeText.timestamp(accepted.acceptedAtMs))\(accepted.duplicate ? " (already accepted earlier)" : "")")
+            let again = accepted.duplicate ? " (already accepted earlier)" : ""
+            print("accepted: \(type) #\(accepted.sequence) at \(EnvelopeText.timestamp(accepted.acceptedAtMs))\(again)")
         }
     }
 }
@@ -180,7 +195,7 @@ extension ListingCommand {
             view = try await session.node.view(ViewRequest.with { $0.kind = viewKind }, deadline: session.timeout)
         } catch {
             await session.close()
-            throw CommandFailure("cannot read the view from the hub: \(error)")
+            throw CommandFailure(error, doing: "reading the view")
         }
         await session.close()
         let today = CivilDate.today

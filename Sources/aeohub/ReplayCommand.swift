@@ -13,7 +13,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: NodeOptions
     @Option(help: "A meeting id: its convening, agenda, RSVPs, attendance, minutes, decisions, action items and their progress.") var meeting: String?
-    @Option(help: "An enterprise's USCC.") var uscc: String?
+    @Option(help: "An enterprise's USCC.", transform: { $0.uppercased() }) var uscc: String?
     @Option(name: .customLong("case"), help: "A certification case id.") var caseID: String?
     @Option(help: "A message type (repeat), e.g. minutes_entry.") var type: [String] = []
     @Option(help: "Records sent by or delivered to this node.") var from: String?
@@ -54,7 +54,7 @@ struct ReplayCommand: AsyncParsableCommand {
             items = try await session.node.replay(request)
         } catch {
             await session.close()
-            throw CommandFailure("\(error)")
+            throw CommandFailure(error, doing: "replaying the log")
         }
         await session.close()
         if format == "markdown" { print("| # | time | sender | type | what |\n|---|---|---|---|---|") }

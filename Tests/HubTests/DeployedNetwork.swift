@@ -17,7 +17,11 @@ final class DeployedNetwork: @unchecked Sendable {
     var keys: URL { folder.appendingPathComponent("keys") }
     var logPath: String { folder.appendingPathComponent("log.sqlite").path }
 
-    init() throws {
+    /// The hub's `rate_limit` setting, e.g. `{per_second: 0.1, burst: 1}`; the shipped one if nil.
+    let rateLimit: String?
+
+    init(rateLimit: String? = nil) throws {
+        self.rateLimit = rateLimit
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-deployed-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: folder.appendingPathComponent("hub.log").path, contents: nil)
@@ -56,7 +60,7 @@ final class DeployedNetwork: @unchecked Sendable {
             ("  endpoint: ", "  endpoint: \(endpoint.isEmpty ? "tcp://127.0.0.1:1" : endpoint)"),
             ("  secret_key_file: ", "  secret_key_file: \(keys.appendingPathComponent("hub.secret").path)"),
             ("  log: ", "  log: \(logPath)"),
-        ]
+        ] + (rateLimit.map { [("  rate_limit: ", "  rate_limit: \($0)")] } ?? [])
         text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             replacements.first { line.hasPrefix($0.0) }?.1 ?? String(line)
         }.joined(separator: "\n")

@@ -112,7 +112,7 @@ struct WorkflowTransitionTests {
         #expect(state.requests["R1"]?.isOverdue(on: later, serviceDays: 20) == false)
         let ledger = try await n.nodes["commerce-bureau"]!.view(.of(.requests))
         let listing = Listings(view: ledger, today: later, serviceDays: 20).requests(overdueOnly: true)
-        #expect(listing.rows.map { $0[0] } == ["R2"])
+        #expect(listing.texts.map { $0[0] } == ["R2"])
         await n.close()
     }
 
@@ -274,7 +274,7 @@ struct WorkflowTransitionTests {
         #expect(state.actions["A1"]?.isOverdue(on: Self.today) == true)
         #expect(state.actions["A2"]?.status == .done)
         let actions = try await n.nodes["commerce-bureau"]!.view(.of(.actions))
-        #expect(Listings(view: actions, today: Self.today, serviceDays: 20).actions(overdueOnly: true).rows.map { $0[0] } == ["A1"])
+        #expect(Listings(view: actions, today: Self.today, serviceDays: 20).actions(overdueOnly: true).texts.map { $0[0] } == ["A1"])
         // Siming owns an action item without being invited: it sees the item, not the meeting.
         let siming = try await n.nodes["siming"]!.view(.of(.actions))
         #expect(siming.actions.map(\.actionID) == ["A2"])

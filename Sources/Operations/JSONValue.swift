@@ -1,0 +1,57 @@
+import Foundation
+import HubProtocol
+
+/// A JSON value with the command line's conventions (Protocols/json/README.md): numbers as numbers,
+/// booleans, arrays, times in ISO 8601 with the +08:00 offset, enum values as lower-case names.
+public enum JSONValue: Sendable, Hashable, Encodable {
+    case string(String)
+    case int(Int64)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    /// Keys in the order given; the encoder sorts them.
+    case object([String: JSONValue])
+
+    /// A Unix-millisecond instant as `2026-11-29T09:30:00.000+08:00`.
+    public static func time(_ milliseconds: Int64) -> JSONValue { .string(Self.isoTime(milliseconds)) }
+
+    /// Text, or null when empty.
+    public static func optional(_ text: String) -> JSONValue { text.isEmpty ? .null : .string(text) }
+
+    /// A time slot as `{"start": ..., "end": ...}`.
+    public static func slot(_ slot: TimeSlot) -> JSONValue {
+        .object(["start": .time(slot.startMs), "end": .time(slot.endMs)])
+    }
+
+    /// ISO 8601 in China time (UTC+8, no daylight saving), to the millisecond.
+    public static func isoTime(_ milliseconds: Int64) -> String {
+        let day = CivilDate(chinaTimeMilliseconds: milliseconds)
+        let inDay = milliseconds - day.chinaMidnightMilliseconds
+        let (hour, minute) = (inDay / 3_600_000, inDay / 60_000 % 60)
+        let (second, millisecond) = (inDay / 1000 % 60, inDay % 1000)
+        return "\(day)T" + [hour, minute, second].map { two($0) }.joined(separator: ":")
+            + "." + String(format: "%03d", Int(millisecond)) + "+08:00"
+    }
+
+    private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        case .array(let values): try container.encode(values)
+        case .object(let members): try container.encode(members)
+        }
+    }
+
+    /// Pretty, sorted-key JSON text.
+    public func text(pretty: Bool = true) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
