@@ -3,7 +3,7 @@ import HubProtocol
 
 /// A JSON value with the command line's conventions (Protocols/json/README.md): numbers as numbers,
 /// booleans, arrays, times in ISO 8601 with the +08:00 offset, enum values as lower-case names.
-public enum JSONValue: Sendable, Hashable, Encodable {
+public enum JSONValue: Sendable, Hashable, Codable {
     case string(String)
     case int(Int64)
     case bool(Bool)
@@ -34,6 +34,23 @@ public enum JSONValue: Sendable, Hashable, Encodable {
     }
 
     private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let values = try? container.decode([JSONValue].self) {
+            self = .array(values)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -23,7 +23,7 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 
     let kind: Kind
-    /// The protocol's error code (`NOT_AUTHORISED`, ...) or a local one (`INVALID_INPUT`,
+    /// The protocol's error code (`NOT_AUTHORISED`, ...) or a local one (a field check's code for input refused before sending,
     /// `HUB_UNREACHABLE`, `KEY_REFUSED`, `TIMED_OUT`, `USAGE`, `INTERNAL`).
     let code: String
     let reason: String

@@ -95,13 +95,8 @@ final class InboxWriter: Sendable {
 
     func append(_ delivery: HubNode.Delivery) throws {
         guard delivery.sequence > lastSequence else { return }
-        let envelope = delivery.envelope
-        let line: [String: Any] = [
-            "sequence": delivery.sequence, "sender": envelope.sender, "type": envelope.messageType?.rawValue ?? "unknown",
-            "message_id": envelope.messageID, "accepted_at": EnvelopeText.timestamp(envelope.acceptedAtMs),
-            "envelope": try JSONSerialization.jsonObject(with: Data(try envelope.jsonString().utf8)),
-        ]
-        var data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
+        // The same JSON mapping as replay's lines (Protocols/json/README.md).
+        var data = Data(try EnvelopeJSON.line(delivery.envelope).utf8)
         data.append(UInt8(ascii: "\n"))
         try handle.write(contentsOf: data)
         try handle.synchronize()

@@ -61,7 +61,7 @@ struct ReplayCommand: AsyncParsableCommand {
         for stored in items {
             let envelope = try stored.decoded()
             switch format {
-            case "jsonl": print(try envelope.jsonString())
+            case "jsonl": print(try EnvelopeJSON.line(envelope))
             case "markdown":
                 print("| \(envelope.sequence) | \(EnvelopeText.timestamp(envelope.acceptedAtMs)) | \(envelope.sender) | \(envelope.messageType?.rawValue ?? "?") | \(EnvelopeText.summary(envelope).replacingOccurrences(of: "|", with: "/")) |")
             default: print(EnvelopeText.line(envelope))

@@ -45,7 +45,7 @@ struct KeyRotationTests {
         while !DeployedNetwork.inboxTypes(dongduInbox).contains("request_filed"), Date() < received { try await Task.sleep(for: .milliseconds(50)) }
         #expect(DeployedNetwork.inboxTypes(dongduInbox) == ["request_filed"])
         let presence = try await network.runDetached("commerce-bureau", ["replay", "--type", "node_presence", "--format", "jsonl"])
-        let dongduOpenings = presence.output.split(separator: "\n").filter { $0.contains("\"nodeId\":\"xm-dongdu\"") && $0.contains("\"online\":true") }
+        let dongduOpenings = presence.output.split(separator: "\n").filter { $0.contains("\"node_id\":\"xm-dongdu\"") && $0.contains("\"online\":true") }
         #expect(dongduOpenings.count == 1, "\(presence.output)")
         #expect(try await DeployedNetwork.detached { network.stop() } == 0)
     }

@@ -221,7 +221,7 @@ struct OperatorSessionTests {
         // dozens of commands that connected, acted and left.
         let presence = try ok(network, "commerce-bureau", ["replay", "--type", "node_presence", "--format", "jsonl"])
         let onRecord = Set(presence.split(separator: "\n").compactMap { line in
-            line.firstRange(of: "\"nodeId\":\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) }
+            line.firstRange(of: "\"node_id\":\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) }
         })
         #expect(onRecord == ["xm-dongdu", "fuzhou-customs"], "\(presence)")
         #expect(network.stop() == 0, "\(network.hubLog)")

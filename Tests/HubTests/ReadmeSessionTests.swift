@@ -26,30 +26,9 @@ struct ReadmeSessionTests {
 
     @Test("after `aeohub demo --dir DIR --keep-running`, every session in the README runs as written")
     func readmeSessions() throws {
-        let binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "aeohub-readme-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let demoOutput = folder.appendingPathComponent("demo.out")
-        FileManager.default.createFile(atPath: demoOutput.path, contents: nil)
-        let demo = Process()
-        demo.executableURL = binary
-        demo.arguments = ["demo", "--dir", folder.path, "--keep-running"]
-        demo.standardOutput = try FileHandle(forWritingTo: demoOutput)
-        demo.standardError = demo.standardOutput
-        try demo.run()
-        defer {
-            demo.terminate()
-            demo.waitUntilExit()
-        }
-        let deadline = Date().addingTimeInterval(120)
-        func demoText() -> String { (try? String(contentsOf: demoOutput, encoding: .utf8)) ?? "" }
-        while !demoText().contains("The hub keeps running at"), demo.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        try #require(demoText().contains("The hub keeps running at"), "the demo did not finish: \(demoText())")
-
+        let demo = try DemoProcess()
+        let folder = demo.folder
+        let binary = demo.binary
         let script = try Self.sessions().replacingOccurrences(of: "/tmp/aeo", with: folder.path)
         #expect(
             script.contains("as huli request file") && script.contains("audit propose")
