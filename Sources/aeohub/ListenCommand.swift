@@ -13,8 +13,8 @@ struct ListenCommand: AsyncParsableCommand {
         commandName: "listen",
         abstract: "Run as this unit's node: append every delivery to an inbox file (JSON lines), once each, in order.",
         discussion: """
-            Each line is {"sequence", "sender", "type", "accepted_at", "envelope"}. A delivery is acknowledged only \
-            after its line is on disk (fsync). After a crash, deliveries already in the inbox are acknowledged \
+            Each line is one stored envelope in the JSON mapping of Protocols/json/README.md (as replay --format \
+            jsonl prints it). A delivery is acknowledged only after its line is on disk (fsync). After a crash, deliveries already in the inbox are acknowledged \
             again without a second line, so every sequence appears once.
             """
     )
@@ -27,6 +27,9 @@ struct ListenCommand: AsyncParsableCommand {
     @Option(help: "Folder for the node's state (the last handled delivery). Default: the inbox's folder.")
     var state: String?
 
+    @Flag(help: "Also print one line per delivery for people (who, what, which entity); under systemd it goes to the journal.")
+    var notify = false
+
     @Option(help: .hidden)
     var drillDelayMs: Int = 0
 
@@ -38,7 +41,7 @@ struct ListenCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("listening as \(session.nodeID); inbox \(inbox) has \(writer.lastSequence) as its last delivery\n".utf8))
         // SIGTERM or SIGINT ends the wait for deliveries; the one being written is finished first.
         let group = ServiceGroup(
-            services: [InboxService(node: node, writer: writer, delay: drillDelayMs)],
+            services: [InboxService(node: node, writer: writer, notify: notify, delay: drillDelayMs)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: .init(label: "aeohub.listen")
         )
         try await group.run()
@@ -50,13 +53,16 @@ struct ListenCommand: AsyncParsableCommand {
 private struct InboxService: Service {
     let node: HubNode
     let writer: InboxWriter
+    let notify: Bool
     let delay: Int
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await node.handleDeliveries { delivery in
                 if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-                try writer.append(delivery)
+                if try writer.append(delivery), notify {
+                    FileHandle.standardOutput.write(Data((EnvelopeText.line(delivery.envelope) + "\n").utf8))
+                }
             }
         }
     }
@@ -93,13 +99,16 @@ final class InboxWriter: Sendable {
 
     private static let tailBytes: UInt64 = 2 << 20
 
-    func append(_ delivery: HubNode.Delivery) throws {
-        guard delivery.sequence > lastSequence else { return }
+    /// Appends a delivery the inbox does not have yet; answers whether it was new.
+    @discardableResult
+    func append(_ delivery: HubNode.Delivery) throws -> Bool {
+        guard delivery.sequence > lastSequence else { return false }
         // The same JSON mapping as replay's lines (Protocols/json/README.md).
         var data = Data(try EnvelopeJSON.line(delivery.envelope).utf8)
         data.append(UInt8(ascii: "\n"))
         try handle.write(contentsOf: data)
         try handle.synchronize()
         last.withLock { $0 = delivery.sequence }
+        return true
     }
 }

@@ -89,16 +89,20 @@ final class DeployedNetwork: @unchecked Sendable {
     }
 
     /// Starts `aeohub listen` for `node`, the node daemon of `Deploy/aeohub-node@.service`; answers
-    /// its inbox file. The process is stopped with the hub.
-    func listen(_ node: String) throws -> String {
+    /// its inbox file. The process is stopped with the hub. With `notify`, its lines for people go to
+    /// `<node>.notify.log` in the network's folder.
+    func listen(_ node: String, notify: Bool = false) throws -> String {
         let inbox = folder.appendingPathComponent("\(node).inbox.jsonl").path
         let process = Process()
         process.executableURL = try #require(AEOHubProcess.locate())
         process.arguments = ["listen", "--inbox", inbox, "--state", folder.appendingPathComponent("state-\(node)").path]
+            + (notify ? ["--notify"] : [])
         process.environment = ProcessInfo.processInfo.environment.merging([
             "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node, "AEOHUB_KEY": keys.appendingPathComponent("\(node).secret").path,
         ]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
+        let notifications = folder.appendingPathComponent("\(node).notify.log")
+        FileManager.default.createFile(atPath: notifications.path, contents: nil)
+        process.standardOutput = notify ? try FileHandle(forWritingTo: notifications) : FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         listeners.append(process)

@@ -45,7 +45,7 @@ struct OperatorSessionTests {
     func scriptedSession() throws {
         let network = try DeployedNetwork()
         // Two units run their node daemon, as Deploy/aeohub-node@.service does.
-        let dongduInbox = try network.listen("xm-dongdu")
+        let dongduInbox = try network.listen("xm-dongdu", notify: true)
         let fuzhouInbox = try network.listen("fuzhou-customs")
         let contact = ["--contact-name", "Lin Wei", "--contact-title", "Deputy General Manager"]
 
@@ -211,6 +211,10 @@ struct OperatorSessionTests {
         let fuzhou = DeployedNetwork.inboxTypes(fuzhouInbox)
         #expect(fuzhou.starts(with: ["audit_proposed"]), "\(fuzhou)")
         #expect(fuzhou.contains("audit_scheduled") && fuzhou.contains("meeting_convened") && fuzhou.contains("credit_change_published"), "\(fuzhou)")
+        // And Dongdu's operator saw each arrival as a line.
+        let notified = (try? String(contentsOf: network.folder.appendingPathComponent("xm-dongdu.notify.log"), encoding: .utf8)) ?? ""
+        #expect(notified.split(separator: "\n").contains { $0.contains("huli") && $0.contains("request_filed") && $0.contains("REQ-1") },
+                "\(notified)")
         for inbox in [dongduInbox, fuzhouInbox] {
             let text = try String(contentsOfFile: inbox, encoding: .utf8)
             let sequences = text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["sequence"] as? Int }
