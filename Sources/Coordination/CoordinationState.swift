@@ -204,6 +204,13 @@ public struct CoordinationState: Sendable {
             for (index, slot) in m.slots.enumerated() {
                 try withinDeadline(slot, record, field: "\(p).slots[\(index)]")
             }
+            let areas = [topology.homeArea, topology.partnerArea]
+            if checking, let index = m.sites.firstIndex(where: { !areas.contains($0.customsArea) }) {
+                throw Rejection(
+                    .invalidField,
+                    "customs area \(m.sites[index].customsArea) is neither this network's (\(topology.homeArea)) nor the partner's (\(topology.partnerArea))",
+                    field: "\(p).sites[\(index)].customs_area")
+            }
             let joint = m.sites.contains { $0.customsArea == topology.partnerArea }
             let required = joint ? topology.ids(of: .partner) : []
             audits[m.auditID] = AuditRecord(

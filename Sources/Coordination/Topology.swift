@@ -34,13 +34,17 @@ public struct Topology: Sendable, Hashable {
     public var authorisation: [MessageType: Set<Role>]
     /// The customs area code of the partner (Fuzhou Customs); a site there makes an audit joint.
     public var partnerArea: String
+    /// The network's own customs area (Xiamen Customs, 3700). An audit's site lies here or in the
+    /// partner's area.
+    public var homeArea: String
     /// Days within which customs should settle an enterprise request; older open ones are overdue.
     public var requestServiceDays: Int
 
     public init(
         units: [Unit], authorisation: [MessageType: Set<Role>] = Topology.defaultAuthorisation, partnerArea: String = "3500",
-        requestServiceDays: Int = 20
+        homeArea: String = "3700", requestServiceDays: Int = 20
     ) {
+        self.homeArea = homeArea
         self.units = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.authorisation = authorisation
         self.partnerArea = partnerArea

@@ -145,6 +145,7 @@ private struct Reader {
             }
         }
         let partnerArea = root["partner_area"]?.string ?? "3500"
+        let homeArea = root["home_area"]?.string ?? "3700"
         var serviceDays = 20
         if let node = root["request_service_days"] {
             guard let value = node.int, (1...365).contains(value) else { throw fail(node, "request_service_days must be a whole number of days from 1 to 365") }
@@ -207,7 +208,9 @@ private struct Reader {
         }
         return TopologyFile(
             bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
-            creditWindow: window, rateLimit: rateLimit, topology: Topology(units: units, authorisation: authorisation, partnerArea: partnerArea, requestServiceDays: serviceDays),
+            creditWindow: window, rateLimit: rateLimit, topology: Topology(
+                units: units, authorisation: authorisation, partnerArea: partnerArea, homeArea: homeArea,
+                requestServiceDays: serviceDays),
             unitKeys: keys)
     }
 }

@@ -176,6 +176,8 @@ struct WorkflowTransitionTests {
 
         // A joint audit: Fuzhou must accept the slot.
         let slots = [Self.slot(10), Self.slot(100)]
+        try await n.send("xm-dongdu", .refused(.invalidField, "customs area 9999 is neither this network's (3700) nor the partner's (3500)"),
+                         propose("A9", case: "C1", areas: ["3700", "9999"], slots: slots, team: ["D1", "D2"]))
         try await n.send("xm-dongdu", .accepted, propose("A1", case: "C1", areas: ["3700", "3500"], slots: slots, team: ["D1", "D2"]))
         try await n.send("xm-dongdu", .refused(.workflowViolation, "not accepted by fuzhou-customs"), schedule("A1", case: "C1", slots[0]))
         try await n.send("huli", .refused(.notAuthorised, "may not send audit_responded"), respond("A1", case: "C1", .accept, accept: [0]))
