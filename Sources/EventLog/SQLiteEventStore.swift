@@ -215,8 +215,14 @@ public final class SQLiteEventStore: EventStore {
         try verify(after: 0)
     }
 
+    /// ``verify()``, telling `progress` the records checked and the head after each chunk.
+    public func verify(progress: (_ checked: UInt64, _ head: UInt64) -> Void) throws -> VerifyResult {
+        let head = try self.head().sequence
+        return try verify(after: 0) { progress($0, head) }
+    }
+
     /// Verifies the chain from the record after `after` to the head, in chunks.
-    func verify(after: UInt64) throws -> VerifyResult {
+    func verify(after: UInt64, progress: (UInt64) -> Void = { _ in }) throws -> VerifyResult {
         var chain: ChainCheck
         if after == 0 {
             chain = ChainCheck()
@@ -237,6 +243,7 @@ public final class SQLiteEventStore: EventStore {
                 if let broken = chain.check(record) { return broken }
                 count += 1
             }
+            progress(count)
         }
         return .intact(records: count, head: chain.head)
     }
@@ -266,9 +273,16 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func backup(to path: String) throws {
+        try backup(to: path, progress: nil)
+    }
+
+    /// ``backup(to:)`` in steps of 1,000 pages, telling `progress` the fraction copied after each.
+    public func backup(to path: String, progress: ((Double) -> Void)?) throws {
         do {
             let destination = try DatabaseQueue(path: path)
-            try pool.backup(to: destination)
+            try pool.backup(to: destination, pagesPerStep: 1000) { step in
+                progress?(step.totalPageCount == 0 ? 1 : Double(step.completedPageCount) / Double(step.totalPageCount))
+            }
             try destination.close()
         } catch let error as DatabaseError {
             throw EventLogError.storage("backup to \(path): \(error.message ?? error.description)")

@@ -43,6 +43,7 @@ public actor HubNode {
 
     private struct PendingReplay {
         var items: [StoredEnvelope]
+        let progress: (@Sendable (_ lastSequence: UInt64, _ count: Int) -> Void)?
         let continuation: CheckedContinuation<[StoredEnvelope], any Error>
     }
     private var replays: [String: PendingReplay] = [:]
@@ -146,14 +147,21 @@ public actor HubNode {
     }
 
     /// Asks the hub for stored envelopes matching `request` and returns them in order.
-    public func replay(_ request: ReplayRequest) async throws -> [StoredEnvelope] {
+    /// The log's head when the session opened (0 before it is open): how far a replay has to go.
+    public var headAtWelcome: UInt64 { welcome?.headSequence ?? 0 }
+
+    /// Asks the hub for stored envelopes matching `request` and returns them in order; `progress`
+    /// hears the last sequence and the count received after each chunk.
+    public func replay(
+        _ request: ReplayRequest, progress: (@Sendable (_ lastSequence: UInt64, _ count: Int) -> Void)? = nil
+    ) async throws -> [StoredEnvelope] {
         guard !closed else { throw NodeError.closed }
         var request = request
         if request.requestID.isEmpty { request.requestID = UUID().uuidString.lowercased() }
         let id = request.requestID
         let frames = Message(WireCodec.encode(.replayRequest(request)))
         return try await withCheckedThrowingContinuation { continuation in
-            replays[id] = PendingReplay(items: [], continuation: continuation)
+            replays[id] = PendingReplay(items: [], progress: progress, continuation: continuation)
             send(frames)
         }
     }
@@ -382,6 +390,10 @@ public actor HubNode {
             break
         case .replayItems(let header, let items):
             replays[header.requestID]?.items.append(contentsOf: items)
+            if let replay = replays[header.requestID], let progress = replay.progress,
+                let last = try? items.last?.decoded() {
+                progress(last.sequence, replay.items.count)
+            }
         case .replayEnd(let end):
             guard let replay = replays.removeValue(forKey: end.requestID) else { return }
             if end.code == .unspecified {

@@ -112,7 +112,12 @@ struct ReportCommand: AsyncParsableCommand {
             let records: [Envelope]
             do {
                 // The log itself up to the period's end: the state then, and what happened within it.
-                let stored = try await session.node.replay(ReplayRequest.with { $0.toTimeMs = reportPeriod.endMilliseconds })
+                let head = await session.node.headAtWelcome
+                let progress = Progress("reading the log for \(reportPeriod)")
+                let stored = try await session.node.replay(ReplayRequest.with { $0.toTimeMs = reportPeriod.endMilliseconds }) {
+                    last, _ in progress.update(head == 0 ? 1 : Double(last) / Double(head))
+                }
+                progress.finish()
                 records = try stored.map { try $0.decoded() }
             } catch {
                 await session.close()

@@ -26,7 +26,9 @@ struct LogCommand: ParsableCommand {
         @OptionGroup var options: LogOption
 
         func run() throws {
-            let result = try options.open().verify()
+            let progress = Progress("checking the hash chain")
+            let result = try options.open().verify { checked, head in progress.update(head == 0 ? 1 : Double(checked) / Double(head)) }
+            progress.finish(succeeded: { if case .intact = result { true } else { false } }())
             print(result)
             if case .broken = result { throw ExitCode(2) }
         }
@@ -63,9 +65,14 @@ struct LogCommand: ParsableCommand {
 
         func run() throws {
             guard !FileManager.default.fileExists(atPath: to) else { throw ValidationError("\(to) exists; choose a new file") }
-            try options.open().backup(to: to)
+            let copying = Progress("copying the log")
+            try options.open().backup(to: to) { copying.update($0) }
+            copying.finish()
+            let checking = Progress("checking the copy")
             let copy = try SQLiteEventStore(path: to, tailCheck: 0)
-            print("backup \(to): \(try copy.verify())")
+            let result = try copy.verify { checked, head in checking.update(head == 0 ? 1 : Double(checked) / Double(head)) }
+            checking.finish()
+            print("backup \(to): \(result)")
         }
     }
 }

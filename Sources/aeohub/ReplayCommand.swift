@@ -51,7 +51,12 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let items: [StoredEnvelope]
         do {
-            items = try await session.node.replay(request)
+            let head = await session.node.headAtWelcome
+            let progress = Progress("replaying the log")
+            items = try await session.node.replay(request) { last, _ in
+                progress.update(head == 0 ? 1 : Double(last) / Double(head))
+            }
+            progress.finish()
         } catch {
             await session.close()
             throw CommandFailure(error, doing: "replaying the log")
