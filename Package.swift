@@ -102,6 +102,7 @@ let package = Package(
             name: "HubTests",
             dependencies: [
                 "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Operations", "FaultHarness",
+                "ProtocolFuzzing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -15,8 +15,16 @@ enum AEOHubProcess {
 
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try runProcess(try #require(locate(), "build the aeohub executable first (swift build)"), arguments, environment: environment)
+    }
+
+    /// Runs `executable` to its end with this process's environment plus `environment`; answers its
+    /// exit status and what it printed (stdout and stderr together).
+    static func runProcess(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = try #require(locate(), "build the aeohub executable first (swift build)")
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()

@@ -22,16 +22,10 @@ struct JSONSchemaTests {
                 jsonschema.validate(doc, schema)
             print(sum(len(d) if isinstance(d, list) else 1 for d in docs))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, schemas.appendingPathComponent(schema).path, lines ? "lines" : "one", file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output.trimmingCharacters(in: .whitespacesAndNewlines))
+        let (status, output) = try AEOHubProcess.runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-c", script, schemas.appendingPathComponent(schema).path, lines ? "lines" : "one", file.path])
+        return (status, output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @Test("every listing, as the coordinator and as other units, matches its schema")

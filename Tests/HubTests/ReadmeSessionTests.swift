@@ -33,19 +33,10 @@ struct ReadmeSessionTests {
         #expect(
             script.contains("as huli request file") && script.contains("audit propose")
                 && script.contains("meeting convene"))
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
-        shell.arguments = ["-c", "set -euo pipefail\n" + script]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        shell.environment = environment
-        let pipe = Pipe()
-        shell.standardOutput = pipe
-        shell.standardError = pipe
-        try shell.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        shell.waitUntilExit()
-        #expect(shell.terminationStatus == 0, "a README session failed:\n\(output)")
+        let path = binary.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let (status, output) = try AEOHubProcess.runProcess(
+            URL(fileURLWithPath: "/bin/bash"), ["-c", "set -euo pipefail\n" + script], environment: ["PATH": path])
+        #expect(status == 0, "a README session failed:\n\(output)")
         #expect(output.contains("accepted: request_filed"))
         #expect(
             output.split(separator: "\n").contains { $0.hasPrefix("REQ-2026-0043 ") && $0.contains("xm-haicang") },

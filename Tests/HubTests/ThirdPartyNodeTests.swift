@@ -19,17 +19,11 @@ struct ThirdPartyNodeTests {
         // Everything addressed to the coordinator up to the report (presence records come first).
         let expected = try network.store().deliveries(for: "commerce-bureau", after: 0, limit: 100).filter { $0.sequence <= report.sequence }.count
         let script = ConfigurationTests.repository.appendingPathComponent("Protocols/examples/python_node.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--endpoint", network.endpoint, "--hub-key=\(network.hubKeys.publicKey.z85)", // "=": a Z85 key may start with "-"
-                             "--node", "commerce-bureau", "--secret", secret, "--expect", "\(expected)", "--view", "requests"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try AEOHubProcess.runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+            "python3", script, "--endpoint", network.endpoint, "--hub-key=\(network.hubKeys.publicKey.z85)", // "=": a Z85 key may start with "-"
+            "--node", "commerce-bureau", "--secret", secret, "--expect", "\(expected)", "--view", "requests",
+        ])
+        #expect(status == 0, "\(output)")
         #expect(output.contains("WELCOME commerce-bureau role=coordinator"))
         #expect(output.contains("ACCEPTED"))
         #expect(output.contains("DELIVER #\(report.sequence) progress_report from huli"))
