@@ -43,6 +43,8 @@ final class HubLoop {
     private var head: UInt64
     private var lastAcceptedAt: Int64 = 0
     private var sessions: [String: Session] = [:]
+    /// Transient sessions by routing id (SPEC.md 4.1).
+    private var transients: [Data: TransientSession] = [:]
     private var nodeByRoutingID: [Data: String] = [:]
     private var dirtyCursors: [String: UInt64] = [:]
     private var lastCursorSave = ContinuousClock.now
@@ -152,8 +154,8 @@ final class HubLoop {
     }
 
     private func shutdown() {
-        for session in sessions.values {
-            send(.close(Close.with { $0.reason = "hub shutting down" }), to: session.routingID)
+        for routingID in sessions.values.map(\.routingID) + transients.keys {
+            send(.close(Close.with { $0.reason = "hub shutting down" }), to: routingID)
         }
         try? saveCursorsIfDue(force: true)
         projection.stop()
@@ -190,6 +192,7 @@ final class HubLoop {
             }
             if command.isMetered, !floodGuard.allow(nodeID) {
                 if sessions[nodeID]?.routingID == routingID { sessions[nodeID]?.lastHeard = .now }
+                transients[routingID]?.lastHeard = .now
                 counters.rateLimited.add(1, ordering: .relaxed)
                 logThrottle.warning(logger, "node over its rate limit", node: nodeID, kind: "rate")
                 if case .submit(let envelope) = command {
@@ -207,15 +210,18 @@ final class HubLoop {
             }
             if case .hello(let hello) = command {
                 try openSession(hello, nodeID: nodeID, routingID: routingID, pending: &pending)
-                touched.insert(nodeID) // start its catch-up
+                if !hello.transient { touched.insert(nodeID) } // start its catch-up
                 continue
             }
-            guard var session = sessions[nodeID], session.routingID == routingID else {
+            let transient = transients[routingID]?.nodeID == nodeID
+            if transient {
+                transients[routingID]?.lastHeard = .now
+            } else if sessions[nodeID]?.routingID == routingID {
+                sessions[nodeID]?.lastHeard = .now
+            } else {
                 send(.error(ProtocolError.with { $0.code = .noSession; $0.reason = "send HELLO before any other command"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
                 continue
             }
-            session.lastHeard = .now
-            sessions[nodeID] = session
             switch command {
             case .submit(let envelope):
                 let key = "\(nodeID)\u{0}\(envelope.messageID)"
@@ -248,7 +254,8 @@ final class HubLoop {
                     send(.rejected(Rejected.with { $0.messageID = envelope.messageID; $0.code = rejection.code; $0.reason = rejection.reason; $0.field = rejection.field }), to: routingID)
                 }
             case .ack(let ack):
-                guard ack.sequence <= session.sentUpTo else { continue }
+                // A transient session is delivered nothing, so it has nothing to acknowledge.
+                guard !transient, let session = sessions[nodeID], ack.sequence <= session.sentUpTo else { continue }
                 sessions[nodeID]?.acknowledge(upTo: ack.sequence)
                 dirtyCursors[nodeID] = max(dirtyCursors[nodeID] ?? 0, ack.sequence)
                 touched.insert(nodeID)
@@ -260,7 +267,11 @@ final class HubLoop {
                 // Answered by the projection's thread; everything committed so far is in the view.
                 projection.ask(Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: head))
             case .close:
-                endSession(nodeID, reason: "closed by the node", pending: &pending)
+                if transient {
+                    transients[routingID] = nil
+                } else {
+                    endSession(nodeID, reason: "closed by the node", pending: &pending)
+                }
             case .hello, .welcome, .accepted, .rejected, .deliver, .replayItems, .replayEnd, .error, .view:
                 send(.error(ProtocolError.with { $0.code = .unknownCommand; $0.reason = "\(command.code) is sent by the hub, not to it"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
             }
@@ -388,14 +399,19 @@ final class HubLoop {
             send(.close(Close.with { $0.reason = "identity mismatch" }), to: routingID)
             return
         }
-        let wasOnline = sessions[nodeID] != nil
-        if let old = sessions[nodeID] { nodeByRoutingID[old.routingID] = nil }
         let cursor = max(try store.cursor(for: nodeID), hello.lastSequenceSeen, dirtyCursors[nodeID] ?? 0)
-        sessions[nodeID] = Session(
-            nodeID: nodeID, routingID: routingID, sentUpTo: cursor, ackedUpTo: cursor, lastHeard: .now, lastSent: .now,
-            transient: hello.transient)
-        nodeByRoutingID[routingID] = nodeID
-        dirtyCursors[nodeID] = cursor
+        let wasOnline = sessions[nodeID] != nil
+        if hello.transient {
+            // Beside the unit's long-lived session, which it neither replaces nor shows as offline.
+            transients[routingID] = TransientSession(nodeID: nodeID, lastHeard: .now, lastSent: .now)
+        } else {
+            transients[routingID] = nil
+            if let old = sessions[nodeID] { nodeByRoutingID[old.routingID] = nil }
+            sessions[nodeID] = Session(
+                nodeID: nodeID, routingID: routingID, sentUpTo: cursor, ackedUpTo: cursor, lastHeard: .now, lastSent: .now)
+            nodeByRoutingID[routingID] = nodeID
+            dirtyCursors[nodeID] = cursor
+        }
         let role = configuration.topology.units[nodeID]?.role.rawValue ?? ""
         send(.welcome(Welcome.with {
             $0.nodeID = nodeID
@@ -417,7 +433,6 @@ final class HubLoop {
         guard let session = sessions.removeValue(forKey: nodeID) else { return }
         nodeByRoutingID[session.routingID] = nil
         logger.info("session ended", metadata: ["node": "\(nodeID)", "reason": "\(reason)"])
-        guard !session.transient else { return }
         presence(nodeID, online: false, reason: reason, pending: &pending)
     }
 
@@ -431,6 +446,13 @@ final class HubLoop {
                 endSession(nodeID, reason: "heartbeat expired", pending: &pending)
             } else if now - session.lastSent >= configuration.heartbeatInterval {
                 send(.heartbeat, to: session.routingID)
+            }
+        }
+        for (routingID, session) in transients {
+            if now - session.lastHeard > silence {
+                transients[routingID] = nil
+            } else if now - session.lastSent >= configuration.heartbeatInterval {
+                send(.heartbeat, to: routingID)
             }
         }
         let committed = try commit(pending, waiting: [])
@@ -557,7 +579,11 @@ final class HubLoop {
             } else if try !socket.trySend(message) {
                 return false
             }
-            if let nodeID = nodeByRoutingID[routingID] { sessions[nodeID]?.lastSent = .now }
+            if let nodeID = nodeByRoutingID[routingID] {
+                sessions[nodeID]?.lastSent = .now
+            } else {
+                transients[routingID]?.lastSent = .now
+            }
             return true
         } catch {
             // EHOSTUNREACH: the peer disconnected; its session expires by heartbeat.

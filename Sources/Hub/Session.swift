@@ -15,8 +15,6 @@ struct Session {
     var caughtUp = false
     var lastHeard: ContinuousClock.Instant
     var lastSent: ContinuousClock.Instant
-    /// A command-line session: no presence records (HELLO.transient).
-    var transient = false
 
     mutating func acknowledge(upTo sequence: UInt64) {
         guard sequence > ackedUpTo else { return }
@@ -27,4 +25,12 @@ struct Session {
             inFlight.removeAll()
         }
     }
+}
+
+/// A transient session (HELLO.transient: a command that connects, acts and leaves). It lives beside
+/// the unit's long-lived session, by connection, is delivered nothing and leaves no presence record.
+struct TransientSession {
+    let nodeID: String
+    var lastHeard: ContinuousClock.Instant
+    var lastSent: ContinuousClock.Instant
 }
