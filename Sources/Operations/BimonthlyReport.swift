@@ -92,11 +92,10 @@ public struct BimonthlyReport: Sendable {
             })
 
         out += "\n## 单位报告 Units' reports for \(period)\n\n"
-        let reports = state.reports.values.filter { $0.period == period }.sorted { $0.unit < $1.unit }
-        if reports.isEmpty { out += "No unit has reported for this period.\n" }
-        for report in reports {
-            let figures = report.figures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-            out += "- **\(report.unit)**: \(figures.joined(separator: ", ")). \(report.text)\n"
+        if activity.reports.isEmpty { out += "No unit has reported for this period.\n" }
+        for (unit, report) in activity.reports.sorted(by: { $0.key < $1.key }) {
+            let figures = report.figures.sorted { $0.name < $1.name }.map { "\($0.name) \($0.value)" }
+            out += "- **\(unit)**: \(figures.joined(separator: ", ")). \(report.text)\n"
         }
         return out
     }

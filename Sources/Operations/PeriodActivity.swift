@@ -35,18 +35,25 @@ public struct PeriodActivity: Sendable {
     public private(set) var units: [UnitFigures] = []
     /// Requests filed within the period, by area name.
     public private(set) var filedByArea: [String: Int] = [:]
+    /// The units' own reports for the period, the latest of each unit, wherever they are in the
+    /// log: a unit reports on a period after it has ended.
+    public private(set) var reports: [String: ProgressReport] = [:]
 
     /// The day the state is judged on: the period's last day, or today for the current period.
     public let asOf: CivilDate
 
-    /// Counts `records` (every record accepted before the period's end, in log order) as of
-    /// `today` (which matters for the current period only).
+    /// Counts `records` (the log in order; what follows the period's end counts only for the
+    /// units' reports on it) as of `today` (which matters for the current period only).
     public init(period: ReportPeriod, records: [Envelope], topology: Topology, today: CivilDate) {
         self.period = period
         asOf = min(today, period.lastDay)
         var state = CoordinationState(topology: topology)
         var within: [Envelope] = []
-        for envelope in records where envelope.acceptedAtMs < period.endMilliseconds {
+        for envelope in records {
+            if case .progressReport(let report) = envelope.payload, report.period == period.description {
+                reports[envelope.sender] = report
+            }
+            guard envelope.acceptedAtMs < period.endMilliseconds else { continue }
             state.fold(envelope)
             if period.contains(envelope.acceptedAtMs) { within.append(envelope) }
         }
@@ -123,8 +130,7 @@ public struct PeriodActivity: Sendable {
             }.count
         tally["actions.overdue_at_end"] = state.actions.values.filter { $0.isOverdue(on: lastDay) }.count
         tally["credit.pending_confirmations_at_end"] = state.creditChanges.values.reduce(0) { $0 + $1.pending.count }
-        let periodText = period.description
-        for unit in state.reports.values where unit.period == periodText { perUnit[unit.unit]?.reported = true }
+        for unit in reports.keys { perUnit[unit]?.reported = true }
         tally["reports.filed"] = perUnit.values.filter(\.reported).count
         tally["reports.missing"] = perUnit.values.filter { !$0.reported }.count
 

@@ -114,8 +114,10 @@ struct ReportCommand: AsyncParsableCommand {
                 // The log itself up to the period's end: the state then, and what happened within it.
                 let head = await session.node.headAtWelcome
                 let progress = Progress("reading the log for \(reportPeriod)")
-                let stored = try await session.node.replay(ReplayRequest.with { $0.toTimeMs = reportPeriod.endMilliseconds }) {
-                    last, _ in progress.update(head == 0 ? 1 : Double(last) / Double(head))
+                // The whole log: the state at the period's end, what happened within it, and the units'
+                // reports on it, which come after it.
+                let stored = try await session.node.replay(ReplayRequest()) { last, _ in
+                    progress.update(head == 0 ? 1 : Double(last) / Double(head))
                 }
                 progress.finish()
                 records = try stored.map { try $0.decoded() }
