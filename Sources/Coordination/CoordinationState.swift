@@ -121,6 +121,8 @@ public struct CoordinationState: Sendable {
             guard request.status == .filed else {
                 throw .workflow("request \(m.requestID) was already acknowledged by \(request.handlingOffice ?? "-")")
             }
+            // The office the request was routed to takes it on or hands it to another office.
+            try requireHandler(request, sender, checking)
             guard topology.units[m.handlingOffice]?.role == .customs else {
                 throw Rejection(.invalidField, "\(m.handlingOffice) is not a customs office", field: "\(p).handling_office")
             }
@@ -318,6 +320,9 @@ public struct CoordinationState: Sendable {
             return route(m.invitees, sender: sender, meeting: m.meetingID)
         case .agendaItemProposed(let m):
             var meeting = try openMeeting(m.meetingID, p)
+            if checking, !meeting.invitees.contains(sender.id), sender.role != .coordinator {
+                throw .notAuthorised("\(sender.id) is not invited to \(m.meetingID); only invitees propose agenda items")
+            }
             guard !meeting.agendaItems.contains(m.item.itemID) else { throw .workflow("agenda item \(m.item.itemID) already exists in \(m.meetingID)") }
             meeting.agendaItems.insert(m.item.itemID)
             meetings[m.meetingID] = meeting

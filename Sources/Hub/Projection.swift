@@ -67,10 +67,16 @@ final class Projection: Sendable {
         mail.work.signal()  // the first fold starts at once, off the hub thread
     }
 
-    /// Queues a view request (called by the hub thread; does no I/O).
+    /// Queues a view request (called by the hub thread; does no I/O). The same request asked again
+    /// on the same connection before it is answered is answered once.
     func ask(_ job: Job) {
-        mail.inbox.withLock { $0.jobs.append(job) }
-        mail.work.signal()
+        let queued = mail.inbox.withLock { inbox in
+            guard !inbox.jobs.contains(where: { $0.routingID == job.routingID && $0.request.requestID == job.request.requestID })
+            else { return false }
+            inbox.jobs.append(job)
+            return true
+        }
+        if queued { mail.work.signal() }
     }
 
     /// Tells the projection that the log grew, so it folds the new records before the next view.

@@ -193,7 +193,7 @@ public actor HubNode {
         return merged
     }
 
-    /// One page of a view; asked again after the retry interval or a reconnect until answered.
+    /// One page of a view; asked again after a reconnect (a new WELCOME) until answered or `deadline`.
     private func viewPage(_ request: ViewRequest, deadline: Duration) async throws -> View {
         guard !closed else { throw NodeError.closed }
         let id = request.requestID
@@ -271,8 +271,10 @@ public actor HubNode {
     /// told why at once.
     private func handshakeFailed(_ event: SocketEvent) {
         let endpoint = configuration.endpoint
-        if event.event == .handshakeFailedAuth {
-            failWelcomeWaiters(.keyRefused("the hub at \(endpoint) refused this node's key (ZAP status \(event.value))"))
+        if event.event == .handshakeFailedAuth, event.value == 400 {
+            failWelcomeWaiters(.keyRefused("the hub at \(endpoint) refused this node's key (ZAP status 400)"))
+        } else if event.event == .handshakeFailedAuth {
+            failWelcomeWaiters(.sessionRejected(code: "ZAP_\(event.value)", reason: "the hub at \(endpoint) could not check this key"))
         } else {
             failWelcomeWaiters(.keyRefused("the CURVE handshake with \(endpoint) failed; is the hub's public key right?"))
         }
@@ -349,9 +351,6 @@ public actor HubNode {
         for (id, submit) in pending where submit.lastSent.map({ now - $0 >= configuration.retryInterval }) ?? true {
             sendPending(id)
         }
-        for (id, view) in views where view.lastSent.map({ now - $0 >= configuration.retryInterval }) ?? true {
-            sendView(id)
-        }
         if now - lastSent >= configuration.heartbeatInterval {
             send(Message(WireCodec.encode(.heartbeat)))
         }
@@ -407,7 +406,8 @@ public actor HubNode {
                 welcome = nil
                 sendHello()
             case .identityMismatch, .unsupportedVersion:
-                for waiter in helloWaiters { waiter.resume(throwing: NodeError.sessionRefused(error.reason)) }
+                let refusal = NodeError.sessionRejected(code: error.code.name, reason: error.reason)
+                for waiter in helloWaiters { waiter.resume(throwing: refusal) }
                 helloWaiters.removeAll()
             default:
                 logger.warning("hub reported an error", metadata: ["code": "\(error.code.name)", "reason": "\(error.reason)"])

@@ -46,6 +46,8 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case sessionRefused(String)
     /// The hub refused this node's key during the handshake (not in its allowlist).
     case keyRefused(String)
+    /// The hub answered HELLO with a final error (IDENTITY_MISMATCH, UNSUPPORTED_VERSION).
+    case sessionRejected(code: String, reason: String)
     /// The replay was cut off by a reconnect; ask again.
     case replayInterrupted
     /// A replay ended with an error code.
@@ -63,6 +65,7 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .timedOut(let id): "no answer for message \(id) in time; it may still be accepted: retry with the same id"
         case .sessionRefused(let why): "no session with the hub: \(why)"
         case .keyRefused(let why): why
+        case .sessionRejected(let code, let reason): "the hub refused the session (\(code)): \(reason)"
         case .replayInterrupted: "the replay was interrupted by a reconnect; ask again"
         case .replayRefused(let code, let reason): "replay refused (\(code)): \(reason)"
         case .viewTimedOut: "no answer to a view request in time; is the hub up?"

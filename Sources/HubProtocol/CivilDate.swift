@@ -78,7 +78,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The date of an instant in China Standard Time (UTC+8, no daylight saving).
     public init(chinaTimeMilliseconds ms: Int64) {
-        let shifted = ms + 8 * 3_600_000
+        // Clamped to ±100,000 years, so no instant from any source can overflow the arithmetic.
+        let bound: Int64 = 3_155_760_000_000_000
+        let shifted = min(max(ms, -bound), bound) + 8 * 3_600_000
         let days = shifted >= 0 ? shifted / 86_400_000 : (shifted - 86_399_999) / 86_400_000
         self.init(dayNumber: Int(days))
     }

@@ -62,6 +62,7 @@ public enum EnvelopeValidator {
         try check.recordID(envelope.messageID, "message_id")
         try check.optionalText(envelope.correlationID, "correlation_id", max: 64)
         try check.optionalText(envelope.causationID, "causation_id", max: 64)
+        if envelope.sentAtMs != 0 { try check.instant(envelope.sentAtMs, "sent_at_ms") }
         for (index, node) in envelope.to.nodes.enumerated() { try check.nodeID(node, "to.nodes[\(index)]") }
         for (index, role) in envelope.to.roles.enumerated() where !Identifier.roles.contains(role) {
             throw ValidationFailure(field: "to.roles[\(index)]", reason: "'\(role)' is not a role; use one of \(Identifier.roles.sorted().joined(separator: ", "))")
@@ -122,8 +123,19 @@ struct FieldCheck {
         return date
     }
 
+    /// Instants from 2000 to 2100: anything else is a mistake (or an attack on readers' arithmetic).
+    static let instants: ClosedRange<Int64> = 946_684_800_000...4_102_444_800_000
+
+    func instant(_ milliseconds: Int64, _ field: String) throws(ValidationFailure) {
+        guard Self.instants.contains(milliseconds) else {
+            throw fail(field, "\(milliseconds) is not an instant from 2000 to 2100 in Unix milliseconds")
+        }
+    }
+
     func slot(_ slot: TimeSlot, _ field: String) throws(ValidationFailure) {
         guard slot.startMs > 0 else { throw fail("\(field).start_ms", "is required (Unix milliseconds)") }
+        try instant(slot.startMs, "\(field).start_ms")
+        try instant(slot.endMs, "\(field).end_ms")
         guard slot.endMs > slot.startMs else { throw fail("\(field).end_ms", "must be after start_ms") }
         guard slot.endMs - slot.startMs <= 14 * 86_400_000 else {
             throw fail(field, "lasts more than 14 days; split it into shorter slots")

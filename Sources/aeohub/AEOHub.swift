@@ -34,7 +34,13 @@ struct AEOHub: AsyncParsableCommand {
             Foundation.exit(failure.kind.rawValue)
         } catch {
             let status = exitCode(for: error)
-            if json, status != .success, !(error is ExitCode) {
+            if status == .failure, !(error is ExitCode) {
+                // Not the argument parser's: a fault of ours (an I/O error writing --out, say).
+                let failure = CommandFailure(.internal, code: "INTERNAL", "\(error)")
+                failure.report(json: json)
+                Foundation.exit(failure.kind.rawValue)
+            }
+            if json, status.rawValue == CommandFailure.Kind.usage.rawValue {
                 CommandFailure(.usage, code: "USAGE", message(for: error)).report(json: true)
                 Foundation.exit(status.rawValue)
             }

@@ -56,6 +56,8 @@ struct CommandFailure: Error, CustomStringConvertible {
                 "no answer from the hub in time; it may still accept the message. Retry with --message-id \(messageID)")
         case NodeError.viewTimedOut, NodeError.replayInterrupted:
             self.init(.retryLater, code: "TIMED_OUT", "\(doing): \(error)")
+        case NodeError.sessionRejected(let code, let reason):
+            self.init(.refused, code: code, "the hub refused the session: \(reason)")
         case NodeError.keyRefused(let why):
             self.init(.refused, code: "KEY_REFUSED", "\(why); is this key's public half registered for this unit in the hub's topology?")
         case NodeError.sessionRefused(let why):

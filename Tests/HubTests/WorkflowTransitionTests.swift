@@ -89,6 +89,7 @@ struct WorkflowTransitionTests {
         try await n.send("huli", .refused(.notAuthorised, "may not send request_acknowledged"), ack("R1"))
         try await n.send("xm-dongdu", .refused(.workflowViolation, "must be acknowledged before progress"),
                          Self.e { $0.requestProgress = RequestProgress.with { $0.requestID = "R1"; $0.note = "n" } })
+        try await n.send("xm-haicang", .refused(.notAuthorised, "handled by xm-dongdu"), ack("R1"))
         try await n.send("xm-dongdu", .accepted, ack("R1"))
         try await n.send("xm-dongdu", .refused(.workflowViolation, "already acknowledged"), ack("R1"))
         try await n.send("xm-haicang", .refused(.notAuthorised, "handled by xm-dongdu"),
@@ -245,7 +246,8 @@ struct WorkflowTransitionTests {
         try await n.send("commerce-bureau", .refused(.workflowViolation, "already exists"), convene)
         let item = { (id: String) in Self.e { $0.agendaItemProposed = AgendaItemProposed.with { $0.meetingID = "M1"; $0.item = AgendaItem.with { $0.itemID = id; $0.title = "Pain points" } } } }
         try await n.send("huli", .accepted, item("2"))
-        try await n.send("siming", .refused(.workflowViolation, "already exists in M1"), item("2"))
+        try await n.send("xm-dongdu", .refused(.workflowViolation, "already exists in M1"), item("2"))
+        try await n.send("siming", .refused(.notAuthorised, "siming is not invited to M1"), item("3"))
         let rsvp = Self.e { $0.meetingRsvp = MeetingRsvp.with { $0.meetingID = "M1"; $0.answer = .attending } }
         try await n.send("huli", .accepted, rsvp)
         try await n.send("siming", .refused(.notAuthorised, "not invited to M1"), rsvp)
