@@ -35,7 +35,10 @@ let package = Package(
             name: "HubProtocol",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
-        .target(name: "Coordination", dependencies: ["HubProtocol"]),
+        .target(
+            name: "Coordination",
+            dependencies: ["HubProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .target(
             name: "EventLog",
             dependencies: [

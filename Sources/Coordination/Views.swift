@@ -1,4 +1,5 @@
 import HubProtocol
+import SwiftProtobuf
 
 /// What each unit may see of the one state (SPEC.md 6.5), and the views built from it.
 ///
@@ -11,6 +12,8 @@ extension CoordinationState {
     /// Rows per page when a request names none, and the most a request may ask for.
     public static let defaultPageSize = 200
     public static let maxPageSize = 1000
+    /// The most row bytes in one page, so that a VIEW stays under the 1 MiB message limit.
+    public static let pageBytes = 768 * 1024
 
     /// Whether `unit` sees everything.
     public func seesEverything(_ unit: String) -> Bool { topology.units[unit]?.role == .coordinator }
@@ -33,10 +36,23 @@ extension CoordinationState {
             view.reason = "page_size is at most \(Self.maxPageSize); got \(request.pageSize)"
             return view
         }
-        func page<Row>(_ rows: [(key: String, row: Row)], _ assign: (inout View, [Row]) -> Void) {
+        let applicable = Self.filters[request.kind] ?? []
+        if let stray = Self.setFilters(request).first(where: { !applicable.contains($0) }) {
+            let kinds = Self.filters.filter { $0.value.contains(stray) }.map { "\($0.key)" }.sorted()
+            view.code = .invalidField
+            view.reason = "\(stray) does not filter this view; it filters \(kinds.joined(separator: ", "))"
+            return view
+        }
+        func page<Row: SwiftProtobuf.Message>(_ rows: [(key: String, row: Row)], _ assign: (inout View, [Row]) -> Void) {
             let sorted = rows.sorted { $0.key < $1.key }
             let rest = request.afterKey.isEmpty ? sorted[...] : sorted.drop { $0.key <= request.afterKey }
-            let chosen = rest.prefix(pageSize)
+            // Up to page_size rows and the byte budget, and always at least one row.
+            var bytes = 0
+            let fitting = rest.prefix(pageSize).prefix { item in
+                bytes += (try? item.row.serializedBytes() as [UInt8])?.count ?? 0
+                return bytes <= Self.pageBytes
+            }
+            let chosen = fitting.isEmpty ? rest.prefix(1) : fitting
             view.total = UInt32(sorted.count)
             if rest.count > chosen.count, let last = chosen.last { view.nextKey = last.key }
             assign(&view, chosen.map(\.row))
@@ -56,6 +72,20 @@ extension CoordinationState {
                 "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, reports)"
         }
         return view
+    }
+
+    /// The filters each view applies; any other filter set in a request is refused.
+    static let filters: [ViewKind: Set<String>] = [
+        .requests: ["uscc", "open_only"], .cultivation: ["uscc"], .cases: ["uscc", "case_id", "open_only"],
+        .audits: ["uscc", "case_id", "open_only"], .meetings: ["meeting_id", "open_only"],
+        .actions: ["meeting_id", "open_only"], .creditChanges: ["uscc", "open_only"], .reports: ["period"],
+    ]
+
+    private static func setFilters(_ request: ViewRequest) -> [String] {
+        [
+            ("uscc", !request.uscc.isEmpty), ("case_id", !request.caseID.isEmpty), ("meeting_id", !request.meetingID.isEmpty),
+            ("period", !request.period.isEmpty), ("open_only", request.openOnly),
+        ].filter(\.1).map(\.0)
     }
 
     private func sees(_ participants: Set<String>, _ unit: String) -> Bool {
@@ -118,7 +148,7 @@ extension CoordinationState {
     private func reportRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: ReportRow)] {
         reports.values.filter {
             (seesEverything(unit) || $0.unit == unit) && matches($0.period, request.period)
-        }.map { ($0.unit + "|" + $0.period, ReportRow($0)) }
+        }.map { ($0.unit + " " + $0.period, ReportRow($0)) }  // a space sorts before any id character
     }
 }
 

@@ -1,0 +1,65 @@
+import Coordination
+import HubProtocol
+import Testing
+
+/// Views without sockets: paging by rows and by bytes, and filters a view does not apply.
+@Suite("Views of the one state")
+struct ViewTests {
+    static let topology = Topology(units: [
+        Unit(id: "commerce-bureau", role: .coordinator, name: "Commerce Bureau"),
+        Unit(id: "huli", role: .district, name: "Huli", area: "350206", customsOffice: "xm-dongdu"),
+        Unit(id: "xm-dongdu", role: .customs, name: "Dongdu Customs"),
+    ])
+
+    /// A meeting with `count` action items of `textLength` characters each, owned by huli.
+    static func state(actions count: Int, textLength: Int) throws -> CoordinationState {
+        var state = CoordinationState(topology: topology)
+        let slot = TimeSlot.with { $0.startMs = 1_790_000_000_000; $0.endMs = 1_790_003_600_000 }
+        _ = try state.admit(Envelope.with {
+            $0.meetingConvened = MeetingConvened.with { $0.meetingID = "M1"; $0.title = "t"; $0.invitees = ["huli"]; $0.time = slot; $0.place = "p" }
+        }, from: "commerce-bureau", at: 1_790_000_000_000)
+        for index in 0..<count {
+            _ = try state.admit(Envelope.with {
+                $0.actionItemAssigned = ActionItemAssigned.with {
+                    $0.meetingID = "M1"; $0.actionID = "A\(1000 + index)"; $0.ownerUnit = "huli"; $0.dueDate = "2026-12-01"
+                    $0.text = String(repeating: "x", count: textLength)
+                }
+            }, from: "commerce-bureau", at: 1_790_000_000_000)
+        }
+        return state
+    }
+
+    @Test("pages follow after_key to the end, each under the byte budget, every row once")
+    func paging() throws {
+        let state = try Self.state(actions: 250, textLength: 4000)
+        var request = ViewRequest.with { $0.kind = .actions; $0.pageSize = 1000 }
+        var seen: [String] = []
+        var pages = 0
+        repeat {
+            let view = state.view(request, for: "huli")
+            #expect(view.code == .unspecified)
+            #expect(view.total == 250)
+            #expect(try (view.serializedBytes() as [UInt8]).count < 1 << 20)
+            seen += view.actions.map(\.actionID)
+            request.afterKey = view.nextKey
+            pages += 1
+        } while !request.afterKey.isEmpty && pages < 10
+        #expect(pages > 1, "250 rows of 4,000 characters do not fit one page")
+        #expect(seen == (0..<250).map { "A\(1000 + $0)" })
+        // Small rows: page_size rules.
+        let small = try Self.state(actions: 12, textLength: 10).view(ViewRequest.with { $0.kind = .actions; $0.pageSize = 5 }, for: "huli")
+        #expect(small.actions.count == 5 && small.nextKey == "A1004")
+    }
+
+    @Test("a filter the view does not apply is refused, not ignored; an oversized page too")
+    func filters() throws {
+        let state = try Self.state(actions: 1, textLength: 10)
+        let refused = state.view(ViewRequest.with { $0.kind = .requests; $0.caseID = "C1" }, for: "huli")
+        #expect(refused.code == .invalidField && refused.reason.contains("case_id does not filter this view"))
+        #expect(refused.requests.isEmpty)
+        let tooBig = state.view(ViewRequest.with { $0.kind = .actions; $0.pageSize = 5000 }, for: "huli")
+        #expect(tooBig.code == .invalidField)
+        let outsider = state.view(ViewRequest.with { $0.kind = .actions }, for: "xm-dongdu")
+        #expect(outsider.actions.isEmpty && outsider.total == 0)
+    }
+}
