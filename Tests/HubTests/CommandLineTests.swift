@@ -57,6 +57,13 @@ struct CommandLineTests {
         let verify = try AEOHubProcess.run(["log", "verify", "--log", log])
         #expect(verify.status == 0)
         #expect(verify.output.contains("log intact"))
+        // A progress bar on a terminal (script(1) gives the command one), nothing on a pipe.
+        #expect(!verify.output.contains("checking the hash chain"))
+        let binary = try #require(AEOHubProcess.locate()).path
+        let onTerminal = try AEOHubProcess.runProcess(
+            URL(fileURLWithPath: "/usr/bin/script"), ["-qec", "\(binary) log verify --log \(log)", "/dev/null"])
+        #expect(onTerminal.status == 0 && onTerminal.output.contains("checking the hash chain"), "\(onTerminal.output)")
+        #expect(onTerminal.output.contains("log intact"))
 
         // Change one byte of one stored envelope in the file.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: log))

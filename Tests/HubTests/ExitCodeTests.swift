@@ -3,6 +3,16 @@ import Testing
 
 /// Exit codes a script can act on, each from a real situation (README, "Exit codes"), and one JSON
 /// error object under `--json`.
+/// A fresh key pair written with `aeohub keys generate`.
+enum CurveKeyPairFile {
+    static func make(in folder: URL, name: String) throws -> (publicKey: String, secretPath: String) {
+        let generated = try AEOHubProcess.run(["keys", "generate", "--dir", folder.path, name])
+        try #require(generated.status == 0, "\(generated.output)")
+        let publicKey = try String(contentsOf: folder.appendingPathComponent("\(name).public"), encoding: .utf8)
+        return (publicKey.trimmingCharacters(in: .whitespacesAndNewlines), folder.appendingPathComponent("\(name).secret").path)
+    }
+}
+
 @Suite("Exit codes and JSON errors", .serialized)
 struct ExitCodeTests {
     static func errorObject(_ output: String) throws -> [String: Any] {
@@ -49,6 +59,19 @@ struct ExitCodeTests {
         #expect(limited.status == 75, "\(limited.output)")
         let timedOut = try Self.errorObject(limited.output)
         #expect(timedOut["retryable"] as? Bool == true && timedOut["code"] as? String == "TIMED_OUT")
+
+        // A key the hub does not know (a topology copy that names it): refused by ZAP, final.
+        let stranger = try CurveKeyPairFile.make(in: network.folder, name: "huli-stranger")
+        let topology = try String(contentsOfFile: network.topologyPath, encoding: .utf8)
+        let huliKey = try #require(try String(contentsOf: network.keys.appendingPathComponent("huli.public"), encoding: .utf8)
+            .split(separator: "\n").first.map(String.init))
+        let copy = network.folder.appendingPathComponent("stranger-topology.yaml").path
+        try topology.replacingOccurrences(of: huliKey, with: stranger.publicKey).write(toFile: copy, atomically: true, encoding: .utf8)
+        let refusedKey = try AEOHubProcess.run(["request", "list", "--json"], environment: [
+            "AEOHUB_TOPOLOGY": copy, "AEOHUB_NODE": "huli", "AEOHUB_KEY": stranger.secretPath,
+        ])
+        #expect(refusedKey.status == 1, "\(refusedKey.output)")
+        #expect(try Self.errorObject(refusedKey.output)["code"] as? String == "KEY_REFUSED", "\(refusedKey.output)")
 
         #expect(network.stop() == 0)
         let down = try network.run("commerce-bureau", ["request", "list", "--timeout", "2", "--json"])
