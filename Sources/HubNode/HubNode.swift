@@ -25,9 +25,9 @@ public actor HubNode {
     private var receiver: Task<Void, Never>?
     private var monitor: Task<Void, Never>?
     private var ticker: Task<Void, Never>?
-    private var closed = false
+    var closed = false
 
-    private var welcome: Welcome?
+    var welcome: Welcome?
     private var lastHeard = ContinuousClock.now
     private var lastSent = ContinuousClock.now
     private var lastHello = ContinuousClock.now - .seconds(3600)
@@ -41,19 +41,19 @@ public actor HubNode {
     }
     private var pending: [String: PendingSubmit] = [:]
 
-    private struct PendingReplay {
+    struct PendingReplay {
         var items: [StoredEnvelope]
         let progress: (@Sendable (_ lastSequence: UInt64, _ count: Int) -> Void)?
         let continuation: CheckedContinuation<[StoredEnvelope], any Error>
     }
-    private var replays: [String: PendingReplay] = [:]
+    var replays: [String: PendingReplay] = [:]
 
-    private struct PendingView {
+    struct PendingView {
         let frames: Message
         var lastSent: ContinuousClock.Instant?
         let continuation: CheckedContinuation<View, any Error>
     }
-    private var views: [String: PendingView] = [:]
+    var views: [String: PendingView] = [:]
 
     /// The last sequence the application handled (kept on disk when a state folder is set).
     public private(set) var lastHandled: UInt64
@@ -144,80 +144,6 @@ public actor HubNode {
             try await handler(delivery)
             await handled(delivery.sequence)
         }
-    }
-
-    /// Asks the hub for stored envelopes matching `request` and returns them in order.
-    /// The log's head when the session opened (0 before it is open): how far a replay has to go.
-    public var headAtWelcome: UInt64 { welcome?.headSequence ?? 0 }
-
-    /// Asks the hub for stored envelopes matching `request` and returns them in order; `progress`
-    /// hears the last sequence and the count received after each chunk.
-    public func replay(
-        _ request: ReplayRequest, progress: (@Sendable (_ lastSequence: UInt64, _ count: Int) -> Void)? = nil
-    ) async throws -> [StoredEnvelope] {
-        guard !closed else { throw NodeError.closed }
-        var request = request
-        if request.requestID.isEmpty { request.requestID = UUID().uuidString.lowercased() }
-        let id = request.requestID
-        let frames = Message(WireCodec.encode(.replayRequest(request)))
-        return try await withCheckedThrowingContinuation { continuation in
-            replays[id] = PendingReplay(items: [], progress: progress, continuation: continuation)
-            send(frames)
-        }
-    }
-
-    /// Asks the hub for a view of the one state as this node may see it, every page, and returns
-    /// the rows in one `View` (its `as_of_sequence` is the last page's). Throws
-    /// ``NodeError/viewRefused(code:reason:)`` when the hub answers with an error code, and
-    /// ``NodeError/viewTimedOut`` when a page does not come within `deadline` (asked again meanwhile).
-    public func view(_ request: ViewRequest, deadline: Duration = .seconds(30)) async throws -> View {
-        var request = request
-        var merged = View()
-        repeat {
-            request.requestID = UUID().uuidString.lowercased()
-            let page = try await viewPage(request, deadline: deadline)
-            guard page.code == .unspecified else { throw NodeError.viewRefused(code: page.code.name, reason: page.reason) }
-            merged.kind = page.kind
-            merged.total = page.total
-            merged.asOfSequence = page.asOfSequence
-            merged.requests += page.requests
-            merged.cultivation += page.cultivation
-            merged.cases += page.cases
-            merged.audits += page.audits
-            merged.meetings += page.meetings
-            merged.actions += page.actions
-            merged.creditChanges += page.creditChanges
-            merged.reports += page.reports
-            request.afterKey = page.nextKey
-        } while !request.afterKey.isEmpty
-        return merged
-    }
-
-    /// One page of a view; asked again after a reconnect (a new WELCOME) until answered or `deadline`.
-    private func viewPage(_ request: ViewRequest, deadline: Duration) async throws -> View {
-        guard !closed else { throw NodeError.closed }
-        let id = request.requestID
-        let frames = Message(WireCodec.encode(.viewRequest(request)))
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: deadline)
-            await self?.failView(id, with: NodeError.viewTimedOut)
-        }
-        defer { timer.cancel() }
-        return try await withCheckedThrowingContinuation { continuation in
-            views[id] = PendingView(frames: frames, lastSent: nil, continuation: continuation)
-            if welcome != nil { sendView(id) }
-        }
-    }
-
-    private func failView(_ id: String, with error: NodeError) {
-        views.removeValue(forKey: id)?.continuation.resume(throwing: error)
-    }
-
-    private func sendView(_ id: String) {
-        guard var view = views[id] else { return }
-        view.lastSent = .now
-        views[id] = view
-        send(view.frames)
     }
 
     /// Ends the session (CLOSE), stops the socket and fails what is still waiting.
@@ -320,7 +246,7 @@ public actor HubNode {
         }))))
     }
 
-    private func send(_ message: Message) {
+    func send(_ message: Message) {
         guard let loop else { return }
         do {
             try loop.send(message)
@@ -442,22 +368,5 @@ public actor HubNode {
         lastHandled = sequence
         Self.storeLastHandled(sequence, configuration)
         send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
-    }
-
-    // MARK: The last handled sequence on disk
-
-    private static func stateFile(_ configuration: NodeConfiguration) -> URL? {
-        configuration.stateDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("\(configuration.nodeID).last-handled") }
-    }
-
-    private static func loadLastHandled(_ configuration: NodeConfiguration) -> UInt64 {
-        guard let file = stateFile(configuration), let text = try? String(contentsOf: file, encoding: .utf8) else { return 0 }
-        return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
-    private static func storeLastHandled(_ sequence: UInt64, _ configuration: NodeConfiguration) {
-        guard let file = stateFile(configuration) else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? Data("\(sequence)\n".utf8).write(to: file, options: .atomic)
     }
 }
