@@ -205,6 +205,12 @@ final class HubLoop {
                     send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
                 } else if case .viewRequest(let request) = command {
                     send(.view(View.with { $0.requestID = request.requestID; $0.kind = request.kind; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
+                } else if case .hello = command {
+                    // SPEC 4.1: a HELLO is answered with WELCOME or ERROR, also over the rate.
+                    send(.error(ProtocolError.with {
+                        $0.code = .rateLimited; $0.command = UInt32(CommandCode.hello.rawValue)
+                        $0.reason = "too many HELLOs from \(nodeID); send HELLO again later"
+                    }), to: routingID)
                 }
                 continue
             }
@@ -390,6 +396,7 @@ final class HubLoop {
     private func openSession(_ hello: Hello, nodeID: String, routingID: Data, pending: inout [PendingRecord]) throws {
         guard hello.protocolMajor == UInt32(ProtocolVersion.major) else {
             send(.error(ProtocolError.with { $0.code = .unsupportedVersion; $0.reason = "protocol major \(hello.protocolMajor) is not supported; this hub speaks 1.x"; $0.command = 1 }), to: routingID)
+            send(.close(Close.with { $0.reason = "unsupported protocol version" }), to: routingID)
             return
         }
         guard hello.nodeID == nodeID else {

@@ -331,7 +331,7 @@ public actor HubNode {
             case .noSession:
                 welcome = nil
                 sendHello()
-            case .identityMismatch, .unsupportedVersion:
+            case .identityMismatch, .unsupportedVersion, .rateLimited where welcome == nil:
                 let refusal = NodeError.sessionRejected(code: error.code.name, reason: error.reason)
                 for waiter in helloWaiters { waiter.resume(throwing: refusal) }
                 helloWaiters.removeAll()

@@ -59,6 +59,15 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The node was closed.
     case closed
 
+    /// No session yet, for a reason that passes: the hub did not answer, or limited this node's rate.
+    public var isTransient: Bool {
+        switch self {
+        case .sessionRefused: true
+        case .sessionRejected(let code, _): code == "RATE_LIMITED"
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .rejected(let code, let reason, let field): "rejected (\(code))\(field.isEmpty ? "" : " \(field)"): \(reason)"

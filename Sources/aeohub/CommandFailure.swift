@@ -57,7 +57,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case NodeError.viewTimedOut, NodeError.replayInterrupted:
             self.init(.retryLater, code: "TIMED_OUT", "\(doing): \(error)")
         case NodeError.sessionRejected(let code, let reason):
-            self.init(.refused, code: code, "the hub refused the session: \(reason)")
+            self.init(Self.retryableCodes.contains(code) ? .retryLater : .refused, code: code, "the hub refused the session: \(reason)")
         case NodeError.keyRefused(let why):
             self.init(.refused, code: "KEY_REFUSED", "\(why); is this key's public half registered for this unit in the hub's topology?")
         case NodeError.sessionRefused(let why):

@@ -83,7 +83,8 @@ struct NodeOptions: ParsableArguments {
                 do {
                     try await node.start(timeout: .seconds(timeout))
                     break
-                } catch NodeError.sessionRefused(let why) where waitForHub || ContinuousClock.now < giveUp {
+                } catch let error as NodeError where error.isTransient && (waitForHub || ContinuousClock.now < giveUp) {
+                    let why = "\(error)"
                     FileHandle.standardError.write(Data("no session with the hub at \(file.endpoint) yet (\(why)); still trying\n".utf8))
                 }
             }

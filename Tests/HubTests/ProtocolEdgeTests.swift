@@ -96,6 +96,13 @@ struct ProtocolEdgeTests {
         let refusal = try impostor.first { if case .error(let e) = $0 { e } else { nil } }
         #expect(refusal?.code == .identityMismatch)
 
+        // Another major version in HELLO: ERROR UNSUPPORTED_VERSION, then CLOSE.
+        let future = try RawClient(network, as: "haicang")
+        try future.send(.hello(Hello.with { $0.protocolMajor = 2; $0.nodeID = "haicang" }))
+        let unsupported = try future.first { if case .error(let e) = $0 { e } else { nil } }
+        #expect(unsupported?.code == .unsupportedVersion)
+        #expect(try future.first { if case .close(let c) = $0 { c } else { nil } } != nil)
+
         let early = try RawClient(network, as: "siming")
         try early.send(.submit(Make.report("too early")))
         let noSession = try early.first { if case .error(let e) = $0 { e } else { nil } }
@@ -218,13 +225,17 @@ struct ProtocolEdgeTests {
         #expect(steadySequences.count == 20)
         #expect(network.hub!.counters.snapshot["rate_limited"] == limited)
 
-        // HELLOs count too: a burst of them past the allowance opens no new sessions.
+        // HELLOs count too: a burst of them past the allowance opens no new sessions, and each is
+        // answered, WELCOME or ERROR RATE_LIMITED (SPEC 4.1).
         for _ in 0..<400 { try flooder.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "siming" })) }
         var welcomes = 0
+        var limitedHellos = 0
         while let answer = try flooder.receive(timeout: .milliseconds(500)) {
             if case .welcome = answer { welcomes += 1 }
+            if case .error(let error) = answer, error.code == .rateLimited, error.command == 1 { limitedHellos += 1 }
         }
         #expect(welcomes > 0 && welcomes < 300, "\(welcomes) WELCOMEs for 400 HELLOs with a burst of 200")
+        #expect(welcomes + limitedHellos == 400, "\(welcomes) WELCOMEs and \(limitedHellos) RATE_LIMITED for 400 HELLOs")
 
         // What was accepted is in the log once; what was limited is not.
         let store = try network.store()
