@@ -88,6 +88,13 @@ public struct CoordinationState: Sendable {
 
     private func day(_ ms: Int64) -> CivilDate { CivilDate(chinaTimeMilliseconds: ms) }
 
+    /// A date field; validation refuses a bad one before the hub admits it, but a record from another
+    /// implementation or an older version is refused here rather than crash the fold.
+    private func date(_ text: String, _ field: String) throws(Rejection) -> CivilDate {
+        guard let date = CivilDate(text) else { throw Rejection(.invalidField, "'\(text)' is not a date (YYYY-MM-DD)", field: field) }
+        return date
+    }
+
     // MARK: The transitions
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
@@ -181,7 +188,7 @@ public struct CoordinationState: Sendable {
         // Certification
         case .caseOpened(let m):
             guard cases[m.caseID] == nil else { throw .workflow("case \(m.caseID) already exists", field: "\(p).case_id") }
-            let received = CivilDate(m.applicationReceived)!
+            let received = try date(m.applicationReceived, "\(p).application_received")
             if let barred = barredUntil[m.enterprise.uscc], received < barred {
                 throw .workflow("\(m.enterprise.uscc) may not apply again before \(barred) (a failed certification bars it for a year)")
             }
@@ -352,8 +359,9 @@ public struct CoordinationState: Sendable {
             if checking, topology.units[m.ownerUnit] == nil {
                 throw Rejection(.invalidField, "'\(m.ownerUnit)' is not a unit of this network", field: "\(p).owner_unit")
             }
+            let due = try date(m.dueDate, "\(p).due_date")
             actions[m.actionID] = ActionRecord(
-                id: m.actionID, meetingID: m.meetingID, owner: m.ownerUnit, due: CivilDate(m.dueDate)!, text: m.text,
+                id: m.actionID, meetingID: m.meetingID, owner: m.ownerUnit, due: due, text: m.text,
                 status: .inProgress)
             return route(meeting.invitees + [m.ownerUnit], sender: sender, meeting: m.meetingID)
         case .actionItemProgress(let m):
@@ -376,10 +384,11 @@ public struct CoordinationState: Sendable {
         case .creditChangePublished(let m):
             guard creditChanges[m.changeID] == nil else { throw .workflow("credit change \(m.changeID) already exists", field: "\(p).change_id") }
             let everyone = Set(topology.units.keys).subtracting([sender.id])
+            let effective = try date(m.effectiveDate, "\(p).effective_date")
             creditChanges[m.changeID] = CreditChangeRecord(
                 id: m.changeID, uscc: m.enterprise.uscc, enterpriseName: m.enterprise.name, publisher: sender.id,
                 levelSet: m.levelSet, from: m.fromLevel, to: m.toLevel, severity: m.severity,
-                effective: CivilDate(m.effectiveDate)!, pending: m.stopJointIncentives ? everyone : [], confirmed: [], lifted: false)
+                effective: effective, pending: m.stopJointIncentives ? everyone : [], confirmed: [], lifted: false)
             return route(Array(everyone), sender: sender, uscc: m.enterprise.uscc)
         case .creditChangeConfirmed(let m):
             guard var change = creditChanges[m.changeID] else { throw .workflow("there is no credit change \(m.changeID)", field: "\(p).change_id") }

@@ -62,4 +62,17 @@ struct ViewTests {
         let outsider = state.view(ViewRequest.with { $0.kind = .actions }, for: "xm-dongdu")
         #expect(outsider.actions.isEmpty && outsider.total == 0)
     }
+
+    @Test("a stored record with a bad date is refused by the fold, not a crash")
+    func badDates() {
+        var state = CoordinationState(topology: Self.topology)
+        let enterprise = Enterprise.with { $0.uscc = "91350200776049653A"; $0.name = "X" }
+        for envelope in [
+            Envelope.with { $0.sender = "xm-dongdu"; $0.caseOpened = CaseOpened.with { $0.caseID = "C9"; $0.enterprise = enterprise; $0.applicationReceived = "2026-13-45" } },
+            Envelope.with { $0.sender = "xm-dongdu"; $0.creditChangePublished = CreditChangePublished.with { $0.changeID = "CR9"; $0.enterprise = enterprise; $0.effectiveDate = "soon" } },
+        ] {
+            #expect(state.fold(envelope) == false)
+        }
+        #expect(state.cases.isEmpty && state.creditChanges.isEmpty)
+    }
 }
