@@ -71,7 +71,7 @@ public struct TopologyFile: Sendable {
             guard let file = hubSecretKeyFile else {
                 throw ConfigurationError(file: "topology", line: 0, reason: "hub.secret_key_file is required to run the hub")
             }
-            secret = try KeyFiles.readKey(file)
+            secret = try KeyFiles.readSecretKey(file)
         }
         let pair = try CurveKeyPair(secretKey: secret)
         guard pair.publicKey == hubPublicKey else {
@@ -226,17 +226,27 @@ public enum KeyFiles {
         guard !manager.fileExists(atPath: secret) else {
             throw ConfigurationError(file: secret, line: 0, reason: "already exists; remove it first to make a new key (key rotation)")
         }
-        // Created with 0600 from the start, so the secret is never readable by others.
-        guard manager.createFile(atPath: secret, contents: Data((pair.secretKey.z85 + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigurationError(file: secret, line: 0, reason: "cannot create the file")
+        // Created by open(2) with O_EXCL and mode 0600, so the secret is never readable by others,
+        // not even between its creation and a chmod, and an existing file is never overwritten.
+        let descriptor = open(secret, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw ConfigurationError(file: secret, line: 0, reason: "cannot create the file (\(String(cString: strerror(errno))))")
         }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        try handle.write(contentsOf: Data((pair.secretKey.z85 + "\n").utf8))
+        try handle.synchronize()
         try Data((pair.publicKey.z85 + "\n").utf8).write(to: URL(fileURLWithPath: publicFile))
     }
 
-    /// Reads a key file; a secret file readable by others is refused.
-    public static func readKey(_ path: String) throws -> CurveKey {
+    /// Reads a public key file.
+    public static func readKey(_ path: String) throws -> CurveKey { try read(path, secret: path.hasSuffix(".secret")) }
+
+    /// Reads a secret key file, whatever its name; one that others may read is refused.
+    public static func readSecretKey(_ path: String) throws -> CurveKey { try read(path, secret: true) }
+
+    private static func read(_ path: String, secret: Bool) throws -> CurveKey {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if path.hasSuffix(".secret"), let mode = attributes?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+        if secret, let mode = attributes?[.posixPermissions] as? Int, mode & 0o077 != 0 {
             throw ConfigurationError(file: path, line: 0, reason: "a secret key file must not be readable by others (mode \(String(mode, radix: 8)); run chmod 600)")
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

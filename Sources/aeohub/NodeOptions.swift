@@ -47,7 +47,7 @@ struct NodeOptions: ParsableArguments {
             let units = file.topology.units.keys.sorted().joined(separator: ", ")
             throw ValidationError("'\(nodeID)' is not a unit in \(topologyPath); use one of \(units)")
         }
-        let pair = try CurveKeyPair(secretKey: try KeyFiles.readKey(keyPath))
+        let pair = try CurveKeyPair(secretKey: try KeyFiles.readSecretKey(keyPath))
         if let registered = file.unitKeys[nodeID], registered != pair.publicKey {
             throw ValidationError("\(keyPath) is not \(nodeID)'s key: its public key differs from the one in \(topologyPath)")
         }

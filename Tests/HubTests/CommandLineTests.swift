@@ -1,4 +1,5 @@
 import Foundation
+import Hub
 import Testing
 
 /// Runs the built `aeohub` executable, as an operator would.
@@ -97,6 +98,14 @@ struct CommandLineTests {
         let again = try AEOHubProcess.run(["keys", "generate", "--dir", folder.path, "huli"])
         #expect(again.status != 0)
         #expect(again.output.contains("already exists"))
+
+        // A secret others may read is refused whatever the file is called (issue 13, defect 13).
+        let copy = folder.appendingPathComponent("huli-key.txt")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("huli.secret"), to: copy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: copy.path)
+        #expect(throws: ConfigurationError.self) { _ = try KeyFiles.readSecretKey(copy.path) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy.path)
+        #expect(try KeyFiles.readSecretKey(copy.path) == KeyFiles.readSecretKey(folder.appendingPathComponent("huli.secret").path))
     }
 
     func currentPeriod() -> String {
