@@ -21,7 +21,8 @@ struct HubCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        var logger = Logger(label: "aeohub.hub")
+        // Node ids and other text from the wire reach the log: escaped, they cannot forge a line.
+        var logger = Logger(label: "aeohub.hub") { EscapingLogHandler(wrapping: StreamLogHandler.standardError(label: $0)) }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
         logger.logLevel = level
         let file = try TopologyFile.load(path: config)

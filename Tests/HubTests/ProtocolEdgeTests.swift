@@ -4,6 +4,7 @@ import Foundation
 import Hub
 import HubNode
 import HubProtocol
+import Logging
 import Testing
 import ZeroMQ
 
@@ -90,11 +91,21 @@ struct ProtocolEdgeTests {
     @Test("HELLO naming another node is refused; commands before HELLO get NO_SESSION")
     func identity() async throws {
         let network = try TestNetwork()
+        let logged = Locked<[String]>([])
+        network.logger = Logger(label: "hub") { _ in EscapingLogHandler(wrapping: CapturingLogHandler(lines: logged)) }
         try network.startHub()
         let impostor = try RawClient(network, as: "huli")
         try impostor.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "xm-dongdu" }))
         let refusal = try impostor.first { if case .error(let e) = $0 { e } else { nil } }
         #expect(refusal?.code == .identityMismatch)
+
+        // A node id with a newline cannot forge a log line (issue 13, defect 10).
+        let forger = try RawClient(network, as: "siming")
+        try forger.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "siming\nFORGED hub stopped" }))
+        _ = try forger.first { if case .error(let e) = $0 { e } else { nil } }
+        let lines = logged.value
+        #expect(lines.contains { $0.contains("siming\\nFORGED hub stopped") }, "\(lines)")
+        #expect(!lines.contains { $0.contains("\n") }, "\(lines)")
 
         // Another major version in HELLO: ERROR UNSUPPORTED_VERSION, then CLOSE.
         let future = try RawClient(network, as: "haicang")

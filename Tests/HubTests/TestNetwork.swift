@@ -24,6 +24,8 @@ class TestNetwork: @unchecked Sendable {
     var creditWindow = 64
     var heartbeatLiveness = 3
     var rateLimit: RateLimit? = .standard
+    /// The hub's logger (silent unless a test listens).
+    var logger = quiet
     /// Wraps the hub's SQLite store, e.g. to inject storage faults.
     var wrapStore: (@Sendable (any EventStore) -> any EventStore)?
 
@@ -72,7 +74,7 @@ class TestNetwork: @unchecked Sendable {
 
     /// Starts (or restarts, on the same port) the hub.
     func startHub() throws {
-        let hub = try Hub(configuration: configuration, logger: quiet)
+        let hub = try Hub(configuration: configuration, logger: logger)
         endpoint = hub.endpoint
         self.hub = hub
         hub.start() // serving must not wait for a free concurrency thread
@@ -179,4 +181,21 @@ final class Locked<Value: Sendable>: Sendable {
     init(_ value: Value) { mutex = .init(value) }
     var value: Value { mutex.withLock { $0 } }
     func mutate(_ body: (inout Value) -> Void) { mutex.withLock { body(&$0) } }
+}
+
+/// A log handler that keeps each line as it would be written (message, then key=value metadata).
+struct CapturingLogHandler: LogHandler {
+    let lines: Locked<[String]>
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        lines.mutate { $0.append(([event.message.description] + fields).joined(separator: " ")) }
+    }
 }
