@@ -172,115 +172,129 @@ final class HubLoop {
         var touched = Set<String>()
 
         var count = 0
-        while count < configuration.maxBatch, let message = try socket.tryReceive() {
-            count += 1
-            guard message.frames.count >= 2, let nodeID = message.userID else {
-                counters.protocolErrors.add(1, ordering: .relaxed)
-                continue
-            }
-            let routingID = message.frames[0]
-            let command: Command
-            do {
-                command = try WireCodec.decode(message.frames.dropFirst())
-            } catch {
-                counters.protocolErrors.add(1, ordering: .relaxed)
-                logThrottle.warning(logger, "protocol error", node: nodeID, kind: "protocol", metadata: ["error": "\(error)"])
-                // A node that keeps sending garbage gets no more answers than its rate allows.
-                guard floodGuard.allow(nodeID) else { continue }
-                send(.error(ProtocolError.with { $0.code = error.code; $0.reason = error.reason; $0.command = UInt32(message.frames.count > 2 ? message.frames[2].first ?? 0 : 0) }), to: routingID)
-                continue
-            }
-            if command.isMetered, !floodGuard.allow(nodeID) {
-                if sessions[nodeID]?.routingID == routingID { sessions[nodeID]?.lastHeard = .now }
-                transients[routingID]?.lastHeard = .now
-                counters.rateLimited.add(1, ordering: .relaxed)
-                logThrottle.warning(logger, "node over its rate limit", node: nodeID, kind: "rate")
-                if case .submit(let envelope) = command {
-                    let limit = configuration.rateLimit ?? .standard
-                    send(.rejected(Rejected.with {
-                        $0.messageID = envelope.messageID; $0.code = .rateLimited
-                        $0.reason = "\(nodeID) sends more than \(Int(limit.perSecond)) messages per second (bursts of \(Int(limit.burst))); retry later with the same message id"
-                    }), to: routingID)
-                } else if case .replayRequest(let request) = command {
-                    send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
-                } else if case .viewRequest(let request) = command {
-                    send(.view(View.with { $0.requestID = request.requestID; $0.kind = request.kind; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
-                } else if case .hello = command {
-                    // SPEC 4.1: a HELLO is answered with WELCOME or ERROR, also over the rate.
-                    send(.error(ProtocolError.with {
-                        $0.code = .rateLimited; $0.command = UInt32(CommandCode.hello.rawValue)
-                        $0.reason = "too many HELLOs from \(nodeID); send HELLO again later"
-                    }), to: routingID)
+        do {
+            while count < configuration.maxBatch, let message = try socket.tryReceive() {
+                count += 1
+                guard message.frames.count >= 2, let nodeID = message.userID else {
+                    counters.protocolErrors.add(1, ordering: .relaxed)
+                    continue
                 }
-                continue
-            }
-            if case .hello(let hello) = command {
-                try openSession(hello, nodeID: nodeID, routingID: routingID, pending: &pending)
-                if !hello.transient { touched.insert(nodeID) } // start its catch-up
-                continue
-            }
-            let transient = transients[routingID]?.nodeID == nodeID
-            if transient {
-                transients[routingID]?.lastHeard = .now
-            } else if sessions[nodeID]?.routingID == routingID {
-                sessions[nodeID]?.lastHeard = .now
-            } else {
-                send(.error(ProtocolError.with { $0.code = .noSession; $0.reason = "send HELLO before any other command"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
-                continue
-            }
-            switch command {
-            case .submit(let envelope):
-                let key = "\(nodeID)\u{0}\(envelope.messageID)"
-                if let earlier = batchIDs[key] {
-                    if earlier.content != envelope.content {
-                        refuseReusedID(envelope.messageID, sequence: earlier.sequence, routingID: routingID, nodeID: nodeID)
-                    } else {
-                        waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: earlier.sequence, acceptedAt: 0, duplicate: true))
+                let routingID = message.frames[0]
+                let command: Command
+                do {
+                    command = try WireCodec.decode(message.frames.dropFirst())
+                } catch {
+                    counters.protocolErrors.add(1, ordering: .relaxed)
+                    logThrottle.warning(logger, "protocol error", node: nodeID, kind: "protocol", metadata: ["error": "\(error)"])
+                    // A node that keeps sending garbage gets no more answers than its rate allows.
+                    guard floodGuard.allow(nodeID) else { continue }
+                    send(.error(ProtocolError.with { $0.code = error.code; $0.reason = error.reason; $0.command = UInt32(message.frames.count > 2 ? message.frames[2].first ?? 0 : 0) }), to: routingID)
+                    continue
+                }
+                if command.isMetered, !floodGuard.allow(nodeID) {
+                    if sessions[nodeID]?.routingID == routingID { sessions[nodeID]?.lastHeard = .now }
+                    transients[routingID]?.lastHeard = .now
+                    counters.rateLimited.add(1, ordering: .relaxed)
+                    logThrottle.warning(logger, "node over its rate limit", node: nodeID, kind: "rate")
+                    if case .submit(let envelope) = command {
+                        let limit = configuration.rateLimit ?? .standard
+                        send(.rejected(Rejected.with {
+                            $0.messageID = envelope.messageID; $0.code = .rateLimited
+                            $0.reason = "\(nodeID) sends more than \(Int(limit.perSecond)) messages per second (bursts of \(Int(limit.burst))); retry later with the same message id"
+                        }), to: routingID)
+                    } else if case .replayRequest(let request) = command {
+                        send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
+                    } else if case .viewRequest(let request) = command {
+                        send(.view(View.with { $0.requestID = request.requestID; $0.kind = request.kind; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
+                    } else if case .hello = command {
+                        // SPEC 4.1: a HELLO is answered with WELCOME or ERROR, also over the rate.
+                        send(.error(ProtocolError.with {
+                            $0.code = .rateLimited; $0.command = UInt32(CommandCode.hello.rawValue)
+                            $0.reason = "too many HELLOs from \(nodeID); send HELLO again later"
+                        }), to: routingID)
                     }
                     continue
                 }
-                if let existing = try store.accepted(sender: nodeID, messageID: envelope.messageID) {
-                    if let stored = try? Envelope(serializedBytes: existing.envelope), stored.content != envelope.content {
-                        refuseReusedID(envelope.messageID, sequence: existing.sequence, routingID: routingID, nodeID: nodeID)
+                if case .hello(let hello) = command {
+                    try openSession(hello, nodeID: nodeID, routingID: routingID, pending: &pending)
+                    if !hello.transient { touched.insert(nodeID) } // start its catch-up
+                    continue
+                }
+                let transient = transients[routingID]?.nodeID == nodeID
+                if transient {
+                    transients[routingID]?.lastHeard = .now
+                } else if sessions[nodeID]?.routingID == routingID {
+                    sessions[nodeID]?.lastHeard = .now
+                } else {
+                    send(.error(ProtocolError.with { $0.code = .noSession; $0.reason = "send HELLO before any other command"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
+                    continue
+                }
+                switch command {
+                case .submit(let envelope):
+                    let key = "\(nodeID)\u{0}\(envelope.messageID)"
+                    if let earlier = batchIDs[key] {
+                        if earlier.content != envelope.content {
+                            refuseReusedID(envelope.messageID, sequence: earlier.sequence, routingID: routingID, nodeID: nodeID)
+                        } else {
+                            waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: earlier.sequence, acceptedAt: 0, duplicate: true))
+                        }
                         continue
                     }
-                    counters.duplicates.add(1, ordering: .relaxed)
-                    send(.accepted(Accepted.with { $0.messageID = envelope.messageID; $0.sequence = existing.sequence; $0.acceptedAtMs = existing.acceptedAt; $0.duplicate = true }), to: routingID)
-                    continue
+                    if let existing = try store.accepted(sender: nodeID, messageID: envelope.messageID) {
+                        if let stored = try? Envelope(serializedBytes: existing.envelope), stored.content != envelope.content {
+                            refuseReusedID(envelope.messageID, sequence: existing.sequence, routingID: routingID, nodeID: nodeID)
+                            continue
+                        }
+                        counters.duplicates.add(1, ordering: .relaxed)
+                        send(.accepted(Accepted.with { $0.messageID = envelope.messageID; $0.sequence = existing.sequence; $0.acceptedAtMs = existing.acceptedAt; $0.duplicate = true }), to: routingID)
+                        continue
+                    }
+                    switch admit(envelope, from: nodeID, pending: &pending) {
+                    case .success(let sequence):
+                        batchIDs[key] = (sequence, envelope.content)
+                        let record = pending[pending.count - 1]
+                        waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: record.acceptedAt, duplicate: false))
+                    case .failure(let rejection):
+                        counters.rejected.add(1, ordering: .relaxed)
+                        logThrottle.warning(logger, "submit refused", node: nodeID, kind: "rejected",
+                                            metadata: ["code": "\(rejection.code.name)", "reason": "\(rejection.reason)"])
+                        send(.rejected(Rejected.with { $0.messageID = envelope.messageID; $0.code = rejection.code; $0.reason = rejection.reason; $0.field = rejection.field }), to: routingID)
+                    }
+                case .ack(let ack):
+                    // A transient session is delivered nothing, so it has nothing to acknowledge.
+                    guard !transient, let session = sessions[nodeID], ack.sequence <= session.sentUpTo else { continue }
+                    sessions[nodeID]?.acknowledge(upTo: ack.sequence)
+                    dirtyCursors[nodeID] = max(dirtyCursors[nodeID] ?? 0, ack.sequence)
+                    touched.insert(nodeID)
+                case .heartbeat:
+                    break
+                case .replayRequest(let request):
+                    try replay(request, for: nodeID, routingID: routingID)
+                case .viewRequest(let request):
+                    // Answered by the projection's thread; everything committed so far is in the view.
+                    projection.ask(Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: head))
+                case .close:
+                    if transient {
+                        transients[routingID] = nil
+                    } else {
+                        endSession(nodeID, reason: "closed by the node", pending: &pending)
+                    }
+                case .hello, .welcome, .accepted, .rejected, .deliver, .replayItems, .replayEnd, .error, .view:
+                    send(.error(ProtocolError.with { $0.code = .unknownCommand; $0.reason = "\(command.code) is sent by the hub, not to it"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
                 }
-                switch admit(envelope, from: nodeID, pending: &pending) {
-                case .success(let sequence):
-                    batchIDs[key] = (sequence, envelope.content)
-                    let record = pending[pending.count - 1]
-                    waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: record.acceptedAt, duplicate: false))
-                case .failure(let rejection):
-                    counters.rejected.add(1, ordering: .relaxed)
-                    logThrottle.warning(logger, "submit refused", node: nodeID, kind: "rejected",
-                                        metadata: ["code": "\(rejection.code.name)", "reason": "\(rejection.reason)"])
-                    send(.rejected(Rejected.with { $0.messageID = envelope.messageID; $0.code = rejection.code; $0.reason = rejection.reason; $0.field = rejection.field }), to: routingID)
-                }
-            case .ack(let ack):
-                // A transient session is delivered nothing, so it has nothing to acknowledge.
-                guard !transient, let session = sessions[nodeID], ack.sequence <= session.sentUpTo else { continue }
-                sessions[nodeID]?.acknowledge(upTo: ack.sequence)
-                dirtyCursors[nodeID] = max(dirtyCursors[nodeID] ?? 0, ack.sequence)
-                touched.insert(nodeID)
-            case .heartbeat:
-                break
-            case .replayRequest(let request):
-                try replay(request, for: nodeID, routingID: routingID)
-            case .viewRequest(let request):
-                // Answered by the projection's thread; everything committed so far is in the view.
-                projection.ask(Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: head))
-            case .close:
-                if transient {
-                    transients[routingID] = nil
-                } else {
-                    endSession(nodeID, reason: "closed by the node", pending: &pending)
-                }
-            case .hello, .welcome, .accepted, .rejected, .deliver, .replayItems, .replayEnd, .error, .view:
-                send(.error(ProtocolError.with { $0.code = .unknownCommand; $0.reason = "\(command.code) is sent by the hub, not to it"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
             }
+        } catch {
+            // A read failed after submits of this batch were admitted into the state: none of them
+            // is written, so none is acknowledged, and the state is rebuilt from the log before the
+            // next submit is checked (otherwise a retry would meet its own ghost: "already exists").
+            if !pending.isEmpty { stateIsStale = true }
+            for item in waiting {
+                send(.rejected(Rejected.with {
+                    $0.messageID = item.messageID; $0.code = .storageUnavailable
+                    $0.reason = "the hub could not read its log (\(error)); nothing was accepted: retry with the same message id"
+                }), to: item.routingID)
+            }
+            throw error
         }
 
         let committed = try commit(pending, waiting: waiting)

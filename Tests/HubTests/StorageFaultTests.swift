@@ -12,6 +12,8 @@ final class FaultyStore: EventStore {
     let inner: any EventStore
     let failing = Atomic<Bool>(false)
     let refusedBatches = Atomic<Int>(0)
+    /// Dedup reads that still succeed before every further one fails; negative: reads never fail.
+    let readsLeft = Atomic<Int>(-1)
 
     init(_ inner: any EventStore) { self.inner = inner }
 
@@ -24,7 +26,11 @@ final class FaultyStore: EventStore {
     }
 
     func head() throws -> LogHead { try inner.head() }
-    func accepted(sender: String, messageID: String) throws -> AcceptedReference? { try inner.accepted(sender: sender, messageID: messageID) }
+    func accepted(sender: String, messageID: String) throws -> AcceptedReference? {
+        if readsLeft.load(ordering: .relaxed) == 0 { throw EventLogError.storage("disk I/O error on read (injected)") }
+        if readsLeft.load(ordering: .relaxed) > 0 { readsLeft.subtract(1, ordering: .relaxed) }
+        return try inner.accepted(sender: sender, messageID: messageID)
+    }
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] { try inner.records(matching: filter, after: after, limit: limit) }
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] { try inner.deliveries(for: node, after: after, limit: limit) }
     func cursor(for node: String) throws -> UInt64 { try inner.cursor(for: node) }
@@ -36,6 +42,43 @@ final class FaultyStore: EventStore {
 
 @Suite("Storage faults and clock skew", .serialized)
 struct StorageFaultTests {
+    @Test("a read that fails mid-batch acknowledges nothing and leaves no ghost: the retry is accepted (issue 13, defect 1)")
+    func failedReadMidBatch() async throws {
+        let network = try TestNetwork()
+        let faulty = Mutex<FaultyStore?>(nil)
+        network.wrapStore = { store in
+            let wrapped = FaultyStore(store)
+            faulty.withLock { $0 = wrapped }
+            return wrapped
+        }
+        try network.startHub()
+        let store = try #require(faulty.withLock { $0 })
+        let raw = try RawClient(network, as: "huli")
+        _ = try #require(try raw.hello("huli"))
+        // Two submits in one burst: the first is admitted, the dedup read of the second fails.
+        store.readsLeft.store(1, ordering: .relaxed)
+        try raw.send(.submit(Make.request("R-GHOST").with(id: "m-1")))
+        try raw.send(.submit(Make.report("second", id: "m-2")))
+        let first = try raw.first { if case .rejected(let r) = $0, r.messageID == "m-1" { r } else if case .accepted(let a) = $0, a.messageID == "m-1" { Rejected.with { $0.messageID = "m-1"; $0.reason = "accepted #\(a.sequence)" } } else { nil } }
+        store.readsLeft.store(-1, ordering: .relaxed)
+        #expect(first != nil)
+        // The retry, with the same id, is accepted: never refused as "request R-GHOST already exists".
+        try raw.send(.submit(Make.request("R-GHOST").with(id: "m-1")))
+        let retry = try raw.first { command -> Command? in
+            switch command {
+            case .accepted(let a) where a.messageID == "m-1": command
+            case .rejected(let r) where r.messageID == "m-1" && r.code != .storageUnavailable: command
+            default: nil
+            }
+        }
+        guard case .accepted = retry else {
+            Issue.record("the retry was not accepted: \(String(describing: retry))")
+            return
+        }
+        #expect(try network.truth().requests["R-GHOST"] != nil)
+        await network.stopHub()
+    }
+
     @Test("while the log cannot be written the hub answers STORAGE_UNAVAILABLE and acknowledges nothing; when it can again, the retries are accepted once")
     func diskFull() async throws {
         let network = try TestNetwork()

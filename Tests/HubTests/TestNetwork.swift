@@ -145,6 +145,15 @@ enum Make {
     }
 }
 
+extension Envelope {
+    /// The envelope with message id `id`.
+    func with(id: String) -> Envelope {
+        var envelope = self
+        envelope.messageID = id
+        return envelope
+    }
+}
+
 /// Collects a node's deliveries in the background.
 final class Inbox: Sendable {
     private let items = Locked<[HubNode.Delivery]>([])
