@@ -12,21 +12,25 @@ public final class SQLiteEventStore: EventStore {
     private let pool: DatabasePool
 
     /// Opens (or creates) the log at `path`, and checks the chain of its last `tailCheck` records.
-    /// Throws ``EventLogError/corrupt(_:)`` if they are broken.
-    public init(path: String, tailCheck: UInt64 = 1000) throws {
+    /// Throws ``EventLogError/corrupt(_:)`` if they are broken. `readOnly` opens an existing log for
+    /// the operators' commands (verify, stats, backup), which must never write to a live log.
+    public init(path: String, tailCheck: UInt64 = 1000, readOnly: Bool = false) throws {
         self.path = path
         var configuration = Configuration()
-        configuration.journalMode = .wal
+        configuration.readonly = readOnly
+        if !readOnly { configuration.journalMode = .wal }
         configuration.busyMode = .timeout(5)
         configuration.maximumReaderCount = 4
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            // DatabasePool opens with synchronous=NORMAL; FULL makes every commit fsync the WAL.
-            // It must be set outside a transaction.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+            if !readOnly {
+                // DatabasePool opens with synchronous=NORMAL; FULL makes every commit fsync the WAL.
+                // It must be set outside a transaction.
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                }
+                try Self.migrator.migrate(pool)
             }
-            try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw EventLogError.storage("\(path): \(error.message ?? error.description)")
         }

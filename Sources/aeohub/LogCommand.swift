@@ -17,7 +17,8 @@ struct LogCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: log) else {
                 throw ValidationError("no log at \(log)")
             }
-            return try SQLiteEventStore(path: log, tailCheck: 0)
+            // Read-only: these commands run beside a live hub and must never write its log.
+            return try SQLiteEventStore(path: log, tailCheck: 0, readOnly: true)
         }
     }
 

@@ -38,6 +38,21 @@ struct EventLogTests {
         #expect(try store.verify() == .intact(records: 10, head: LogHead(sequence: 10, hash: sealed[9].hash)))
     }
 
+    @Test("a read-only store reads a live log beside its writer and cannot write it (issue 13, defect 8)")
+    func readOnly() throws {
+        let folder = try TemporaryFolder()
+        let writer = try SQLiteEventStore(path: folder.path("log.sqlite"))
+        _ = try writer.append((1...5).map { pending($0) })
+        let reader = try SQLiteEventStore(path: folder.path("log.sqlite"), tailCheck: 5, readOnly: true)
+        #expect(try reader.head().sequence == 5)
+        #expect(try reader.stats().records == 5)
+        #expect(throws: (any Error).self) { _ = try reader.append([pending(6)]) }
+        #expect(throws: (any Error).self) { try reader.saveCursors(["huli": 5]) }
+        _ = try writer.append([pending(6)])
+        #expect(try reader.head().sequence == 6)
+        #expect(throws: (any Error).self) { _ = try SQLiteEventStore(path: folder.path("missing.sqlite"), readOnly: true) }
+    }
+
     @Test("a batch that does not continue the sequence is refused whole")
     func gaplessOnly() throws {
         let folder = try TemporaryFolder()
