@@ -133,7 +133,7 @@ public final class CrashDrill {
         process.arguments = ["hub", "--config", topologyPath, "--ready-file", ready, "--log-level", "error"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try appendingHandle("hub.log")
-        try process.run()
+        try ProcessLaunch.start(process)
         hub = process
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: ready), process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -176,7 +176,7 @@ public final class CrashDrill {
                              "--inbox", inbox(id), "--drill-delay-ms", "1"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try appendingHandle("\(id).log")
-        try process.run()
+        try ProcessLaunch.start(process)
         listeners[id] = process
     }
 
@@ -186,7 +186,7 @@ public final class CrashDrill {
         process.arguments = ["log", "verify", "--log", logPath]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.start(process)
         process.waitUntilExit()
         return process.terminationStatus == 0
     }

@@ -1,4 +1,5 @@
 import EventLog
+import FaultHarness
 import Foundation
 import Hub
 import Testing
@@ -32,7 +33,7 @@ enum AEOHubProcess {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try ProcessLaunch.start(process)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

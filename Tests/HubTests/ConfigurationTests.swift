@@ -1,4 +1,5 @@
 import Coordination
+import FaultHarness
 import Foundation
 import Hub
 import Testing
@@ -23,7 +24,7 @@ struct ConfigurationTests {
         process.arguments = [Self.repository.appendingPathComponent("Deploy/provision.sh").path,
                              Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
                              folder.appendingPathComponent("keys").path, folder.appendingPathComponent("topology.yaml").path, binary.path]
-        try process.run()
+        try ProcessLaunch.start(process)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let file = try TopologyFile.load(path: folder.appendingPathComponent("topology.yaml").path)

@@ -1,3 +1,4 @@
+import FaultHarness
 import Foundation
 import Testing
 
@@ -19,7 +20,7 @@ final class DemoProcess: @unchecked Sendable {
         process.arguments = ["demo", "--dir", folder.path, "--keep-running"]
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = process.standardOutput
-        try process.run()
+        try ProcessLaunch.start(process)
         let deadline = Date().addingTimeInterval(120)
         while !text.contains("The hub keeps running at"), process.isRunning, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.1)

@@ -1,3 +1,4 @@
+import FaultHarness
 import Foundation
 import Testing
 
@@ -33,7 +34,7 @@ final class DeployedNetwork: @unchecked Sendable {
         hub.arguments = ["hub", "--config", topologyPath, "--ready-file", ready]
         hub.standardOutput = hubOutput
         hub.standardError = hubOutput
-        try hub.run()
+        try ProcessLaunch.start(hub)
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: ready), hub.isRunning, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)
@@ -51,7 +52,7 @@ final class DeployedNetwork: @unchecked Sendable {
                              Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
                              keys.path, topologyPath, try #require(AEOHubProcess.locate()).path]
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.start(process)
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "provision.sh failed")
         var text = try String(contentsOfFile: topologyPath, encoding: .utf8)
@@ -104,7 +105,7 @@ final class DeployedNetwork: @unchecked Sendable {
         FileManager.default.createFile(atPath: notifications.path, contents: nil)
         process.standardOutput = notify ? try FileHandle(forWritingTo: notifications) : FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.start(process)
         listeners.append(process)
         return inbox
     }

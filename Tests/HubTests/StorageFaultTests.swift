@@ -1,4 +1,5 @@
 import EventLog
+import FaultHarness
 import Foundation
 import Hub
 import HubNode
@@ -192,7 +193,7 @@ final class SmallDisk {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.start(process)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw DiskError("\(program) \(arguments.joined(separator: " ")) failed") }
     }
