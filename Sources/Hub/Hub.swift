@@ -39,7 +39,8 @@ public final class Hub: Service {
                 logger.warning("refused an unknown key", metadata: ["key": "\(key)", "address": "\(request.address)"])
                 return .deny(reason: "unknown key")
             }
-            return .allow(userID: nodeID)
+            // The key rides along with the node id, so the hub can tell a revoked key's connection.
+            return .allow(userID: Allowlist.userID(node: nodeID, key: key))
         }
         let control = try LoopControl()
         let ready = DispatchSemaphore(value: 0)
@@ -67,7 +68,7 @@ public final class Hub: Service {
                 do {
                     loop = try HubLoop(
                         configuration: configuration, store: store, socket: socket, projection: projection,
-                        logger: logger, counters: counters)
+                        allowlist: allowlist, logger: logger, counters: counters)
                 } catch {
                     projection.stop()
                     throw error
@@ -123,9 +124,11 @@ public final class Hub: Service {
         zap.stop()
     }
 
-    /// Replaces the allowlist (key rotation); connections already open stay, new handshakes use it.
+    /// Replaces the allowlist (key rotation). New handshakes use it at once, and the sessions and
+    /// connections of keys it no longer holds are ended (promise 12: revocation is immediate).
     public func reloadAllowlist(_ nodeKeys: [CurveKey: String]) {
         allowlist.replace(nodeKeys)
+        control.wake()
     }
 
     deinit {
@@ -135,9 +138,47 @@ public final class Hub: Service {
 
 /// The public-key-to-node-id map the ZAP handler reads, replaceable at run time.
 final class Allowlist: Sendable {
-    private let keys: Mutex<[CurveKey: String]>
-    init(_ keys: [CurveKey: String]) { self.keys = Mutex(keys) }
-    func node(for key: CurveKey) -> String? { keys.withLock { $0[key] } }
-    func replace(_ new: [CurveKey: String]) { keys.withLock { $0 = new } }
+    private struct Keys {
+        var byKey: [CurveKey: String]
+        /// Z85 text -> node id, for the check of every message's User-Id.
+        var byText: [String: String]
+        var generation = 0
+    }
+    private let keys: Mutex<Keys>
+
+    init(_ keys: [CurveKey: String]) { self.keys = Mutex(Self.index(keys, generation: 0)) }
+
+    private static func index(_ keys: [CurveKey: String], generation: Int) -> Keys {
+        Keys(byKey: keys, byText: Dictionary(keys.map { ($0.key.z85, $0.value) }, uniquingKeysWith: { $1 }), generation: generation)
+    }
+
+    func node(for key: CurveKey) -> String? { keys.withLock { $0.byKey[key] } }
+    func replace(_ new: [CurveKey: String]) { keys.withLock { $0 = Self.index(new, generation: $0.generation + 1) } }
+
+    /// Bumped by each reload, so the hub loop checks its sessions once per reload.
+    var generation: Int { keys.withLock { $0.generation } }
+
+    /// Whether the key in a connection's User-Id is still the node's.
+    func isCurrent(_ userID: Allowlist.Identity) -> Bool { keys.withLock { $0.byText[userID.key] == userID.node } }
+
+    /// The ZAP User-Id of a connection: the node id and the key, as `node|key` (`|` is not Z85).
+    static func userID(node: String, key: CurveKey) -> String { "\(node)|\(key.z85)" }
+
+    /// A connection's node id and key, from its User-Id.
+    struct Identity: Hashable {
+        let node: String
+        let key: String
+
+        init(node: String, key: String) {
+            self.node = node
+            self.key = key
+        }
+
+        init?(_ userID: String?) {
+            guard let userID, let bar = userID.firstIndex(of: "|") else { return nil }
+            node = String(userID[..<bar])
+            key = String(userID[userID.index(after: bar)...])
+        }
+    }
 }
 

@@ -50,6 +50,8 @@ final class HubLoop {
     private var lastCursorSave = ContinuousClock.now
     private var floodGuard: FloodGuard
     private let projection: Projection
+    private let allowlist: Allowlist
+    private var keyGeneration: Int
     private var logThrottle = LogThrottle()
 
     /// A submit waiting for the batch to commit.
@@ -62,11 +64,13 @@ final class HubLoop {
     }
 
     init(
-        configuration: HubConfiguration, store: any EventStore, socket: Socket, projection: Projection, logger: Logger,
-        counters: HubCounters
+        configuration: HubConfiguration, store: any EventStore, socket: Socket, projection: Projection,
+        allowlist: Allowlist, logger: Logger, counters: HubCounters
     ) throws {
         self.configuration = configuration
         self.projection = projection
+        self.allowlist = allowlist
+        keyGeneration = allowlist.generation
         self.store = store
         self.socket = socket
         self.logger = logger
@@ -136,7 +140,10 @@ final class HubLoop {
         while !control.isStopping {
             do {
                 let ready = try poller.poll(timeout: tick)
-                if ready[1].contains(.readable) { control.drain() }
+                if ready[1].contains(.readable) {
+                    control.drain()
+                    if allowlist.generation != keyGeneration { try endRevokedSessions() }
+                }
                 if ready[0].contains(.readable) { try serveWaitingMessages() }
                 if ready[2].contains(.readable) { sendViews() }
                 if ContinuousClock.now - lastTick >= tick {
@@ -175,11 +182,17 @@ final class HubLoop {
         do {
             while count < configuration.maxBatch, let message = try socket.tryReceive() {
                 count += 1
-                guard message.frames.count >= 2, let nodeID = message.userID else {
+                guard message.frames.count >= 2, let identity = Allowlist.Identity(message.userID) else {
                     counters.protocolErrors.add(1, ordering: .relaxed)
                     continue
                 }
+                let nodeID = identity.node
                 let routingID = message.frames[0]
+                // A connection whose key a reload removed is heard no more (promise 12).
+                guard allowlist.isCurrent(identity) else {
+                    if floodGuard.allow(nodeID) { refuseRevoked(routingID, nodeID: nodeID) }
+                    continue
+                }
                 let command: Command
                 do {
                     command = try WireCodec.decode(message.frames.dropFirst())
@@ -216,7 +229,7 @@ final class HubLoop {
                     continue
                 }
                 if case .hello(let hello) = command {
-                    try openSession(hello, nodeID: nodeID, routingID: routingID, pending: &pending)
+                    try openSession(hello, nodeID: nodeID, key: identity.key, routingID: routingID, pending: &pending)
                     if !hello.transient { touched.insert(nodeID) } // start its catch-up
                     continue
                 }
@@ -407,7 +420,9 @@ final class HubLoop {
 
     // MARK: Sessions
 
-    private func openSession(_ hello: Hello, nodeID: String, routingID: Data, pending: inout [PendingRecord]) throws {
+    private func openSession(
+        _ hello: Hello, nodeID: String, key: String, routingID: Data, pending: inout [PendingRecord]
+    ) throws {
         guard hello.protocolMajor == UInt32(ProtocolVersion.major) else {
             send(.error(ProtocolError.with { $0.code = .unsupportedVersion; $0.reason = "protocol major \(hello.protocolMajor) is not supported; this hub speaks 1.x"; $0.command = 1 }), to: routingID)
             send(.close(Close.with { $0.reason = "unsupported protocol version" }), to: routingID)
@@ -424,12 +439,13 @@ final class HubLoop {
         let wasOnline = sessions[nodeID] != nil
         if hello.transient {
             // Beside the unit's long-lived session, which it neither replaces nor shows as offline.
-            transients[routingID] = TransientSession(nodeID: nodeID, lastHeard: .now, lastSent: .now)
+            transients[routingID] = TransientSession(nodeID: nodeID, key: key, lastHeard: .now, lastSent: .now)
         } else {
             transients[routingID] = nil
             if let old = sessions[nodeID] { nodeByRoutingID[old.routingID] = nil }
             sessions[nodeID] = Session(
-                nodeID: nodeID, routingID: routingID, sentUpTo: cursor, ackedUpTo: cursor, lastHeard: .now, lastSent: .now)
+                nodeID: nodeID, key: key, routingID: routingID, sentUpTo: cursor, ackedUpTo: cursor, lastHeard: .now,
+                lastSent: .now)
             nodeByRoutingID[routingID] = nodeID
             dirtyCursors[nodeID] = cursor
         }
@@ -455,6 +471,31 @@ final class HubLoop {
         nodeByRoutingID[session.routingID] = nil
         logger.info("session ended", metadata: ["node": "\(nodeID)", "reason": "\(reason)"])
         presence(nodeID, online: false, reason: reason, pending: &pending)
+    }
+
+    /// After a reload of the node keys: ends at once every session whose key is gone (promise 12).
+    private func endRevokedSessions() throws {
+        keyGeneration = allowlist.generation
+        var pending: [PendingRecord] = []
+        for (nodeID, session) in sessions where !allowlist.isCurrent(.init(node: nodeID, key: session.key)) {
+            refuseRevoked(session.routingID, nodeID: nodeID)
+            endSession(nodeID, reason: "key revoked", pending: &pending)
+        }
+        for (routingID, session) in transients where !allowlist.isCurrent(.init(node: session.nodeID, key: session.key)) {
+            refuseRevoked(routingID, nodeID: session.nodeID)
+            transients[routingID] = nil
+        }
+        let committed = try commit(pending, waiting: [])
+        deliver(committed, alsoPumping: [])
+    }
+
+    /// Tells a connection whose key was revoked that it is closed.
+    private func refuseRevoked(_ routingID: Data, nodeID: String) {
+        logThrottle.warning(logger, "a revoked key is closed", node: nodeID, kind: "revoked")
+        send(.error(ProtocolError.with {
+            $0.code = .notAuthorised; $0.reason = "this connection's key is no longer registered for \(nodeID)"
+        }), to: routingID)
+        send(.close(Close.with { $0.reason = "key revoked" }), to: routingID)
     }
 
     /// Heartbeats to quiet sessions; sessions silent for `liveness` intervals end.

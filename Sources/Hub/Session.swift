@@ -3,6 +3,8 @@ import Foundation
 /// One node's open session: where its connection is, what it has in flight, when it was last heard.
 struct Session {
     let nodeID: String
+    /// The CURVE key (Z85) the connection authenticated with; a reload that drops it ends the session.
+    var key: String
     var routingID: Data
     /// The highest sequence sent to the node (delivered, perhaps not yet acknowledged).
     var sentUpTo: UInt64
@@ -31,6 +33,7 @@ struct Session {
 /// the unit's long-lived session, by connection, is delivered nothing and leaves no presence record.
 struct TransientSession {
     let nodeID: String
+    let key: String
     var lastHeard: ContinuousClock.Instant
     var lastSent: ContinuousClock.Instant
 }

@@ -122,6 +122,33 @@ struct ProtocolEdgeTests {
         await network.stopHub()
     }
 
+    @Test("a reload that removes a key ends its open session at once; its connection is heard no more (promise 12)")
+    func revocation() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let old = try RawClient(network, as: "huli")
+        _ = try #require(try old.hello("huli"))
+        let replacement = try CurveKeyPair.generate()
+        var keys = Dictionary(uniqueKeysWithValues: network.keys.map { ($0.value.publicKey, $0.key) })
+        keys[network.keys["huli"]!.publicKey] = nil
+        keys[replacement.publicKey] = "huli"
+        network.hub!.reloadAllowlist(keys)
+
+        // Without sending anything, the old connection is told and closed.
+        let closed = try old.first { if case .close(let close) = $0 { close.reason } else { nil } }
+        #expect(closed == "key revoked")
+        try old.send(.submit(Make.report("after revocation", id: "revoked-1")))
+        #expect(try old.first(within: .seconds(1)) { if case .accepted(let a) = $0 { a } else { nil } } == nil)
+        let records = try network.store().records(matching: RecordFilter(), after: 0, limit: 100).map(\.fields)
+        #expect(!records.contains { $0.messageID == "revoked-1" })
+        #expect(try network.truth().requests.isEmpty)
+
+        // The new key opens a session.
+        let fresh = try RawClient(network, as: "huli", keys: replacement)
+        #expect(try fresh.hello("huli") != nil)
+        await network.stopHub()
+    }
+
     @Test("the sender is the key's node, whatever the envelope claims")
     func senderStamped() async throws {
         let network = try TestNetwork()
