@@ -26,6 +26,8 @@ public final class Hub: Service {
     private let allowlist: Allowlist
     private let zap: ZAPHandler
     private let context: Context
+    /// The units of the running topology: a reload may change their keys, not add units.
+    private let units: Set<String>
 
     /// Opens the log and binds the socket; throws if either fails (a corrupt log, a taken port).
     public init(configuration: HubConfiguration, logger: Logger = Logger(label: "aeohub.hub")) throws {
@@ -49,6 +51,7 @@ public final class Hub: Service {
         let counters = self.counters
         self.context = context
         self.allowlist = allowlist
+        units = Set(configuration.topology.units.keys)
         self.zap = zap
         self.control = control
         thread = DedicatedThread(name: "aeohub-hub") {
@@ -126,9 +129,14 @@ public final class Hub: Service {
 
     /// Replaces the allowlist (key rotation). New handshakes use it at once, and the sessions and
     /// connections of keys it no longer holds are ended (promise 12: revocation is immediate).
-    public func reloadAllowlist(_ nodeKeys: [CurveKey: String]) {
-        allowlist.replace(nodeKeys)
+    /// Keys of units the running topology does not have are left out (a unit is added by a restart,
+    /// which loads its role and rules too) and answered, so the caller can say so.
+    @discardableResult
+    public func reloadAllowlist(_ nodeKeys: [CurveKey: String]) -> [String] {
+        let known = nodeKeys.filter { units.contains($0.value) }
+        allowlist.replace(known)
         control.wake()
+        return nodeKeys.values.filter { !units.contains($0) }.sorted()
     }
 
     deinit {

@@ -56,8 +56,12 @@ struct AllowlistReloader: Service {
             do {
                 let file = try TopologyFile.load(path: topologyPath)
                 let keys = Dictionary(file.unitKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
-                hub.reloadAllowlist(keys)
-                logger.notice("node keys reloaded", metadata: ["file": "\(topologyPath)", "keys": "\(keys.count)"])
+                let leftOut = hub.reloadAllowlist(keys)
+                logger.notice("node keys reloaded", metadata: ["file": "\(topologyPath)", "keys": "\(keys.count - leftOut.count)"])
+                if !leftOut.isEmpty {
+                    logger.warning("units not in the running topology are left out until the hub restarts",
+                                   metadata: ["units": "\(leftOut.joined(separator: ", "))"])
+                }
             } catch {
                 logger.error("node keys not reloaded; the keys in force stay", metadata: ["error": "\(error)"])
             }

@@ -132,7 +132,10 @@ struct ProtocolEdgeTests {
         var keys = Dictionary(uniqueKeysWithValues: network.keys.map { ($0.value.publicKey, $0.key) })
         keys[network.keys["huli"]!.publicKey] = nil
         keys[replacement.publicKey] = "huli"
-        network.hub!.reloadAllowlist(keys)
+        // A unit the running topology does not have is not half-admitted by a reload (issue 13, defect 11).
+        let newcomer = try CurveKeyPair.generate()
+        keys[newcomer.publicKey] = "newcomer"
+        #expect(network.hub!.reloadAllowlist(keys) == ["newcomer"])
 
         // Without sending anything, the old connection is told and closed.
         let closed = try old.first { if case .close(let close) = $0 { close.reason } else { nil } }
@@ -143,9 +146,12 @@ struct ProtocolEdgeTests {
         #expect(!records.contains { $0.messageID == "revoked-1" })
         #expect(try network.truth().requests.isEmpty)
 
-        // The new key opens a session.
+        // The new key opens a session; the newcomer's key gets none.
         let fresh = try RawClient(network, as: "huli", keys: replacement)
         #expect(try fresh.hello("huli") != nil)
+        let stranger = try RawClient(network, as: "huli", keys: newcomer)
+        #expect(try stranger.hello("newcomer") == nil)
+        #expect(try network.store().records(matching: RecordFilter(), after: 0, limit: 100).allSatisfy { $0.fields.sender != "newcomer" })
         await network.stopHub()
     }
 
