@@ -47,6 +47,9 @@ public enum Subject: Sendable, Hashable {
     case audit(String, caseID: String)
     case meeting(String)
     case action(String)
+    case plan(String)
+    case incentive(String)
+    case activity(String)
 }
 
 // MARK: - Workflow records
@@ -86,6 +89,7 @@ public struct CultivationRecord: Sendable, Hashable {
     public var status: Status
     public var updatedAt: Int64
     public var participants: Set<String> = []
+    public var category: KeyListCategory = .unspecified
 }
 
 public struct CaseRecord: Sendable, Hashable {
@@ -103,7 +107,11 @@ public struct CaseRecord: Sendable, Hashable {
     public var joint: Bool
     public var openedAt: Int64 = 0
     public var concludedAt: Int64 = 0
+    public var kind: CaseKind = .certification
     public var participants: Set<String> = []
+
+    /// Open past its deadline.
+    public func isOverdue(on date: CivilDate) -> Bool { status == .open && deadline < date }
 }
 
 public struct AuditRecord: Sendable, Hashable {
@@ -123,6 +131,7 @@ public struct AuditRecord: Sendable, Hashable {
     public var status: Status
     public var scheduled: TimeSlot?
     public var outcome: AuditOutcome?
+    public var sites: [AuditSite] = []
     public var participants: Set<String> = []
 
     /// Required participants that have accepted no slot yet.
@@ -169,6 +178,15 @@ public struct CreditChangeRecord: Sendable, Hashable {
     public var pending: Set<String>
     public var confirmed: [String]
     public var lifted: Bool
+    public var stopsIncentives = false
+    public var publicityEnd: CivilDate?
+    public var objection: CreditMatter?
+    public var repair: CreditMatter?
+
+    /// An objection or repair undecided past its due date.
+    public func isOverdue(on date: CivilDate) -> Bool {
+        (objection?.isOverdue(on: date) ?? false) || (repair?.isOverdue(on: date) ?? false)
+    }
 }
 
 public struct ReportRecord: Sendable, Hashable {

@@ -32,8 +32,15 @@ extension Subject {
         case .meetingClosed(let m): self = .meeting(m.meetingID)
         case .actionItemAssigned(let m): self = .action(m.actionID)
         case .actionItemProgress(let m): self = .action(m.actionID)
-        case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .reviewDue, .progressReport,
-            .nodePresence, nil:
+        case .planRecorded(let m): self = .plan(m.planID)
+        case .planMilestoneReached(let m): self = .plan(m.planID)
+        case .incentiveGranted(let m): self = .incentive(m.incentiveID)
+        case .incentiveStopped(let m): self = .incentive(m.incentiveID)
+        case .activityRecorded(let m): self = .activity(m.activityID)
+        // Every unit sees credit changes and certificates; a unit sees its own reports.
+        case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .creditObjectionFiled,
+            .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided, .reviewDue, .certificateSuspended,
+            .suspensionLifted, .progressReport, .nodePresence, nil:
             return nil
         }
     }
@@ -54,6 +61,9 @@ extension CoordinationState {
             cases[caseID]?.participants.formUnion(units)
         case .meeting(let id): meetings[id]?.participants.formUnion(units)
         case .action(let id): actions[id]?.participants.formUnion(units)
+        case .plan(let id): plans[id]?.participants.formUnion(units)
+        case .incentive(let id): incentives[id]?.participants.formUnion(units)
+        case .activity(let id): activities[id]?.participants.formUnion(units)
         }
     }
 }

@@ -2,7 +2,7 @@ import HubProtocol
 
 /// What a unit does on the network (BRIEF.md).
 public enum Role: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
-    case customs, partner, district, zone, coordinator, association
+    case customs, partner, district, zone, coordinator, association, department
 
     public static func < (a: Role, b: Role) -> Bool { a.rawValue < b.rawValue }
 }
@@ -65,20 +65,28 @@ public struct Topology: Sendable, Hashable {
     public static let defaultAuthorisation: [MessageType: Set<Role>] = {
         let every = Set(Role.allCases)
         let filers: Set<Role> = [.district, .zone, .association, .coordinator]
+        let granters: Set<Role> = [.department, .district, .zone, .coordinator]
+        let askers: Set<Role> = [.customs, .district, .zone, .coordinator]
         var table: [MessageType: Set<Role>] = [:]
         for type in MessageType.allCases {
             switch type {
             case .requestFiled, .requestWithdrawn: table[type] = filers
             case .requestAcknowledged, .requestProgress, .requestResolved, .requestDeclined: table[type] = [.customs]
-            case .cultivationRecommended: table[type] = [.district, .zone, .coordinator, .association]
-            case .cultivationListed, .cultivationDeclined, .cultivationRemoved: table[type] = [.customs]
+            case .cultivationRecommended: table[type] = [.district, .zone, .coordinator, .association, .department]
+            case .cultivationListed, .cultivationDeclined, .cultivationRemoved, .planRecorded, .planMilestoneReached:
+                table[type] = [.customs]
             case .caseOpened, .caseExtended, .auditProposed, .auditScheduled, .auditRescheduled, .auditCancelled,
-                 .auditCompleted, .caseConcluded, .reviewDue: table[type] = [.customs]
+                 .auditCompleted, .caseConcluded, .reviewDue, .certificateSuspended, .suspensionLifted:
+                table[type] = [.customs]
             case .auditResponded: table[type] = [.customs, .partner]
             case .meetingConvened, .attendanceRecorded, .minutesEntry, .decisionRecorded, .actionItemAssigned,
                  .meetingClosed: table[type] = [.coordinator]
             case .agendaItemProposed, .meetingRsvp, .actionItemProgress: table[type] = every
-            case .creditChangePublished, .creditChangeLifted: table[type] = [.customs]
+            case .creditChangePublished: table[type] = [.customs]
+            case .creditChangeLifted, .creditObjectionDecided, .creditRepairDecided: table[type] = [.customs, .coordinator]
+            case .creditObjectionFiled, .creditRepairRequested: table[type] = askers
+            case .incentiveGranted, .incentiveStopped: table[type] = granters
+            case .activityRecorded: table[type] = [.customs, .district, .zone, .coordinator, .department, .association]
             case .creditChangeConfirmed, .progressReport: table[type] = every
             case .nodePresence: table[type] = []
             }

@@ -31,6 +31,7 @@ extension CultivationRow {
         status = record.status.rawValue
         recommenders = record.recommenders
         updatedAtMs = record.updatedAt
+        category = record.category
     }
 }
 
@@ -52,6 +53,7 @@ extension CaseRow {
         joint = record.joint
         openedAtMs = record.openedAt
         concludedAtMs = record.concludedAt
+        kind = record.kind
     }
 }
 
@@ -77,6 +79,7 @@ extension AuditRow {
         if let slot = record.scheduled { scheduled = slot }
         if let outcome = record.outcome { self.outcome = outcome }
         waitingFor = record.waitingFor
+        sites = record.sites
     }
 }
 
@@ -126,6 +129,19 @@ extension CreditChangeRow {
         confirmedCount = UInt32(record.confirmed.count)
         asked = UInt32(record.confirmed.count + record.pending.count)
         lifted = record.lifted
+        publicityEnd = record.publicityEnd.map { "\($0)" } ?? ""
+        if let objection = record.objection {
+            objectionDue = "\(objection.due)"
+            switch objection.outcome {
+            case "change_stands": objectionDecision = .changeStands
+            case "change_withdrawn": objectionDecision = .changeWithdrawn
+            default: break
+            }
+        }
+        if let repair = record.repair {
+            repairDue = "\(repair.due)"
+            repairDecision = repair.outcome ?? ""
+        }
     }
 }
 

@@ -18,9 +18,10 @@ extension CoordinationState {
     /// Whether `unit` sees everything.
     public func seesEverything(_ unit: String) -> Bool { topology.units[unit]?.role == .coordinator }
 
-    /// One page of the view `request` asks for, as `unit` may see it. `as_of_sequence` is the
-    /// caller's to set. A bad request answers a view with its code and reason and no rows.
-    public func view(_ request: ViewRequest, for unit: String) -> View {
+    /// One page of the view `request` asks for, as `unit` may see it on `today` (which decides what
+    /// is overdue). `as_of_sequence` is the caller's to set. A bad request answers a view with its
+    /// code and reason and no rows.
+    public func view(_ request: ViewRequest, for unit: String, on today: CivilDate) -> View {
         var view = View.with {
             $0.requestID = request.requestID
             $0.kind = request.kind
@@ -60,16 +61,20 @@ extension CoordinationState {
         switch request.kind {
         case .requests: page(requestRows(request, unit)) { $0.requests = $1 }
         case .cultivation: page(cultivationRows(request, unit)) { $0.cultivation = $1 }
-        case .cases: page(caseRows(request, unit)) { $0.cases = $1 }
+        case .cases: page(caseRows(request, unit, today)) { $0.cases = $1 }
         case .audits: page(auditRows(request, unit)) { $0.audits = $1 }
         case .meetings: page(meetingRows(request, unit)) { $0.meetings = $1 }
         case .actions: page(actionRows(request, unit)) { $0.actions = $1 }
-        case .creditChanges: page(creditRows(request, unit)) { $0.creditChanges = $1 }
+        case .creditChanges: page(creditRows(request, unit, today)) { $0.creditChanges = $1 }
         case .reports: page(reportRows(request, unit)) { $0.reports = $1 }
+        case .certificates: page(certificateRows(request, today)) { $0.certificates = $1 }
+        case .incentives: page(incentiveRows(request, unit)) { $0.incentives = $1 }
+        case .activities: page(activityRows(unit)) { $0.activities = $1 }
+        case .plans: page(planRows(request, unit, today)) { $0.plans = $1 }
         case .unspecified, .UNRECOGNIZED:
             view.code = .invalidField
-            view.reason =
-                "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, reports)"
+            view.reason = "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, "
+                + "reports, certificates, incentives, activities, plans)"
         }
         return view
     }
@@ -79,6 +84,8 @@ extension CoordinationState {
         .requests: ["uscc", "open_only"], .cultivation: ["uscc"], .cases: ["uscc", "case_id", "open_only"],
         .audits: ["uscc", "case_id", "open_only"], .meetings: ["meeting_id", "open_only"],
         .actions: ["meeting_id", "open_only"], .creditChanges: ["uscc", "open_only"], .reports: ["period"],
+        .certificates: ["uscc", "open_only"], .incentives: ["uscc", "open_only"], .activities: [],
+        .plans: ["uscc", "open_only"],
     ]
 
     private static func setFilters(_ request: ViewRequest) -> [String] {
@@ -88,11 +95,11 @@ extension CoordinationState {
         ].filter(\.1).map(\.0)
     }
 
-    private func sees(_ participants: Set<String>, _ unit: String) -> Bool {
+    func sees(_ participants: Set<String>, _ unit: String) -> Bool {
         seesEverything(unit) || participants.contains(unit)
     }
 
-    private func matches(_ value: String, _ filter: String) -> Bool { filter.isEmpty || value == filter }
+    func matches(_ value: String, _ filter: String) -> Bool { filter.isEmpty || value == filter }
 
     private func requestRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: RequestRow)] {
         requests.values.filter {
@@ -105,11 +112,16 @@ extension CoordinationState {
             .map { ($0.uscc, CultivationRow($0)) }
     }
 
-    private func caseRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: CaseRow)] {
+    private func caseRows(_ request: ViewRequest, _ unit: String, _ today: CivilDate) -> [(key: String, row: CaseRow)] {
         cases.values.filter {
             sees($0.participants, unit) && matches($0.uscc, request.uscc) && matches($0.id, request.caseID)
                 && (!request.openOnly || $0.status == .open)
-        }.map { ($0.id, CaseRow($0)) }
+        }.map { record in
+            var row = CaseRow(record)
+            row.overdue = record.isOverdue(on: today)
+            row.priority = isPriority(record.uscc)
+            return (record.id, row)
+        }
     }
 
     private func auditRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: AuditRow)] {
@@ -132,10 +144,13 @@ extension CoordinationState {
         }.map { ($0.id, ActionRow($0)) }
     }
 
-    private func creditRows(_ request: ViewRequest, _ unit: String) -> [(key: String, row: CreditChangeRow)] {
+    private func creditRows(
+        _ request: ViewRequest, _ unit: String, _ today: CivilDate
+    ) -> [(key: String, row: CreditChangeRow)] {
         creditChanges.values.filter { matches($0.uscc, request.uscc) && (!request.openOnly || !$0.lifted) }
             .map { change in
                 var row = CreditChangeRow(change)
+                row.overdue = change.isOverdue(on: today)
                 row.youOweConfirmation = change.pending.contains(unit)
                 if !seesEverything(unit), change.publisher != unit {
                     row.confirmed = []

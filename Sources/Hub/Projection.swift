@@ -147,7 +147,7 @@ private struct Follower {
                 $0.reason = "the hub cannot read its log now (\(failure ?? "behind")); ask again later"
             }
         } else {
-            view = state.view(job.request, for: job.nodeID)
+            view = state.view(job.request, for: job.nodeID, on: CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
         }
         view.asOfSequence = folded
         return Message([job.routingID] + WireCodec.encode(.view(view)))

@@ -40,6 +40,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return CivilDate(year: y, month: month, day: min(day, Self.daysIn(month: month, year: y)))!
     }
 
+    /// The same day `months` later, clamped to the month's last day (31 January + 1 month: 28 or 29 February).
+    public func adding(months: Int) -> CivilDate {
+        let index = year * 12 + (month - 1) + months
+        let (y, m) = (index / 12, index % 12 + 1)
+        return CivilDate(year: y, month: m, day: min(day, Self.daysIn(month: m, year: y)))!
+    }
+
     /// Days from `self` to `other`.
     public func days(until other: CivilDate) -> Int { other.dayNumber - dayNumber }
 

@@ -6,6 +6,9 @@ public struct CreditLevel: Sendable, Hashable {
     public let name: String
     /// Whether the level counts as AEO (certified).
     public let isAEO: Bool
+
+    /// A dishonest level (失信企业, 严重失信企业): joint incentives stop (measure 20).
+    public var isDishonest: Bool { id.hasSuffix("dishonest") }
 }
 
 extension LevelSet {
@@ -32,6 +35,21 @@ extension LevelSet {
 
     /// The level named `id` in this set.
     public func level(_ id: String) -> CreditLevel? { levels.first { $0.id == id } }
+
+    /// Whether moving from `from` to `to` is a downgrade (both must be levels of the set).
+    public func isDowngrade(from: String, to: String) -> Bool {
+        guard let a = levels.firstIndex(where: { $0.id == from }), let b = levels.firstIndex(where: { $0.id == to }) else {
+            return false
+        }
+        return b > a
+    }
+
+    /// Whether a change from `from` to `to` must stop joint incentives: it leaves the AEO levels or
+    /// reaches a dishonest one (measure 20).
+    public func stopsIncentives(from: String, to: String) -> Bool {
+        guard let before = level(from), let after = level(to), isDowngrade(from: from, to: to) else { return false }
+        return (before.isAEO && !after.isAEO) || after.isDishonest
+    }
 
     /// A short name for messages: "Order 251".
     public var title: String {

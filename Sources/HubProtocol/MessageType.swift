@@ -10,6 +10,8 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
     case cultivationListed = "cultivation_listed"
     case cultivationDeclined = "cultivation_declined"
     case cultivationRemoved = "cultivation_removed"
+    case planRecorded = "plan_recorded"
+    case planMilestoneReached = "plan_milestone_reached"
     case caseOpened = "case_opened"
     case caseExtended = "case_extended"
     case auditProposed = "audit_proposed"
@@ -20,6 +22,8 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
     case auditCompleted = "audit_completed"
     case caseConcluded = "case_concluded"
     case reviewDue = "review_due"
+    case certificateSuspended = "certificate_suspended"
+    case suspensionLifted = "suspension_lifted"
     case meetingConvened = "meeting_convened"
     case agendaItemProposed = "agenda_item_proposed"
     case meetingRsvp = "meeting_rsvp"
@@ -32,20 +36,32 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
     case creditChangePublished = "credit_change_published"
     case creditChangeConfirmed = "credit_change_confirmed"
     case creditChangeLifted = "credit_change_lifted"
+    case creditObjectionFiled = "credit_objection_filed"
+    case creditObjectionDecided = "credit_objection_decided"
+    case creditRepairRequested = "credit_repair_requested"
+    case creditRepairDecided = "credit_repair_decided"
     case progressReport = "progress_report"
     case nodePresence = "node_presence"
+    case incentiveGranted = "incentive_granted"
+    case incentiveStopped = "incentive_stopped"
+    case activityRecorded = "activity_recorded"
 
     /// The workflow the type belongs to.
     public var workflow: Workflow {
         switch self {
         case .requestFiled, .requestAcknowledged, .requestProgress, .requestResolved, .requestDeclined,
              .requestWithdrawn: .requests
-        case .cultivationRecommended, .cultivationListed, .cultivationDeclined, .cultivationRemoved: .cultivation
+        case .cultivationRecommended, .cultivationListed, .cultivationDeclined, .cultivationRemoved, .planRecorded,
+             .planMilestoneReached: .cultivation
         case .caseOpened, .caseExtended, .auditProposed, .auditResponded, .auditScheduled, .auditRescheduled,
-             .auditCancelled, .auditCompleted, .caseConcluded, .reviewDue: .certification
+             .auditCancelled, .auditCompleted, .caseConcluded, .reviewDue, .certificateSuspended,
+             .suspensionLifted: .certification
         case .meetingConvened, .agendaItemProposed, .meetingRsvp, .attendanceRecorded, .minutesEntry,
              .decisionRecorded, .actionItemAssigned, .actionItemProgress, .meetingClosed: .meetings
-        case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted: .credit
+        case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .creditObjectionFiled,
+             .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided: .credit
+        case .incentiveGranted, .incentiveStopped: .incentives
+        case .activityRecorded: .activities
         case .progressReport: .reports
         case .nodePresence: .presence
         }
@@ -54,7 +70,7 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// The workflows the hub carries.
 public enum Workflow: String, Sendable, Hashable, CaseIterable, Codable {
-    case requests, cultivation, certification, meetings, credit, reports, presence
+    case requests, cultivation, certification, meetings, credit, incentives, activities, reports, presence
 }
 
 extension Envelope {
@@ -72,6 +88,8 @@ extension Envelope {
         case .cultivationListed: .cultivationListed
         case .cultivationDeclined: .cultivationDeclined
         case .cultivationRemoved: .cultivationRemoved
+        case .planRecorded: .planRecorded
+        case .planMilestoneReached: .planMilestoneReached
         case .caseOpened: .caseOpened
         case .caseExtended: .caseExtended
         case .auditProposed: .auditProposed
@@ -82,6 +100,8 @@ extension Envelope {
         case .auditCompleted: .auditCompleted
         case .caseConcluded: .caseConcluded
         case .reviewDue: .reviewDue
+        case .certificateSuspended: .certificateSuspended
+        case .suspensionLifted: .suspensionLifted
         case .meetingConvened: .meetingConvened
         case .agendaItemProposed: .agendaItemProposed
         case .meetingRsvp: .meetingRsvp
@@ -94,8 +114,15 @@ extension Envelope {
         case .creditChangePublished: .creditChangePublished
         case .creditChangeConfirmed: .creditChangeConfirmed
         case .creditChangeLifted: .creditChangeLifted
+        case .creditObjectionFiled: .creditObjectionFiled
+        case .creditObjectionDecided: .creditObjectionDecided
+        case .creditRepairRequested: .creditRepairRequested
+        case .creditRepairDecided: .creditRepairDecided
         case .progressReport: .progressReport
         case .nodePresence: .nodePresence
+        case .incentiveGranted: .incentiveGranted
+        case .incentiveStopped: .incentiveStopped
+        case .activityRecorded: .activityRecorded
         }
     }
 }

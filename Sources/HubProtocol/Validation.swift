@@ -1,3 +1,5 @@
+import SwiftProtobuf
+
 /// Why an envelope was refused before any workflow saw it: the code, the field and what to fix.
 public struct ValidationFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public let code: ErrorCode
@@ -32,7 +34,7 @@ public enum Identifier {
     }
 
     /// The roles a node can have.
-    public static let roles: Set<String> = ["customs", "partner", "district", "zone", "coordinator", "association"]
+    public static let roles: Set<String> = ["customs", "partner", "district", "zone", "coordinator", "association", "department"]
 
     private static func isLowerAlnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (97...122).contains(b) }
     private static func isAlnum(_ b: UInt8) -> Bool { isLowerAlnum(b) || (65...90).contains(b) }
@@ -86,6 +88,13 @@ public enum TextLimit {
     public static let person = 100
     public static let long = 4000
     public static let report = 20_000
+}
+
+/// Limits on repeated fields, so that one message cannot carry an unbounded list.
+public enum RepeatedLimit {
+    public static let units = 64
+    public static let members = 200
+    public static let milestones = 50
 }
 
 struct FieldCheck {
@@ -190,195 +199,30 @@ struct FieldCheck {
         }
     }
 
+    func count<T>(_ items: [T], _ field: String, max: Int) throws(ValidationFailure) {
+        guard items.count <= max else { throw fail(field, "has \(items.count) entries; the limit is \(max)") }
+    }
+
+    /// An enum value this version knows (a newer sender's value is refused rather than misread).
+    func known<E: SwiftProtobuf.Enum & CaseIterable>(_ value: E, _ field: String) throws(ValidationFailure) {
+        guard E.allCases.contains(value) else { throw fail(field, "\(value.rawValue) is not a value this hub knows") }
+    }
+
     func chosen<E: Equatable>(_ value: E, unspecified: E, _ field: String, _ options: String) throws(ValidationFailure) {
         guard value != unspecified else { throw fail(field, "is required: one of \(options)") }
     }
 
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
     mutating func payload(_ envelope: Envelope, _ type: MessageType) throws(ValidationFailure) {
+        guard let payload = envelope.payload else { return }
         let p = type.rawValue
-        switch envelope.payload {
-        case .requestFiled(let m):
-            try recordID(m.requestID, "\(p).request_id")
-            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
-            try area(m.area, "\(p).area")
-            try chosen(m.category, unspecified: .unspecified, "\(p).category", "AEO_CERTIFICATION_INTENT, CREDIT_CULTIVATION, POLICY_CONSULTATION, CLEARANCE_PAIN_POINT")
-            try required(m.description_p, "\(p).description", max: TextLimit.long)
-            try contact(m.contact, present: m.hasContact, "\(p).contact")
-        case .requestAcknowledged(let m):
-            try recordID(m.requestID, "\(p).request_id")
-            try nodeID(m.handlingOffice, "\(p).handling_office")
-            if m.hasOfficer { try officer(m.officer, "\(p).officer") }
-            try optionalText(m.note, "\(p).note", max: TextLimit.long)
-        case .requestProgress(let m):
-            try recordID(m.requestID, "\(p).request_id")
-            try required(m.note, "\(p).note", max: TextLimit.long)
-        case .requestResolved(let m):
-            try recordID(m.requestID, "\(p).request_id")
-            try required(m.resolution, "\(p).resolution", max: TextLimit.long)
-        case .requestDeclined(let m):
-            try recordID(m.requestID, "\(p).request_id")
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-        case .requestWithdrawn(let m):
-            try recordID(m.requestID, "\(p).request_id")
-            try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
-
-        case .cultivationRecommended(let m):
-            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-        case .cultivationListed(let m):
-            try uscc(m.uscc, "\(p).uscc")
-            if m.hasCoordinator { try officer(m.coordinator, "\(p).coordinator") }
-            try optionalText(m.note, "\(p).note", max: TextLimit.long)
-        case .cultivationDeclined(let m):
-            try uscc(m.uscc, "\(p).uscc")
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-        case .cultivationRemoved(let m):
-            try uscc(m.uscc, "\(p).uscc")
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-
-        case .caseOpened(let m):
-            try recordID(m.caseID, "\(p).case_id")
-            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
-            _ = try date(m.applicationReceived, "\(p).application_received")
-        case .caseExtended(let m):
-            try recordID(m.caseID, "\(p).case_id")
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-        case .auditProposed(let m):
-            try recordID(m.caseID, "\(p).case_id")
-            try recordID(m.auditID, "\(p).audit_id")
-            guard !m.sites.isEmpty else { throw fail("\(p).sites", "needs at least one site") }
-            for (i, site) in m.sites.enumerated() {
-                try required(site.name, "\(p).sites[\(i)].name", max: TextLimit.name)
-                try required(site.address, "\(p).sites[\(i)].address", max: TextLimit.name)
-                guard Identifier.isDigits(site.customsArea, count: 4) else {
-                    throw fail("\(p).sites[\(i)].customs_area", "'\(site.customsArea)' is not a customs area code: 4 digits, e.g. 3700 (Xiamen) or 3500 (Fuzhou)")
-                }
-            }
-            guard !m.slots.isEmpty else { throw fail("\(p).slots", "needs at least one candidate slot") }
-            for (i, slot) in m.slots.enumerated() { try self.slot(slot, "\(p).slots[\(i)]") }
-            guard m.team.count >= 2 else {
-                throw fail("\(p).team", "an on-site audit team has at least two customs officers; \(m.team.count) named")
-            }
-            for (i, member) in m.team.enumerated() { try officer(member, "\(p).team[\(i)]") }
-            guard Set(m.team.map(\.officerID)).count == m.team.count else {
-                throw fail("\(p).team", "names the same officer twice")
-            }
-            try contact(m.enterpriseContact, present: m.hasEnterpriseContact, "\(p).enterprise_contact")
-        case .auditResponded(let m):
-            try auditKeys(m.auditID, m.caseID, p)
-            try chosen(m.answer, unspecified: .unspecified, "\(p).answer", "ACCEPT, DECLINE, COUNTER_PROPOSE")
-            if m.answer == .accept, m.acceptedSlots.isEmpty {
-                throw fail("\(p).accepted_slots", "ACCEPT names the slots accepted (indexes into the proposal's slots)")
-            }
-            if m.answer == .counterPropose {
-                guard !m.counterSlots.isEmpty else { throw fail("\(p).counter_slots", "COUNTER_PROPOSE needs at least one slot") }
-                for (i, slot) in m.counterSlots.enumerated() { try self.slot(slot, "\(p).counter_slots[\(i)]") }
-            }
-            try optionalText(m.note, "\(p).note", max: TextLimit.long)
-        case .auditScheduled(let m):
-            try auditKeys(m.auditID, m.caseID, p)
-            try slot(m.slot, "\(p).slot")
-        case .auditRescheduled(let m):
-            try auditKeys(m.auditID, m.caseID, p)
-            try slot(m.slot, "\(p).slot")
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-        case .auditCancelled(let m):
-            try auditKeys(m.auditID, m.caseID, p)
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-        case .auditCompleted(let m):
-            try auditKeys(m.auditID, m.caseID, p)
-            try chosen(m.outcome, unspecified: .unspecified, "\(p).outcome", "PASSED, PASSED_WITH_FINDINGS, FAILED")
-            try optionalText(m.findings, "\(p).findings", max: TextLimit.long)
-        case .caseConcluded(let m):
-            try recordID(m.caseID, "\(p).case_id")
-            try chosen(m.result, unspecified: .unspecified, "\(p).result", "CERTIFIED, NOT_CERTIFIED, TERMINATED")
-            try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
-        case .reviewDue(let m):
-            try uscc(m.uscc, "\(p).uscc")
-            _ = try date(m.dueDate, "\(p).due_date")
-            try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
-
-        case .meetingConvened(let m):
-            try recordID(m.meetingID, "\(p).meeting_id")
-            try required(m.title, "\(p).title", max: TextLimit.name)
-            for (i, item) in m.agenda.enumerated() { try agendaItem(item, "\(p).agenda[\(i)]") }
-            guard !m.invitees.isEmpty else { throw fail("\(p).invitees", "needs at least one invited unit") }
-            for (i, node) in m.invitees.enumerated() { try nodeID(node, "\(p).invitees[\(i)]") }
-            guard m.hasTime else { throw fail("\(p).time", "is required") }
-            try slot(m.time, "\(p).time")
-            try required(m.place, "\(p).place", max: TextLimit.name)
-        case .agendaItemProposed(let m):
-            try recordID(m.meetingID, "\(p).meeting_id")
-            guard m.hasItem else { throw fail("\(p).item", "is required") }
-            try agendaItem(m.item, "\(p).item")
-            try optionalText(m.detail, "\(p).detail", max: TextLimit.long)
-        case .meetingRsvp(let m):
-            try recordID(m.meetingID, "\(p).meeting_id")
-            try chosen(m.answer, unspecified: .unspecified, "\(p).answer", "ATTENDING, DECLINED, DELEGATE")
-            if m.answer == .delegate { try required(m.delegate, "\(p).delegate", max: TextLimit.person) }
-        case .attendanceRecorded(let m):
-            try recordID(m.meetingID, "\(p).meeting_id")
-            guard !m.present.isEmpty else { throw fail("\(p).present", "names at least one unit present") }
-            for (i, node) in m.present.enumerated() { try nodeID(node, "\(p).present[\(i)]") }
-            for (i, node) in m.absent.enumerated() { try nodeID(node, "\(p).absent[\(i)]") }
-        case .minutesEntry(let m):
-            try recordID(m.meetingID, "\(p).meeting_id")
-            try recordID(m.entryID, "\(p).entry_id")
-            try required(m.text, "\(p).text", max: TextLimit.long)
-        case .decisionRecorded(let m):
-            try recordID(m.meetingID, "\(p).meeting_id")
-            try recordID(m.decisionID, "\(p).decision_id")
-            try required(m.text, "\(p).text", max: TextLimit.long)
-        case .actionItemAssigned(let m):
-            try recordID(m.meetingID, "\(p).meeting_id")
-            try recordID(m.actionID, "\(p).action_id")
-            try nodeID(m.ownerUnit, "\(p).owner_unit")
-            _ = try date(m.dueDate, "\(p).due_date")
-            try required(m.text, "\(p).text", max: TextLimit.long)
-        case .actionItemProgress(let m):
-            try recordID(m.actionID, "\(p).action_id")
-            try recordID(m.meetingID, "\(p).meeting_id")
-            try chosen(m.status, unspecified: .unspecified, "\(p).status", "IN_PROGRESS, DONE, BLOCKED")
-            try optionalText(m.note, "\(p).note", max: TextLimit.long)
-        case .meetingClosed(let m):
-            try recordID(m.meetingID, "\(p).meeting_id")
-            try optionalText(m.summary, "\(p).summary", max: TextLimit.long)
-
-        case .creditChangePublished(let m):
-            try recordID(m.changeID, "\(p).change_id")
-            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
-            try chosen(m.levelSet, unspecified: .unspecified, "\(p).level_set", "ORDER_251, ORDER_282")
-            let known = m.levelSet.levels.map(\.id).joined(separator: ", ")
-            guard m.levelSet.level(m.fromLevel) != nil else {
-                throw fail("\(p).from_level", "'\(m.fromLevel)' is not a level of \(m.levelSet.title); use one of \(known)")
-            }
-            guard m.levelSet.level(m.toLevel) != nil else {
-                throw fail("\(p).to_level", "'\(m.toLevel)' is not a level of \(m.levelSet.title); use one of \(known)")
-            }
-            guard m.fromLevel != m.toLevel else { throw fail("\(p).to_level", "is the same as from_level; nothing changes") }
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-            try chosen(m.severity, unspecified: .unspecified, "\(p).severity", "MINOR, GENERAL, SERIOUS")
-            let effective = try date(m.effectiveDate, "\(p).effective_date")
-            if !m.publicityEnd.isEmpty {
-                let end = try date(m.publicityEnd, "\(p).publicity_end")
-                guard end > effective else { throw fail("\(p).publicity_end", "must be after effective_date \(effective)") }
-            }
-        case .creditChangeConfirmed(let m):
-            try recordID(m.changeID, "\(p).change_id")
-            try optionalText(m.note, "\(p).note", max: TextLimit.long)
-        case .creditChangeLifted(let m):
-            try recordID(m.changeID, "\(p).change_id")
-            try required(m.reason, "\(p).reason", max: TextLimit.long)
-
-        case .progressReport(let m):
-            try period(m.period, "\(p).period")
-            for (i, figure) in m.figures.enumerated() { try required(figure.name, "\(p).figures[\(i)].name", max: TextLimit.person) }
-            try optionalText(m.text, "\(p).text", max: TextLimit.report)
-        case .nodePresence(let m):
-            try nodeID(m.nodeID, "\(p).node_id")
-        case nil:
-            break
+        switch type.workflow {
+        case .requests: try requestFields(payload, p)
+        case .cultivation: try cultivationFields(payload, p)
+        case .certification: try certificationFields(payload, p)
+        case .meetings: try meetingFields(payload, p)
+        case .credit: try creditFields(payload, p)
+        case .incentives, .activities: try incentiveFields(payload, p)
+        case .reports, .presence: try reportFields(payload, p)
         }
     }
 

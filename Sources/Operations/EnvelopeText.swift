@@ -66,7 +66,7 @@ public enum EnvelopeText {
         case .creditChangeLifted(let m): "\(m.changeID) lifted: \(m.reason)"
         case .progressReport(let m): "report \(m.period): \(m.figures.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))"
         case .nodePresence(let m): "\(m.nodeID) \(m.online ? "online" : "offline") (\(m.reason))"
-        case nil: "(a message type this version does not know)"
+        default: MeasuresText.summary(envelope)
         }
     }
 

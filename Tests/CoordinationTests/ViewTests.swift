@@ -36,7 +36,7 @@ struct ViewTests {
         var seen: [String] = []
         var pages = 0
         repeat {
-            let view = state.view(request, for: "huli")
+            let view = state.view(request, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
             #expect(view.code == .unspecified)
             #expect(view.total == 250)
             #expect(try (view.serializedBytes() as [UInt8]).count < 1 << 20)
@@ -47,19 +47,19 @@ struct ViewTests {
         #expect(pages > 1, "250 rows of 4,000 characters do not fit one page")
         #expect(seen == (0..<250).map { "A\(1000 + $0)" })
         // Small rows: page_size rules.
-        let small = try Self.state(actions: 12, textLength: 10).view(ViewRequest.with { $0.kind = .actions; $0.pageSize = 5 }, for: "huli")
+        let small = try Self.state(actions: 12, textLength: 10).view(ViewRequest.with { $0.kind = .actions; $0.pageSize = 5 }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
         #expect(small.actions.count == 5 && small.nextKey == "A1004")
     }
 
     @Test("a filter the view does not apply is refused, not ignored; an oversized page too")
     func filters() throws {
         let state = try Self.state(actions: 1, textLength: 10)
-        let refused = state.view(ViewRequest.with { $0.kind = .requests; $0.caseID = "C1" }, for: "huli")
+        let refused = state.view(ViewRequest.with { $0.kind = .requests; $0.caseID = "C1" }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
         #expect(refused.code == .invalidField && refused.reason.contains("case_id does not filter this view"))
         #expect(refused.requests.isEmpty)
-        let tooBig = state.view(ViewRequest.with { $0.kind = .actions; $0.pageSize = 5000 }, for: "huli")
+        let tooBig = state.view(ViewRequest.with { $0.kind = .actions; $0.pageSize = 5000 }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
         #expect(tooBig.code == .invalidField)
-        let outsider = state.view(ViewRequest.with { $0.kind = .actions }, for: "xm-dongdu")
+        let outsider = state.view(ViewRequest.with { $0.kind = .actions }, for: "xm-dongdu", on: CivilDate(year: 2026, month: 11, day: 29)!)
         #expect(outsider.actions.isEmpty && outsider.total == 0)
     }
 

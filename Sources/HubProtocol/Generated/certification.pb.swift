@@ -22,6 +22,45 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// What a case decides. The zero value keeps 1.0 senders' cases certifications.
+public nonisolated enum CaseKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// an application for certification
+  case certification // = 0
+
+  /// a review (复核) of a certified enterprise (since 1.2)
+  case review // = 1
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .certification
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .certification
+    case 1: self = .review
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .certification: return 0
+    case .review: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [CaseKind] = [
+    .certification,
+    .review,
+  ]
+
+}
+
 public nonisolated enum AuditAnswer: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -148,7 +187,51 @@ public nonisolated enum CaseResult: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
-/// Customs opens a case on an application. The deadline is application_received + 90 days.
+public nonisolated enum SuspensionGround: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// a criminal case: the AEO measures are suspended
+  case criminalCase // = 1
+
+  /// an administrative investigation may suspend them
+  case administrativeInvestigation // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .criminalCase
+    case 2: self = .administrativeInvestigation
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .criminalCase: return 1
+    case .administrativeInvestigation: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [SuspensionGround] = [
+    .unspecified,
+    .criminalCase,
+    .administrativeInvestigation,
+  ]
+
+}
+
+/// Customs opens a case on an application (or a review). The deadline is application_received + 90
+/// days. application_received may not be after the hub's day (China time). A certification case is
+/// refused while the enterprise holds a certificate; a review case needs one.
 public nonisolated struct CaseOpened: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -167,8 +250,11 @@ public nonisolated struct CaseOpened: Sendable {
   /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
   public mutating func clearEnterprise() {self._enterprise = nil}
 
-  /// required date
+  /// required date, not in the future
   public var applicationReceived: String = String()
+
+  /// since 1.2
+  public var kind: CaseKind = .certification
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -177,7 +263,7 @@ public nonisolated struct CaseOpened: Sendable {
   fileprivate var _enterprise: Enterprise? = nil
 }
 
-/// The one permitted extension: deadline + 30 days.
+/// The one permitted extension: deadline + 30 days, sent on or before the deadline.
 public nonisolated struct CaseExtended: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -351,6 +437,7 @@ public nonisolated struct AuditCancelled: Sendable {
   public init() {}
 }
 
+/// Sent on or after the scheduled slot's start.
 public nonisolated struct AuditCompleted: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -371,6 +458,10 @@ public nonisolated struct AuditCompleted: Sendable {
 }
 
 /// Certified: review due 5 years on. Not certified or terminated: no new application for a year.
+/// CERTIFIED needs a completed audit (PASSED or PASSED_WITH_FINDINGS) of every site that any audit of
+/// the case not cancelled names. For a review: CERTIFIED means passed (the certificate is kept, the
+/// next review is due 5 years on), NOT_CERTIFIED means failed (the certificate is withdrawn and the
+/// enterprise barred for a year); TERMINATED is refused.
 public nonisolated struct CaseConcluded: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -387,7 +478,8 @@ public nonisolated struct CaseConcluded: Sendable {
   public init() {}
 }
 
-/// A review (复核) falls due: every 5 years, or at any time on anomalies.
+/// A review (复核) falls due: every 5 years, or at any time on anomalies. The enterprise must hold a
+/// certificate; the due date replaces the certificate's.
 public nonisolated struct ReviewDue: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -405,9 +497,50 @@ public nonisolated struct ReviewDue: Sendable {
   public init() {}
 }
 
+/// Customs suspends a certified enterprise's AEO measures (since 1.2). The certificate must be valid.
+public nonisolated struct CertificateSuspended: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  public var uscc: String = String()
+
+  /// required
+  public var ground: SuspensionGround = .unspecified
+
+  /// required
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The office that suspended the measures lifts the suspension (since 1.2).
+public nonisolated struct SuspensionLifted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  public var uscc: String = String()
+
+  /// required
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
+
+nonisolated extension CaseKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_KIND_CERTIFICATION\0\u{1}CASE_KIND_REVIEW\0")
+}
 
 nonisolated extension AuditAnswer: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUDIT_ANSWER_UNSPECIFIED\0\u{1}AUDIT_ANSWER_ACCEPT\0\u{1}AUDIT_ANSWER_DECLINE\0\u{1}AUDIT_ANSWER_COUNTER_PROPOSE\0")
@@ -421,9 +554,13 @@ nonisolated extension CaseResult: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_RESULT_UNSPECIFIED\0\u{1}CASE_RESULT_CERTIFIED\0\u{1}CASE_RESULT_NOT_CERTIFIED\0\u{1}CASE_RESULT_TERMINATED\0")
 }
 
+nonisolated extension SuspensionGround: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SUSPENSION_GROUND_UNSPECIFIED\0\u{1}SUSPENSION_GROUND_CRIMINAL_CASE\0\u{1}SUSPENSION_GROUND_ADMINISTRATIVE_INVESTIGATION\0")
+}
+
 nonisolated extension CaseOpened: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseOpened"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}enterprise\0\u{3}application_received\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}enterprise\0\u{3}application_received\0\u{1}kind\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -434,6 +571,7 @@ nonisolated extension CaseOpened: SwiftProtobuf.Message, SwiftProtobuf._MessageI
       case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.applicationReceived) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
       default: break
       }
     }
@@ -453,6 +591,9 @@ nonisolated extension CaseOpened: SwiftProtobuf.Message, SwiftProtobuf._MessageI
     if !self.applicationReceived.isEmpty {
       try visitor.visitSingularStringField(value: self.applicationReceived, fieldNumber: 3)
     }
+    if self.kind != .certification {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -460,6 +601,7 @@ nonisolated extension CaseOpened: SwiftProtobuf.Message, SwiftProtobuf._MessageI
     if lhs.caseID != rhs.caseID {return false}
     if lhs._enterprise != rhs._enterprise {return false}
     if lhs.applicationReceived != rhs.applicationReceived {return false}
+    if lhs.kind != rhs.kind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -906,6 +1048,81 @@ nonisolated extension ReviewDue: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
   public static func ==(lhs: ReviewDue, rhs: ReviewDue) -> Bool {
     if lhs.uscc != rhs.uscc {return false}
     if lhs.dueDate != rhs.dueDate {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CertificateSuspended: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CertificateSuspended"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}ground\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.uscc) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.ground) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.uscc.isEmpty {
+      try visitor.visitSingularStringField(value: self.uscc, fieldNumber: 1)
+    }
+    if self.ground != .unspecified {
+      try visitor.visitSingularEnumField(value: self.ground, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CertificateSuspended, rhs: CertificateSuspended) -> Bool {
+    if lhs.uscc != rhs.uscc {return false}
+    if lhs.ground != rhs.ground {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension SuspensionLifted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SuspensionLifted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.uscc) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.uscc.isEmpty {
+      try visitor.visitSingularStringField(value: self.uscc, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: SuspensionLifted, rhs: SuspensionLifted) -> Bool {
+    if lhs.uscc != rhs.uscc {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

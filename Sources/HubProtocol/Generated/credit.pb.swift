@@ -112,7 +112,53 @@ public nonisolated enum Severity: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+public nonisolated enum ObjectionDecision: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// the objection is dismissed
+  case changeStands // = 1
+
+  /// the objection succeeds: the change is lifted, from_level restored
+  case changeWithdrawn // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .changeStands
+    case 2: self = .changeWithdrawn
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .changeStands: return 1
+    case .changeWithdrawn: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [ObjectionDecision] = [
+    .unspecified,
+    .changeStands,
+    .changeWithdrawn,
+  ]
+
+}
+
 /// Level names are the level set's identifiers (SPEC.md 7.4), e.g. "advanced_certified".
+/// from_level must be the enterprise's current level in the set once the hub knows one (SPEC.md 6.4).
+/// A downgrade of GENERAL or SERIOUS severity needs publicity_end: 3 months to 1 year after
+/// effective_date for GENERAL, 1 to 3 years for SERIOUS. A downgrade out of the AEO levels or to a
+/// dishonest level must stop joint incentives; an upgrade may not.
 public nonisolated struct CreditChangePublished: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -157,7 +203,8 @@ public nonisolated struct CreditChangePublished: Sendable {
   fileprivate var _enterprise: Enterprise? = nil
 }
 
-/// A unit confirms it has acted on the change (stopped its joint incentives).
+/// A unit confirms it has acted on the change (stopped its joint incentives). The confirmation closes
+/// the confirming unit's incentives to the enterprise in the incentive register.
 public nonisolated struct CreditChangeConfirmed: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -172,7 +219,7 @@ public nonisolated struct CreditChangeConfirmed: Sendable {
   public init() {}
 }
 
-/// A credit repair lifts the change.
+/// The publishing office (or the coordinator) lifts the change, e.g. to correct it.
 public nonisolated struct CreditChangeLifted: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -183,6 +230,78 @@ public nonisolated struct CreditChangeLifted: Sendable {
   /// required
   public var reason: String = String()
 
+  /// optional: a level of the set; from_level when empty
+  public var restoredLevel: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// An objection to a change is filed (since 1.2): the publishing office reviews it within 20 days.
+public nonisolated struct CreditObjectionFiled: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var changeID: String = String()
+
+  /// required
+  public var grounds: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct CreditObjectionDecided: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var changeID: String = String()
+
+  /// required
+  public var decision: ObjectionDecision = .unspecified
+
+  /// required
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The enterprise applies for credit repair (信用修复, since 1.2): decided within 20 days.
+public nonisolated struct CreditRepairRequested: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var changeID: String = String()
+
+  /// required
+  public var grounds: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct CreditRepairDecided: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var changeID: String = String()
+
+  /// granted: the change is lifted
+  public var granted: Bool = false
+
+  /// required
+  public var reason: String = String()
+
+  /// optional, for granted: a level of the set; from_level when empty
   public var restoredLevel: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -200,6 +319,10 @@ nonisolated extension LevelSet: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Severity: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SEVERITY_UNSPECIFIED\0\u{1}SEVERITY_MINOR\0\u{1}SEVERITY_GENERAL\0\u{1}SEVERITY_SERIOUS\0")
+}
+
+nonisolated extension ObjectionDecision: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OBJECTION_DECISION_UNSPECIFIED\0\u{1}OBJECTION_DECISION_CHANGE_STANDS\0\u{1}OBJECTION_DECISION_CHANGE_WITHDRAWN\0")
 }
 
 nonisolated extension CreditChangePublished: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -349,6 +472,161 @@ nonisolated extension CreditChangeLifted: SwiftProtobuf.Message, SwiftProtobuf._
 
   public static func ==(lhs: CreditChangeLifted, rhs: CreditChangeLifted) -> Bool {
     if lhs.changeID != rhs.changeID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.restoredLevel != rhs.restoredLevel {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CreditObjectionFiled: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditObjectionFiled"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}change_id\0\u{1}grounds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.changeID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.grounds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.changeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.changeID, fieldNumber: 1)
+    }
+    if !self.grounds.isEmpty {
+      try visitor.visitSingularStringField(value: self.grounds, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CreditObjectionFiled, rhs: CreditObjectionFiled) -> Bool {
+    if lhs.changeID != rhs.changeID {return false}
+    if lhs.grounds != rhs.grounds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CreditObjectionDecided: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditObjectionDecided"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}change_id\0\u{1}decision\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.changeID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.decision) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.changeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.changeID, fieldNumber: 1)
+    }
+    if self.decision != .unspecified {
+      try visitor.visitSingularEnumField(value: self.decision, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CreditObjectionDecided, rhs: CreditObjectionDecided) -> Bool {
+    if lhs.changeID != rhs.changeID {return false}
+    if lhs.decision != rhs.decision {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CreditRepairRequested: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditRepairRequested"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}change_id\0\u{1}grounds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.changeID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.grounds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.changeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.changeID, fieldNumber: 1)
+    }
+    if !self.grounds.isEmpty {
+      try visitor.visitSingularStringField(value: self.grounds, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CreditRepairRequested, rhs: CreditRepairRequested) -> Bool {
+    if lhs.changeID != rhs.changeID {return false}
+    if lhs.grounds != rhs.grounds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CreditRepairDecided: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditRepairDecided"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}change_id\0\u{1}granted\0\u{1}reason\0\u{3}restored_level\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.changeID) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.granted) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.restoredLevel) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.changeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.changeID, fieldNumber: 1)
+    }
+    if self.granted != false {
+      try visitor.visitSingularBoolField(value: self.granted, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    if !self.restoredLevel.isEmpty {
+      try visitor.visitSingularStringField(value: self.restoredLevel, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CreditRepairDecided, rhs: CreditRepairDecided) -> Bool {
+    if lhs.changeID != rhs.changeID {return false}
+    if lhs.granted != rhs.granted {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.restoredLevel != rhs.restoredLevel {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

@@ -22,7 +22,118 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-/// A district, zone, the coordinator or an association recommends an enterprise.
+/// The white lists the key list draws on (measure 1).
+public nonisolated enum KeyListCategory: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 重点外贸企业
+  case keyForeignTrade // = 1
+
+  /// 专精特新企业
+  case specialised // = 2
+
+  /// 内外贸一体化领跑企业
+  case integrationLeader // = 3
+
+  /// 外贸自主品牌培育企业
+  case ownBrand // = 4
+
+  /// 其他
+  case other // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .keyForeignTrade
+    case 2: self = .specialised
+    case 3: self = .integrationLeader
+    case 4: self = .ownBrand
+    case 5: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .keyForeignTrade: return 1
+    case .specialised: return 2
+    case .integrationLeader: return 3
+    case .ownBrand: return 4
+    case .other: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [KeyListCategory] = [
+    .unspecified,
+    .keyForeignTrade,
+    .specialised,
+    .integrationLeader,
+    .ownBrand,
+    .other,
+  ]
+
+}
+
+/// How a cultivation plan works (measure 2).
+public nonisolated enum PlanApproach: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 因企制宜: one enterprise, a plan of its own
+  case tailored // = 1
+
+  /// 集团+: a group enterprise and its members
+  case groupPlus // = 2
+
+  /// 1+N: a lead enterprise and the N it brings along
+  case onePlusN // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .tailored
+    case 2: self = .groupPlus
+    case 3: self = .onePlusN
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .tailored: return 1
+    case .groupPlus: return 2
+    case .onePlusN: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [PlanApproach] = [
+    .unspecified,
+    .tailored,
+    .groupPlus,
+    .onePlusN,
+  ]
+
+}
+
+/// A district, zone, department (e.g. the MIIT bureau), the coordinator or an association recommends
+/// an enterprise.
 public nonisolated struct CultivationRecommended: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -41,6 +152,9 @@ public nonisolated struct CultivationRecommended: Sendable {
   /// required, 1..4000
   public var reason: String = String()
 
+  /// since 1.2; optional
+  public var category: KeyListCategory = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -49,6 +163,7 @@ public nonisolated struct CultivationRecommended: Sendable {
 }
 
 /// Customs puts the enterprise on the key list: priority assessment, cultivation, certification.
+/// The listed enterprise's certification cases carry a priority mark.
 public nonisolated struct CultivationListed: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -67,6 +182,9 @@ public nonisolated struct CultivationListed: Sendable {
   public mutating func clearCoordinator() {self._coordinator = nil}
 
   public var note: String = String()
+
+  /// since 1.2; required from 1.2 on (a 1.0 listing has none)
+  public var category: KeyListCategory = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -106,13 +224,101 @@ public nonisolated struct CultivationRemoved: Sendable {
   public init() {}
 }
 
+public nonisolated struct Milestone: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required, 1..200
+  public var title: String = String()
+
+  /// required date
+  public var dueDate: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Customs records a tailored cultivation plan (measure 2, since 1.2).
+public nonisolated struct CultivationPlanRecorded: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required, 1..64
+  public var planID: String = String()
+
+  /// required: the enterprise, or the group's lead enterprise
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  /// required
+  public var approach: PlanApproach = .unspecified
+
+  /// GROUP_PLUS and ONE_PLUS_N: at least one; TAILORED: none
+  public var members: [Enterprise] = []
+
+  /// at least one
+  public var milestones: [Milestone] = []
+
+  /// required: the customs officer in charge
+  public var officer: Officer {
+    get {_officer ?? Officer()}
+    set {_officer = newValue}
+  }
+  /// Returns true if `officer` has been explicitly set.
+  public var hasOfficer: Bool {self._officer != nil}
+  /// Clears the value of `officer`. Subsequent reads from it will return its default value.
+  public mutating func clearOfficer() {self._officer = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+  fileprivate var _officer: Officer? = nil
+}
+
+/// The plan's office records a milestone reached (since 1.2).
+public nonisolated struct PlanMilestoneReached: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var planID: String = String()
+
+  /// the milestone's number, from 1
+  public var milestone: UInt32 = 0
+
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
+nonisolated extension KeyListCategory: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0KEY_LIST_CATEGORY_UNSPECIFIED\0\u{1}KEY_LIST_CATEGORY_KEY_FOREIGN_TRADE\0\u{1}KEY_LIST_CATEGORY_SPECIALISED\0\u{1}KEY_LIST_CATEGORY_INTEGRATION_LEADER\0\u{1}KEY_LIST_CATEGORY_OWN_BRAND\0\u{1}KEY_LIST_CATEGORY_OTHER\0")
+}
+
+nonisolated extension PlanApproach: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PLAN_APPROACH_UNSPECIFIED\0\u{1}PLAN_APPROACH_TAILORED\0\u{1}PLAN_APPROACH_GROUP_PLUS\0\u{1}PLAN_APPROACH_ONE_PLUS_N\0")
+}
+
 nonisolated extension CultivationRecommended: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CultivationRecommended"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enterprise\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enterprise\0\u{1}reason\0\u{1}category\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -122,6 +328,7 @@ nonisolated extension CultivationRecommended: SwiftProtobuf.Message, SwiftProtob
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.category) }()
       default: break
       }
     }
@@ -138,12 +345,16 @@ nonisolated extension CultivationRecommended: SwiftProtobuf.Message, SwiftProtob
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
     }
+    if self.category != .unspecified {
+      try visitor.visitSingularEnumField(value: self.category, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: CultivationRecommended, rhs: CultivationRecommended) -> Bool {
     if lhs._enterprise != rhs._enterprise {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.category != rhs.category {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -151,7 +362,7 @@ nonisolated extension CultivationRecommended: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension CultivationListed: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CultivationListed"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}coordinator\0\u{1}note\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}coordinator\0\u{1}note\0\u{1}category\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -162,6 +373,7 @@ nonisolated extension CultivationListed: SwiftProtobuf.Message, SwiftProtobuf._M
       case 1: try { try decoder.decodeSingularStringField(value: &self.uscc) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._coordinator) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.category) }()
       default: break
       }
     }
@@ -181,6 +393,9 @@ nonisolated extension CultivationListed: SwiftProtobuf.Message, SwiftProtobuf._M
     if !self.note.isEmpty {
       try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
     }
+    if self.category != .unspecified {
+      try visitor.visitSingularEnumField(value: self.category, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -188,6 +403,7 @@ nonisolated extension CultivationListed: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.uscc != rhs.uscc {return false}
     if lhs._coordinator != rhs._coordinator {return false}
     if lhs.note != rhs.note {return false}
+    if lhs.category != rhs.category {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -258,6 +474,140 @@ nonisolated extension CultivationRemoved: SwiftProtobuf.Message, SwiftProtobuf._
   public static func ==(lhs: CultivationRemoved, rhs: CultivationRemoved) -> Bool {
     if lhs.uscc != rhs.uscc {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Milestone: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Milestone"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}title\0\u{3}due_date\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.dueDate) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 1)
+    }
+    if !self.dueDate.isEmpty {
+      try visitor.visitSingularStringField(value: self.dueDate, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Milestone, rhs: Milestone) -> Bool {
+    if lhs.title != rhs.title {return false}
+    if lhs.dueDate != rhs.dueDate {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CultivationPlanRecorded: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CultivationPlanRecorded"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}plan_id\0\u{1}enterprise\0\u{1}approach\0\u{1}members\0\u{1}milestones\0\u{1}officer\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.planID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.approach) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.milestones) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._officer) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.planID.isEmpty {
+      try visitor.visitSingularStringField(value: self.planID, fieldNumber: 1)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.approach != .unspecified {
+      try visitor.visitSingularEnumField(value: self.approach, fieldNumber: 3)
+    }
+    if !self.members.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.members, fieldNumber: 4)
+    }
+    if !self.milestones.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.milestones, fieldNumber: 5)
+    }
+    try { if let v = self._officer {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CultivationPlanRecorded, rhs: CultivationPlanRecorded) -> Bool {
+    if lhs.planID != rhs.planID {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.approach != rhs.approach {return false}
+    if lhs.members != rhs.members {return false}
+    if lhs.milestones != rhs.milestones {return false}
+    if lhs._officer != rhs._officer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension PlanMilestoneReached: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PlanMilestoneReached"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}plan_id\0\u{1}milestone\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.planID) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.milestone) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.planID.isEmpty {
+      try visitor.visitSingularStringField(value: self.planID, fieldNumber: 1)
+    }
+    if self.milestone != 0 {
+      try visitor.visitSingularUInt32Field(value: self.milestone, fieldNumber: 2)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: PlanMilestoneReached, rhs: PlanMilestoneReached) -> Bool {
+    if lhs.planID != rhs.planID {return false}
+    if lhs.milestone != rhs.milestone {return false}
+    if lhs.note != rhs.note {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

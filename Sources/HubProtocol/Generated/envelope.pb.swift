@@ -32,7 +32,7 @@ public nonisolated struct Recipients: Sendable {
   /// node ids
   public var nodes: [String] = []
 
-  /// "customs", "partner", "district", "zone", "coordinator", "association"
+  /// "customs", "partner", "district", "zone", "coordinator", "association", "department"
   public var roles: [String] = []
 
   /// every node
@@ -191,6 +191,22 @@ public nonisolated struct Envelope: @unchecked Sendable {
     set {_uniqueStorage()._payload = .cultivationRemoved(newValue)}
   }
 
+  public var planRecorded: CultivationPlanRecorded {
+    get {
+      if case .planRecorded(let v)? = _storage._payload {return v}
+      return CultivationPlanRecorded()
+    }
+    set {_uniqueStorage()._payload = .planRecorded(newValue)}
+  }
+
+  public var planMilestoneReached: PlanMilestoneReached {
+    get {
+      if case .planMilestoneReached(let v)? = _storage._payload {return v}
+      return PlanMilestoneReached()
+    }
+    set {_uniqueStorage()._payload = .planMilestoneReached(newValue)}
+  }
+
   public var caseOpened: CaseOpened {
     get {
       if case .caseOpened(let v)? = _storage._payload {return v}
@@ -269,6 +285,22 @@ public nonisolated struct Envelope: @unchecked Sendable {
       return ReviewDue()
     }
     set {_uniqueStorage()._payload = .reviewDue(newValue)}
+  }
+
+  public var certificateSuspended: CertificateSuspended {
+    get {
+      if case .certificateSuspended(let v)? = _storage._payload {return v}
+      return CertificateSuspended()
+    }
+    set {_uniqueStorage()._payload = .certificateSuspended(newValue)}
+  }
+
+  public var suspensionLifted: SuspensionLifted {
+    get {
+      if case .suspensionLifted(let v)? = _storage._payload {return v}
+      return SuspensionLifted()
+    }
+    set {_uniqueStorage()._payload = .suspensionLifted(newValue)}
   }
 
   public var meetingConvened: MeetingConvened {
@@ -367,6 +399,38 @@ public nonisolated struct Envelope: @unchecked Sendable {
     set {_uniqueStorage()._payload = .creditChangeLifted(newValue)}
   }
 
+  public var creditObjectionFiled: CreditObjectionFiled {
+    get {
+      if case .creditObjectionFiled(let v)? = _storage._payload {return v}
+      return CreditObjectionFiled()
+    }
+    set {_uniqueStorage()._payload = .creditObjectionFiled(newValue)}
+  }
+
+  public var creditObjectionDecided: CreditObjectionDecided {
+    get {
+      if case .creditObjectionDecided(let v)? = _storage._payload {return v}
+      return CreditObjectionDecided()
+    }
+    set {_uniqueStorage()._payload = .creditObjectionDecided(newValue)}
+  }
+
+  public var creditRepairRequested: CreditRepairRequested {
+    get {
+      if case .creditRepairRequested(let v)? = _storage._payload {return v}
+      return CreditRepairRequested()
+    }
+    set {_uniqueStorage()._payload = .creditRepairRequested(newValue)}
+  }
+
+  public var creditRepairDecided: CreditRepairDecided {
+    get {
+      if case .creditRepairDecided(let v)? = _storage._payload {return v}
+      return CreditRepairDecided()
+    }
+    set {_uniqueStorage()._payload = .creditRepairDecided(newValue)}
+  }
+
   public var progressReport: ProgressReport {
     get {
       if case .progressReport(let v)? = _storage._payload {return v}
@@ -383,6 +447,30 @@ public nonisolated struct Envelope: @unchecked Sendable {
     set {_uniqueStorage()._payload = .nodePresence(newValue)}
   }
 
+  public var incentiveGranted: IncentiveGranted {
+    get {
+      if case .incentiveGranted(let v)? = _storage._payload {return v}
+      return IncentiveGranted()
+    }
+    set {_uniqueStorage()._payload = .incentiveGranted(newValue)}
+  }
+
+  public var incentiveStopped: IncentiveStopped {
+    get {
+      if case .incentiveStopped(let v)? = _storage._payload {return v}
+      return IncentiveStopped()
+    }
+    set {_uniqueStorage()._payload = .incentiveStopped(newValue)}
+  }
+
+  public var activityRecorded: ActivityRecorded {
+    get {
+      if case .activityRecorded(let v)? = _storage._payload {return v}
+      return ActivityRecorded()
+    }
+    set {_uniqueStorage()._payload = .activityRecorded(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// Exactly one: the message type is the name of the field that is set.
@@ -397,6 +485,8 @@ public nonisolated struct Envelope: @unchecked Sendable {
     case cultivationListed(CultivationListed)
     case cultivationDeclined(CultivationDeclined)
     case cultivationRemoved(CultivationRemoved)
+    case planRecorded(CultivationPlanRecorded)
+    case planMilestoneReached(PlanMilestoneReached)
     case caseOpened(CaseOpened)
     case caseExtended(CaseExtended)
     case auditProposed(AuditProposed)
@@ -407,6 +497,8 @@ public nonisolated struct Envelope: @unchecked Sendable {
     case auditCompleted(AuditCompleted)
     case caseConcluded(CaseConcluded)
     case reviewDue(ReviewDue)
+    case certificateSuspended(CertificateSuspended)
+    case suspensionLifted(SuspensionLifted)
     case meetingConvened(MeetingConvened)
     case agendaItemProposed(AgendaItemProposed)
     case meetingRsvp(MeetingRsvp)
@@ -419,8 +511,15 @@ public nonisolated struct Envelope: @unchecked Sendable {
     case creditChangePublished(CreditChangePublished)
     case creditChangeConfirmed(CreditChangeConfirmed)
     case creditChangeLifted(CreditChangeLifted)
+    case creditObjectionFiled(CreditObjectionFiled)
+    case creditObjectionDecided(CreditObjectionDecided)
+    case creditRepairRequested(CreditRepairRequested)
+    case creditRepairDecided(CreditRepairDecided)
     case progressReport(ProgressReport)
     case nodePresence(NodePresence)
+    case incentiveGranted(IncentiveGranted)
+    case incentiveStopped(IncentiveStopped)
+    case activityRecorded(ActivityRecorded)
 
   }
 
@@ -475,7 +574,7 @@ nonisolated extension Recipients: SwiftProtobuf.Message, SwiftProtobuf._MessageI
 
 nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_id\0\u{1}to\0\u{3}correlation_id\0\u{3}causation_id\0\u{3}sent_at_ms\0\u{1}sender\0\u{1}sequence\0\u{3}accepted_at_ms\0\u{3}delivered_to\0\u{4}\u{b}request_filed\0\u{3}request_acknowledged\0\u{3}request_progress\0\u{3}request_resolved\0\u{3}request_declined\0\u{3}request_withdrawn\0\u{4}\u{5}cultivation_recommended\0\u{3}cultivation_listed\0\u{3}cultivation_declined\0\u{3}cultivation_removed\0\u{4}\u{7}case_opened\0\u{3}case_extended\0\u{3}audit_proposed\0\u{3}audit_responded\0\u{3}audit_scheduled\0\u{3}audit_rescheduled\0\u{3}audit_cancelled\0\u{3}audit_completed\0\u{3}case_concluded\0\u{3}review_due\0\u{4}\u{b}meeting_convened\0\u{3}agenda_item_proposed\0\u{3}meeting_rsvp\0\u{3}attendance_recorded\0\u{3}minutes_entry\0\u{3}decision_recorded\0\u{3}action_item_assigned\0\u{3}action_item_progress\0\u{3}meeting_closed\0\u{4}\u{c}credit_change_published\0\u{3}credit_change_confirmed\0\u{3}credit_change_lifted\0\u{4}\u{8}progress_report\0\u{4}\u{a}node_presence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_id\0\u{1}to\0\u{3}correlation_id\0\u{3}causation_id\0\u{3}sent_at_ms\0\u{1}sender\0\u{1}sequence\0\u{3}accepted_at_ms\0\u{3}delivered_to\0\u{4}\u{b}request_filed\0\u{3}request_acknowledged\0\u{3}request_progress\0\u{3}request_resolved\0\u{3}request_declined\0\u{3}request_withdrawn\0\u{4}\u{5}cultivation_recommended\0\u{3}cultivation_listed\0\u{3}cultivation_declined\0\u{3}cultivation_removed\0\u{3}plan_recorded\0\u{3}plan_milestone_reached\0\u{4}\u{5}case_opened\0\u{3}case_extended\0\u{3}audit_proposed\0\u{3}audit_responded\0\u{3}audit_scheduled\0\u{3}audit_rescheduled\0\u{3}audit_cancelled\0\u{3}audit_completed\0\u{3}case_concluded\0\u{3}review_due\0\u{3}certificate_suspended\0\u{3}suspension_lifted\0\u{4}\u{9}meeting_convened\0\u{3}agenda_item_proposed\0\u{3}meeting_rsvp\0\u{3}attendance_recorded\0\u{3}minutes_entry\0\u{3}decision_recorded\0\u{3}action_item_assigned\0\u{3}action_item_progress\0\u{3}meeting_closed\0\u{4}\u{c}credit_change_published\0\u{3}credit_change_confirmed\0\u{3}credit_change_lifted\0\u{3}credit_objection_filed\0\u{3}credit_objection_decided\0\u{3}credit_repair_requested\0\u{3}credit_repair_decided\0\u{4}\u{4}progress_report\0\u{4}\u{a}node_presence\0\u{4}\u{a}incentive_granted\0\u{3}incentive_stopped\0\u{4}\u{9}activity_recorded\0")
 
   fileprivate class _StorageClass {
     var _messageID: String = String()
@@ -665,6 +764,32 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
             _storage._payload = .cultivationRemoved(v)
           }
         }()
+        case 34: try {
+          var v: CultivationPlanRecorded?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .planRecorded(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .planRecorded(v)
+          }
+        }()
+        case 35: try {
+          var v: PlanMilestoneReached?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .planMilestoneReached(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .planMilestoneReached(v)
+          }
+        }()
         case 40: try {
           var v: CaseOpened?
           var hadOneofValue = false
@@ -793,6 +918,32 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
           if let v = v {
             if hadOneofValue {try decoder.handleConflictingOneOf()}
             _storage._payload = .reviewDue(v)
+          }
+        }()
+        case 50: try {
+          var v: CertificateSuspended?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .certificateSuspended(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .certificateSuspended(v)
+          }
+        }()
+        case 51: try {
+          var v: SuspensionLifted?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .suspensionLifted(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .suspensionLifted(v)
           }
         }()
         case 60: try {
@@ -951,6 +1102,58 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
             _storage._payload = .creditChangeLifted(v)
           }
         }()
+        case 83: try {
+          var v: CreditObjectionFiled?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .creditObjectionFiled(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .creditObjectionFiled(v)
+          }
+        }()
+        case 84: try {
+          var v: CreditObjectionDecided?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .creditObjectionDecided(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .creditObjectionDecided(v)
+          }
+        }()
+        case 85: try {
+          var v: CreditRepairRequested?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .creditRepairRequested(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .creditRepairRequested(v)
+          }
+        }()
+        case 86: try {
+          var v: CreditRepairDecided?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .creditRepairDecided(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .creditRepairDecided(v)
+          }
+        }()
         case 90: try {
           var v: ProgressReport?
           var hadOneofValue = false
@@ -975,6 +1178,45 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
           if let v = v {
             if hadOneofValue {try decoder.handleConflictingOneOf()}
             _storage._payload = .nodePresence(v)
+          }
+        }()
+        case 110: try {
+          var v: IncentiveGranted?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .incentiveGranted(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .incentiveGranted(v)
+          }
+        }()
+        case 111: try {
+          var v: IncentiveStopped?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .incentiveStopped(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .incentiveStopped(v)
+          }
+        }()
+        case 120: try {
+          var v: ActivityRecorded?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .activityRecorded(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .activityRecorded(v)
           }
         }()
         default: break
@@ -1057,6 +1299,14 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
         guard case .cultivationRemoved(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 33)
       }()
+      case .planRecorded?: try {
+        guard case .planRecorded(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 34)
+      }()
+      case .planMilestoneReached?: try {
+        guard case .planMilestoneReached(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 35)
+      }()
       case .caseOpened?: try {
         guard case .caseOpened(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 40)
@@ -1096,6 +1346,14 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
       case .reviewDue?: try {
         guard case .reviewDue(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 49)
+      }()
+      case .certificateSuspended?: try {
+        guard case .certificateSuspended(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 50)
+      }()
+      case .suspensionLifted?: try {
+        guard case .suspensionLifted(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 51)
       }()
       case .meetingConvened?: try {
         guard case .meetingConvened(let v)? = _storage._payload else { preconditionFailure() }
@@ -1145,6 +1403,22 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
         guard case .creditChangeLifted(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 82)
       }()
+      case .creditObjectionFiled?: try {
+        guard case .creditObjectionFiled(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 83)
+      }()
+      case .creditObjectionDecided?: try {
+        guard case .creditObjectionDecided(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 84)
+      }()
+      case .creditRepairRequested?: try {
+        guard case .creditRepairRequested(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 85)
+      }()
+      case .creditRepairDecided?: try {
+        guard case .creditRepairDecided(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 86)
+      }()
       case .progressReport?: try {
         guard case .progressReport(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 90)
@@ -1152,6 +1426,18 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
       case .nodePresence?: try {
         guard case .nodePresence(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+      }()
+      case .incentiveGranted?: try {
+        guard case .incentiveGranted(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 110)
+      }()
+      case .incentiveStopped?: try {
+        guard case .incentiveStopped(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 111)
+      }()
+      case .activityRecorded?: try {
+        guard case .activityRecorded(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 120)
       }()
       case nil: break
       }

@@ -51,6 +51,18 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
 
   /// units' progress reports; `reports`, by unit, period
   case reports // = 8
+
+  /// certified enterprises (since 1.2); `certificates`, by USCC
+  case certificates // = 9
+
+  /// the incentive register (since 1.2); `incentives`, by incentive id
+  case incentives // = 10
+
+  /// publicity and training activities (since 1.2); `activities`, by id
+  case activities // = 11
+
+  /// cultivation plans (since 1.2); `plans`, by plan id
+  case plans // = 12
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -68,6 +80,10 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 6: self = .actions
     case 7: self = .creditChanges
     case 8: self = .reports
+    case 9: self = .certificates
+    case 10: self = .incentives
+    case 11: self = .activities
+    case 12: self = .plans
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -83,6 +99,10 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .actions: return 6
     case .creditChanges: return 7
     case .reports: return 8
+    case .certificates: return 9
+    case .incentives: return 10
+    case .activities: return 11
+    case .plans: return 12
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -98,6 +118,10 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     .actions,
     .creditChanges,
     .reports,
+    .certificates,
+    .incentives,
+    .activities,
+    .plans,
   ]
 
 }
@@ -140,48 +164,115 @@ public nonisolated struct ViewRequest: Sendable {
 }
 
 /// VIEW (0x0F), hub -> node: one page of rows.
-public nonisolated struct View: Sendable {
+public nonisolated struct View: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var requestID: String = String()
+  public var requestID: String {
+    get {_storage._requestID}
+    set {_uniqueStorage()._requestID = newValue}
+  }
 
-  public var kind: ViewKind = .unspecified
+  public var kind: ViewKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
 
   /// the view includes every record up to this sequence
-  public var asOfSequence: UInt64 = 0
+  public var asOfSequence: UInt64 {
+    get {_storage._asOfSequence}
+    set {_uniqueStorage()._asOfSequence = newValue}
+  }
 
   /// empty on the last page; otherwise send it as after_key
-  public var nextKey: String = String()
+  public var nextKey: String {
+    get {_storage._nextKey}
+    set {_uniqueStorage()._nextKey = newValue}
+  }
 
   /// rows matching the filters, over all pages
-  public var total: UInt32 = 0
+  public var total: UInt32 {
+    get {_storage._total}
+    set {_uniqueStorage()._total = newValue}
+  }
 
   /// UNSPECIFIED on success; INVALID_FIELD, RATE_LIMITED, ...
-  public var code: ErrorCode = .unspecified
+  public var code: ErrorCode {
+    get {_storage._code}
+    set {_uniqueStorage()._code = newValue}
+  }
 
-  public var reason: String = String()
+  public var reason: String {
+    get {_storage._reason}
+    set {_uniqueStorage()._reason = newValue}
+  }
 
-  public var requests: [RequestRow] = []
+  public var requests: [RequestRow] {
+    get {_storage._requests}
+    set {_uniqueStorage()._requests = newValue}
+  }
 
-  public var cultivation: [CultivationRow] = []
+  public var cultivation: [CultivationRow] {
+    get {_storage._cultivation}
+    set {_uniqueStorage()._cultivation = newValue}
+  }
 
-  public var cases: [CaseRow] = []
+  public var cases: [CaseRow] {
+    get {_storage._cases}
+    set {_uniqueStorage()._cases = newValue}
+  }
 
-  public var audits: [AuditRow] = []
+  public var audits: [AuditRow] {
+    get {_storage._audits}
+    set {_uniqueStorage()._audits = newValue}
+  }
 
-  public var meetings: [MeetingRow] = []
+  public var meetings: [MeetingRow] {
+    get {_storage._meetings}
+    set {_uniqueStorage()._meetings = newValue}
+  }
 
-  public var actions: [ActionRow] = []
+  public var actions: [ActionRow] {
+    get {_storage._actions}
+    set {_uniqueStorage()._actions = newValue}
+  }
 
-  public var creditChanges: [CreditChangeRow] = []
+  public var creditChanges: [CreditChangeRow] {
+    get {_storage._creditChanges}
+    set {_uniqueStorage()._creditChanges = newValue}
+  }
 
-  public var reports: [ReportRow] = []
+  public var reports: [ReportRow] {
+    get {_storage._reports}
+    set {_uniqueStorage()._reports = newValue}
+  }
+
+  public var certificates: [CertificateRow] {
+    get {_storage._certificates}
+    set {_uniqueStorage()._certificates = newValue}
+  }
+
+  public var incentives: [IncentiveRow] {
+    get {_storage._incentives}
+    set {_uniqueStorage()._incentives = newValue}
+  }
+
+  public var activities: [ActivityRow] {
+    get {_storage._activities}
+    set {_uniqueStorage()._activities = newValue}
+  }
+
+  public var plans: [PlanRow] {
+    get {_storage._plans}
+    set {_uniqueStorage()._plans = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct RequestRow: Sendable {
@@ -246,6 +337,9 @@ public nonisolated struct CultivationRow: Sendable {
 
   public var updatedAtMs: Int64 = 0
 
+  /// since 1.2
+  public var category: KeyListCategory = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -253,52 +347,103 @@ public nonisolated struct CultivationRow: Sendable {
   fileprivate var _enterprise: Enterprise? = nil
 }
 
-public nonisolated struct CaseRow: Sendable {
+public nonisolated struct CaseRow: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var caseID: String = String()
+  public var caseID: String {
+    get {_storage._caseID}
+    set {_uniqueStorage()._caseID = newValue}
+  }
 
   public var enterprise: Enterprise {
-    get {_enterprise ?? Enterprise()}
-    set {_enterprise = newValue}
+    get {_storage._enterprise ?? Enterprise()}
+    set {_uniqueStorage()._enterprise = newValue}
   }
   /// Returns true if `enterprise` has been explicitly set.
-  public var hasEnterprise: Bool {self._enterprise != nil}
+  public var hasEnterprise: Bool {_storage._enterprise != nil}
   /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
-  public mutating func clearEnterprise() {self._enterprise = nil}
+  public mutating func clearEnterprise() {_uniqueStorage()._enterprise = nil}
 
-  public var office: String = String()
+  public var office: String {
+    get {_storage._office}
+    set {_uniqueStorage()._office = newValue}
+  }
 
   /// YYYY-MM-DD
-  public var applicationReceived: String = String()
+  public var applicationReceived: String {
+    get {_storage._applicationReceived}
+    set {_uniqueStorage()._applicationReceived = newValue}
+  }
 
   /// YYYY-MM-DD, after the extension if any
-  public var deadline: String = String()
+  public var deadline: String {
+    get {_storage._deadline}
+    set {_uniqueStorage()._deadline = newValue}
+  }
 
-  public var extended: Bool = false
+  public var extended: Bool {
+    get {_storage._extended}
+    set {_uniqueStorage()._extended = newValue}
+  }
 
   /// open, certified, not_certified, terminated
-  public var status: String = String()
+  public var status: String {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
 
-  public var auditIds: [String] = []
+  public var auditIds: [String] {
+    get {_storage._auditIds}
+    set {_uniqueStorage()._auditIds = newValue}
+  }
 
   /// YYYY-MM-DD, once certified
-  public var reviewDue: String = String()
+  public var reviewDue: String {
+    get {_storage._reviewDue}
+    set {_uniqueStorage()._reviewDue = newValue}
+  }
 
   /// an audit has a site in the partner's area
-  public var joint: Bool = false
+  public var joint: Bool {
+    get {_storage._joint}
+    set {_uniqueStorage()._joint = newValue}
+  }
 
-  public var openedAtMs: Int64 = 0
+  public var openedAtMs: Int64 {
+    get {_storage._openedAtMs}
+    set {_uniqueStorage()._openedAtMs = newValue}
+  }
 
-  public var concludedAtMs: Int64 = 0
+  public var concludedAtMs: Int64 {
+    get {_storage._concludedAtMs}
+    set {_uniqueStorage()._concludedAtMs = newValue}
+  }
+
+  /// since 1.2
+  public var kind: CaseKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
+
+  /// open past its deadline (since 1.2)
+  public var overdue: Bool {
+    get {_storage._overdue}
+    set {_uniqueStorage()._overdue = newValue}
+  }
+
+  /// the enterprise is on the key list (since 1.2)
+  public var priority: Bool {
+    get {_storage._priority}
+    set {_uniqueStorage()._priority = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _enterprise: Enterprise? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct AuditAcceptance: Sendable {
@@ -356,6 +501,9 @@ public nonisolated struct AuditRow: Sendable {
 
   /// required participants that have accepted no slot yet
   public var waitingFor: [String] = []
+
+  /// since 1.2
+  public var sites: [AuditSite] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -424,55 +572,128 @@ public nonisolated struct ActionRow: Sendable {
   public init() {}
 }
 
-public nonisolated struct CreditChangeRow: Sendable {
+public nonisolated struct CreditChangeRow: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var changeID: String = String()
+  public var changeID: String {
+    get {_storage._changeID}
+    set {_uniqueStorage()._changeID = newValue}
+  }
 
   public var enterprise: Enterprise {
-    get {_enterprise ?? Enterprise()}
-    set {_enterprise = newValue}
+    get {_storage._enterprise ?? Enterprise()}
+    set {_uniqueStorage()._enterprise = newValue}
   }
   /// Returns true if `enterprise` has been explicitly set.
-  public var hasEnterprise: Bool {self._enterprise != nil}
+  public var hasEnterprise: Bool {_storage._enterprise != nil}
   /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
-  public mutating func clearEnterprise() {self._enterprise = nil}
+  public mutating func clearEnterprise() {_uniqueStorage()._enterprise = nil}
 
-  public var publisher: String = String()
+  public var publisher: String {
+    get {_storage._publisher}
+    set {_uniqueStorage()._publisher = newValue}
+  }
 
-  public var levelSet: LevelSet = .unspecified
+  public var levelSet: LevelSet {
+    get {_storage._levelSet}
+    set {_uniqueStorage()._levelSet = newValue}
+  }
 
-  public var fromLevel: String = String()
+  public var fromLevel: String {
+    get {_storage._fromLevel}
+    set {_uniqueStorage()._fromLevel = newValue}
+  }
 
-  public var toLevel: String = String()
+  public var toLevel: String {
+    get {_storage._toLevel}
+    set {_uniqueStorage()._toLevel = newValue}
+  }
 
-  public var severity: Severity = .unspecified
+  public var severity: Severity {
+    get {_storage._severity}
+    set {_uniqueStorage()._severity = newValue}
+  }
 
-  public var effectiveDate: String = String()
+  public var effectiveDate: String {
+    get {_storage._effectiveDate}
+    set {_uniqueStorage()._effectiveDate = newValue}
+  }
 
   /// units asked to confirm that they stopped joint incentives
-  public var asked: UInt32 = 0
+  public var asked: UInt32 {
+    get {_storage._asked}
+    set {_uniqueStorage()._asked = newValue}
+  }
 
-  public var confirmedCount: UInt32 = 0
+  public var confirmedCount: UInt32 {
+    get {_storage._confirmedCount}
+    set {_uniqueStorage()._confirmedCount = newValue}
+  }
 
   /// who confirmed: for the coordinator and the publisher
-  public var confirmed: [String] = []
+  public var confirmed: [String] {
+    get {_storage._confirmed}
+    set {_uniqueStorage()._confirmed = newValue}
+  }
 
   /// who still owes: for the coordinator and the publisher
-  public var pending: [String] = []
+  public var pending: [String] {
+    get {_storage._pending}
+    set {_uniqueStorage()._pending = newValue}
+  }
 
   /// the asking unit has still to confirm
-  public var youOweConfirmation: Bool = false
+  public var youOweConfirmation: Bool {
+    get {_storage._youOweConfirmation}
+    set {_uniqueStorage()._youOweConfirmation = newValue}
+  }
 
-  public var lifted: Bool = false
+  public var lifted: Bool {
+    get {_storage._lifted}
+    set {_uniqueStorage()._lifted = newValue}
+  }
+
+  /// an objection filed: its review is due then (since 1.2)
+  public var objectionDue: String {
+    get {_storage._objectionDue}
+    set {_uniqueStorage()._objectionDue = newValue}
+  }
+
+  public var objectionDecision: ObjectionDecision {
+    get {_storage._objectionDecision}
+    set {_uniqueStorage()._objectionDecision = newValue}
+  }
+
+  /// a repair requested: its decision is due then (since 1.2)
+  public var repairDue: String {
+    get {_storage._repairDue}
+    set {_uniqueStorage()._repairDue = newValue}
+  }
+
+  /// "", "granted" or "refused"
+  public var repairDecision: String {
+    get {_storage._repairDecision}
+    set {_uniqueStorage()._repairDecision = newValue}
+  }
+
+  /// an objection or repair undecided past its due date
+  public var overdue: Bool {
+    get {_storage._overdue}
+    set {_uniqueStorage()._overdue = newValue}
+  }
+
+  public var publicityEnd: String {
+    get {_storage._publicityEnd}
+    set {_uniqueStorage()._publicityEnd = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _enterprise: Enterprise? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct ReportRow: Sendable {
@@ -495,12 +716,171 @@ public nonisolated struct ReportRow: Sendable {
   public init() {}
 }
 
+/// A certified enterprise (since 1.2). Every unit sees every certificate.
+public nonisolated struct CertificateRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  /// the case that certified it
+  public var caseID: String = String()
+
+  public var office: String = String()
+
+  /// YYYY-MM-DD
+  public var certifiedOn: String = String()
+
+  /// YYYY-MM-DD
+  public var reviewDue: String = String()
+
+  /// valid, suspended, withdrawn
+  public var status: String = String()
+
+  /// for suspended
+  public var ground: SuspensionGround = .unspecified
+
+  /// valid or suspended, review due before today and no review open
+  public var reviewOverdue: Bool = false
+
+  /// the case id of an open review
+  public var openReview: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+}
+
+/// An incentive in the register (since 1.2): seen by its granter and the coordinator.
+public nonisolated struct IncentiveRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var incentiveID: String = String()
+
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  public var granter: String = String()
+
+  public var measure: UInt32 = 0
+
+  public var support: String = String()
+
+  public var grantedOn: String = String()
+
+  /// active, must_stop (a change stopped joint incentives), stopped
+  public var status: String = String()
+
+  /// the credit change whose confirmation stopped it, if any
+  public var stoppedBy: String = String()
+
+  public var stoppedAtMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+}
+
+/// An activity (since 1.2): seen by its organisers and the coordinator.
+public nonisolated struct ActivityRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var activityID: String = String()
+
+  public var kind: ActivityKind = .unspecified
+
+  public var title: String = String()
+
+  public var heldOn: String = String()
+
+  /// the sender first
+  public var organisers: [String] = []
+
+  public var enterprisesReached: UInt32 = 0
+
+  public var attendance: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A cultivation plan (since 1.2): seen by its office and the coordinator.
+public nonisolated struct PlanRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var planID: String = String()
+
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  public var approach: PlanApproach = .unspecified
+
+  public var members: [Enterprise] = []
+
+  public var milestones: [Milestone] = []
+
+  /// numbers (from 1) of the milestones reached
+  public var reached: [UInt32] = []
+
+  public var officer: Officer {
+    get {_officer ?? Officer()}
+    set {_officer = newValue}
+  }
+  /// Returns true if `officer` has been explicitly set.
+  public var hasOfficer: Bool {self._officer != nil}
+  /// Clears the value of `officer`. Subsequent reads from it will return its default value.
+  public mutating func clearOfficer() {self._officer = nil}
+
+  public var office: String = String()
+
+  /// a milestone not reached is past its due date
+  public var overdue: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+  fileprivate var _officer: Officer? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension ViewKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0")
 }
 
 nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -575,99 +955,191 @@ nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".View"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0")
+
+  fileprivate class _StorageClass {
+    var _requestID: String = String()
+    var _kind: ViewKind = .unspecified
+    var _asOfSequence: UInt64 = 0
+    var _nextKey: String = String()
+    var _total: UInt32 = 0
+    var _code: ErrorCode = .unspecified
+    var _reason: String = String()
+    var _requests: [RequestRow] = []
+    var _cultivation: [CultivationRow] = []
+    var _cases: [CaseRow] = []
+    var _audits: [AuditRow] = []
+    var _meetings: [MeetingRow] = []
+    var _actions: [ActionRow] = []
+    var _creditChanges: [CreditChangeRow] = []
+    var _reports: [ReportRow] = []
+    var _certificates: [CertificateRow] = []
+    var _incentives: [IncentiveRow] = []
+    var _activities: [ActivityRow] = []
+    var _plans: [PlanRow] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _requestID = source._requestID
+      _kind = source._kind
+      _asOfSequence = source._asOfSequence
+      _nextKey = source._nextKey
+      _total = source._total
+      _code = source._code
+      _reason = source._reason
+      _requests = source._requests
+      _cultivation = source._cultivation
+      _cases = source._cases
+      _audits = source._audits
+      _meetings = source._meetings
+      _actions = source._actions
+      _creditChanges = source._creditChanges
+      _reports = source._reports
+      _certificates = source._certificates
+      _incentives = source._incentives
+      _activities = source._activities
+      _plans = source._plans
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
-      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.asOfSequence) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.nextKey) }()
-      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.total) }()
-      case 6: try { try decoder.decodeSingularEnumField(value: &self.code) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.reason) }()
-      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.requests) }()
-      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.cultivation) }()
-      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.cases) }()
-      case 13: try { try decoder.decodeRepeatedMessageField(value: &self.audits) }()
-      case 14: try { try decoder.decodeRepeatedMessageField(value: &self.meetings) }()
-      case 15: try { try decoder.decodeRepeatedMessageField(value: &self.actions) }()
-      case 16: try { try decoder.decodeRepeatedMessageField(value: &self.creditChanges) }()
-      case 17: try { try decoder.decodeRepeatedMessageField(value: &self.reports) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._requestID) }()
+        case 2: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 3: try { try decoder.decodeSingularUInt64Field(value: &_storage._asOfSequence) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._nextKey) }()
+        case 5: try { try decoder.decodeSingularUInt32Field(value: &_storage._total) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._code) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
+        case 10: try { try decoder.decodeRepeatedMessageField(value: &_storage._requests) }()
+        case 11: try { try decoder.decodeRepeatedMessageField(value: &_storage._cultivation) }()
+        case 12: try { try decoder.decodeRepeatedMessageField(value: &_storage._cases) }()
+        case 13: try { try decoder.decodeRepeatedMessageField(value: &_storage._audits) }()
+        case 14: try { try decoder.decodeRepeatedMessageField(value: &_storage._meetings) }()
+        case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._actions) }()
+        case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._creditChanges) }()
+        case 17: try { try decoder.decodeRepeatedMessageField(value: &_storage._reports) }()
+        case 18: try { try decoder.decodeRepeatedMessageField(value: &_storage._certificates) }()
+        case 19: try { try decoder.decodeRepeatedMessageField(value: &_storage._incentives) }()
+        case 20: try { try decoder.decodeRepeatedMessageField(value: &_storage._activities) }()
+        case 21: try { try decoder.decodeRepeatedMessageField(value: &_storage._plans) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.requestID.isEmpty {
-      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
-    }
-    if self.kind != .unspecified {
-      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
-    }
-    if self.asOfSequence != 0 {
-      try visitor.visitSingularUInt64Field(value: self.asOfSequence, fieldNumber: 3)
-    }
-    if !self.nextKey.isEmpty {
-      try visitor.visitSingularStringField(value: self.nextKey, fieldNumber: 4)
-    }
-    if self.total != 0 {
-      try visitor.visitSingularUInt32Field(value: self.total, fieldNumber: 5)
-    }
-    if self.code != .unspecified {
-      try visitor.visitSingularEnumField(value: self.code, fieldNumber: 6)
-    }
-    if !self.reason.isEmpty {
-      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 7)
-    }
-    if !self.requests.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.requests, fieldNumber: 10)
-    }
-    if !self.cultivation.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.cultivation, fieldNumber: 11)
-    }
-    if !self.cases.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.cases, fieldNumber: 12)
-    }
-    if !self.audits.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.audits, fieldNumber: 13)
-    }
-    if !self.meetings.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.meetings, fieldNumber: 14)
-    }
-    if !self.actions.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.actions, fieldNumber: 15)
-    }
-    if !self.creditChanges.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.creditChanges, fieldNumber: 16)
-    }
-    if !self.reports.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.reports, fieldNumber: 17)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._requestID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._requestID, fieldNumber: 1)
+      }
+      if _storage._kind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 2)
+      }
+      if _storage._asOfSequence != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._asOfSequence, fieldNumber: 3)
+      }
+      if !_storage._nextKey.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._nextKey, fieldNumber: 4)
+      }
+      if _storage._total != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._total, fieldNumber: 5)
+      }
+      if _storage._code != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._code, fieldNumber: 6)
+      }
+      if !_storage._reason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reason, fieldNumber: 7)
+      }
+      if !_storage._requests.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._requests, fieldNumber: 10)
+      }
+      if !_storage._cultivation.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._cultivation, fieldNumber: 11)
+      }
+      if !_storage._cases.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._cases, fieldNumber: 12)
+      }
+      if !_storage._audits.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._audits, fieldNumber: 13)
+      }
+      if !_storage._meetings.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._meetings, fieldNumber: 14)
+      }
+      if !_storage._actions.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._actions, fieldNumber: 15)
+      }
+      if !_storage._creditChanges.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._creditChanges, fieldNumber: 16)
+      }
+      if !_storage._reports.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._reports, fieldNumber: 17)
+      }
+      if !_storage._certificates.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._certificates, fieldNumber: 18)
+      }
+      if !_storage._incentives.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._incentives, fieldNumber: 19)
+      }
+      if !_storage._activities.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._activities, fieldNumber: 20)
+      }
+      if !_storage._plans.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._plans, fieldNumber: 21)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: View, rhs: View) -> Bool {
-    if lhs.requestID != rhs.requestID {return false}
-    if lhs.kind != rhs.kind {return false}
-    if lhs.asOfSequence != rhs.asOfSequence {return false}
-    if lhs.nextKey != rhs.nextKey {return false}
-    if lhs.total != rhs.total {return false}
-    if lhs.code != rhs.code {return false}
-    if lhs.reason != rhs.reason {return false}
-    if lhs.requests != rhs.requests {return false}
-    if lhs.cultivation != rhs.cultivation {return false}
-    if lhs.cases != rhs.cases {return false}
-    if lhs.audits != rhs.audits {return false}
-    if lhs.meetings != rhs.meetings {return false}
-    if lhs.actions != rhs.actions {return false}
-    if lhs.creditChanges != rhs.creditChanges {return false}
-    if lhs.reports != rhs.reports {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._requestID != rhs_storage._requestID {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._asOfSequence != rhs_storage._asOfSequence {return false}
+        if _storage._nextKey != rhs_storage._nextKey {return false}
+        if _storage._total != rhs_storage._total {return false}
+        if _storage._code != rhs_storage._code {return false}
+        if _storage._reason != rhs_storage._reason {return false}
+        if _storage._requests != rhs_storage._requests {return false}
+        if _storage._cultivation != rhs_storage._cultivation {return false}
+        if _storage._cases != rhs_storage._cases {return false}
+        if _storage._audits != rhs_storage._audits {return false}
+        if _storage._meetings != rhs_storage._meetings {return false}
+        if _storage._actions != rhs_storage._actions {return false}
+        if _storage._creditChanges != rhs_storage._creditChanges {return false}
+        if _storage._reports != rhs_storage._reports {return false}
+        if _storage._certificates != rhs_storage._certificates {return false}
+        if _storage._incentives != rhs_storage._incentives {return false}
+        if _storage._activities != rhs_storage._activities {return false}
+        if _storage._plans != rhs_storage._plans {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -754,7 +1226,7 @@ nonisolated extension RequestRow: SwiftProtobuf.Message, SwiftProtobuf._MessageI
 
 nonisolated extension CultivationRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CultivationRow"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enterprise\0\u{1}status\0\u{1}recommenders\0\u{3}updated_at_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enterprise\0\u{1}status\0\u{1}recommenders\0\u{3}updated_at_ms\0\u{1}category\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -766,6 +1238,7 @@ nonisolated extension CultivationRow: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 2: try { try decoder.decodeSingularStringField(value: &self.status) }()
       case 3: try { try decoder.decodeRepeatedStringField(value: &self.recommenders) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.updatedAtMs) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.category) }()
       default: break
       }
     }
@@ -788,6 +1261,9 @@ nonisolated extension CultivationRow: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if self.updatedAtMs != 0 {
       try visitor.visitSingularInt64Field(value: self.updatedAtMs, fieldNumber: 4)
     }
+    if self.category != .unspecified {
+      try visitor.visitSingularEnumField(value: self.category, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -796,6 +1272,7 @@ nonisolated extension CultivationRow: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.status != rhs.status {return false}
     if lhs.recommenders != rhs.recommenders {return false}
     if lhs.updatedAtMs != rhs.updatedAtMs {return false}
+    if lhs.category != rhs.category {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -803,88 +1280,167 @@ nonisolated extension CultivationRow: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension CaseRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseRow"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}enterprise\0\u{1}office\0\u{3}application_received\0\u{1}deadline\0\u{1}extended\0\u{1}status\0\u{3}audit_ids\0\u{3}review_due\0\u{1}joint\0\u{3}opened_at_ms\0\u{3}concluded_at_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}enterprise\0\u{1}office\0\u{3}application_received\0\u{1}deadline\0\u{1}extended\0\u{1}status\0\u{3}audit_ids\0\u{3}review_due\0\u{1}joint\0\u{3}opened_at_ms\0\u{3}concluded_at_ms\0\u{1}kind\0\u{1}overdue\0\u{1}priority\0")
+
+  fileprivate class _StorageClass {
+    var _caseID: String = String()
+    var _enterprise: Enterprise? = nil
+    var _office: String = String()
+    var _applicationReceived: String = String()
+    var _deadline: String = String()
+    var _extended: Bool = false
+    var _status: String = String()
+    var _auditIds: [String] = []
+    var _reviewDue: String = String()
+    var _joint: Bool = false
+    var _openedAtMs: Int64 = 0
+    var _concludedAtMs: Int64 = 0
+    var _kind: CaseKind = .certification
+    var _overdue: Bool = false
+    var _priority: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _caseID = source._caseID
+      _enterprise = source._enterprise
+      _office = source._office
+      _applicationReceived = source._applicationReceived
+      _deadline = source._deadline
+      _extended = source._extended
+      _status = source._status
+      _auditIds = source._auditIds
+      _reviewDue = source._reviewDue
+      _joint = source._joint
+      _openedAtMs = source._openedAtMs
+      _concludedAtMs = source._concludedAtMs
+      _kind = source._kind
+      _overdue = source._overdue
+      _priority = source._priority
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.office) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.applicationReceived) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.deadline) }()
-      case 6: try { try decoder.decodeSingularBoolField(value: &self.extended) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.status) }()
-      case 8: try { try decoder.decodeRepeatedStringField(value: &self.auditIds) }()
-      case 9: try { try decoder.decodeSingularStringField(value: &self.reviewDue) }()
-      case 10: try { try decoder.decodeSingularBoolField(value: &self.joint) }()
-      case 11: try { try decoder.decodeSingularInt64Field(value: &self.openedAtMs) }()
-      case 12: try { try decoder.decodeSingularInt64Field(value: &self.concludedAtMs) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._caseID) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._enterprise) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._office) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._applicationReceived) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._deadline) }()
+        case 6: try { try decoder.decodeSingularBoolField(value: &_storage._extended) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._status) }()
+        case 8: try { try decoder.decodeRepeatedStringField(value: &_storage._auditIds) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._reviewDue) }()
+        case 10: try { try decoder.decodeSingularBoolField(value: &_storage._joint) }()
+        case 11: try { try decoder.decodeSingularInt64Field(value: &_storage._openedAtMs) }()
+        case 12: try { try decoder.decodeSingularInt64Field(value: &_storage._concludedAtMs) }()
+        case 13: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 14: try { try decoder.decodeSingularBoolField(value: &_storage._overdue) }()
+        case 15: try { try decoder.decodeSingularBoolField(value: &_storage._priority) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.caseID.isEmpty {
-      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
-    }
-    try { if let v = self._enterprise {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
-    if !self.office.isEmpty {
-      try visitor.visitSingularStringField(value: self.office, fieldNumber: 3)
-    }
-    if !self.applicationReceived.isEmpty {
-      try visitor.visitSingularStringField(value: self.applicationReceived, fieldNumber: 4)
-    }
-    if !self.deadline.isEmpty {
-      try visitor.visitSingularStringField(value: self.deadline, fieldNumber: 5)
-    }
-    if self.extended != false {
-      try visitor.visitSingularBoolField(value: self.extended, fieldNumber: 6)
-    }
-    if !self.status.isEmpty {
-      try visitor.visitSingularStringField(value: self.status, fieldNumber: 7)
-    }
-    if !self.auditIds.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.auditIds, fieldNumber: 8)
-    }
-    if !self.reviewDue.isEmpty {
-      try visitor.visitSingularStringField(value: self.reviewDue, fieldNumber: 9)
-    }
-    if self.joint != false {
-      try visitor.visitSingularBoolField(value: self.joint, fieldNumber: 10)
-    }
-    if self.openedAtMs != 0 {
-      try visitor.visitSingularInt64Field(value: self.openedAtMs, fieldNumber: 11)
-    }
-    if self.concludedAtMs != 0 {
-      try visitor.visitSingularInt64Field(value: self.concludedAtMs, fieldNumber: 12)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._caseID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._caseID, fieldNumber: 1)
+      }
+      try { if let v = _storage._enterprise {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if !_storage._office.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._office, fieldNumber: 3)
+      }
+      if !_storage._applicationReceived.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._applicationReceived, fieldNumber: 4)
+      }
+      if !_storage._deadline.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._deadline, fieldNumber: 5)
+      }
+      if _storage._extended != false {
+        try visitor.visitSingularBoolField(value: _storage._extended, fieldNumber: 6)
+      }
+      if !_storage._status.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._status, fieldNumber: 7)
+      }
+      if !_storage._auditIds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._auditIds, fieldNumber: 8)
+      }
+      if !_storage._reviewDue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reviewDue, fieldNumber: 9)
+      }
+      if _storage._joint != false {
+        try visitor.visitSingularBoolField(value: _storage._joint, fieldNumber: 10)
+      }
+      if _storage._openedAtMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._openedAtMs, fieldNumber: 11)
+      }
+      if _storage._concludedAtMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._concludedAtMs, fieldNumber: 12)
+      }
+      if _storage._kind != .certification {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 13)
+      }
+      if _storage._overdue != false {
+        try visitor.visitSingularBoolField(value: _storage._overdue, fieldNumber: 14)
+      }
+      if _storage._priority != false {
+        try visitor.visitSingularBoolField(value: _storage._priority, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: CaseRow, rhs: CaseRow) -> Bool {
-    if lhs.caseID != rhs.caseID {return false}
-    if lhs._enterprise != rhs._enterprise {return false}
-    if lhs.office != rhs.office {return false}
-    if lhs.applicationReceived != rhs.applicationReceived {return false}
-    if lhs.deadline != rhs.deadline {return false}
-    if lhs.extended != rhs.extended {return false}
-    if lhs.status != rhs.status {return false}
-    if lhs.auditIds != rhs.auditIds {return false}
-    if lhs.reviewDue != rhs.reviewDue {return false}
-    if lhs.joint != rhs.joint {return false}
-    if lhs.openedAtMs != rhs.openedAtMs {return false}
-    if lhs.concludedAtMs != rhs.concludedAtMs {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._caseID != rhs_storage._caseID {return false}
+        if _storage._enterprise != rhs_storage._enterprise {return false}
+        if _storage._office != rhs_storage._office {return false}
+        if _storage._applicationReceived != rhs_storage._applicationReceived {return false}
+        if _storage._deadline != rhs_storage._deadline {return false}
+        if _storage._extended != rhs_storage._extended {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._auditIds != rhs_storage._auditIds {return false}
+        if _storage._reviewDue != rhs_storage._reviewDue {return false}
+        if _storage._joint != rhs_storage._joint {return false}
+        if _storage._openedAtMs != rhs_storage._openedAtMs {return false}
+        if _storage._concludedAtMs != rhs_storage._concludedAtMs {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._overdue != rhs_storage._overdue {return false}
+        if _storage._priority != rhs_storage._priority {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -927,7 +1483,7 @@ nonisolated extension AuditAcceptance: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension AuditRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuditRow"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}audit_id\0\u{3}case_id\0\u{1}uscc\0\u{1}office\0\u{1}slots\0\u{1}team\0\u{1}joint\0\u{3}required_participants\0\u{1}accepted\0\u{1}declined\0\u{1}status\0\u{1}scheduled\0\u{1}outcome\0\u{3}waiting_for\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}audit_id\0\u{3}case_id\0\u{1}uscc\0\u{1}office\0\u{1}slots\0\u{1}team\0\u{1}joint\0\u{3}required_participants\0\u{1}accepted\0\u{1}declined\0\u{1}status\0\u{1}scheduled\0\u{1}outcome\0\u{3}waiting_for\0\u{1}sites\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -949,6 +1505,7 @@ nonisolated extension AuditRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
       case 12: try { try decoder.decodeSingularMessageField(value: &self._scheduled) }()
       case 13: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
       case 14: try { try decoder.decodeRepeatedStringField(value: &self.waitingFor) }()
+      case 15: try { try decoder.decodeRepeatedMessageField(value: &self.sites) }()
       default: break
       }
     }
@@ -1001,6 +1558,9 @@ nonisolated extension AuditRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
     if !self.waitingFor.isEmpty {
       try visitor.visitRepeatedStringField(value: self.waitingFor, fieldNumber: 14)
     }
+    if !self.sites.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.sites, fieldNumber: 15)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1019,6 +1579,7 @@ nonisolated extension AuditRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
     if lhs._scheduled != rhs._scheduled {return false}
     if lhs.outcome != rhs.outcome {return false}
     if lhs.waitingFor != rhs.waitingFor {return false}
+    if lhs.sites != rhs.sites {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1155,98 +1716,202 @@ nonisolated extension ActionRow: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension CreditChangeRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreditChangeRow"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}change_id\0\u{1}enterprise\0\u{1}publisher\0\u{3}level_set\0\u{3}from_level\0\u{3}to_level\0\u{1}severity\0\u{3}effective_date\0\u{1}asked\0\u{3}confirmed_count\0\u{1}confirmed\0\u{1}pending\0\u{3}you_owe_confirmation\0\u{1}lifted\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}change_id\0\u{1}enterprise\0\u{1}publisher\0\u{3}level_set\0\u{3}from_level\0\u{3}to_level\0\u{1}severity\0\u{3}effective_date\0\u{1}asked\0\u{3}confirmed_count\0\u{1}confirmed\0\u{1}pending\0\u{3}you_owe_confirmation\0\u{1}lifted\0\u{3}objection_due\0\u{3}objection_decision\0\u{3}repair_due\0\u{3}repair_decision\0\u{1}overdue\0\u{3}publicity_end\0")
+
+  fileprivate class _StorageClass {
+    var _changeID: String = String()
+    var _enterprise: Enterprise? = nil
+    var _publisher: String = String()
+    var _levelSet: LevelSet = .unspecified
+    var _fromLevel: String = String()
+    var _toLevel: String = String()
+    var _severity: Severity = .unspecified
+    var _effectiveDate: String = String()
+    var _asked: UInt32 = 0
+    var _confirmedCount: UInt32 = 0
+    var _confirmed: [String] = []
+    var _pending: [String] = []
+    var _youOweConfirmation: Bool = false
+    var _lifted: Bool = false
+    var _objectionDue: String = String()
+    var _objectionDecision: ObjectionDecision = .unspecified
+    var _repairDue: String = String()
+    var _repairDecision: String = String()
+    var _overdue: Bool = false
+    var _publicityEnd: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _changeID = source._changeID
+      _enterprise = source._enterprise
+      _publisher = source._publisher
+      _levelSet = source._levelSet
+      _fromLevel = source._fromLevel
+      _toLevel = source._toLevel
+      _severity = source._severity
+      _effectiveDate = source._effectiveDate
+      _asked = source._asked
+      _confirmedCount = source._confirmedCount
+      _confirmed = source._confirmed
+      _pending = source._pending
+      _youOweConfirmation = source._youOweConfirmation
+      _lifted = source._lifted
+      _objectionDue = source._objectionDue
+      _objectionDecision = source._objectionDecision
+      _repairDue = source._repairDue
+      _repairDecision = source._repairDecision
+      _overdue = source._overdue
+      _publicityEnd = source._publicityEnd
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.changeID) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.publisher) }()
-      case 4: try { try decoder.decodeSingularEnumField(value: &self.levelSet) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.fromLevel) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.toLevel) }()
-      case 7: try { try decoder.decodeSingularEnumField(value: &self.severity) }()
-      case 8: try { try decoder.decodeSingularStringField(value: &self.effectiveDate) }()
-      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.asked) }()
-      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.confirmedCount) }()
-      case 11: try { try decoder.decodeRepeatedStringField(value: &self.confirmed) }()
-      case 12: try { try decoder.decodeRepeatedStringField(value: &self.pending) }()
-      case 13: try { try decoder.decodeSingularBoolField(value: &self.youOweConfirmation) }()
-      case 14: try { try decoder.decodeSingularBoolField(value: &self.lifted) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._changeID) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._enterprise) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._publisher) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._levelSet) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._fromLevel) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._toLevel) }()
+        case 7: try { try decoder.decodeSingularEnumField(value: &_storage._severity) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._effectiveDate) }()
+        case 9: try { try decoder.decodeSingularUInt32Field(value: &_storage._asked) }()
+        case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._confirmedCount) }()
+        case 11: try { try decoder.decodeRepeatedStringField(value: &_storage._confirmed) }()
+        case 12: try { try decoder.decodeRepeatedStringField(value: &_storage._pending) }()
+        case 13: try { try decoder.decodeSingularBoolField(value: &_storage._youOweConfirmation) }()
+        case 14: try { try decoder.decodeSingularBoolField(value: &_storage._lifted) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._objectionDue) }()
+        case 16: try { try decoder.decodeSingularEnumField(value: &_storage._objectionDecision) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._repairDue) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._repairDecision) }()
+        case 19: try { try decoder.decodeSingularBoolField(value: &_storage._overdue) }()
+        case 20: try { try decoder.decodeSingularStringField(value: &_storage._publicityEnd) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.changeID.isEmpty {
-      try visitor.visitSingularStringField(value: self.changeID, fieldNumber: 1)
-    }
-    try { if let v = self._enterprise {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
-    if !self.publisher.isEmpty {
-      try visitor.visitSingularStringField(value: self.publisher, fieldNumber: 3)
-    }
-    if self.levelSet != .unspecified {
-      try visitor.visitSingularEnumField(value: self.levelSet, fieldNumber: 4)
-    }
-    if !self.fromLevel.isEmpty {
-      try visitor.visitSingularStringField(value: self.fromLevel, fieldNumber: 5)
-    }
-    if !self.toLevel.isEmpty {
-      try visitor.visitSingularStringField(value: self.toLevel, fieldNumber: 6)
-    }
-    if self.severity != .unspecified {
-      try visitor.visitSingularEnumField(value: self.severity, fieldNumber: 7)
-    }
-    if !self.effectiveDate.isEmpty {
-      try visitor.visitSingularStringField(value: self.effectiveDate, fieldNumber: 8)
-    }
-    if self.asked != 0 {
-      try visitor.visitSingularUInt32Field(value: self.asked, fieldNumber: 9)
-    }
-    if self.confirmedCount != 0 {
-      try visitor.visitSingularUInt32Field(value: self.confirmedCount, fieldNumber: 10)
-    }
-    if !self.confirmed.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.confirmed, fieldNumber: 11)
-    }
-    if !self.pending.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.pending, fieldNumber: 12)
-    }
-    if self.youOweConfirmation != false {
-      try visitor.visitSingularBoolField(value: self.youOweConfirmation, fieldNumber: 13)
-    }
-    if self.lifted != false {
-      try visitor.visitSingularBoolField(value: self.lifted, fieldNumber: 14)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._changeID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._changeID, fieldNumber: 1)
+      }
+      try { if let v = _storage._enterprise {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if !_storage._publisher.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._publisher, fieldNumber: 3)
+      }
+      if _storage._levelSet != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._levelSet, fieldNumber: 4)
+      }
+      if !_storage._fromLevel.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._fromLevel, fieldNumber: 5)
+      }
+      if !_storage._toLevel.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._toLevel, fieldNumber: 6)
+      }
+      if _storage._severity != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._severity, fieldNumber: 7)
+      }
+      if !_storage._effectiveDate.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._effectiveDate, fieldNumber: 8)
+      }
+      if _storage._asked != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._asked, fieldNumber: 9)
+      }
+      if _storage._confirmedCount != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._confirmedCount, fieldNumber: 10)
+      }
+      if !_storage._confirmed.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._confirmed, fieldNumber: 11)
+      }
+      if !_storage._pending.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._pending, fieldNumber: 12)
+      }
+      if _storage._youOweConfirmation != false {
+        try visitor.visitSingularBoolField(value: _storage._youOweConfirmation, fieldNumber: 13)
+      }
+      if _storage._lifted != false {
+        try visitor.visitSingularBoolField(value: _storage._lifted, fieldNumber: 14)
+      }
+      if !_storage._objectionDue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._objectionDue, fieldNumber: 15)
+      }
+      if _storage._objectionDecision != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._objectionDecision, fieldNumber: 16)
+      }
+      if !_storage._repairDue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._repairDue, fieldNumber: 17)
+      }
+      if !_storage._repairDecision.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._repairDecision, fieldNumber: 18)
+      }
+      if _storage._overdue != false {
+        try visitor.visitSingularBoolField(value: _storage._overdue, fieldNumber: 19)
+      }
+      if !_storage._publicityEnd.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._publicityEnd, fieldNumber: 20)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: CreditChangeRow, rhs: CreditChangeRow) -> Bool {
-    if lhs.changeID != rhs.changeID {return false}
-    if lhs._enterprise != rhs._enterprise {return false}
-    if lhs.publisher != rhs.publisher {return false}
-    if lhs.levelSet != rhs.levelSet {return false}
-    if lhs.fromLevel != rhs.fromLevel {return false}
-    if lhs.toLevel != rhs.toLevel {return false}
-    if lhs.severity != rhs.severity {return false}
-    if lhs.effectiveDate != rhs.effectiveDate {return false}
-    if lhs.asked != rhs.asked {return false}
-    if lhs.confirmedCount != rhs.confirmedCount {return false}
-    if lhs.confirmed != rhs.confirmed {return false}
-    if lhs.pending != rhs.pending {return false}
-    if lhs.youOweConfirmation != rhs.youOweConfirmation {return false}
-    if lhs.lifted != rhs.lifted {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._changeID != rhs_storage._changeID {return false}
+        if _storage._enterprise != rhs_storage._enterprise {return false}
+        if _storage._publisher != rhs_storage._publisher {return false}
+        if _storage._levelSet != rhs_storage._levelSet {return false}
+        if _storage._fromLevel != rhs_storage._fromLevel {return false}
+        if _storage._toLevel != rhs_storage._toLevel {return false}
+        if _storage._severity != rhs_storage._severity {return false}
+        if _storage._effectiveDate != rhs_storage._effectiveDate {return false}
+        if _storage._asked != rhs_storage._asked {return false}
+        if _storage._confirmedCount != rhs_storage._confirmedCount {return false}
+        if _storage._confirmed != rhs_storage._confirmed {return false}
+        if _storage._pending != rhs_storage._pending {return false}
+        if _storage._youOweConfirmation != rhs_storage._youOweConfirmation {return false}
+        if _storage._lifted != rhs_storage._lifted {return false}
+        if _storage._objectionDue != rhs_storage._objectionDue {return false}
+        if _storage._objectionDecision != rhs_storage._objectionDecision {return false}
+        if _storage._repairDue != rhs_storage._repairDue {return false}
+        if _storage._repairDecision != rhs_storage._repairDecision {return false}
+        if _storage._overdue != rhs_storage._overdue {return false}
+        if _storage._publicityEnd != rhs_storage._publicityEnd {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1297,6 +1962,288 @@ nonisolated extension ReportRow: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if lhs.figures != rhs.figures {return false}
     if lhs.text != rhs.text {return false}
     if lhs.filedAtMs != rhs.filedAtMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CertificateRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CertificateRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enterprise\0\u{3}case_id\0\u{1}office\0\u{3}certified_on\0\u{3}review_due\0\u{1}status\0\u{1}ground\0\u{3}review_overdue\0\u{3}open_review\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.office) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.certifiedOn) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.reviewDue) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.ground) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.reviewOverdue) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.openReview) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 2)
+    }
+    if !self.office.isEmpty {
+      try visitor.visitSingularStringField(value: self.office, fieldNumber: 3)
+    }
+    if !self.certifiedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.certifiedOn, fieldNumber: 4)
+    }
+    if !self.reviewDue.isEmpty {
+      try visitor.visitSingularStringField(value: self.reviewDue, fieldNumber: 5)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 6)
+    }
+    if self.ground != .unspecified {
+      try visitor.visitSingularEnumField(value: self.ground, fieldNumber: 7)
+    }
+    if self.reviewOverdue != false {
+      try visitor.visitSingularBoolField(value: self.reviewOverdue, fieldNumber: 8)
+    }
+    if !self.openReview.isEmpty {
+      try visitor.visitSingularStringField(value: self.openReview, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CertificateRow, rhs: CertificateRow) -> Bool {
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.office != rhs.office {return false}
+    if lhs.certifiedOn != rhs.certifiedOn {return false}
+    if lhs.reviewDue != rhs.reviewDue {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.ground != rhs.ground {return false}
+    if lhs.reviewOverdue != rhs.reviewOverdue {return false}
+    if lhs.openReview != rhs.openReview {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension IncentiveRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".IncentiveRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}incentive_id\0\u{1}enterprise\0\u{1}granter\0\u{1}measure\0\u{1}support\0\u{3}granted_on\0\u{1}status\0\u{3}stopped_by\0\u{3}stopped_at_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.incentiveID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.granter) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.measure) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.support) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.grantedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.stoppedBy) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.stoppedAtMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.incentiveID.isEmpty {
+      try visitor.visitSingularStringField(value: self.incentiveID, fieldNumber: 1)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.granter.isEmpty {
+      try visitor.visitSingularStringField(value: self.granter, fieldNumber: 3)
+    }
+    if self.measure != 0 {
+      try visitor.visitSingularUInt32Field(value: self.measure, fieldNumber: 4)
+    }
+    if !self.support.isEmpty {
+      try visitor.visitSingularStringField(value: self.support, fieldNumber: 5)
+    }
+    if !self.grantedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.grantedOn, fieldNumber: 6)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 7)
+    }
+    if !self.stoppedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.stoppedBy, fieldNumber: 8)
+    }
+    if self.stoppedAtMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.stoppedAtMs, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: IncentiveRow, rhs: IncentiveRow) -> Bool {
+    if lhs.incentiveID != rhs.incentiveID {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.granter != rhs.granter {return false}
+    if lhs.measure != rhs.measure {return false}
+    if lhs.support != rhs.support {return false}
+    if lhs.grantedOn != rhs.grantedOn {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.stoppedBy != rhs.stoppedBy {return false}
+    if lhs.stoppedAtMs != rhs.stoppedAtMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension ActivityRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ActivityRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}activity_id\0\u{1}kind\0\u{1}title\0\u{3}held_on\0\u{1}organisers\0\u{3}enterprises_reached\0\u{1}attendance\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.activityID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.heldOn) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.organisers) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.enterprisesReached) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.attendance) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.activityID.isEmpty {
+      try visitor.visitSingularStringField(value: self.activityID, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
+    }
+    if !self.heldOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.heldOn, fieldNumber: 4)
+    }
+    if !self.organisers.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.organisers, fieldNumber: 5)
+    }
+    if self.enterprisesReached != 0 {
+      try visitor.visitSingularUInt32Field(value: self.enterprisesReached, fieldNumber: 6)
+    }
+    if self.attendance != 0 {
+      try visitor.visitSingularUInt32Field(value: self.attendance, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: ActivityRow, rhs: ActivityRow) -> Bool {
+    if lhs.activityID != rhs.activityID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.heldOn != rhs.heldOn {return false}
+    if lhs.organisers != rhs.organisers {return false}
+    if lhs.enterprisesReached != rhs.enterprisesReached {return false}
+    if lhs.attendance != rhs.attendance {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension PlanRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PlanRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}plan_id\0\u{1}enterprise\0\u{1}approach\0\u{1}members\0\u{1}milestones\0\u{1}reached\0\u{1}officer\0\u{1}office\0\u{1}overdue\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.planID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.approach) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.milestones) }()
+      case 6: try { try decoder.decodeRepeatedUInt32Field(value: &self.reached) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._officer) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.office) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.overdue) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.planID.isEmpty {
+      try visitor.visitSingularStringField(value: self.planID, fieldNumber: 1)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.approach != .unspecified {
+      try visitor.visitSingularEnumField(value: self.approach, fieldNumber: 3)
+    }
+    if !self.members.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.members, fieldNumber: 4)
+    }
+    if !self.milestones.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.milestones, fieldNumber: 5)
+    }
+    if !self.reached.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.reached, fieldNumber: 6)
+    }
+    try { if let v = self._officer {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
+    if !self.office.isEmpty {
+      try visitor.visitSingularStringField(value: self.office, fieldNumber: 8)
+    }
+    if self.overdue != false {
+      try visitor.visitSingularBoolField(value: self.overdue, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: PlanRow, rhs: PlanRow) -> Bool {
+    if lhs.planID != rhs.planID {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.approach != rhs.approach {return false}
+    if lhs.members != rhs.members {return false}
+    if lhs.milestones != rhs.milestones {return false}
+    if lhs.reached != rhs.reached {return false}
+    if lhs._officer != rhs._officer {return false}
+    if lhs.office != rhs.office {return false}
+    if lhs.overdue != rhs.overdue {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from aeohub.v1 import common_pb2 as aeohub_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61\x65ohub/v1/cultivation.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\"S\n\x16\x43ultivationRecommended\x12)\n\nenterprise\x18\x01 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x0e\n\x06reason\x18\x02 \x01(\t\"X\n\x11\x43ultivationListed\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\'\n\x0b\x63oordinator\x18\x02 \x01(\x0b\x32\x12.aeohub.v1.Officer\x12\x0c\n\x04note\x18\x03 \x01(\t\"3\n\x13\x43ultivationDeclined\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"2\n\x12\x43ultivationRemoved\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\tB\x03\xba\x02\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61\x65ohub/v1/cultivation.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\"\x81\x01\n\x16\x43ultivationRecommended\x12)\n\nenterprise\x18\x01 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12,\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x1a.aeohub.v1.KeyListCategory\"\x86\x01\n\x11\x43ultivationListed\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\'\n\x0b\x63oordinator\x18\x02 \x01(\x0b\x32\x12.aeohub.v1.Officer\x12\x0c\n\x04note\x18\x03 \x01(\t\x12,\n\x08\x63\x61tegory\x18\x04 \x01(\x0e\x32\x1a.aeohub.v1.KeyListCategory\"3\n\x13\x43ultivationDeclined\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"2\n\x12\x43ultivationRemoved\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\",\n\tMilestone\x12\r\n\x05title\x18\x01 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x02 \x01(\t\"\xf7\x01\n\x17\x43ultivationPlanRecorded\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12)\n\x08\x61pproach\x18\x03 \x01(\x0e\x32\x17.aeohub.v1.PlanApproach\x12&\n\x07members\x18\x04 \x03(\x0b\x32\x15.aeohub.v1.Enterprise\x12(\n\nmilestones\x18\x05 \x03(\x0b\x32\x14.aeohub.v1.Milestone\x12#\n\x07officer\x18\x06 \x01(\x0b\x32\x12.aeohub.v1.Officer\"H\n\x14PlanMilestoneReached\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\x12\x11\n\tmilestone\x18\x02 \x01(\r\x12\x0c\n\x04note\x18\x03 \x01(\t*\xe8\x01\n\x0fKeyListCategory\x12!\n\x1dKEY_LIST_CATEGORY_UNSPECIFIED\x10\x00\x12\'\n#KEY_LIST_CATEGORY_KEY_FOREIGN_TRADE\x10\x01\x12!\n\x1dKEY_LIST_CATEGORY_SPECIALISED\x10\x02\x12(\n$KEY_LIST_CATEGORY_INTEGRATION_LEADER\x10\x03\x12\x1f\n\x1bKEY_LIST_CATEGORY_OWN_BRAND\x10\x04\x12\x1b\n\x17KEY_LIST_CATEGORY_OTHER\x10\x05*\x85\x01\n\x0cPlanApproach\x12\x1d\n\x19PLAN_APPROACH_UNSPECIFIED\x10\x00\x12\x1a\n\x16PLAN_APPROACH_TAILORED\x10\x01\x12\x1c\n\x18PLAN_APPROACH_GROUP_PLUS\x10\x02\x12\x1c\n\x18PLAN_APPROACH_ONE_PLUS_N\x10\x03\x42\x03\xba\x02\x00\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aeohub.v1.cultivation_pb2', globals())
@@ -22,12 +22,22 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\272\002\000'
-  _CULTIVATIONRECOMMENDED._serialized_start=66
-  _CULTIVATIONRECOMMENDED._serialized_end=149
-  _CULTIVATIONLISTED._serialized_start=151
-  _CULTIVATIONLISTED._serialized_end=239
-  _CULTIVATIONDECLINED._serialized_start=241
-  _CULTIVATIONDECLINED._serialized_end=292
-  _CULTIVATIONREMOVED._serialized_start=294
-  _CULTIVATIONREMOVED._serialized_end=344
+  _KEYLISTCATEGORY._serialized_start=811
+  _KEYLISTCATEGORY._serialized_end=1043
+  _PLANAPPROACH._serialized_start=1046
+  _PLANAPPROACH._serialized_end=1179
+  _CULTIVATIONRECOMMENDED._serialized_start=67
+  _CULTIVATIONRECOMMENDED._serialized_end=196
+  _CULTIVATIONLISTED._serialized_start=199
+  _CULTIVATIONLISTED._serialized_end=333
+  _CULTIVATIONDECLINED._serialized_start=335
+  _CULTIVATIONDECLINED._serialized_end=386
+  _CULTIVATIONREMOVED._serialized_start=388
+  _CULTIVATIONREMOVED._serialized_end=438
+  _MILESTONE._serialized_start=440
+  _MILESTONE._serialized_end=484
+  _CULTIVATIONPLANRECORDED._serialized_start=487
+  _CULTIVATIONPLANRECORDED._serialized_end=734
+  _PLANMILESTONEREACHED._serialized_start=736
+  _PLANMILESTONEREACHED._serialized_end=808
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,171 @@
+import HubProtocol
+
+// Certification cases and reviews (复核), certificates and their suspension (measures 2, 21; BRIEF.md).
+extension CoordinationState {
+    mutating func applyCertification(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+        let (p, sender) = (t.p, t.sender)
+        switch payload {
+        case .caseOpened(let m):
+            let uscc = m.enterprise.uscc
+            guard cases[m.caseID] == nil else { throw .workflow("case \(m.caseID) already exists", field: "\(p).case_id") }
+            let received = try date(m.applicationReceived, "\(p).application_received")
+            if t.checking, received > t.today {
+                throw .workflow(
+                    "application_received \(received) is in the future (today is \(t.today) in China); "
+                        + "enter the day customs received the application", field: "\(p).application_received")
+            }
+            if let barred = barredUntil[uscc], received < barred {
+                throw .workflow("\(uscc) may not apply again before \(barred) (a failed certification bars it for a year)")
+            }
+            if let open = openCase[uscc] { throw .workflow("\(uscc) already has open case \(open)") }
+            let review = m.kind == .review
+            let certificate = certificates[uscc].flatMap { $0.status == .withdrawn ? nil : $0 }
+            if t.checking, review, certificate == nil {
+                throw .workflow("\(uscc) holds no certificate to review; a review (复核) is for a certified enterprise")
+            }
+            if t.checking, !review, let certificate {
+                throw .workflow("\(uscc) is already certified (case \(certificate.caseID)); open a review (kind REVIEW) instead")
+            }
+            cases[m.caseID] = CaseRecord(
+                id: m.caseID, uscc: uscc, enterpriseName: m.enterprise.name, office: sender.id,
+                received: received, deadline: received.adding(days: 90), extended: false, status: .open, audits: [],
+                reviewDue: nil, joint: false, openedAt: t.now, kind: m.kind)
+            openCase[uscc] = m.caseID
+            if review { certificates[uscc]?.openReview = m.caseID }
+            return route([], sender: sender, uscc: uscc, caseID: m.caseID)
+        case .caseExtended(let m):
+            var record = try openCase(m.caseID, sender, t.checking, p)
+            guard !record.extended else {
+                throw .workflow("case \(m.caseID) was already extended once; the measures allow one 30-day extension")
+            }
+            if t.checking, t.today > record.deadline {
+                throw .workflow(
+                    "case \(m.caseID)'s deadline \(record.deadline) has passed; an extension is granted on or before it")
+            }
+            record.extended = true
+            record.deadline = record.deadline.adding(days: 30)
+            cases[m.caseID] = record
+            return caseRoute(record, sender)
+        case .caseConcluded(let m):
+            return try conclude(m, t)
+        case .reviewDue(let m):
+            guard var certificate = certificates[m.uscc], certificate.status != .withdrawn else {
+                if t.checking { throw .workflow("\(m.uscc) holds no certificate; a review falls due only for a certified enterprise") }
+                return route([], sender: sender, uscc: m.uscc)
+            }
+            certificate.reviewDue = try date(m.dueDate, "\(p).due_date")
+            certificates[m.uscc] = certificate
+            return route([certificate.office], sender: sender, uscc: m.uscc)
+        case .certificateSuspended(let m):
+            guard var certificate = certificates[m.uscc], certificate.status == .valid else {
+                let status = certificates[m.uscc]?.status.rawValue
+                throw .workflow(status.map { "\(m.uscc)'s certificate is \($0); only a valid one is suspended" }
+                    ?? "\(m.uscc) holds no certificate; only a certified enterprise's measures are suspended")
+            }
+            certificate.status = .suspended
+            certificate.ground = m.ground
+            certificate.suspendedBy = sender.id
+            certificates[m.uscc] = certificate
+            return route(topology.ids(of: .customs) + topology.ids(of: .department), sender: sender, uscc: m.uscc)
+        case .suspensionLifted(let m):
+            guard var certificate = certificates[m.uscc], certificate.status == .suspended else {
+                throw .workflow("\(m.uscc)'s AEO measures are not suspended")
+            }
+            if t.checking, let office = certificate.suspendedBy, office != sender.id {
+                throw .notAuthorised("\(office) suspended \(m.uscc)'s measures; only that office lifts the suspension")
+            }
+            certificate.status = .valid
+            certificate.ground = .unspecified
+            certificate.suspendedBy = nil
+            certificates[m.uscc] = certificate
+            return route(topology.ids(of: .customs) + topology.ids(of: .department), sender: sender, uscc: m.uscc)
+        default:
+            return try applyAudit(payload, t)
+        }
+    }
+
+    private mutating func conclude(_ m: CaseConcluded, _ t: Transition) throws(Rejection) -> Admission {
+        var record = try openCase(m.caseID, t.sender, t.checking, t.p)
+        let today = t.today
+        let review = record.kind == .review
+        switch m.result {
+        case .certified:
+            if t.checking { try requireAudited(record) }
+            record.status = .certified
+            record.reviewDue = today.adding(years: 5)
+            if review {
+                certificates[record.uscc]?.reviewDue = today.adding(years: 5)
+            } else {
+                certificates[record.uscc] = CertificateRecord(
+                    uscc: record.uscc, name: record.enterpriseName, caseID: record.id, office: record.office,
+                    certifiedOn: today, reviewDue: today.adding(years: 5), status: .valid)
+            }
+        case .notCertified:
+            record.status = .notCertified
+            barredUntil[record.uscc] = today.adding(years: 1)
+            if review { certificates[record.uscc]?.status = .withdrawn }
+        default:
+            if t.checking, review {
+                throw .workflow("a review ends passed (CERTIFIED) or failed (NOT_CERTIFIED); it is not terminated")
+            }
+            record.status = .terminated
+            barredUntil[record.uscc] = today.adding(years: 1)
+        }
+        if review { certificates[record.uscc]?.openReview = nil }
+        record.concludedAt = t.now
+        cases[m.caseID] = record
+        openCase[record.uscc] = nil
+        return caseRoute(record, t.sender)
+    }
+
+    /// CERTIFIED needs a passed on-site audit of every site named by an audit of the case not cancelled.
+    private func requireAudited(_ record: CaseRecord) throws(Rejection) {
+        let live = record.audits.compactMap { audits[$0] }.filter { $0.status != .cancelled }
+        let passed = live.filter { $0.status == .completed && ($0.outcome == .passed || $0.outcome == .passedWithFindings) }
+        guard !passed.isEmpty else {
+            throw .workflow("case \(record.id) has no completed on-site audit that passed; certify only after one")
+        }
+        let covered = Set(passed.flatMap { $0.sites.map(Self.siteKey) })
+        if let missing = live.flatMap(\.sites).first(where: { !covered.contains(Self.siteKey($0)) }) {
+            throw .workflow(
+                "site '\(missing.name)' (\(missing.address), area \(missing.customsArea)) of case \(record.id) has no "
+                    + "passed on-site audit yet; every site is audited before certification")
+        }
+    }
+
+    static func siteKey(_ site: AuditSite) -> String { "\(site.customsArea)\u{0}\(site.name)\u{0}\(site.address)" }
+
+    func openCase(_ id: String, _ sender: Unit, _ checking: Bool, _ p: String) throws(Rejection) -> CaseRecord {
+        guard let record = cases[id] else { throw .workflow("there is no case \(id)", field: "\(p).case_id") }
+        guard record.status == .open else { throw .workflow("case \(id) is concluded (\(record.status.rawValue))") }
+        if checking, record.office != sender.id {
+            throw .notAuthorised("case \(id) belongs to \(record.office); only that customs office acts on it")
+        }
+        return record
+    }
+
+    func caseRoute(_ record: CaseRecord, _ sender: Unit) -> Admission {
+        route([record.office] + (record.joint ? topology.ids(of: .partner) : []), sender: sender, uscc: record.uscc,
+              caseID: record.id)
+    }
+}
+
+/// A certified enterprise's certificate (高级认证).
+public struct CertificateRecord: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable { case valid, suspended, withdrawn }
+    public var uscc: String
+    public var name: String
+    /// The case that certified it.
+    public var caseID: String
+    public var office: String
+    public var certifiedOn: CivilDate
+    public var reviewDue: CivilDate
+    public var status: Status
+    public var ground: SuspensionGround = .unspecified
+    public var suspendedBy: String?
+    /// The open review case, if any.
+    public var openReview: String?
+
+    /// Valid or suspended, its review due before `date`, and no review open.
+    public func isReviewOverdue(on date: CivilDate) -> Bool { status != .withdrawn && openReview == nil && reviewDue < date }
+}

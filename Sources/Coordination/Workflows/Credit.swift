@@ -1,0 +1,157 @@
+import HubProtocol
+
+// Credit status changes (measure 20): published by customs from the enterprise's current level,
+// confirmed by every incentive-granting unit when joint incentives stop, open to objection (reviewed
+// within 20 days) and repair (decided within 20 days), lifted only by the publisher or the coordinator.
+extension CoordinationState {
+    /// Days within which an objection is reviewed and a repair decided.
+    public static let creditAnswerDays = 20
+
+    mutating func applyCredit(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+        let (p, sender) = (t.p, t.sender)
+        switch payload {
+        case .creditChangePublished(let m):
+            guard creditChanges[m.changeID] == nil else {
+                throw .workflow("credit change \(m.changeID) already exists", field: "\(p).change_id")
+            }
+            let uscc = m.enterprise.uscc
+            let key = Self.levelKey(uscc, m.levelSet)
+            if t.checking, let current = creditLevels[key], current.level != m.fromLevel {
+                throw .workflow(
+                    "\(uscc)'s current level under \(m.levelSet.title) is \(levelName(m.levelSet, current.level)) "
+                        + "(credit change \(current.changeID)); a change starts from it, not from "
+                        + levelName(m.levelSet, m.fromLevel), field: "\(p).from_level")
+            }
+            let effective = try date(m.effectiveDate, "\(p).effective_date")
+            let asked = m.stopJointIncentives ? Set(incentiveGranters).subtracting([sender.id]) : []
+            creditChanges[m.changeID] = CreditChangeRecord(
+                id: m.changeID, uscc: uscc, enterpriseName: m.enterprise.name, publisher: sender.id,
+                levelSet: m.levelSet, from: m.fromLevel, to: m.toLevel, severity: m.severity,
+                effective: effective, pending: asked, confirmed: [], lifted: false,
+                stopsIncentives: m.stopJointIncentives, publicityEnd: CivilDate(m.publicityEnd))
+            creditLevels[key] = CurrentLevel(level: m.toLevel, changeID: m.changeID)
+            changesOf[uscc, default: []].append(m.changeID)
+            let everyone = Set(topology.units.keys).subtracting([sender.id])
+            return route(Array(everyone), sender: sender, uscc: uscc)
+        case .creditChangeConfirmed(let m):
+            var change = try change(m.changeID, p)
+            guard !change.lifted else { throw .workflow("credit change \(m.changeID) was lifted; nothing to confirm") }
+            guard change.pending.contains(sender.id) else {
+                throw .workflow(change.confirmed.contains(sender.id)
+                    ? "\(sender.id) already confirmed credit change \(m.changeID)"
+                    : "credit change \(m.changeID) asks no confirmation of \(sender.id)")
+            }
+            change.pending.remove(sender.id)
+            change.confirmed.append(sender.id)
+            creditChanges[m.changeID] = change
+            stopIncentives(of: change.uscc, grantedBy: sender.id, change: m.changeID, at: t.now)
+            return route([change.publisher], sender: sender, uscc: change.uscc)
+        case .creditChangeLifted(let m):
+            let change = try liftable(m.changeID, t)
+            try lift(change, restoring: m.restoredLevel, t)
+            return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
+        case .creditObjectionFiled(let m):
+            var change = try liftable(m.changeID, t, decider: false)
+            if let objection = change.objection {
+                throw .workflow("an objection to \(m.changeID) was filed on \(objection.filedOn); one objection per change")
+            }
+            change.objection = CreditMatter(filedOn: t.today, due: t.today.adding(days: Self.creditAnswerDays))
+            creditChanges[m.changeID] = change
+            return route([change.publisher], sender: sender, uscc: change.uscc)
+        case .creditObjectionDecided(let m):
+            var change = try liftable(m.changeID, t)
+            guard var objection = change.objection, objection.outcome == nil else {
+                throw .workflow("credit change \(m.changeID) has no objection waiting for a decision")
+            }
+            objection.outcome = m.decision == .changeWithdrawn ? "change_withdrawn" : "change_stands"
+            change.objection = objection
+            creditChanges[m.changeID] = change
+            if m.decision == .changeWithdrawn { try lift(change, restoring: "", t) }
+            return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
+        case .creditRepairRequested(let m):
+            var change = try liftable(m.changeID, t, decider: false)
+            if let repair = change.repair, repair.outcome == nil {
+                throw .workflow("a repair of \(m.changeID) was requested on \(repair.filedOn) and is due \(repair.due)")
+            }
+            change.repair = CreditMatter(filedOn: t.today, due: t.today.adding(days: Self.creditAnswerDays))
+            creditChanges[m.changeID] = change
+            return route([change.publisher], sender: sender, uscc: change.uscc)
+        case .creditRepairDecided(let m):
+            var change = try liftable(m.changeID, t)
+            guard var repair = change.repair, repair.outcome == nil else {
+                throw .workflow("credit change \(m.changeID) has no repair request waiting for a decision")
+            }
+            repair.outcome = m.granted ? "granted" : "refused"
+            change.repair = repair
+            creditChanges[m.changeID] = change
+            if m.granted { try lift(change, restoring: m.restoredLevel, t) }
+            return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
+        default:
+            throw .unhandled(p)
+        }
+    }
+
+    /// The key of ``creditLevels``.
+    public static func levelKey(_ uscc: String, _ set: LevelSet) -> String { "\(uscc)\u{0}\(set.rawValue)" }
+
+    /// The units asked to confirm that they stopped joint incentives: every unit that grants them
+    /// (customs, districts, zones, the coordinator, departments). Not the partner, not associations.
+    var incentiveGranters: [String] {
+        topology.units.values.filter { [.customs, .district, .zone, .coordinator, .department].contains($0.role) }
+            .map(\.id)
+    }
+
+    func levelName(_ set: LevelSet, _ id: String) -> String { set.level(id).map { "\($0.name) (\(id))" } ?? id }
+
+    private func change(_ id: String, _ p: String) throws(Rejection) -> CreditChangeRecord {
+        guard let change = creditChanges[id] else { throw .workflow("there is no credit change \(id)", field: "\(p).change_id") }
+        return change
+    }
+
+    /// A change not lifted; `decider`: the sender must be its publisher or the coordinator.
+    private func liftable(_ id: String, _ t: Transition, decider: Bool = true) throws(Rejection) -> CreditChangeRecord {
+        let change = try change(id, t.p)
+        guard !change.lifted else { throw .workflow("credit change \(id) was already lifted") }
+        if t.checking, decider, t.sender.id != change.publisher, t.sender.role != .coordinator {
+            throw .notAuthorised("\(change.publisher) published credit change \(id); only it (or the coordinator) decides on it")
+        }
+        return change
+    }
+
+    private mutating func lift(_ change: CreditChangeRecord, restoring restored: String, _ t: Transition) throws(Rejection) {
+        let level = restored.isEmpty ? change.from : restored
+        if t.checking, change.levelSet.level(level) == nil {
+            let known = change.levelSet.levels.map(\.id).joined(separator: ", ")
+            throw Rejection(
+                .invalidField, "'\(restored)' is not a level of \(change.levelSet.title); use one of \(known)",
+                field: "\(t.p).restored_level")
+        }
+        var change = change
+        change.lifted = true
+        change.pending = []
+        creditChanges[change.id] = change
+        let key = Self.levelKey(change.uscc, change.levelSet)
+        if creditLevels[key]?.changeID == change.id { creditLevels[key] = CurrentLevel(level: level, changeID: change.id) }
+    }
+
+    /// The change that stops joint incentives to `uscc` now, if any: the latest one not lifted.
+    public func incentiveStop(for uscc: String) -> CreditChangeRecord? {
+        changesOf[uscc]?.reversed().lazy.compactMap { creditChanges[$0] }.first { $0.stopsIncentives && !$0.lifted }
+    }
+}
+
+/// An enterprise's level in one level set, and the change that set it.
+public struct CurrentLevel: Sendable, Hashable {
+    public var level: String
+    public var changeID: String
+}
+
+/// An objection or a repair request: filed, due, and decided.
+public struct CreditMatter: Sendable, Hashable {
+    public var filedOn: CivilDate
+    public var due: CivilDate
+    /// `change_stands` / `change_withdrawn` for an objection, `granted` / `refused` for a repair.
+    public var outcome: String?
+
+    public func isOverdue(on date: CivilDate) -> Bool { outcome == nil && due < date }
+}

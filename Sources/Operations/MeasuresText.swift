@@ -1,0 +1,27 @@
+import HubProtocol
+
+/// Summaries of the messages protocol 1.2 added: reviews, suspensions, plans, objections, repairs,
+/// incentives and activities.
+enum MeasuresText {
+    static func summary(_ envelope: Envelope) -> String {
+        switch envelope.payload {
+        case .certificateSuspended(let m): "\(m.uscc) suspended (\(m.ground.label)): \(m.reason)"
+        case .suspensionLifted(let m): "\(m.uscc) suspension lifted: \(m.reason)"
+        case .planRecorded(let m):
+            "\(m.planID) \(m.enterprise.name) (\(m.approach.label)), \(m.members.count) members, "
+                + "\(m.milestones.count) milestones, officer \(m.officer.name)"
+        case .planMilestoneReached(let m): "\(m.planID) milestone \(m.milestone) reached \(m.note)"
+        case .creditObjectionFiled(let m): "\(m.changeID) objection: \(m.grounds)"
+        case .creditObjectionDecided(let m): "\(m.changeID) objection decided, \(m.decision.label): \(m.reason)"
+        case .creditRepairRequested(let m): "\(m.changeID) repair requested: \(m.grounds)"
+        case .creditRepairDecided(let m): "\(m.changeID) repair \(m.granted ? "granted" : "refused"): \(m.reason)"
+        case .incentiveGranted(let m):
+            "\(m.incentiveID) \(m.enterprise.name) (\(m.enterprise.uscc)), measure \(m.measure), \(m.grantedOn): \(m.support)"
+        case .incentiveStopped(let m): "\(m.incentiveID) stopped: \(m.reason)"
+        case .activityRecorded(let m):
+            "\(m.activityID) \(m.kind.label) \"\(m.title)\" on \(m.heldOn): \(m.enterprisesReached) enterprises, "
+                + "\(m.attendance) attending"
+        default: "(a message type this version does not know)"
+        }
+    }
+}
