@@ -118,26 +118,27 @@ struct WorkflowTests {
                     $0.caseID = "C2"; $0.enterprise = Enterprise.with { $0.uscc = "91350200776049653A"; $0.name = "E" }
                     $0.applicationReceived = Self.received.adding(days: 100).description
                 }
-            }, from: "dongdu", at: Self.now)
+            }, from: "dongdu", at: Self.received.adding(days: 101).chinaMidnightMilliseconds)
         }
         #expect(reapply?.reason.contains("may not apply again before 2027-09-01") == true)
     }
 
-    @Test("every unit must confirm a credit change; the coordinator sees who has not")
+    @Test("every incentive-granting unit (not the partner) must confirm a credit change; the coordinator sees who has not")
     mutating func creditConfirmations() throws {
         _ = try state.admit(Self.envelope {
             $0.creditChangePublished = CreditChangePublished.with {
                 $0.changeID = "CR1"; $0.enterprise = Enterprise.with { $0.uscc = "91350200776049653A"; $0.name = "E" }
                 $0.levelSet = .order282; $0.fromLevel = "advanced_certified"; $0.toLevel = "regular"; $0.reason = "breach"
-                $0.severity = .general; $0.effectiveDate = "2026-10-08"; $0.stopJointIncentives = true
+                $0.severity = .general; $0.effectiveDate = "2026-10-08"; $0.publicityEnd = "2027-04-08"
+                $0.stopJointIncentives = true
             }
         }, from: "dongdu", at: Self.now)
-        #expect(state.creditChanges["CR1"]?.pending == ["bureau", "fuzhou", "haicang-customs", "huli"])
+        #expect(state.creditChanges["CR1"]?.pending == ["bureau", "haicang-customs", "huli"])
         let confirm = Self.envelope { $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = "CR1" } }
         let routed = try state.admit(confirm, from: "huli", at: Self.now)
         #expect(routed.recipients == ["bureau", "dongdu"])
         #expect(throws: Rejection.self) { try state.admit(confirm, from: "huli", at: Self.now) }
-        #expect(state.creditChanges["CR1"]?.pending == ["bureau", "fuzhou", "haicang-customs"])
+        #expect(state.creditChanges["CR1"]?.pending == ["bureau", "haicang-customs"])
     }
 
     @Test("minutes for a closed meeting are refused; action progress after closing is allowed")

@@ -37,6 +37,8 @@ class TestNetwork: @unchecked Sendable {
         Unit(id: "huli", role: .district, name: "Huli District", area: "350206", customsOffice: "xm-dongdu"),
         Unit(id: "siming", role: .district, name: "Siming District", area: "350203", customsOffice: "xm-dongdu"),
         Unit(id: "haicang", role: .district, name: "Haicang District", area: "350205", customsOffice: "xm-haicang"),
+        Unit(id: "finance-bureau", role: .department, name: "Municipal Finance Bureau 市财政局"),
+        Unit(id: "trade-association", role: .association, name: "Xiamen Import and Export Association"),
     ]
 
     init(units: [Coordination.Unit] = TestNetwork.units) throws {

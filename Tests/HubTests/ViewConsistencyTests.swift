@@ -16,7 +16,8 @@ struct ViewConsistencyTests {
     static let seeds: [UInt64] = Array(1...UInt64(environment["AEOHUB_VIEW_SEEDS"].flatMap(UInt64.init) ?? 3))
     static let steps = environment["AEOHUB_VIEW_STEPS"].flatMap(Int.init) ?? 400
     static let kinds: [ViewKind] = [
-        .requests, .cultivation, .cases, .audits, .meetings, .actions, .creditChanges, .reports,
+        .requests, .cultivation, .cases, .audits, .meetings, .actions, .creditChanges, .reports, .certificates,
+        .incentives, .activities, .plans,
     ]
     static let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
 
@@ -104,7 +105,8 @@ struct ViewConsistencyTests {
         let everything = entities(of: shown, coordinator)
         #expect(
             everything.count == truth.requests.count + truth.cultivation.count + truth.cases.count + truth.audits.count
-                + truth.meetings.count + truth.actions.count)
+                + truth.meetings.count + truth.actions.count + truth.incentives.count + truth.activities.count
+                + truth.plans.count)
         for unit in TestNetwork.units.map(\.id) where unit != coordinator {
             let sees = entities(of: shown, unit)
             let mayTouch = touched[unit] ?? []
@@ -158,6 +160,11 @@ struct ViewConsistencyTests {
         case .meetingClosed(let m): ["meeting:\(m.meetingID)"]
         case .actionItemAssigned(let m): ["action:\(m.actionID)"]
         case .actionItemProgress(let m): ["action:\(m.actionID)"]
+        case .incentiveGranted(let m): ["incentive:\(m.incentiveID)"]
+        case .incentiveStopped(let m): ["incentive:\(m.incentiveID)"]
+        case .activityRecorded(let m): ["activity:\(m.activityID)"]
+        case .planRecorded(let m): ["plan:\(m.planID)"]
+        case .planMilestoneReached(let m): ["plan:\(m.planID)"]
         default: []
         }
     }
@@ -171,6 +178,9 @@ struct ViewConsistencyTests {
         for row in shown["\(unit) audits"]!.audits { keys.insert("audit:\(row.auditID)") }
         for row in shown["\(unit) meetings"]!.meetings { keys.insert("meeting:\(row.meetingID)") }
         for row in shown["\(unit) actions"]!.actions { keys.insert("action:\(row.actionID)") }
+        for row in shown["\(unit) incentives"]!.incentives { keys.insert("incentive:\(row.incentiveID)") }
+        for row in shown["\(unit) activities"]!.activities { keys.insert("activity:\(row.activityID)") }
+        for row in shown["\(unit) plans"]!.plans { keys.insert("plan:\(row.planID)") }
         return keys
     }
 
@@ -180,6 +190,8 @@ struct ViewConsistencyTests {
             + view.audits.map(AnyHashable.init) + view.meetings.map(AnyHashable.init)
             + view.actions.map(AnyHashable.init)
             + view.creditChanges.map(AnyHashable.init) + view.reports.map(AnyHashable.init)
+            + view.certificates.map(AnyHashable.init) + view.incentives.map(AnyHashable.init)
+            + view.activities.map(AnyHashable.init) + view.plans.map(AnyHashable.init)
     }
 
     static func records(_ network: TestNetwork) throws -> [Envelope] {

@@ -21,6 +21,8 @@ struct ViewScenario {
     var meetings: [String: [String]] = [:]
     var actions: [String: (meeting: String, owner: String)] = [:]
     var changes: [String: String] = [:]
+    var incentives: [String: String] = [:]
+    var plans: [String: (office: String, milestones: Int)] = [:]
 
     static let usccs: [String] = (0..<8).map { index in
         let body = Array("91350206MA0000\(String(format: "%03d", index))")
@@ -36,24 +38,24 @@ struct ViewScenario {
         self.today = today
     }
 
-    private mutating func pick<T>(_ items: [T]) -> T? {
+    mutating func pick<T>(_ items: [T]) -> T? {
         items.isEmpty ? nil : items[Int(random.next() % UInt64(items.count))]
     }
-    private mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
-    private mutating func id(_ prefix: String) -> String {
+    mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
+    mutating func id(_ prefix: String) -> String {
         counter += 1
         return "\(prefix)\(counter)"
     }
-    private func online(_ role: Role) -> [String] { topology.ids(of: role).filter { !offline.contains($0) } }
-    private var everyone: [String] { topology.units.keys.sorted().filter { !offline.contains($0) } }
-    private func slot(_ days: Int) -> TimeSlot {
+    func online(_ role: Role) -> [String] { topology.ids(of: role).filter { !offline.contains($0) } }
+    var everyone: [String] { topology.units.keys.sorted().filter { !offline.contains($0) } }
+    func slot(_ days: Int) -> TimeSlot {
         let start = today.adding(days: days).chinaMidnightMilliseconds + 9 * 3_600_000
         return TimeSlot.with {
             $0.startMs = start
             $0.endMs = start + 4 * 3_600_000
         }
     }
-    private mutating func enterprise() -> Enterprise {
+    mutating func enterprise() -> Enterprise {
         let uscc = pick(Self.usccs)!
         return Enterprise.with {
             $0.uscc = uscc
@@ -66,7 +68,7 @@ struct ViewScenario {
     mutating func next() -> (sender: String, envelope: Envelope)? {
         var e = Envelope()
         let coordinator = topology.ids(of: .coordinator)[0]
-        switch random.next() % 23 {
+        switch random.next() % 27 {
         case 0, 1:
             guard let district = pick(online(.district)), let area = topology.units[district]?.area else { return nil }
             e.requestFiled = RequestFiled.with {
@@ -322,12 +324,16 @@ struct ViewScenario {
                 $0.changeID = id("CR")
                 $0.enterprise = enterprise()
                 $0.levelSet = .order282
-                $0.fromLevel = "advanced_certified"
-                $0.toLevel = "regular"
+                // Mostly AEO to regular (which stops incentives); sometimes another move, from
+                // whatever level, which the hub judges against the enterprise's current level.
+                let levels = LevelSet.order282.levels.map(\.id)
+                $0.fromLevel = chance(70) ? "advanced_certified" : pick(levels)!
+                $0.toLevel = chance(70) ? "regular" : pick(levels)!
                 $0.reason = "Breach"
                 $0.severity = .general
                 $0.effectiveDate = today.description
-                $0.stopJointIncentives = chance(80)
+                $0.publicityEnd = today.adding(months: 6).description
+                $0.stopJointIncentives = LevelSet.order282.stopsIncentives(from: $0.fromLevel, to: $0.toLevel)
             }
             return (office, e)
         case 20, 21:
@@ -341,6 +347,8 @@ struct ViewScenario {
             }
             e.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = change }
             return (sender, e)
+        case 23...26:
+            return nextMeasure(&e)
         default:
             guard let sender = pick(everyone) else { return nil }
             let period = ReportPeriodText.containing(chance(70) ? today : today.adding(days: -70))
@@ -370,6 +378,8 @@ struct ViewScenario {
         case .meetingConvened(let m): meetings[m.meetingID] = m.invitees
         case .actionItemAssigned(let m): actions[m.actionID] = (m.meetingID, m.ownerUnit)
         case .creditChangePublished(let m): changes[m.changeID] = sender
+        case .incentiveGranted(let m): incentives[m.incentiveID] = sender
+        case .planRecorded(let m): plans[m.planID] = (sender, m.milestones.count)
         default: break
         }
     }
