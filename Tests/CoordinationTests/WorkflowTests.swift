@@ -141,6 +141,30 @@ struct WorkflowTests {
         #expect(state.creditChanges["CR1"]?.pending == ["bureau", "haicang-customs"])
     }
 
+    @Test("an objection undecided after 20 days and a case past its deadline are overdue in their views")
+    mutating func overdue() throws {
+        try openCase()
+        _ = try state.admit(Self.envelope {
+            $0.creditChangePublished = CreditChangePublished.with {
+                $0.changeID = "CR1"; $0.enterprise = Enterprise.with { $0.uscc = "91350200776049653A"; $0.name = "E" }
+                $0.levelSet = .order282; $0.fromLevel = "advanced_certified"; $0.toLevel = "regular"; $0.reason = "breach"
+                $0.severity = .minor; $0.effectiveDate = "2026-09-01"; $0.stopJointIncentives = true
+            }
+        }, from: "dongdu", at: Self.now)
+        _ = try state.admit(Self.envelope {
+            $0.creditObjectionFiled = CreditObjectionFiled.with { $0.changeID = "CR1"; $0.grounds = "wrong" }
+        }, from: "huli", at: Self.now)
+        func views(on day: CivilDate) -> (credit: Bool?, case: Bool?) {
+            let credit = state.view(ViewRequest.with { $0.kind = .creditChanges }, for: "bureau", on: day).creditChanges.first
+            let cases = state.view(ViewRequest.with { $0.kind = .cases }, for: "bureau", on: day).cases.first
+            return (credit?.overdue, cases?.overdue)
+        }
+        #expect(views(on: Self.received.adding(days: 20)) == (false, false))
+        #expect(views(on: Self.received.adding(days: 21)) == (true, false))
+        #expect(views(on: Self.received.adding(days: 91)) == (true, true))
+        #expect(state.creditChanges["CR1"]?.objection?.due == Self.received.adding(days: 20))
+    }
+
     @Test("minutes for a closed meeting are refused; action progress after closing is allowed")
     mutating func meetings() throws {
         func admit(_ from: String, _ build: (inout Envelope) -> Void) throws { _ = try state.admit(Self.envelope(build), from: from, at: Self.now) }
