@@ -150,34 +150,23 @@ struct Scenario {
         try await submit("commerce-bureau", Envelope.with { $0.meetingClosed = MeetingClosed.with { $0.meetingID = meetingID; $0.summary = "One decision, one action item." } })
         try await submit("huli", Envelope.with { $0.actionItemProgress = ActionItemProgress.with { $0.meetingID = meetingID; $0.actionID = actionID; $0.status = .inProgress; $0.note = "Two of four collected." } })
 
-        // 4. A credit downgrade that every unit must confirm.
-        say("\n== 4. A credit downgrade is published and confirmed by every unit")
-        let changeID = "CR-\(today.year)-\(suffix)"
-        try await submit("xm-dongdu", Envelope.with {
-            $0.creditChangePublished = CreditChangePublished.with {
-                $0.changeID = changeID; $0.enterprise = Enterprise.with { $0.uscc = "91350211M0000XUF46"; $0.name = "Jimei Logistics Co." }
-                $0.levelSet = .order282; $0.fromLevel = "advanced_certified"; $0.toLevel = "regular"
-                $0.reason = "Serious breach found in a post-clearance audit."; $0.severity = .general
-                $0.effectiveDate = today.description; $0.publicityEnd = today.adding(days: 180).description; $0.stopJointIncentives = true
-            }
-        })
-        var confirmations = 0
-        for unit in network.ids where unit != "xm-dongdu" {
-            _ = try await network.waitFor(unit) { $0.creditChangePublished.changeID == changeID }
-            _ = try await network.node(unit).submit(Envelope.with { $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = changeID; $0.note = "Joint incentives stopped." } })
-            confirmations += 1
-        }
-        say("  \(confirmations) units confirmed they stopped joint incentives (the Fujian pilot USCC was accepted with a warning)")
+        // 4. A department's incentive, a downgrade that stops it, and every granting unit's confirmation.
+        say("\n== 4. A credit downgrade stops joint incentives: every granting unit confirms, the register closes")
+        try await creditDowngrade(today: today, suffix: suffix)
 
-        // 5. The coordinator replays the meeting's log.
-        say("\n== 5. The coordinator replays the meeting's record")
+        // 5. A review (复核) brought forward by an anomaly.
+        say("\n== 5. A certified enterprise's review (复核), brought forward by an anomaly")
+        try await review(today: today, suffix: suffix)
+
+        // 6. The coordinator replays the meeting's log.
+        say("\n== 6. The coordinator replays the meeting's record")
         let bureau = network.node("commerce-bureau")
         for stored in try await bureau.replay(ReplayRequest.with { $0.meetingID = meetingID }) {
             say("  " + EnvelopeText.line(try stored.decoded()))
         }
 
-        // 6. The bimonthly report, compiled from the log.
-        say("\n== 6. The bimonthly report")
+        // 7. The bimonthly report, compiled from the log.
+        say("\n== 7. The bimonthly report")
         let period = BimonthlyReport.period(containing: today)
         for (unit, filed) in [("huli", 1), ("siming", 1), ("xm-dongdu", 0)] {
             try await submit(unit, Envelope.with {

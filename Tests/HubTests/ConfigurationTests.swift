@@ -2,6 +2,7 @@ import Coordination
 import FaultHarness
 import Foundation
 import Hub
+import Operations
 import Testing
 
 @Suite("The topology file")
@@ -28,13 +29,15 @@ struct ConfigurationTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let file = try TopologyFile.load(path: folder.appendingPathComponent("topology.yaml").path)
-        #expect(file.topology.units.count == 15)
-        #expect(file.unitKeys.count == 15)
+        // The shipped file and the demo's embedded network are the same units.
+        #expect(file.topology.units == Dictionary(uniqueKeysWithValues: XiamenNetwork.units.map { ($0.id, $0) }))
+        #expect(file.topology.ids(of: .department).count == 19)
+        #expect(file.unitKeys.count == XiamenNetwork.units.count)
         #expect(file.topology.responsibleCustoms(forArea: "350206") == "xm-dongdu")
         #expect(file.topology.authorisation[.reviewDue] == [.customs])
         let secret = try #require(try KeyFiles.readKey(folder.appendingPathComponent("keys/hub.secret").path))
         let configuration = try file.hubConfiguration(secretKey: secret)
-        #expect(configuration.nodeKeys.count == 15)
+        #expect(configuration.nodeKeys.count == XiamenNetwork.units.count)
     }
 
     @Test("bad configuration is refused with the file, line and reason", arguments: [
