@@ -22,7 +22,7 @@ import zmq
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from aeohub.v1 import envelope_pb2, reports_pb2, views_pb2, wire_pb2  # noqa: E402
 
-SIGNATURE = b"AEOH\x01\x01"
+SIGNATURE = b"AEOH\x01\x02"
 HELLO, WELCOME, SUBMIT, ACCEPTED, REJECTED, DELIVER, ACK, HEARTBEAT = 1, 2, 3, 4, 5, 6, 7, 8
 ERROR, CLOSE, VIEW_REQUEST, VIEW = 0x0C, 0x0D, 0x0E, 0x0F
 # The repeated field of View that holds each kind's rows.
@@ -66,7 +66,7 @@ def main():
     socket.curve_serverkey = args.hub_key.encode()
     socket.connect(args.endpoint)
 
-    send(socket, HELLO, wire_pb2.Hello(protocol_major=1, protocol_minor=1, node_id=args.node, software="python-example"))
+    send(socket, HELLO, wire_pb2.Hello(protocol_major=1, protocol_minor=2, node_id=args.node, software="python-example"))
     code, body = receive(socket, 10000)
     if code != WELCOME:
         raise SystemExit(f"no WELCOME (got {code})")

@@ -14,7 +14,7 @@ sys.path.insert(0, sys.argv[1])  # folder with the protoc --python_out output
 from aeohub.v1 import envelope_pb2, views_pb2, wire_pb2  # noqa: E402
 
 OUT = sys.argv[2]
-SIGNATURE = b"AEOH\x01\x01"
+SIGNATURE = b"AEOH\x01\x02"
 CODES = {
     "HELLO": 0x01, "WELCOME": 0x02, "SUBMIT": 0x03, "ACCEPTED": 0x04, "REJECTED": 0x05,
     "DELIVER": 0x06, "ACK": 0x07, "HEARTBEAT": 0x08, "REPLAY_REQUEST": 0x09,
@@ -61,6 +61,15 @@ PAYLOADS = {
                         "outcome": "AUDIT_OUTCOME_PASSED", "findings": "No findings."},
     "case_concluded": {"case_id": "CASE-2026-0042", "result": "CASE_RESULT_CERTIFIED", "reason": "All standards met."},
     "review_due": {"uscc": ENTERPRISE["uscc"], "due_date": "2031-10-20", "reason": "Five-year review."},
+    "certificate_suspended": {"uscc": ENTERPRISE["uscc"], "ground": "SUSPENSION_GROUND_CRIMINAL_CASE",
+                              "reason": "A smuggling case was filed against the enterprise."},
+    "suspension_lifted": {"uscc": ENTERPRISE["uscc"], "reason": "The case was closed without charges."},
+    "plan_recorded": {"plan_id": "PLAN-2026-003", "enterprise": ENTERPRISE, "approach": "PLAN_APPROACH_ONE_PLUS_N",
+                      "members": [{"uscc": "913502000728319549", "name": "Siming Precision Parts Co."}],
+                      "milestones": [{"title": "Internal control manual", "due_date": "2026-10-15"},
+                                     {"title": "Mock audit", "due_date": "2026-11-30"}],
+                      "officer": OFFICERS[0]},
+    "plan_milestone_reached": {"plan_id": "PLAN-2026-003", "milestone": 1, "note": "Manual adopted by the board."},
     "meeting_convened": {"meeting_id": "JM-2026-05", "title": "Joint meeting on AEO cultivation, 5th session",
                          "agenda": [{"item_id": "1", "title": "Key list review", "proposer": "commerce-bureau"}],
                          "invitees": ["xm-dongdu", "siming", "huli", "torch"],
@@ -84,6 +93,18 @@ PAYLOADS = {
                                 "publicity_end": "2027-04-08", "stop_joint_incentives": True},
     "credit_change_confirmed": {"change_id": "CR-2026-0007", "note": "Joint incentives stopped."},
     "credit_change_lifted": {"change_id": "CR-2026-0007", "reason": "Credit repaired.", "restored_level": "certified"},
+    "credit_objection_filed": {"change_id": "CR-2026-0007", "grounds": "The audit misread the bonded ledger."},
+    "credit_objection_decided": {"change_id": "CR-2026-0007", "decision": "OBJECTION_DECISION_CHANGE_STANDS",
+                                 "reason": "The ledger was rechecked; the finding stands."},
+    "credit_repair_requested": {"change_id": "CR-2026-0007", "grounds": "Penalty paid; controls corrected."},
+    "credit_repair_decided": {"change_id": "CR-2026-0007", "granted": True, "reason": "Repair conditions met.",
+                              "restored_level": "advanced_certified"},
+    "incentive_granted": {"incentive_id": "INC-2026-0011", "enterprise": ENTERPRISE, "measure": 5,
+                          "support": "AEO certification subsidy", "granted_on": "2026-09-20"},
+    "incentive_stopped": {"incentive_id": "INC-2026-0011", "reason": "Programme ended."},
+    "activity_recorded": {"activity_id": "ACT-2026-0009", "kind": "ACTIVITY_KIND_TRAINING",
+                          "title": "AEO policy briefing for Huli exporters", "held_on": "2026-09-18",
+                          "organisers": ["xm-dongdu"], "enterprises_reached": 35, "attendance": 80},
     "progress_report": {"period": "2026-09/2026-10", "figures": [{"name": "requests_filed", "value": "12"},
                                                                  {"name": "enterprises_certified", "value": "2"}],
                         "text": "Two enterprises certified; twelve requests filed."},
@@ -95,7 +116,9 @@ SENDERS = {"request_filed": "huli", "cultivation_recommended": "siming", "meetin
            "minutes_entry": "commerce-bureau", "decision_recorded": "commerce-bureau",
            "action_item_assigned": "commerce-bureau", "action_item_progress": "huli", "meeting_closed": "commerce-bureau",
            "credit_change_confirmed": "siming", "progress_report": "huli", "node_presence": "hub",
-           "audit_responded": "fuzhou-customs"}
+           "audit_responded": "fuzhou-customs", "incentive_granted": "finance-bureau",
+           "incentive_stopped": "finance-bureau", "activity_recorded": "huli", "credit_objection_filed": "huli",
+           "credit_repair_requested": "huli"}
 
 
 def envelope(payload_type, payload, index, stamped=False):
@@ -125,7 +148,7 @@ def vector(name, command, body_msgs=(), note="", extra_frames=()):
 def main():
     os.makedirs(OUT, exist_ok=True)
     commands = [
-        vector("hello", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=1, node_id="fuzhou-customs",
+        vector("hello", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=2, node_id="fuzhou-customs",
                                                  last_sequence_seen=1041, software="fuzhou-node/0.1 python")],
                "A node opens its session; deliveries resume after sequence 1041."),
         vector("welcome", "WELCOME", [wire_pb2.Welcome(node_id="fuzhou-customs", role="partner", head_sequence=1093,
@@ -160,7 +183,7 @@ def main():
         vector("error", "ERROR", [wire_pb2.ProtocolError(code=wire_pb2.ERROR_CODE_NO_SESSION,
                                                          reason="send HELLO before any other command", command=0x03)]),
         vector("close", "CLOSE", [wire_pb2.Close(reason="hub shutting down")]),
-        vector("hello-transient", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=1, node_id="huli",
+        vector("hello-transient", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=2, node_id="huli",
                                                            software="aeohub/1.1 cli", transient=True)],
                "A command-line session: the hub writes no node_presence records for it."),
         vector("view-request", "VIEW_REQUEST", [views_pb2.ViewRequest(
@@ -237,6 +260,14 @@ def main():
                      "INVALID_FIELD", "request_filed.description", "the limit is 4000"),
         bad_envelope("unknown-level", "credit_change_published", setp(["to_level"], "golden"),
                      "INVALID_FIELD", "credit_change_published.to_level", "is not a level of Order 282"),
+        bad_envelope("publicity-too-long", "credit_change_published", setp(["publicity_end"], "2031-10-08"),
+                     "INVALID_FIELD", "credit_change_published.publicity_end", "published for 3 months to 1 year"),
+        bad_envelope("downgrade-keeps-incentives", "credit_change_published", setp(["stop_joint_incentives"], False),
+                     "INVALID_FIELD", "credit_change_published.stop_joint_incentives", "stops every joint incentive"),
+        bad_envelope("group-plan-without-members", "plan_recorded", setp(["members"], []),
+                     "INVALID_FIELD", "plan_recorded.members", "at least one member enterprise"),
+        bad_envelope("incentive-measure", "incentive_granted", setp(["measure"], 6),
+                     "INVALID_FIELD", "incentive_granted.measure", "not a measure with incentives"),
         bad_envelope("period-not-bimonthly", "progress_report", setp(["period"], "2026-10/2026-11"),
                      "INVALID_FIELD", "progress_report.period", "not a bimonthly period"),
         bad_envelope("bad-node-id", "meeting_convened", setp(["invitees"], ["Dongdu Customs"]),

@@ -4,7 +4,7 @@ import SwiftProtobuf
 /// The protocol's version, carried in every message's first frame.
 public enum ProtocolVersion {
     public static let major: UInt8 = 1
-    public static let minor: UInt8 = 1
+    public static let minor: UInt8 = 2
     /// Frame 0 of every message: `AEOH`, major, minor.
     public static let signature = Data("AEOH".utf8) + Data([major, minor])
 }

@@ -143,17 +143,21 @@ struct OperatorSessionTests {
         let overdue = try ok(network, "commerce-bureau", ["meeting", "actions", "--overdue"])
         #expect(overdue.contains("ACT-1") && overdue.contains("OVERDUE") && overdue.contains("blocked"), "\(overdue)")
 
-        // Dongdu customs publishes a downgrade; every unit must confirm.
+        // Dongdu customs publishes a downgrade; every granting unit must confirm.
         try ok(network, "xm-dongdu", ["credit", "publish", "--change", "CR-1", "--uscc", "91350211M0000XUF46", "--name", "Jimei Logistics Co.",
                                       "--level-set", "order-282", "--from", "advanced_certified", "--to", "regular", "--reason", "Serious breach",
-                                      "--severity", "general", "--effective", xiamenDay(0), "--stop-incentives"])
+                                      "--severity", "general", "--effective", xiamenDay(0), "--publicity-end", xiamenDay(180),
+                                      "--stop-incentives"])
         try ok(network, "huli", ["credit", "confirm", "--change", "CR-1", "--note", "Fast lane withdrawn."])
-        try ok(network, "fuzhou-customs", ["credit", "confirm", "--change", "CR-1"])
+        try ok(network, "xm-haicang", ["credit", "confirm", "--change", "CR-1"])
+        let partner = try refused(network, "fuzhou-customs", ["credit", "confirm", "--change", "CR-1"])
+        #expect(partner.contains("asks no confirmation of fuzhou-customs"))
         let twice = try refused(network, "huli", ["credit", "confirm", "--change", "CR-1"])
         #expect(twice.contains("already confirmed"))
         let credit = try ok(network, "commerce-bureau", ["credit", "list", "--json"])
         let change = try #require((try JSONSerialization.jsonObject(with: Data(credit.utf8)) as? [[String: Any]])?.first)
-        #expect(change["confirmed"] as? [String: Int] == ["confirmed": 2, "asked": 14])
+        // Every unit that grants incentives is asked: not the publisher, the partner or the association.
+        #expect(change["confirmed"] as? [String: Int] == ["confirmed": 2, "asked": 32])
         #expect((change["pending"] as? [String])?.contains("siming") == true)
         #expect((change["pending"] as? [String])?.contains("huli") == false)
         // Every unit sees the count and whether it still owes a confirmation (defect 3); who owes is
@@ -163,7 +167,7 @@ struct OperatorSessionTests {
             return try #require((try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])?.first, "\(text)")
         }
         let huliRow = try creditRow("huli")
-        #expect(huliRow["confirmed"] as? [String: Int] == ["confirmed": 2, "asked": 14], "\(huliRow)")
+        #expect(huliRow["confirmed"] as? [String: Int] == ["confirmed": 2, "asked": 32], "\(huliRow)")
         #expect(huliRow["you_owe"] as? Bool == false && (huliRow["pending"] as? [String]) == [], "\(huliRow)")
         #expect(try creditRow("siming")["you_owe"] as? Bool == true)
         #expect((try creditRow("xm-dongdu")["pending"] as? [String])?.contains("siming") == true)
@@ -187,8 +191,9 @@ struct OperatorSessionTests {
         let expected = [
             "requests,filed": 2, "requests,resolved": 1, "requests,open_at_end": 1, "cases,opened": 1, "audits,scheduled": 1,
             "meetings,convened": 1, "meetings,decisions": 1, "actions,assigned": 1, "actions,overdue_at_end": 1,
-            "credit,published": 1, "credit,confirmations": 2, "credit,pending_confirmations_at_end": 12, "reports,filed": 0,
-            "reports,missing": 14,
+            "credit,published": 1, "credit,confirmations": 2, "credit,pending_confirmations_at_end": 30, "reports,filed": 0,
+            // Every unit but the coordinator reports, departments and the association included.
+            "reports,missing": 34,
         ]
         for (key, value) in expected { #expect(figures[key] == value, "\(key)") }
         // An earlier period has none of it, but the report Huli files on it today, after it ended;
@@ -196,7 +201,7 @@ struct OperatorSessionTests {
         try ok(network, "huli", ["report", "file", "--period", "2026-01/2026-02", "--figure", "visits=2"])
         let earlier = try Self.figures(try ok(network, "commerce-bureau", ["report", "--period", "2026-01/2026-02", "--format", "csv"]))
         #expect(earlier["requests,filed"] == 0 && earlier["credit,published"] == 0)
-        #expect(earlier["reports,filed"] == 1 && earlier["reports,missing"] == 13 && earlier["unit,huli.report_filed"] == 1)
+        #expect(earlier["reports,filed"] == 1 && earlier["reports,missing"] == 33 && earlier["unit,huli.report_filed"] == 1)
         let future = try refused(network, "commerce-bureau", ["report", "--period", "2099-01/2099-02"])
         #expect(future.contains("has not begun yet"), "\(future)")
         let notTheirs = try refused(network, "huli", ["report", "--period", period])
