@@ -26,7 +26,9 @@ public struct BimonthlyReport: Sendable {
         "requests": "企业诉求 Enterprise requests", "cases": "认证案件 Certification cases",
         "audits": "实地认证 On-site audits", "meetings": "联席会议 Joint meetings", "actions": "议定事项 Action items",
         "credit": "信用调整 Credit status changes", "cultivation": "培育清单 Cultivation key list",
-        "reports": "双月报告 Units' reports",
+        "reports": "双月报告 Units' reports", "reviews": "复核与中止 Reviews and suspensions",
+        "incentives": "联合激励 Incentive register", "activities": "宣传培训 Publicity and training",
+        "plans": "培育方案 Cultivation plans",
     ]
 
     /// One Markdown table: a header row, its rule, and the rows.
@@ -66,11 +68,12 @@ public struct BimonthlyReport: Sendable {
 
         out += "\n## 期末状态 State at the period's end\n\n"
         out += Self.table(
-            ["case", "enterprise", "office", "status", "deadline", "joint"],
+            ["case", "kind", "enterprise", "office", "status", "deadline", "joint", "priority"],
             state.cases.values.sorted { $0.id < $1.id }.map { item in
                 [
-                    item.id, item.enterpriseName, item.office, item.status.rawValue, "\(item.deadline)",
-                    item.joint ? "yes (with Fuzhou)" : "no",
+                    item.id, item.kind == .review ? "review 复核" : "certification", item.enterpriseName, item.office,
+                    item.isOverdue(on: end) ? "**OVERDUE**" : item.status.rawValue, "\(item.deadline)",
+                    item.joint ? "yes (with Fuzhou)" : "no", state.isPriority(item.uscc) ? "key list" : "",
                 ]
             })
         out += "\n"

@@ -93,13 +93,26 @@ public struct PeriodActivity: Sendable {
             case .cultivationListed: add("cultivation.listed")
             case .cultivationDeclined: add("cultivation.declined")
             case .cultivationRemoved: add("cultivation.removed")
+            case .caseOpened(let m) where m.kind == .review: add("reviews.opened")
             case .caseOpened: add("cases.opened", sender, \.casesOpened)
+            case .caseConcluded(let m) where state.cases[m.caseID]?.kind == .review:
+                add(m.result == .certified ? "reviews.passed" : "reviews.failed")
             case .caseConcluded(let m):
                 switch m.result {
                 case .certified: add("cases.certified")
                 case .notCertified: add("cases.not_certified")
                 default: add("cases.terminated")
                 }
+            case .certificateSuspended: add("reviews.suspended")
+            case .creditObjectionFiled: add("credit.objections")
+            case .creditRepairRequested: add("credit.repairs")
+            case .incentiveGranted: add("incentives.granted")
+            case .activityRecorded(let m):
+                add("activities.held")
+                tally["activities.enterprises_reached", default: 0] += Int(m.enterprisesReached)
+                tally["activities.attendance", default: 0] += Int(m.attendance)
+            case .planRecorded: add("plans.recorded")
+            case .planMilestoneReached: add("plans.milestones_reached")
             case .auditScheduled: add("audits.scheduled")
             case .auditCompleted(let m):
                 add("audits.held", sender, \.auditsHeld)
@@ -130,6 +143,15 @@ public struct PeriodActivity: Sendable {
             }.count
         tally["actions.overdue_at_end"] = state.actions.values.filter { $0.isOverdue(on: lastDay) }.count
         tally["credit.pending_confirmations_at_end"] = state.creditChanges.values.reduce(0) { $0 + $1.pending.count }
+        tally["credit.answers_overdue_at_end"] = state.creditChanges.values.filter { $0.isOverdue(on: lastDay) }.count
+        let certificates = state.certificates.values.filter { $0.status != .withdrawn }
+        tally["reviews.certificates_at_end"] = certificates.count
+        tally["reviews.overdue_at_end"] = certificates.filter { $0.isReviewOverdue(on: lastDay) }.count
+        let statuses = state.incentives.values.map { state.status(of: $0) }
+        tally["incentives.active_at_end"] = statuses.filter { $0 == "active" }.count
+        tally["incentives.must_stop_at_end"] = statuses.filter { $0 == "must_stop" }.count
+        tally["incentives.stopped_at_end"] = statuses.filter { $0 == "stopped" }.count
+        tally["plans.overdue_at_end"] = state.plans.values.filter { $0.isOverdue(on: lastDay) }.count
         for unit in reports.keys { perUnit[unit]?.reported = true }
         tally["reports.filed"] = perUnit.values.filter(\.reported).count
         tally["reports.missing"] = perUnit.values.filter { !$0.reported }.count
@@ -151,10 +173,16 @@ public struct PeriodActivity: Sendable {
         "requests.overdue_at_end",
         "cases.opened", "cases.certified", "cases.not_certified", "cases.terminated", "cases.open_at_end",
         "cases.past_deadline_at_end",
+        "reviews.opened", "reviews.passed", "reviews.failed", "reviews.suspended", "reviews.certificates_at_end",
+        "reviews.overdue_at_end",
         "audits.scheduled", "audits.held", "audits.held_joint",
         "meetings.convened", "meetings.decisions",
         "actions.assigned", "actions.due_in_period", "actions.done", "actions.overdue_at_end",
         "credit.published", "credit.confirmations", "credit.lifted", "credit.pending_confirmations_at_end",
+        "credit.objections", "credit.repairs", "credit.answers_overdue_at_end",
+        "incentives.granted", "incentives.active_at_end", "incentives.must_stop_at_end", "incentives.stopped_at_end",
+        "activities.held", "activities.enterprises_reached", "activities.attendance",
+        "plans.recorded", "plans.milestones_reached", "plans.overdue_at_end",
         "cultivation.recommended", "cultivation.listed", "cultivation.declined", "cultivation.removed",
         "cultivation.listed_at_end",
         "reports.filed", "reports.missing",

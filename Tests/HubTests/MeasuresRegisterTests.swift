@@ -2,6 +2,7 @@ import Coordination
 import Foundation
 import HubNode
 import HubProtocol
+import Operations
 import Testing
 
 /// Credit levels, publicity, objections and repairs; the departments' incentive register; activities,
@@ -32,6 +33,12 @@ struct MeasuresRegisterTests {
                 $0.grantedOn = day.description
             }
         }
+    }
+
+    static func report(_ n: T.Nodes) throws -> PeriodActivity {
+        let records = try ViewConsistencyTests.records(n.network)
+        return PeriodActivity(
+            period: ReportPeriod(containing: today), records: records, topology: n.network.topology, today: today)
     }
 
     @Test("credit: publicity by severity, incentives by direction, from the current level, lifted by its publisher, objection and repair")
@@ -112,6 +119,12 @@ struct MeasuresRegisterTests {
         try await n.send("finance-bureau", .accepted, stop)
         try await n.send("finance-bureau", .refused(.workflowViolation, "already stopped"), stop)
         #expect(try await n.nodes["huli"]!.view(.of(.incentives)).incentives.map(\.incentiveID) == ["I2"])
+        // The bimonthly report counts the register as the views show it.
+        let report = try Self.report(n)
+        #expect(report.value("incentives", "granted") == 3)
+        #expect(report.value("incentives", "must_stop_at_end") == 1)
+        #expect(report.value("incentives", "stopped_at_end") == 2)
+        #expect(report.value("credit", "confirmations") == 1)
         await n.close()
     }
 
@@ -177,6 +190,11 @@ struct MeasuresRegisterTests {
         plans = try await n.nodes["commerce-bureau"]!.view(.of(.plans))
         #expect(plans.plans.first?.overdue == false)
         #expect(plans.plans.first?.reached == [1])
+        let report = try Self.report(n)
+        #expect(report.value("activities", "held") == 1 && report.value("activities", "attendance") == 80)
+        #expect(report.value("activities", "enterprises_reached") == 35)
+        #expect(report.value("plans", "recorded") == 1 && report.value("plans", "milestones_reached") == 1)
+        #expect(report.value("plans", "overdue_at_end") == 0)
         await n.close()
     }
 }

@@ -127,6 +127,10 @@ struct MeasuresTransitionTests {
         #expect(state.barredUntil[T.enterprise.uscc] == Self.today.adding(years: 1))
         let listed = try await n.nodes["huli"]!.view(.of(.certificates))
         #expect(listed.certificates.map(\.status) == ["withdrawn"])
+        let report = try MeasuresRegisterTests.report(n)
+        #expect(report.value("reviews", "opened") == 2 && report.value("reviews", "passed") == 1)
+        #expect(report.value("reviews", "failed") == 1 && report.value("reviews", "suspended") == 1)
+        #expect(report.value("reviews", "certificates_at_end") == 0 && report.value("cases", "certified") == 1)
         await n.close()
     }
 }
