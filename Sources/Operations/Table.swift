@@ -26,14 +26,16 @@ public struct Cell: Sendable, Hashable {
 
 /// A listing for people (aligned columns) and for scripts (typed JSON objects keyed by column).
 public struct Table: Sendable, Hashable {
-    /// Column titles for people.
+    /// Column titles for people, in the table's language.
     public let columns: [String]
-    /// JSON keys, one per column: the title in snake case.
+    /// JSON keys, one per column: the English title in snake case.
     public let keys: [String]
     public private(set) var rows: [[Cell]] = []
 
-    public init(_ columns: [String]) {
-        self.columns = columns
+    /// A table with these English column titles, shown in `language` ("状态 Status" in Chinese);
+    /// the JSON keys come from the English titles whatever the language.
+    public init(_ columns: [String], language: Language = .en) {
+        self.columns = columns.map { language.heading($0) }
         keys = columns.map { $0.lowercased().replacingOccurrences(of: " ", with: "_") }
     }
 
