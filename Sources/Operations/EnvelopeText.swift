@@ -2,15 +2,18 @@ import Coordination
 import Foundation
 import HubProtocol
 
-/// How envelopes read for people: one line each, with time and sender.
+/// How envelopes read for people: one line each, with time and sender, in English or Chinese
+/// (`EnvelopeText+Chinese.swift`). Slots are numbered from 1, as people count them.
 public enum EnvelopeText {
-    /// `"#12  2026-11-29 09:00:01  huli  request_filed  REQ-1 ..."`.
-    public static func line(_ envelope: Envelope) -> String {
+    /// `"#12  2026-11-29 09:00:01  huli  request_filed  REQ-1 ..."`; in Chinese the summary starts
+    /// with the type's Chinese name (`【提交诉求】REQ-1 ...`).
+    public static func line(_ envelope: Envelope, language: Language = .en) -> String {
         let time = timestamp(envelope.acceptedAtMs)
         let type = envelope.messageType?.rawValue ?? "unknown"
         return "#\(envelope.sequence)".padding(toLength: 6, withPad: " ", startingAt: 0)
             + "  \(time)  " + envelope.sender.padding(toLength: 16, withPad: " ", startingAt: 0)
-            + "  " + type.padding(toLength: 24, withPad: " ", startingAt: 0) + "  " + summary(envelope)
+            + "  " + type.padding(toLength: 24, withPad: " ", startingAt: 0)
+            + "  " + summary(envelope, language: language)
     }
 
     /// An instant in Xiamen's time (China Standard Time, UTC+8), `YYYY-MM-DD HH:MM:SS`.
@@ -26,9 +29,14 @@ public enum EnvelopeText {
         "\(timestamp(slot.startMs).prefix(16))-\(timestamp(slot.endMs).dropFirst(11).prefix(5))"
     }
 
+    /// What the payload says, in a few words, in `language`.
+    public static func summary(_ envelope: Envelope, language: Language = .en) -> String {
+        language == .zh ? chineseSummary(envelope) : englishSummary(envelope)
+    }
+
     // swiftlint:disable:next cyclomatic_complexity
-    /// What the payload says, in a few words.
-    public static func summary(_ envelope: Envelope) -> String {
+    /// What the payload says, in a few English words.
+    static func englishSummary(_ envelope: Envelope) -> String {
         switch envelope.payload {
         case .requestFiled(let m): "\(m.requestID) \(m.enterprise.name) (\(m.enterprise.uscc)), area \(m.area): \(m.description_p)"
         case .requestAcknowledged(let m): "\(m.requestID) taken by \(m.handlingOffice)"
@@ -44,7 +52,9 @@ public enum EnvelopeText {
         case .caseExtended(let m): "\(m.caseID): \(m.reason)"
         case .auditProposed(let m):
             "\(m.auditID) for \(m.caseID): sites \(m.sites.map { "\($0.name) [\($0.customsArea)]" }.joined(separator: ", ")); slots \(m.slots.map(slot).joined(separator: ", ")); team \(m.team.map(\.name).joined(separator: ", "))"
-        case .auditResponded(let m): "\(m.auditID): \(answer(m.answer)) \(m.acceptedSlots.map { "slot \($0)" }.joined(separator: ", ")) \(m.note)"
+        case .auditResponded(let m):
+            "\(m.auditID): \(answer(m.answer)) \(m.acceptedSlots.map { "slot \($0 + 1)" }.joined(separator: ", "))"
+                + " \(m.note)"
         case .auditScheduled(let m): "\(m.auditID) scheduled \(slot(m.slot))"
         case .auditRescheduled(let m): "\(m.auditID) moved to \(slot(m.slot)): \(m.reason)"
         case .auditCancelled(let m): "\(m.auditID) cancelled: \(m.reason)"

@@ -3,8 +3,14 @@ import HubNode
 import HubProtocol
 
 extension Cell {
-    /// A protocol enum: its short name in the table, its JSON name in JSON.
-    static func choice(_ value: some NamedChoice) -> Cell { Cell(value.label, json: .string(value.jsonName)) }
+    /// A protocol enum: its name in `language` in the table, its JSON name in JSON.
+    static func choice(_ value: some NamedChoice, _ language: Language) -> Cell {
+        Cell(value.label(language), json: .string(value.jsonName))
+    }
+    /// A view's string value (a status): its word in `language` in the table, itself in JSON.
+    static func word(_ value: String, _ vocabulary: [String: String], _ language: Language) -> Cell {
+        Cell(language.word(value, vocabulary), json: .optional(value))
+    }
     /// A day of an instant in the table, the instant in JSON.
     static func day(of milliseconds: Int64) -> Cell {
         Cell(String(EnvelopeText.timestamp(milliseconds).prefix(10)), json: .time(milliseconds))
@@ -18,23 +24,33 @@ extension Cell {
 
 /// The operators' listings, built from a view the hub computed from the one state (as the asking
 /// unit may see it). Dates are in China time, like the log's. Each listing's JSON is documented in
-/// `Protocols/json/` (one schema per listing).
+/// `Protocols/json/` (one schema per listing), which is the same in every language. Slots are
+/// numbered from 1 for people (JSON keeps the protocol's indexes, from 0).
 public struct Listings: Sendable {
     public let view: View
     public let today: CivilDate
     /// Days within which customs should settle a request (the topology's request_service_days).
     public let serviceDays: Int
+    /// The language of titles and words in the tables.
+    public let language: Language
 
-    public init(view: View, today: CivilDate, serviceDays: Int) {
+    /// Listings of `view` as of `today`, in `language`.
+    public init(view: View, today: CivilDate, serviceDays: Int, language: Language = .en) {
         self.view = view
         self.today = today
         self.serviceDays = serviceDays
+        self.language = language
     }
+
+    private func table(_ columns: [String]) -> Table { Table(columns, language: language) }
+
+    /// A flag's word in the table's language.
+    private func flag(_ value: Bool, _ word: String) -> Cell { .flag(value, language.word(word, Terms.flags)) }
 
     /// The request ledger with ages, overdue flags (against the topology's service time) and
     /// probable duplicates; `openOnly` leaves out settled requests.
     public func requests(openOnly: Bool = false, overdueOnly: Bool = false) -> Table {
-        var table = Table([
+        var table = self.table([
             "Request", "Enterprise", "USCC", "Area", "Category", "Status", "Office", "Filed", "Age days", "Overdue",
             "Duplicate of",
         ])
@@ -46,8 +62,10 @@ public struct Listings: Sendable {
             if overdueOnly, !overdue { continue }
             table.append([
                 .text(request.requestID), .text(request.enterprise.name), .text(request.enterprise.uscc),
-                .text(request.area), .choice(request.category), .text(request.status), .text(request.handlingOffice),
-                .day(of: request.filedAtMs), .int(age, unit: "d"), .flag(overdue, "OVERDUE"), .text(request.duplicateOf),
+                .text(request.area), .choice(request.category, language),
+                .word(request.status, Terms.requestStatuses, language), .text(request.handlingOffice),
+                .day(of: request.filedAtMs), .int(age, unit: language.pick("天", "d")), flag(overdue, "OVERDUE"),
+                .text(request.duplicateOf),
             ])
         }
         return table
@@ -55,10 +73,11 @@ public struct Listings: Sendable {
 
     /// The credit cultivation key list.
     public var cultivation: Table {
-        var table = Table(["USCC", "Enterprise", "Status", "Recommended by", "Updated"])
+        var table = self.table(["USCC", "Enterprise", "Status", "Recommended by", "Updated"])
         for item in view.cultivation {
             table.append([
-                .text(item.enterprise.uscc), .text(item.enterprise.name), .text(item.status), .list(item.recommenders),
+                .text(item.enterprise.uscc), .text(item.enterprise.name),
+                .word(item.status, Terms.cultivationStatuses, language), .list(item.recommenders),
                 .day(of: item.updatedAtMs),
             ])
         }
@@ -67,7 +86,7 @@ public struct Listings: Sendable {
 
     /// Certification cases with their deadlines; days left is negative once the deadline has passed.
     public var cases: Table {
-        var table = Table([
+        var table = self.table([
             "Case", "Enterprise", "USCC", "Office", "Received", "Deadline", "Extended", "Days left", "Status", "Joint",
             "Review due",
         ])
@@ -76,27 +95,31 @@ public struct Listings: Sendable {
             let daysLeft = item.status == "open" && left != nil ? Cell.int(left!) : Cell("", json: .null)
             table.append([
                 .text(item.caseID), .text(item.enterprise.name), .text(item.enterprise.uscc), .text(item.office),
-                .day(item.applicationReceived), .day(item.deadline), .flag(item.extended, "extended"), daysLeft,
-                .text(item.status), .flag(item.joint, "with Fuzhou"), .day(item.reviewDue),
+                .day(item.applicationReceived), .day(item.deadline), flag(item.extended, "extended"), daysLeft,
+                .word(item.status, Terms.caseStatuses, language), flag(item.joint, "with Fuzhou"), .day(item.reviewDue),
             ])
         }
         return table
     }
 
-    /// On-site audits: candidate slots, who accepted which, who is still to answer.
+    /// On-site audits: candidate slots (numbered from 1), who accepted which, who is still to answer.
     public var audits: Table {
-        var table = Table(["Audit", "Case", "Status", "Joint", "Slots", "Scheduled", "Accepted", "Waiting for", "Team"])
+        var table = self.table([
+            "Audit", "Case", "Status", "Joint", "Slots", "Scheduled", "Accepted", "Waiting for", "Team",
+        ])
         for audit in view.audits {
             let slots = Cell(
-                audit.slots.enumerated().map { "\($0.offset):\(EnvelopeText.slot($0.element))" }.joined(separator: "; "),
+                audit.slots.enumerated().map { "\($0.offset + 1):\(EnvelopeText.slot($0.element))" }
+                    .joined(separator: "; "),
                 json: .array(audit.slots.map(JSONValue.slot)))
             let accepted = Cell(
-                audit.accepted.map { "\($0.unit)[\($0.slots.map(String.init).joined(separator: ","))]" }
+                audit.accepted.map { "\($0.unit)[\($0.slots.map { String($0 + 1) }.joined(separator: ","))]" }
                     .joined(separator: " "),
                 json: .object(
                     Dictionary(uniqueKeysWithValues: audit.accepted.map { ($0.unit, .array($0.slots.map { .int(Int64($0)) })) })))
             table.append([
-                .text(audit.auditID), .text(audit.caseID), .text(audit.status), .flag(audit.joint, "with Fuzhou"), slots,
+                .text(audit.auditID), .text(audit.caseID), .word(audit.status, Terms.auditStatuses, language),
+                flag(audit.joint, "with Fuzhou"), slots,
                 .slot(audit.hasScheduled ? audit.scheduled : nil), accepted, .list(audit.waitingFor), .list(audit.team),
             ])
         }
@@ -105,13 +128,15 @@ public struct Listings: Sendable {
 
     /// Joint meetings.
     public var meetings: Table {
-        var table = Table(["Meeting", "Title", "When", "Place", "Invitees", "Agenda items", "Minutes", "Decisions", "Closed"])
+        var table = self.table([
+            "Meeting", "Title", "When", "Place", "Invitees", "Agenda items", "Minutes", "Decisions", "Closed",
+        ])
         for meeting in view.meetings {
             table.append([
                 .text(meeting.meetingID), .text(meeting.title), .slot(meeting.hasTime ? meeting.time : nil),
                 .text(meeting.place), Cell("\(meeting.invitees.count)", json: .array(meeting.invitees.map(JSONValue.string))),
                 .int(Int(meeting.agendaItems)), .int(Int(meeting.minutes)), .int(Int(meeting.decisions)),
-                .flag(meeting.closed, "closed"),
+                flag(meeting.closed, "closed"),
             ])
         }
         return table
@@ -119,13 +144,13 @@ public struct Listings: Sendable {
 
     /// Action items by due date, overdue ones flagged; `overdueOnly` keeps just those.
     public func actions(overdueOnly: Bool = false) -> Table {
-        var table = Table(["Action", "Meeting", "Owner", "Due", "Status", "Overdue", "Text"])
+        var table = self.table(["Action", "Meeting", "Owner", "Due", "Status", "Overdue", "Text"])
         for action in view.actions.sorted(by: { ($0.due, $0.actionID) < ($1.due, $1.actionID) }) {
             let overdue = action.status != .done && (CivilDate(action.due).map { $0 < today } ?? false)
             if overdueOnly, !overdue { continue }
             table.append([
                 .text(action.actionID), .text(action.meetingID), .text(action.owner), .day(action.due),
-                .choice(action.status), .flag(overdue, "OVERDUE"), .text(action.text),
+                .choice(action.status, language), flag(overdue, "OVERDUE"), .text(action.text),
             ])
         }
         return table
@@ -134,12 +159,14 @@ public struct Listings: Sendable {
     /// Credit status changes, how many units confirmed stopping incentives, and who has not (for the
     /// coordinator and the publisher; another unit sees whether it still owes its own confirmation).
     public var creditChanges: Table {
-        var table = Table([
+        var table = self.table([
             "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe", "Lifted",
         ])
         for change in view.creditChanges {
+            let set = language == .zh ? change.levelSet.chineseName ?? change.levelSet.title : change.levelSet.title
             let levels = Cell(
-                "\(change.fromLevel) -> \(change.toLevel) (\(change.levelSet.title))",
+                "\(change.levelSet.levelName(change.fromLevel, language)) -> "
+                    + "\(change.levelSet.levelName(change.toLevel, language)) (\(set))",
                 json: .object([
                     "level_set": .string(change.levelSet.jsonName), "from": .string(change.fromLevel),
                     "to": .string(change.toLevel),
@@ -149,8 +176,8 @@ public struct Listings: Sendable {
                 json: .object(["confirmed": .int(Int64(change.confirmedCount)), "asked": .int(Int64(change.asked))]))
             table.append([
                 .text(change.changeID), .text(change.enterprise.name), .text(change.enterprise.uscc), levels,
-                .choice(change.severity), .day(change.effectiveDate), confirmed, .list(change.pending),
-                .flag(change.youOweConfirmation, "CONFIRM"), .flag(change.lifted, "lifted"),
+                .choice(change.severity, language), .day(change.effectiveDate), confirmed, .list(change.pending),
+                flag(change.youOweConfirmation, "CONFIRM"), flag(change.lifted, "lifted"),
             ])
         }
         return table

@@ -26,14 +26,16 @@ public struct Cell: Sendable, Hashable {
 
 /// A listing for people (aligned columns) and for scripts (typed JSON objects keyed by column).
 public struct Table: Sendable, Hashable {
-    /// Column titles for people.
+    /// Column titles for people, in the table's language.
     public let columns: [String]
-    /// JSON keys, one per column: the title in snake case.
+    /// JSON keys, one per column: the English title in snake case.
     public let keys: [String]
     public private(set) var rows: [[Cell]] = []
 
-    public init(_ columns: [String]) {
-        self.columns = columns
+    /// A table with these English column titles, shown in `language` ("状态 Status" in Chinese);
+    /// the JSON keys come from the English titles whatever the language.
+    public init(_ columns: [String], language: Language = .en) {
+        self.columns = columns.map { language.heading($0) }
         keys = columns.map { $0.lowercased().replacingOccurrences(of: " ", with: "_") }
     }
 
@@ -46,16 +48,16 @@ public struct Table: Sendable, Hashable {
     /// The rows' texts, as people read them.
     public var texts: [[String]] { rows.map { $0.map(\.text) } }
 
-    /// Columns padded to their widest cell, a rule under the header, and a line when empty.
+    /// Columns padded to their widest cell, a rule under the header, and a line when empty. Widths
+    /// are counted in terminal columns (``DisplayWidth``): a Chinese character takes two.
     public func render(empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty }
         let texts = self.texts
         let widths = columns.indices.map { column in
-            ([columns[column]] + texts.map { $0[column] }).map(\.count).max() ?? 0
+            ([columns[column]] + texts.map { $0[column] }).map(\.displayWidth).max() ?? 0
         }
         func line(_ cells: [String]) -> String {
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingTrailingSpaces()
+            zip(cells, widths).map { $0.padded(toWidth: $1) }.joined(separator: "  ").trimmingTrailingSpaces()
         }
         return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + texts.map(line))
             .joined(separator: "\n")

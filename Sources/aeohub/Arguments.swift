@@ -5,7 +5,8 @@ import Operations
 
 // How people type the protocol's values on the command line.
 
-/// One of a protocol enum's short names, e.g. `--category pain-point`.
+/// One of a protocol enum's short names or its Chinese name, e.g. `--category pain-point` or
+/// `--category 通关堵点`. A value that is neither is refused with both names of every choice.
 struct Choice<Value: NamedChoice>: ExpressibleByArgument {
     let value: Value
 
@@ -16,9 +17,30 @@ struct Choice<Value: NamedChoice>: ExpressibleByArgument {
         self.value = value
     }
 
-    static var allValueStrings: [String] { Value.named.map(\.name) }
-    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
+    /// What help and the parser's error list: each short name with its Chinese name, "minor (轻微)".
+    static var allValueStrings: [String] { Value.pairedNames }
+    static var defaultCompletionKind: CompletionKind { .list(Value.typedNames) }
     var defaultValueDescription: String { value.label }
+}
+
+/// The language of what a command prints for people: `--lang zh` or `--lang en`.
+struct LanguageOptions: ParsableArguments {
+    @Option(
+        name: .customLong("lang"),
+        help: ArgumentHelp(
+            "zh (Chinese, English beside the headings) or en. Default: zh when the first of LC_ALL, LC_MESSAGES and "
+                + "LANG that is set starts with zh, else en. JSON is the same in both.",
+            valueName: "zh|en"),
+        transform: { text in
+            guard let language = Language(rawValue: text.lowercased()) else {
+                throw ValidationError("--lang is zh or en, not '\(text)'")
+            }
+            return language
+        })
+    var lang: Language?
+
+    /// The language asked for, or the locale's.
+    var language: Language { lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment) }
 }
 
 /// A date, `YYYY-MM-DD`.
@@ -33,8 +55,15 @@ struct DateArgument: ExpressibleByArgument {
     var text: String { "\(date)" }
 }
 
-/// A time slot in Xiamen time: `2026-12-10T09:00/12:00`, or `.../2026-12-11T12:00` to end on another day.
+/// A time slot in Xiamen time: `2026-12-10T09:00/12:00`, or `2026-12-10T09:00/2026-12-11T12:00` to end
+/// on another day; hours 00-23 and minutes 00-59, the end after the start.
 struct SlotArgument: ExpressibleByArgument {
+    /// The syntax, for help texts.
+    static let syntax = "YYYY-MM-DDTHH:MM/HH:MM in Xiamen time (UTC+8), e.g. 2026-12-10T09:00/17:00; "
+        + "to end on another day, YYYY-MM-DDTHH:MM/YYYY-MM-DDTHH:MM"
+    /// The value's name in usage lines.
+    static let valueName = "YYYY-MM-DDTHH:MM/HH:MM"
+
     let slot: TimeSlot
 
     init?(argument: String) {
@@ -55,6 +84,16 @@ struct SlotArgument: ExpressibleByArgument {
     }
 
     static var defaultValueDescription: String { "2026-12-10T09:00/12:00" }
+}
+
+extension ArgumentHelp {
+    /// Help for a date option: `text`, which says the format, and `YYYY-MM-DD` in the usage line.
+    static func date(_ text: String) -> ArgumentHelp { ArgumentHelp(text, valueName: "YYYY-MM-DD") }
+
+    /// Help for a slot option: `text`, then the slot syntax, and the syntax in the usage line.
+    static func slot(_ text: String) -> ArgumentHelp {
+        ArgumentHelp("\(text): \(SlotArgument.syntax).", valueName: SlotArgument.valueName)
+    }
 }
 
 /// A customs officer, `STAFF-NUMBER:Name`.

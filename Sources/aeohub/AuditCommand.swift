@@ -23,7 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var submission: SubmitOptions
         @Option(name: .customLong("case"), help: "The new case's id.") var caseID: String
         @OptionGroup var enterprise: EnterpriseOptions
-        @Option(help: "The day the application was received, YYYY-MM-DD.") var received: DateArgument
+        @Option(help: .date("The day the application was received, YYYY-MM-DD.")) var received: DateArgument
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
@@ -51,7 +51,10 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var submission: SubmitOptions
         @OptionGroup var keys: AuditKeys
         @Option(name: .customLong("site"), help: "A site, 'Name|Address|customs area' (repeat).") var sites: [SiteArgument]
-        @Option(name: .customLong("slot"), help: "A candidate slot in Xiamen time (repeat).") var slots: [SlotArgument]
+        @Option(
+            name: .customLong("slot"),
+            help: .slot("A candidate slot (repeat; numbered 1, 2, ... in the order given)"))
+        var slots: [SlotArgument]
         @Option(name: .customLong("officer"), help: "A team member, STAFF-NUMBER:Name (repeat, two or more).") var team: [OfficerArgument]
         @OptionGroup var contact: ContactOptions
 
@@ -71,17 +74,44 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var submission: SubmitOptions
         @OptionGroup var keys: AuditKeys
         @Option(help: "\(AuditAnswer.choiceList).") var answer: Choice<AuditAnswer>
-        @Option(name: .customLong("accept-slot"), help: "For accept: a slot's index in the proposal, from 0 (repeat).") var acceptedSlots: [UInt32] = []
-        @Option(name: .customLong("counter-slot"), help: "For counter: a slot you propose instead (repeat).") var counterSlots: [SlotArgument] = []
+        @Option(
+            name: .customLong("accept-slot"),
+            help: ArgumentHelp(
+                "For accept: a slot's number in the proposal, counting from 1 as `audit list` shows them (repeat).",
+                valueName: "number"))
+        var acceptedSlots: [UInt32] = []
+        @Option(
+            name: .customLong("counter-slot"),
+            help: .slot("For counter: a slot you propose instead (repeat)"))
+        var counterSlots: [SlotArgument] = []
         @Option var note: String?
+
+        func validate() throws {
+            if acceptedSlots.contains(0) {
+                throw ValidationError(
+                    "--accept-slot counts from 1: the first slot is --accept-slot 1; there is no slot 0")
+            }
+        }
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.auditResponded = AuditResponded.with {
                     $0.caseID = keys.caseID; $0.auditID = keys.audit; $0.answer = answer.value
-                    $0.acceptedSlots = acceptedSlots; $0.counterSlots = counterSlots.map(\.slot); $0.note = note ?? ""
+                    // People count from 1; the wire's accepted_slots are indexes from 0.
+                    $0.acceptedSlots = acceptedSlots.map { $0 - 1 }; $0.counterSlots = counterSlots.map(\.slot)
+                    $0.note = note ?? ""
                 }
             }
+        }
+
+        /// The hub names a slot that does not exist by its index from 0: say how the two counts differ.
+        func explain(_ failure: CommandFailure) -> CommandFailure {
+            guard failure.field.hasSuffix("accepted_slots") else { return failure }
+            return CommandFailure(
+                failure.kind, code: failure.code,
+                failure.reason
+                    + " (the hub counts slots from 0; --accept-slot counts from 1, as `audit list` shows them)",
+                field: failure.field)
         }
     }
 
@@ -89,7 +119,7 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Fix an audit on a slot every required participant accepted.")
         @OptionGroup var submission: SubmitOptions
         @OptionGroup var keys: AuditKeys
-        @Option(help: "One of the candidate slots, exactly as proposed.") var slot: SlotArgument
+        @Option(help: .slot("One of the candidate slots, exactly as proposed")) var slot: SlotArgument
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with { $0.auditScheduled = AuditScheduled.with { $0.caseID = keys.caseID; $0.auditID = keys.audit; $0.slot = slot.slot } }
@@ -100,7 +130,7 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move a scheduled audit to another accepted slot.")
         @OptionGroup var submission: SubmitOptions
         @OptionGroup var keys: AuditKeys
-        @Option var slot: SlotArgument
+        @Option(help: .slot("Another candidate slot every required participant accepted")) var slot: SlotArgument
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {

@@ -17,19 +17,37 @@ struct CreditCommand: AsyncParsableCommand {
         @Option var change: String
         @OptionGroup var enterprise: EnterpriseOptions
         @Option(help: "\(LevelSet.choiceList).") var levelSet: Choice<LevelSet> = Choice(.order282)
-        @Option(name: .customLong("from"), help: "The level before, e.g. advanced_certified.") var fromLevel: String
-        @Option(name: .customLong("to"), help: "The level after, e.g. regular.") var toLevel: String
+        @Option(
+            name: .customLong("from"),
+            help: "The level before, by its identifier or Chinese name, e.g. advanced_certified or 高级认证企业.")
+        var fromLevel: String
+        @Option(name: .customLong("to"), help: "The level after, e.g. regular or 常规企业.") var toLevel: String
         @Option var reason: String
         @Option(help: "\(Severity.choiceList).") var severity: Choice<Severity>
-        @Option(help: "YYYY-MM-DD.") var effective: DateArgument
-        @Option(help: "End of publicity, YYYY-MM-DD.") var publicityEnd: DateArgument?
+        @Option(help: .date("The day it takes effect, YYYY-MM-DD.")) var effective: DateArgument
+        @Option(help: .date("End of publicity, YYYY-MM-DD.")) var publicityEnd: DateArgument?
         @Flag(help: "Every unit must stop its joint incentives and confirm it.") var stopIncentives = false
 
+        /// The identifier of the level named `text` (identifier or Chinese name) in the chosen set;
+        /// a name of neither is refused before sending, with both names of every level.
+        func level(_ text: String, option: String, field: String) throws -> String {
+            guard let level = levelSet.value.level(named: text) else {
+                throw CommandFailure(
+                    .badInput, code: "INVALID_FIELD",
+                    "\(option) '\(text)' is not a level of \(levelSet.value.title); "
+                        + "use one of \(levelSet.value.levelList)",
+                    field: "credit_change_published.\(field)")
+            }
+            return level.id
+        }
+
         func envelope(node: String) throws -> Envelope {
-            Envelope.with {
+            let from = try level(fromLevel, option: "--from", field: "from_level")
+            let to = try level(toLevel, option: "--to", field: "to_level")
+            return Envelope.with {
                 $0.creditChangePublished = CreditChangePublished.with {
                     $0.changeID = change; $0.enterprise = enterprise.enterprise; $0.levelSet = levelSet.value
-                    $0.fromLevel = fromLevel; $0.toLevel = toLevel; $0.reason = reason; $0.severity = severity.value
+                    $0.fromLevel = from; $0.toLevel = to; $0.reason = reason; $0.severity = severity.value
                     $0.effectiveDate = effective.text; $0.publicityEnd = publicityEnd?.text ?? ""
                     $0.stopJointIncentives = stopIncentives
                 }
@@ -53,10 +71,16 @@ struct CreditCommand: AsyncParsableCommand {
         @OptionGroup var submission: SubmitOptions
         @Option var change: String
         @Option var reason: String
-        @Option var restoredLevel: String?
+        @Option(help: "The level restored, by its identifier or Chinese name, e.g. certified or 认证企业.")
+        var restoredLevel: String?
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.creditChangeLifted = CreditChangeLifted.with { $0.changeID = change; $0.reason = reason; $0.restoredLevel = restoredLevel ?? "" } }
+            let restored = restoredLevel.map { Terms.levelID(named: $0) ?? $0 } ?? ""
+            return Envelope.with {
+                $0.creditChangeLifted = CreditChangeLifted.with {
+                    $0.changeID = change; $0.reason = reason; $0.restoredLevel = restored
+                }
+            }
         }
     }
 
@@ -82,9 +106,13 @@ struct ReportCommand: AsyncParsableCommand {
     struct Compile: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Compile the bimonthly report from the log (the coordinator sees every unit).")
         @OptionGroup var connection: NodeOptions
-        @Option(help: "The period, YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10 (default: the current one).") var period: String?
-        @Option(help: "markdown, csv or html.") var format: String = "markdown"
+        @Option(help: ArgumentHelp(
+            "The period, YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10 (default: the current one).",
+            valueName: "YYYY-MM/YYYY-MM"))
+        var period: String?
+        @Option(help: "markdown, csv or html (the CSV is the same in every language).") var format: String = "markdown"
         @Option(help: "Write to this file instead of printing.") var out: String?
+        @OptionGroup var languageOptions: LanguageOptions
 
         func validate() throws {
             if let period {
@@ -127,7 +155,7 @@ struct ReportCommand: AsyncParsableCommand {
             }
             await session.close()
             let activity = PeriodActivity(period: reportPeriod, records: records, topology: session.topology, today: today)
-            let report = BimonthlyReport(activity: activity, today: today)
+            let report = BimonthlyReport(activity: activity, today: today, language: languageOptions.language)
             let text = switch format {
             case "csv": report.csv
             case "html": report.html
@@ -145,7 +173,8 @@ struct ReportCommand: AsyncParsableCommand {
     struct File: SubmitCommand {
         static let configuration = CommandConfiguration(abstract: "File this unit's progress report for a period.")
         @OptionGroup var submission: SubmitOptions
-        @Option(help: "YYYY-MM/YYYY-MM.") var period: String
+        @Option(help: ArgumentHelp("The period, YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10.", valueName: "YYYY-MM/YYYY-MM"))
+        var period: String
         @Option(name: .customLong("figure"), help: "A figure, name=value (repeat).") var figures: [FigureArgument] = []
         @Option var text: String?
 

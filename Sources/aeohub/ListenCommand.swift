@@ -30,6 +30,8 @@ struct ListenCommand: AsyncParsableCommand {
     @Flag(help: "Also print one line per delivery for people (who, what, which entity); under systemd it goes to the journal.")
     var notify = false
 
+    @OptionGroup var languageOptions: LanguageOptions
+
     @Option(help: .hidden)
     var drillDelayMs: Int = 0
 
@@ -41,7 +43,10 @@ struct ListenCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("listening as \(session.nodeID); inbox \(inbox) has \(writer.lastSequence) as its last delivery\n".utf8))
         // SIGTERM or SIGINT ends the wait for deliveries; the one being written is finished first.
         let group = ServiceGroup(
-            services: [InboxService(node: node, writer: writer, notify: notify, delay: drillDelayMs)],
+            services: [
+                InboxService(
+                    node: node, writer: writer, notify: notify ? languageOptions.language : nil, delay: drillDelayMs)
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: .init(label: "aeohub.listen")
         )
         try await group.run()
@@ -53,15 +58,17 @@ struct ListenCommand: AsyncParsableCommand {
 private struct InboxService: Service {
     let node: HubNode
     let writer: InboxWriter
-    let notify: Bool
+    /// The language of a line per delivery for people; none without `--notify`.
+    let notify: Language?
     let delay: Int
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await node.handleDeliveries { delivery in
                 if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-                if try writer.append(delivery), notify {
-                    FileHandle.standardOutput.write(Data((EnvelopeText.line(delivery.envelope) + "\n").utf8))
+                if try writer.append(delivery), let notify {
+                    let line = EnvelopeText.line(delivery.envelope, language: notify)
+                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 }
             }
         }

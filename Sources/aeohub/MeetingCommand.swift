@@ -18,7 +18,7 @@ struct MeetingCommand: AsyncParsableCommand {
         @Option var meeting: String
         @Option var title: String
         @Option(name: .customLong("invite"), help: "An invited unit's node id (repeat).") var invitees: [String]
-        @Option(help: "When, in Xiamen time.") var time: SlotArgument
+        @Option(help: .slot("When")) var time: SlotArgument
         @Option var place: String
         @Option(name: .customLong("agenda"), help: "An agenda item, ID:Title (repeat).") var agenda: [LabelledArgument] = []
 
@@ -108,7 +108,7 @@ struct MeetingCommand: AsyncParsableCommand {
         @Option var meeting: String
         @Option var action: String
         @Option(help: "The owner unit's node id.") var owner: String
-        @Option(help: "YYYY-MM-DD.") var due: DateArgument
+        @Option(help: .date("The due date, YYYY-MM-DD.")) var due: DateArgument
         @Option var text: String
         @Option(help: "The decision it carries out.") var decision: String?
 

@@ -116,8 +116,13 @@ struct NodeSession {
 
 /// Output options shared by the listings.
 struct OutputOptions: ParsableArguments {
-    @Flag(help: "Print JSON instead of a table.")
+    @Flag(help: "Print JSON instead of a table (the same JSON in every language).")
     var json = false
+
+    @OptionGroup var languageOptions: LanguageOptions
+
+    /// The language of the table.
+    var language: Language { languageOptions.language }
 
     func print(_ table: Table) throws {
         Swift.print(json ? try table.json() : table.render())
@@ -140,9 +145,13 @@ protocol SubmitCommand: AsyncParsableCommand {
     var submission: SubmitOptions { get }
     /// The envelope to send; `node` is the sender's id.
     func envelope(node: String) throws -> Envelope
+    /// The failure as this command tells it (a hint on how its options map to the hub's fields).
+    func explain(_ failure: CommandFailure) -> CommandFailure
 }
 
 extension SubmitCommand {
+    func explain(_ failure: CommandFailure) -> CommandFailure { failure }
+
     func run() async throws {
         // The same checks the hub makes, before connecting, so a typo is explained (exit 65) even
         // when the hub is down.
@@ -162,7 +171,7 @@ extension SubmitCommand {
             accepted = try await session.node.submit(envelope, deadline: session.timeout)
         } catch {
             await session.close()
-            throw CommandFailure(error, doing: type)
+            throw explain(CommandFailure(error, doing: type))
         }
         await session.close()
         if submission.json {
@@ -200,6 +209,8 @@ extension ListingCommand {
         }
         await session.close()
         let today = CivilDate.today
-        try output.print(table(Listings(view: view, today: today, serviceDays: session.topology.requestServiceDays)))
+        let listings = Listings(
+            view: view, today: today, serviceDays: session.topology.requestServiceDays, language: output.language)
+        try output.print(table(listings))
     }
 }

@@ -13,7 +13,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: NodeOptions
     @Option(help: "A meeting id: its convening, agenda, RSVPs, attendance, minutes, decisions, action items and their progress.") var meeting: String?
-    @Option(help: "An enterprise's USCC.", transform: { $0.uppercased() }) var uscc: String?
+    @Option(help: "An enterprise's USCC (18 characters).", transform: { $0.uppercased() }) var uscc: String?
     @Option(name: .customLong("case"), help: "A certification case id.") var caseID: String?
     @Option(help: "A message type (repeat), e.g. minutes_entry.") var type: [String] = []
     @Option(help: "Records sent by or delivered to this node.") var from: String?
@@ -21,6 +21,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Before this time (Xiamen time), YYYY-MM-DD or YYYY-MM-DDTHH:MM.") var until: String?
     @Option(help: "Only records after this sequence number.") var after: UInt64 = 0
     @Option(help: "text, markdown or jsonl.") var format: String = "text"
+    @OptionGroup var languageOptions: LanguageOptions
 
     static func instant(_ text: String) -> Int64? {
         if let day = CivilDate(text) { return day.chinaMidnightMilliseconds }
@@ -62,16 +63,28 @@ struct ReplayCommand: AsyncParsableCommand {
             throw CommandFailure(error, doing: "replaying the log")
         }
         await session.close()
-        if format == "markdown" { print("| # | time | sender | type | what |\n|---|---|---|---|---|") }
+        let language = languageOptions.language
+        if format == "markdown" {
+            let header = ["#", "time", "sender", "type", "what"].map { language.heading($0, Self.headings) }
+            print("| \(header.joined(separator: " | ")) |\n|---|---|---|---|---|")
+        }
         for stored in items {
             let envelope = try stored.decoded()
             switch format {
             case "jsonl": print(try EnvelopeJSON.line(envelope))
             case "markdown":
-                print("| \(envelope.sequence) | \(EnvelopeText.timestamp(envelope.acceptedAtMs)) | \(envelope.sender) | \(envelope.messageType?.rawValue ?? "?") | \(EnvelopeText.summary(envelope).replacingOccurrences(of: "|", with: "/")) |")
-            default: print(EnvelopeText.line(envelope))
+                let summary = EnvelopeText.summary(envelope, language: language)
+                let cells = [
+                    "\(envelope.sequence)", EnvelopeText.timestamp(envelope.acceptedAtMs), envelope.sender,
+                    envelope.messageType?.rawValue ?? "?", summary.replacingOccurrences(of: "|", with: "/"),
+                ]
+                print("| \(cells.joined(separator: " | ")) |")
+            default: print(EnvelopeText.line(envelope, language: language))
             }
         }
-        if format == "text", items.isEmpty { print("(no records match)") }
+        if format == "text", items.isEmpty { print(language.pick("（没有匹配的记录）", "(no records match)")) }
     }
+
+    /// The Markdown columns in Chinese.
+    static let headings = ["#": "序号", "time": "时间", "sender": "发送单位", "type": "类型", "what": "内容"]
 }

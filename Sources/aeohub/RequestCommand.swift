@@ -125,7 +125,7 @@ struct CultivationCommand: AsyncParsableCommand {
     struct Accept: SubmitCommand {
         static let configuration = CommandConfiguration(abstract: "Put an enterprise on the key list (customs).")
         @OptionGroup var submission: SubmitOptions
-        @Option(transform: { $0.uppercased() }) var uscc: String
+        @Option(help: "The enterprise's USCC (18 characters).", transform: { $0.uppercased() }) var uscc: String
         @Option(help: "The customs enterprise coordinator, STAFF-NUMBER:Name.") var coordinator: OfficerArgument?
         @Option var note: String?
 
@@ -142,7 +142,7 @@ struct CultivationCommand: AsyncParsableCommand {
     struct Decline: SubmitCommand {
         static let configuration = CommandConfiguration(abstract: "Decline a recommendation (customs).")
         @OptionGroup var submission: SubmitOptions
-        @Option(transform: { $0.uppercased() }) var uscc: String
+        @Option(help: "The enterprise's USCC (18 characters).", transform: { $0.uppercased() }) var uscc: String
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {
@@ -153,7 +153,7 @@ struct CultivationCommand: AsyncParsableCommand {
     struct Remove: SubmitCommand {
         static let configuration = CommandConfiguration(abstract: "Take an enterprise off the key list (customs).")
         @OptionGroup var submission: SubmitOptions
-        @Option(transform: { $0.uppercased() }) var uscc: String
+        @Option(help: "The enterprise's USCC (18 characters).", transform: { $0.uppercased() }) var uscc: String
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {

@@ -22,14 +22,16 @@ enum AEOHubProcess {
     }
 
     /// Runs `executable` to its end with this process's environment plus `environment`; answers its
-    /// exit status and what it printed (stdout and stderr together).
+    /// exit status and what it printed (stdout and stderr together). The locale is C.UTF-8 unless
+    /// `environment` says otherwise, so output for people is in English whatever the tester's locale.
     static func runProcess(
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:]
     ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let locale = ["LC_ALL": "C.UTF-8"]
+        process.environment = ProcessInfo.processInfo.environment.merging(locale) { $1 }.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

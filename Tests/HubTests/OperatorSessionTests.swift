@@ -100,7 +100,7 @@ struct OperatorSessionTests {
         let profile = network.folder.appendingPathComponent("fuzhou.yaml")
         try "topology: topology.yaml\nnode: fuzhou-customs\nkey: keys/fuzhou-customs.secret\n".write(to: profile, atomically: true, encoding: .utf8)
         let answer = try AEOHubProcess.run(["audit", "respond", "--config", profile.path, "--case", "CASE-1", "--audit", "AUD-1",
-                                            "--answer", "accept", "--accept-slot", "1"])
+                                            "--answer", "accept", "--accept-slot", "2"])
         #expect(answer.status == 0 && answer.output.hasPrefix("accepted: audit_responded #"), "\(answer.output)")
         try "topology: topology.yaml\nnode: fuzhou-customs\nsecret: x\n".write(to: profile, atomically: true, encoding: .utf8)
         let badProfile = try AEOHubProcess.run(["audit", "list", "--config", profile.path])

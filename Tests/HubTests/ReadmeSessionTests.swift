@@ -44,5 +44,8 @@ struct ReadmeSessionTests {
         #expect(output.contains("accepted: audit_scheduled"))
         #expect(output.contains("meeting_closed"))
         #expect(output.contains("requests,filed,"))
+        // Chinese first: the listing in Chinese, a level typed in Chinese, the replay in Chinese.
+        #expect(output.contains("状态 Status") && output.contains("已办结"), "\(output)")
+        #expect(output.contains("【发布信用调整】CR-2026-0007") && output.contains("高级认证企业 -> 失信企业"), "\(output)")
     }
 }
