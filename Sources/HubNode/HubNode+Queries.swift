@@ -45,6 +45,10 @@ extension HubNode {
             merged.actions += page.actions
             merged.creditChanges += page.creditChanges
             merged.reports += page.reports
+            merged.certificates += page.certificates
+            merged.incentives += page.incentives
+            merged.activities += page.activities
+            merged.plans += page.plans
             request.afterKey = page.nextKey
         } while !request.afterKey.isEmpty
         return merged
