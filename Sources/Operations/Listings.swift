@@ -55,11 +55,11 @@ public struct Listings: Sendable {
 
     /// The credit cultivation key list.
     public var cultivation: Table {
-        var table = Table(["USCC", "Enterprise", "Status", "Recommended by", "Updated"])
+        var table = Table(["USCC", "Enterprise", "Status", "Recommended by", "Updated", "Category"])
         for item in view.cultivation {
             table.append([
                 .text(item.enterprise.uscc), .text(item.enterprise.name), .text(item.status), .list(item.recommenders),
-                .day(of: item.updatedAtMs),
+                .day(of: item.updatedAtMs), .chosen(item.category),
             ])
         }
         return table
@@ -69,7 +69,7 @@ public struct Listings: Sendable {
     public var cases: Table {
         var table = Table([
             "Case", "Enterprise", "USCC", "Office", "Received", "Deadline", "Extended", "Days left", "Status", "Joint",
-            "Review due",
+            "Review due", "Kind", "Overdue", "Priority",
         ])
         for item in view.cases {
             let left = CivilDate(item.deadline).map { today.days(until: $0) }
@@ -78,7 +78,7 @@ public struct Listings: Sendable {
                 .text(item.caseID), .text(item.enterprise.name), .text(item.enterprise.uscc), .text(item.office),
                 .day(item.applicationReceived), .day(item.deadline), .flag(item.extended, "extended"), daysLeft,
                 .text(item.status), .flag(item.joint, "with Fuzhou"), .day(item.reviewDue),
-            ])
+            ] + Self.measureCells(item))
         }
         return table
     }
@@ -136,6 +136,7 @@ public struct Listings: Sendable {
     public var creditChanges: Table {
         var table = Table([
             "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe", "Lifted",
+            "Objection", "Repair", "Overdue", "Publicity end",
         ])
         for change in view.creditChanges {
             let levels = Cell(
@@ -151,7 +152,7 @@ public struct Listings: Sendable {
                 .text(change.changeID), .text(change.enterprise.name), .text(change.enterprise.uscc), levels,
                 .choice(change.severity), .day(change.effectiveDate), confirmed, .list(change.pending),
                 .flag(change.youOweConfirmation, "CONFIRM"), .flag(change.lifted, "lifted"),
-            ])
+            ] + Self.measureCells(change))
         }
         return table
     }
