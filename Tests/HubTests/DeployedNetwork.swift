@@ -20,9 +20,21 @@ final class DeployedNetwork: @unchecked Sendable {
 
     /// The hub's `rate_limit` setting, e.g. `{per_second: 0.1, burst: 1}`; the shipped one if nil.
     let rateLimit: String?
+    /// Units a test adds to the shipped topology, as YAML list items (see ``department``).
+    let extraUnits: String?
 
-    init(rateLimit: String? = nil) throws {
+    /// A department unit, which the shipped topology does not have yet: it grants incentives.
+    static let department = """
+          - id: finance-bureau
+            role: department
+            name: "Municipal Finance Bureau 市财政局"
+            public_key: "<finance-bureau public key>"
+
+        """
+
+    init(rateLimit: String? = nil, extraUnits: String? = nil) throws {
         self.rateLimit = rateLimit
+        self.extraUnits = extraUnits
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-deployed-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: folder.appendingPathComponent("hub.log").path, contents: nil)
@@ -46,10 +58,16 @@ final class DeployedNetwork: @unchecked Sendable {
     /// Runs `Deploy/provision.sh` (it keeps existing keys) and points the topology at this folder
     /// and at loopback: what an operator edits by hand for a real installation.
     func provision() throws {
+        var source = Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml")
+        if let extraUnits {
+            let shipped = try String(contentsOf: source, encoding: .utf8)
+            source = folder.appendingPathComponent("source-topology.yaml")
+            try shipped.replacingOccurrences(of: "\nunits:\n", with: "\nunits:\n" + extraUnits)
+                .write(to: source, atomically: true, encoding: .utf8)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.repository.appendingPathComponent("Deploy/provision.sh").path,
-                             Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
+        process.arguments = [Self.repository.appendingPathComponent("Deploy/provision.sh").path, source.path,
                              keys.path, topologyPath, try #require(AEOHubProcess.locate()).path]
         process.standardOutput = FileHandle.nullDevice
         try ProcessLaunch.start(process)
