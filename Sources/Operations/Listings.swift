@@ -42,10 +42,10 @@ public struct Listings: Sendable {
         self.language = language
     }
 
-    private func table(_ columns: [String]) -> Table { Table(columns, language: language) }
+    func table(_ columns: [String]) -> Table { Table(columns, language: language) }
 
     /// A flag's word in the table's language.
-    private func flag(_ value: Bool, _ word: String) -> Cell { .flag(value, language.word(word, Terms.flags)) }
+    func flag(_ value: Bool, _ word: String) -> Cell { .flag(value, language.word(word, Terms.flags)) }
 
     /// The request ledger with ages, overdue flags (against the topology's service time) and
     /// probable duplicates; `openOnly` leaves out settled requests.
@@ -73,12 +73,12 @@ public struct Listings: Sendable {
 
     /// The credit cultivation key list.
     public var cultivation: Table {
-        var table = self.table(["USCC", "Enterprise", "Status", "Recommended by", "Updated"])
+        var table = self.table(["USCC", "Enterprise", "Status", "Recommended by", "Updated", "Category"])
         for item in view.cultivation {
             table.append([
                 .text(item.enterprise.uscc), .text(item.enterprise.name),
                 .word(item.status, Terms.cultivationStatuses, language), .list(item.recommenders),
-                .day(of: item.updatedAtMs),
+                .day(of: item.updatedAtMs), .chosen(item.category, language),
             ])
         }
         return table
@@ -88,7 +88,7 @@ public struct Listings: Sendable {
     public var cases: Table {
         var table = self.table([
             "Case", "Enterprise", "USCC", "Office", "Received", "Deadline", "Extended", "Days left", "Status", "Joint",
-            "Review due",
+            "Review due", "Kind", "Overdue", "Priority",
         ])
         for item in view.cases {
             let left = CivilDate(item.deadline).map { today.days(until: $0) }
@@ -97,7 +97,7 @@ public struct Listings: Sendable {
                 .text(item.caseID), .text(item.enterprise.name), .text(item.enterprise.uscc), .text(item.office),
                 .day(item.applicationReceived), .day(item.deadline), flag(item.extended, "extended"), daysLeft,
                 .word(item.status, Terms.caseStatuses, language), flag(item.joint, "with Fuzhou"), .day(item.reviewDue),
-            ])
+            ] + measureCells(item))
         }
         return table
     }
@@ -161,6 +161,7 @@ public struct Listings: Sendable {
     public var creditChanges: Table {
         var table = self.table([
             "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe", "Lifted",
+            "Objection", "Repair", "Overdue", "Publicity end",
         ])
         for change in view.creditChanges {
             let set = language == .zh ? change.levelSet.chineseName ?? change.levelSet.title : change.levelSet.title
@@ -178,7 +179,7 @@ public struct Listings: Sendable {
                 .text(change.changeID), .text(change.enterprise.name), .text(change.enterprise.uscc), levels,
                 .choice(change.severity, language), .day(change.effectiveDate), confirmed, .list(change.pending),
                 flag(change.youOweConfirmation, "CONFIRM"), flag(change.lifted, "lifted"),
-            ])
+            ] + measureCells(change))
         }
         return table
     }

@@ -43,7 +43,7 @@ public enum Terms {
     /// The words the listings show for a set flag, by the English word.
     public static let flags: [String: String] = [
         "OVERDUE": "逾期", "with Fuzhou": "与福州海关联合", "extended": "已延期", "closed": "已结束",
-        "CONFIRM": "须确认", "lifted": "已撤销",
+        "CONFIRM": "须确认", "lifted": "已撤销", "REVIEW OVERDUE": "逾期未复核", "priority": "优先",
     ]
 
     /// Listing column titles, by the English title (which also names the column's JSON key).
@@ -58,7 +58,13 @@ public enum Terms {
         "Agenda items": "议题", "Minutes": "纪要", "Decisions": "议定事项", "Closed": "已结束",
         "Action": "交办事项", "Owner": "责任单位", "Due": "完成时限", "Text": "内容", "Change": "信用调整",
         "Levels": "信用等级", "Severity": "情节", "Effective": "生效日期", "Confirmed": "已确认",
-        "Pending": "未确认单位", "You owe": "本单位待确认", "Lifted": "已撤销",
+        "Pending": "未确认单位", "You owe": "本单位待确认", "Lifted": "已撤销", "Kind": "类型", "Priority": "优先",
+        "Objection": "异议", "Repair": "信用修复", "Publicity end": "公示截止", "Ground": "理由",
+        "Certified on": "认证日期", "Review overdue": "逾期未复核", "Open review": "在办复核", "Incentive": "激励编号",
+        "Granter": "给予单位", "Measure": "措施", "Support": "内容", "Granted on": "给予日期", "Stopped by": "停止依据",
+        "Stopped on": "停止日期", "Activity": "活动编号", "Held on": "举办日期", "Organisers": "主办单位",
+        "Enterprises": "覆盖企业", "Attendance": "参加人次", "Plan": "方案编号", "Approach": "培育模式",
+        "Members": "成员企业", "Milestones": "节点", "Next due": "下一节点", "Officer": "负责关员",
     ]
 
     /// Message types, as replay and `listen --notify` name them.

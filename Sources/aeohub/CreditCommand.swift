@@ -8,7 +8,10 @@ struct CreditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credit",
         abstract: "Credit status changes: publish, confirm incentives stopped, lift, list who has not confirmed.",
-        subcommands: [Publish.self, Confirm.self, Lift.self, List.self]
+        subcommands: [
+            Publish.self, Confirm.self, Lift.self, Object.self, DecideObjection.self, Repair.self, DecideRepair.self,
+            List.self,
+        ]
     )
 
     struct Publish: SubmitCommand {

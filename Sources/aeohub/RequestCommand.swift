@@ -116,9 +116,16 @@ struct CultivationCommand: AsyncParsableCommand {
         @OptionGroup var submission: SubmitOptions
         @OptionGroup var enterprise: EnterpriseOptions
         @Option var reason: String
+        @Option(help: "The white list it comes from: \(KeyListCategory.choiceList).")
+        var category: Choice<KeyListCategory>?
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.cultivationRecommended = CultivationRecommended.with { $0.enterprise = enterprise.enterprise; $0.reason = reason } }
+            Envelope.with {
+                $0.cultivationRecommended = CultivationRecommended.with {
+                    $0.enterprise = enterprise.enterprise; $0.reason = reason
+                    $0.category = category?.value ?? .unspecified
+                }
+            }
         }
     }
 
@@ -128,11 +135,14 @@ struct CultivationCommand: AsyncParsableCommand {
         @Option(help: "The enterprise's USCC (18 characters).", transform: { $0.uppercased() }) var uscc: String
         @Option(help: "The customs enterprise coordinator, STAFF-NUMBER:Name.") var coordinator: OfficerArgument?
         @Option var note: String?
+        @Option(help: "Its key-list category: \(KeyListCategory.choiceList) (default: the recommendation's).")
+        var category: Choice<KeyListCategory>?
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.cultivationListed = CultivationListed.with {
                     $0.uscc = uscc; $0.note = note ?? ""
+                    $0.category = category?.value ?? .unspecified
                     if let coordinator { $0.coordinator = coordinator.officer }
                 }
             }
