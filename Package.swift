@@ -68,6 +68,7 @@ let package = Package(
             name: "Operations",
             dependencies: [
                 "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -7,6 +7,10 @@ needed=()
 pkg-config --exists libzmq 2>/dev/null || needed+=(libzmq3-dev)
 command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
 [ -f /usr/include/sqlite3.h ] || needed+=(libsqlite3-dev)
+# The dashboard's browser tests: Chromium, its WebDriver, and a font with the Chinese glyphs.
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || needed+=(chromium-driver)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
 
 if [ "${#needed[@]}" -gt 0 ]; then
   echo "Installing: ${needed[*]}"
@@ -19,10 +23,11 @@ fi
 # Python with pyzmq and protobuf 4.21: the protocol's example node (Protocols/examples), which the
 # tests run against the real hub to prove the specification is enough for another language; and
 # jsonschema, with which the tests check the command line's JSON against Protocols/json.
-if ! python3 -c 'import zmq, jsonschema, google.protobuf as p; assert p.__version__.startswith("4.21")' 2>/dev/null; then
-  echo "Installing Python packages: pyzmq, protobuf==4.21.12, jsonschema"
+if ! python3 -c 'import zmq, jsonschema, selenium, google.protobuf as p; assert p.__version__.startswith("4.21")' 2>/dev/null; then
+  echo "Installing Python packages: pyzmq, protobuf==4.21.12, jsonschema, selenium"
   python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip; }
   # A Debian-managed Python refuses plain pip installs (PEP 668); retry with its override.
-  python3 -m pip install -q --disable-pip-version-check pyzmq 'protobuf==4.21.12' jsonschema \
-    || python3 -m pip install -q --disable-pip-version-check --break-system-packages pyzmq 'protobuf==4.21.12' jsonschema
+  python3 -m pip install -q --disable-pip-version-check pyzmq 'protobuf==4.21.12' jsonschema selenium \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages pyzmq 'protobuf==4.21.12' \
+      jsonschema selenium
 fi

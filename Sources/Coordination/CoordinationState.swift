@@ -26,6 +26,8 @@ public struct CoordinationState: Sendable {
     public internal(set) var incentives: [String: IncentiveRecord] = [:]
     public internal(set) var activities: [String: ActivityRecord] = [:]
     public internal(set) var plans: [String: PlanRecord] = [:]
+    /// Each node's latest presence: online or not, and when the hub wrote it (ms).
+    public internal(set) var presence: [String: (online: Bool, at: Int64)] = [:]
 
     // Indexes, so that no rule scans history (issue 14): each answers one rule's question directly.
     /// Open requests by enterprise and category, in the order filed.

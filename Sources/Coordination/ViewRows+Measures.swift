@@ -79,4 +79,18 @@ extension CoordinationState {
             return (record.id, row)
         }
     }
+
+    /// Presence from the log; the projection adds each unit's delivery cursor and backlog.
+    func unitRows(_ unit: String) -> [(key: String, row: UnitRow)] {
+        topology.units.values.filter { seesEverything(unit) || $0.id == unit }.map { member in
+            let row = UnitRow.with {
+                $0.unit = member.id
+                $0.name = member.name
+                $0.role = member.role.rawValue
+                $0.online = presence[member.id]?.online ?? false
+                $0.presenceChangedMs = presence[member.id]?.at ?? 0
+            }
+            return (member.id, row)
+        }
+    }
 }

@@ -71,10 +71,11 @@ extension CoordinationState {
         case .incentives: page(incentiveRows(request, unit)) { $0.incentives = $1 }
         case .activities: page(activityRows(unit)) { $0.activities = $1 }
         case .plans: page(planRows(request, unit, today)) { $0.plans = $1 }
+        case .units: page(unitRows(unit)) { $0.units = $1 }
         case .unspecified, .UNRECOGNIZED:
             view.code = .invalidField
             view.reason = "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, "
-                + "reports, certificates, incentives, activities, plans)"
+                + "reports, certificates, incentives, activities, plans, units)"
         }
         return view
     }
@@ -85,7 +86,7 @@ extension CoordinationState {
         .audits: ["uscc", "case_id", "open_only"], .meetings: ["meeting_id", "open_only"],
         .actions: ["meeting_id", "open_only"], .creditChanges: ["uscc", "open_only"], .reports: ["period"],
         .certificates: ["uscc", "open_only"], .incentives: ["uscc", "open_only"], .activities: [],
-        .plans: ["uscc", "open_only"],
+        .plans: ["uscc", "open_only"], .units: [],
     ]
 
     private static func setFilters(_ request: ViewRequest) -> [String] {

@@ -147,11 +147,27 @@ private struct Follower {
                 $0.reason = "the hub cannot read its log now (\(failure ?? "behind")); ask again later"
             }
         } else {
-            view = state.view(job.request, for: job.nodeID, on: CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
+            let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+            view = state.view(job.request, for: job.nodeID, on: today)
+            if job.request.kind == .units { view.units = view.units.map(addDeliveries) }
         }
         view.asOfSequence = folded
         return Message([job.routingID] + WireCodec.encode(.view(view)))
     }
+
+    /// The unit's saved delivery cursor and the records routed to it since, counted up to a bound.
+    func addDeliveries(_ row: UnitRow) -> UnitRow {
+        var row = row
+        if let cursor = try? store.cursor(for: row.unit) {
+            row.acknowledgedSequence = cursor
+            let pending = (try? store.deliveries(for: row.unit, after: cursor, limit: Self.backlogBound)) ?? []
+            row.pendingDeliveries = UInt32(pending.count)
+        }
+        return row
+    }
+
+    /// The most pending deliveries a units view counts.
+    static let backlogBound = 10_000
 
     typealias Job = Projection.Job
 }

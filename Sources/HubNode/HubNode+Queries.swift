@@ -49,6 +49,7 @@ extension HubNode {
             merged.incentives += page.incentives
             merged.activities += page.activities
             merged.plans += page.plans
+            merged.units += page.units
             request.afterKey = page.nextKey
         } while !request.afterKey.isEmpty
         return merged

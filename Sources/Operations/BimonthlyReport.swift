@@ -157,29 +157,8 @@ public struct BimonthlyReport: Sendable {
     }
 
     /// A self-contained page with an inline SVG chart of requests by area.
-    public var html: String {
-        let bars = activity.filedByArea.sorted { $0.key < $1.key }
-        let maximum = max(1, bars.map(\.value).max() ?? 1)
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"\(40 + bars.count * 28)\" "
-        svg += "role=\"img\" aria-label=\"\(say("各区提交诉求", "Requests filed by area"))\">"
-        for (index, bar) in bars.enumerated() {
-            let y = 20 + index * 28
-            let width = 360 * bar.value / maximum
-            svg += "<text x=\"0\" y=\"\(y + 15)\" font-size=\"13\">\(escape(bar.key))</text>"
-            svg += "<rect x=\"260\" y=\"\(y)\" width=\"\(width)\" height=\"20\" fill=\"#2f6db5\"/>"
-            svg += "<text x=\"\(266 + width)\" y=\"\(y + 15)\" font-size=\"13\">\(bar.value)</text>"
-        }
-        svg += "</svg>"
-        let body = markdown.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(
-            separator: "\n")
-        let title = say("AEO 企业培育双月报告", "AEO progress report")
-        let (lang, chart) = (say("zh-CN", "en"), say("各区诉求", "Requests by area"))
-        return """
-            <!doctype html><html lang="\(lang)"><head><meta charset="utf-8"><title>\(title) \(period)</title>
-            <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{white-space:pre-wrap}</style></head>
-            <body><h1>\(title), \(period)</h1><h2>\(chart)</h2>\(svg)<pre>\(body)</pre></body></html>
-            """
-    }
+    /// The report as a printable HTML document (``ReportDocument``).
+    public var html: String { ReportDocument(activity: activity, today: today, language: language).html }
 
     private func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

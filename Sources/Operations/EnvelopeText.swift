@@ -25,7 +25,7 @@ public enum EnvelopeText {
         return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
-    static func slot(_ slot: TimeSlot) -> String {
+    public static func slot(_ slot: TimeSlot) -> String {
         "\(timestamp(slot.startMs).prefix(16))-\(timestamp(slot.endMs).dropFirst(11).prefix(5))"
     }
 

@@ -1,13 +1,6 @@
 import Foundation
 import Testing
 
-/// Today and a few days on, in Xiamen time, as the commands take them.
-private func xiamenDay(_ offset: Int) -> String {
-    let date = Date().addingTimeInterval(Double(offset) * 86_400)
-    let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(secondsFromGMT: 8 * 3600)!, from: date)
-    return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-}
-
 /// Chinese first (issue 16, item 5): the real `aeohub` against a deployed hub. Swift Testing's
 /// console hides messages with CJK in them; `--xunit-output` keeps them.
 @Suite("Chinese first on the command line", .serialized)

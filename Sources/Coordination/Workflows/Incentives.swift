@@ -87,7 +87,8 @@ extension CoordinationState {
                 figures: Dictionary(m.figures.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }), text: m.text,
                 filedAt: t.now)
             return route([], sender: t.sender)
-        case .nodePresence:
+        case .nodePresence(let m):
+            presence[m.nodeID] = (m.online, t.now)
             return route([], sender: t.sender)
         default:
             throw .unhandled(t.p)

@@ -63,6 +63,9 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
 
   /// cultivation plans (since 1.2); `plans`, by plan id
   case plans // = 12
+
+  /// units' presence and delivery backlog (since 1.2); `units`, by node id
+  case units // = 13
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -84,6 +87,7 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 10: self = .incentives
     case 11: self = .activities
     case 12: self = .plans
+    case 13: self = .units
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -103,6 +107,7 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .incentives: return 10
     case .activities: return 11
     case .plans: return 12
+    case .units: return 13
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -122,6 +127,7 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     .incentives,
     .activities,
     .plans,
+    .units,
   ]
 
 }
@@ -266,6 +272,11 @@ public nonisolated struct View: @unchecked Sendable {
   public var plans: [PlanRow] {
     get {_storage._plans}
     set {_uniqueStorage()._plans = newValue}
+  }
+
+  public var units: [UnitRow] {
+    get {_storage._units}
+    set {_uniqueStorage()._units = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -875,12 +886,43 @@ public nonisolated struct PlanRow: Sendable {
   fileprivate var _officer: Officer? = nil
 }
 
+/// A unit's presence and delivery backlog (since 1.2): the coordinator sees every unit, another
+/// unit its own row.
+public nonisolated struct UnitRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// node id
+  public var unit: String = String()
+
+  public var name: String = String()
+
+  public var role: String = String()
+
+  /// its long-lived session is open (the latest node_presence)
+  public var online: Bool = false
+
+  /// when the latest node_presence was accepted; 0 if never
+  public var presenceChangedMs: Int64 = 0
+
+  /// the hub's saved delivery cursor for the unit
+  public var acknowledgedSequence: UInt64 = 0
+
+  /// records routed to it after the cursor, counted up to 10000
+  public var pendingDeliveries: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension ViewKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0\u{1}VIEW_KIND_UNITS\0")
 }
 
 nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -955,7 +997,7 @@ nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".View"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0\u{1}units\0")
 
   fileprivate class _StorageClass {
     var _requestID: String = String()
@@ -977,6 +1019,7 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
     var _incentives: [IncentiveRow] = []
     var _activities: [ActivityRow] = []
     var _plans: [PlanRow] = []
+    var _units: [UnitRow] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1006,6 +1049,7 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
       _incentives = source._incentives
       _activities = source._activities
       _plans = source._plans
+      _units = source._units
     }
   }
 
@@ -1043,6 +1087,7 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
         case 19: try { try decoder.decodeRepeatedMessageField(value: &_storage._incentives) }()
         case 20: try { try decoder.decodeRepeatedMessageField(value: &_storage._activities) }()
         case 21: try { try decoder.decodeRepeatedMessageField(value: &_storage._plans) }()
+        case 22: try { try decoder.decodeRepeatedMessageField(value: &_storage._units) }()
         default: break
         }
       }
@@ -1108,6 +1153,9 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
       if !_storage._plans.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._plans, fieldNumber: 21)
       }
+      if !_storage._units.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._units, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1136,6 +1184,7 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
         if _storage._incentives != rhs_storage._incentives {return false}
         if _storage._activities != rhs_storage._activities {return false}
         if _storage._plans != rhs_storage._plans {return false}
+        if _storage._units != rhs_storage._units {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2244,6 +2293,66 @@ nonisolated extension PlanRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImpl
     if lhs._officer != rhs._officer {return false}
     if lhs.office != rhs.office {return false}
     if lhs.overdue != rhs.overdue {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension UnitRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UnitRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}name\0\u{1}role\0\u{1}online\0\u{3}presence_changed_ms\0\u{3}acknowledged_sequence\0\u{3}pending_deliveries\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.role) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.online) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.presenceChangedMs) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.acknowledgedSequence) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.pendingDeliveries) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.role.isEmpty {
+      try visitor.visitSingularStringField(value: self.role, fieldNumber: 3)
+    }
+    if self.online != false {
+      try visitor.visitSingularBoolField(value: self.online, fieldNumber: 4)
+    }
+    if self.presenceChangedMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.presenceChangedMs, fieldNumber: 5)
+    }
+    if self.acknowledgedSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.acknowledgedSequence, fieldNumber: 6)
+    }
+    if self.pendingDeliveries != 0 {
+      try visitor.visitSingularUInt32Field(value: self.pendingDeliveries, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: UnitRow, rhs: UnitRow) -> Bool {
+    if lhs.unit != rhs.unit {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.role != rhs.role {return false}
+    if lhs.online != rhs.online {return false}
+    if lhs.presenceChangedMs != rhs.presenceChangedMs {return false}
+    if lhs.acknowledgedSequence != rhs.acknowledgedSequence {return false}
+    if lhs.pendingDeliveries != rhs.pendingDeliveries {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
