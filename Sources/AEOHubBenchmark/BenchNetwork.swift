@@ -17,6 +17,8 @@ final class BenchNetwork {
     var process: Process?
     var endpoint = ""
     var nodes: [String: HubNode] = [:]
+    /// Deliveries each catch-up node has waiting (set by ``catchUp(records:)``).
+    var target = 0
     let logger: Logger
 
     init(folder: URL, nodeCount: Int) throws {
@@ -40,7 +42,10 @@ final class BenchNetwork {
             units:
 
             """
-        for (id, role) in [("bureau", "coordinator"), ("catchup", "coordinator"), ("customs", "customs")] + nodeIDs.map({ ($0, "association") }) {
+        for (id, role) in [
+            ("bureau", "coordinator"), ("catchup", "coordinator"), ("catchup-each", "coordinator"),
+            ("catchup-batched", "coordinator"), ("customs", "customs"),
+        ] + nodeIDs.map({ ($0, "association") }) {
             keys[id] = try CurveKeyPair.generate()
             yaml += "  - id: \(id)\n    role: \(role)\n    public_key: \"\(keys[id]!.publicKey.z85)\"\n"
         }
@@ -200,24 +205,68 @@ final class BenchNetwork {
                 envelope.sender = nodeIDs[1]
                 envelope.sequence = head
                 envelope.acceptedAtMs = lastAt
-                envelope.deliveredTo = ["bureau", "catchup"]
+                envelope.deliveredTo = Self.catchUpNodes
                 _ = index
                 return PendingRecord(sequence: head, acceptedAt: lastAt, sender: nodeIDs[1], messageID: envelope.messageID,
-                                     type: "progress_report", recipients: ["bureau", "catchup"], subjects: RecordSubjects(),
+                                     type: "progress_report", recipients: Self.catchUpNodes, subjects: RecordSubjects(),
                                      envelope: (try? envelope.serializedBytes()) ?? Data())
             }
             _ = try store.append(batch)
             remaining -= batch.count
         }
-        let target = try store.deliveries(for: "catchup", after: 0, limit: Int.max).count
+        target = try store.deliveries(for: "catchup", after: 0, limit: Int.max).count
         try startHub()
-        let catchup = try await node("catchup")
-        let received = Atomic<Int>(0)
+        return (try await timeCatchUp("catchup") { node, received in
+            try await node.handleDeliveries { _ in received.add(1) }
+        }, target)
+    }
+
+    /// The same catch-up with an application that makes each delivery durable before it counts as
+    /// handled, as `aeohub listen` does: an fsync per delivery, and then one per batch.
+    func durableCatchUp() async throws -> (each: Double, batched: Double) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-bench-inbox-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func inbox(_ name: String) throws -> FileHandle {
+            let path = folder.appendingPathComponent(name).path
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        }
+        let eachFile = try inbox("each.jsonl")
+        let each = try await timeCatchUp("catchup-each") { node, received in
+            try await node.handleDeliveries { delivery in
+                try eachFile.write(contentsOf: delivery.bytes + Data([10]))
+                try eachFile.synchronize()
+                received.add(1)
+            }
+        }
+        let batchedFile = try inbox("batched.jsonl")
+        let batched = try await timeCatchUp("catchup-batched") { node, received in
+            try await node.handleDeliveryBatches { batch in
+                try batchedFile.write(contentsOf: batch.reduce(into: Data()) { $0 += $1.bytes + Data([10]) })
+                try batchedFile.synchronize()
+                received.add(batch.count)
+            }
+        }
+        return (each, batched)
+    }
+
+    static let catchUpNodes = ["bureau", "catchup", "catchup-each", "catchup-batched"]
+
+    /// Seconds for node `id` to receive `target` deliveries through `handle`.
+    private func timeCatchUp(
+        _ id: String, _ handle: @escaping @Sendable (HubNode, Received) async throws -> Void
+    ) async throws -> Double {
+        let node = try await node(id)
+        let received = Received()
         let began = ContinuousClock.now
-        let handler = Task { try await catchup.handleDeliveries { _ in received.add(1, ordering: .relaxed) } }
-        _ = handler
-        while received.load(ordering: .relaxed) < target { try await Task.sleep(for: .milliseconds(2)) }
-        return (Benchmark.seconds(ContinuousClock.now - began), target)
+        let handler = Task { try await handle(node, received) }
+        while received.count < target { try await Task.sleep(for: .milliseconds(2)) }
+        let seconds = Benchmark.seconds(ContinuousClock.now - began)
+        handler.cancel()
+        await node.close()
+        nodes[id] = nil
+        return seconds
     }
 
     /// Connects every node and reads the hub process's peak resident memory (VmHWM).
@@ -233,6 +282,13 @@ final class BenchNetwork {
         for node in nodes.values { await node.close() }
         return kilobytes / 1024
     }
+}
+
+/// Deliveries an application has handled, counted across tasks.
+final class Received: Sendable {
+    private let value = Atomic<Int>(0)
+    var count: Int { value.load(ordering: .relaxed) }
+    func add(_ n: Int) { value.add(n, ordering: .relaxed) }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -39,6 +39,10 @@ struct Benchmark {
         say(row("replay (read + decode-free, from the store)", replay, unit: "records/s", baseline: raw))
         let (seconds, count) = try await network.catchUp(records: catchUp)
         say(label("catch-up of a node \(count) records behind") + String(format: "%.2f s (%.0f records/s)", seconds, Double(count) / seconds))
+        let (each, batched) = try await network.durableCatchUp()
+        say(label("  the same, fsync per delivery (listen before)") + String(format: "%.2f s (%.0f records/s)", each, Double(count) / each))
+        say(label("  the same, fsync per batch (listen now)")
+            + String(format: "%.2f s (%.0f records/s, %.0fx)", batched, Double(count) / batched, each / batched))
         let rss = try await network.idleNodesRSS(nodes: 100)
         say(label("hub peak RSS (100 nodes, log of \(try network.store().head().sequence) records)") + String(format: "%.1f MB", rss))
     }

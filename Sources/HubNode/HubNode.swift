@@ -57,10 +57,13 @@ public actor HubNode {
 
     /// The last sequence the application handled (kept on disk when a state folder is set).
     public private(set) var lastHandled: UInt64
-    /// The last sequence handed to the application (handled or waiting in the stream).
+    /// The last sequence handed to the application (handled or waiting in `ready`).
     private var lastQueued: UInt64
-    private let deliveryStream: AsyncStream<Delivery>
-    private let deliveryContinuation: AsyncStream<Delivery>.Continuation
+    /// Deliveries received and not yet taken by the application, in sequence order.
+    private var ready: [Delivery] = []
+    /// Ticks when `ready` gains deliveries (coalesced: one tick stands for any number).
+    private let readyTicks: AsyncStream<Void>
+    private let readyContinuation: AsyncStream<Void>.Continuation
 
     /// Creates the node; call ``start()`` to connect.
     public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "aeohub.node")) throws {
@@ -71,7 +74,7 @@ public actor HubNode {
         let last = Self.loadLastHandled(configuration)
         lastHandled = last
         lastQueued = last
-        (deliveryStream, deliveryContinuation) = AsyncStream.makeStream(of: Delivery.self)
+        (readyTicks, readyContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Connects and opens the session; returns when the hub has answered WELCOME.
@@ -138,12 +141,35 @@ public actor HubNode {
     }
 
     /// Hands each delivery to `handler`, in sequence order, once; acknowledges it after `handler`
-    /// returns. Returns when the node is closed. Call once.
+    /// returns. Returns when the node is closed. Call once (this or ``handleDeliveryBatches(limit:_:)``).
     public nonisolated func handleDeliveries(_ handler: @Sendable (Delivery) async throws -> Void) async throws {
-        for await delivery in deliveryStream {
-            try await handler(delivery)
-            await handled(delivery.sequence)
+        try await handleDeliveryBatches(limit: 1) { batch in
+            for delivery in batch { try await handler(delivery) }
         }
+    }
+
+    /// Hands the deliveries to `handler` in batches: whatever has arrived since the previous batch
+    /// (at most `limit`), in sequence order, each once; after `handler` returns, the node records the
+    /// batch's last sequence as handled and acknowledges it (one ACK covers the batch). So an
+    /// application that makes its effect durable once per batch (one fsync) keeps exactly-once
+    /// handling at the cost of one sync per burst, not per delivery. Returns when the node is closed.
+    public nonisolated func handleDeliveryBatches(
+        limit: Int = 512, _ handler: @Sendable ([Delivery]) async throws -> Void
+    ) async throws {
+        for await _ in readyTicks {
+            while true {
+                let batch = await takeReady(limit)
+                guard let last = batch.last else { break }
+                try await handler(batch)
+                await handled(last.sequence)
+            }
+        }
+    }
+
+    private func takeReady(_ limit: Int) -> [Delivery] {
+        let batch = Array(ready.prefix(max(1, limit)))
+        ready.removeFirst(batch.count)
+        return batch
     }
 
     /// Ends the session (CLOSE), stops the socket and fails what is still waiting.
@@ -161,7 +187,7 @@ public actor HubNode {
         views.removeAll()
         for waiter in helloWaiters { waiter.resume(throwing: NodeError.closed) }
         helloWaiters.removeAll()
-        deliveryContinuation.finish()
+        readyContinuation.finish()
     }
 
     // MARK: Connection
@@ -360,7 +386,8 @@ public actor HubNode {
         }
         guard sequence > lastQueued else { return }
         lastQueued = sequence
-        deliveryContinuation.yield(Delivery(sequence: sequence, envelope: envelope, bytes: stored.bytes))
+        ready.append(Delivery(sequence: sequence, envelope: envelope, bytes: stored.bytes))
+        readyContinuation.yield()
     }
 
     private func handled(_ sequence: UInt64) {

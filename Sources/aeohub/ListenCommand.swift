@@ -64,18 +64,21 @@ private struct InboxService: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            try await node.handleDeliveries { delivery in
+            // One fsync per batch of what has arrived, not per delivery (the drill's delay keeps
+            // batches of one, so that it can kill the process between any two deliveries).
+            try await node.handleDeliveryBatches(limit: delay > 0 ? 1 : 512) { batch in
                 if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-                if try writer.append(delivery), let notify {
-                    let line = EnvelopeText.line(delivery.envelope, language: notify)
-                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                let written = try writer.append(batch)
+                guard let notify else { return }
+                for delivery in written {
+                    FileHandle.standardOutput.write(Data((EnvelopeText.line(delivery.envelope, language: notify) + "\n").utf8))
                 }
             }
         }
     }
 }
 
-/// Appends deliveries to a JSON-lines file, each fsynced before it counts as handled, skipping
+/// Appends deliveries to a JSON-lines file, fsynced before they count as handled, skipping
 /// sequences the file already has (a redelivery after a crash).
 final class InboxWriter: Sendable {
     private let handle: FileHandle
@@ -106,16 +109,22 @@ final class InboxWriter: Sendable {
 
     private static let tailBytes: UInt64 = 2 << 20
 
-    /// Appends a delivery the inbox does not have yet; answers whether it was new.
+    /// Appends the deliveries the inbox does not have yet, with one fsync for all of them; answers
+    /// those that were new.
     @discardableResult
-    func append(_ delivery: HubNode.Delivery) throws -> Bool {
-        guard delivery.sequence > lastSequence else { return false }
-        // The same JSON mapping as replay's lines (Protocols/json/README.md).
-        var data = Data(try EnvelopeJSON.line(delivery.envelope).utf8)
-        data.append(UInt8(ascii: "\n"))
+    func append(_ batch: [HubNode.Delivery]) throws -> [HubNode.Delivery] {
+        let known = lastSequence
+        let new = batch.filter { $0.sequence > known }
+        guard let newest = new.last else { return [] }
+        var data = Data()
+        for delivery in new {
+            // The same JSON mapping as replay's lines (Protocols/json/README.md).
+            data.append(contentsOf: Data(try EnvelopeJSON.line(delivery.envelope).utf8))
+            data.append(UInt8(ascii: "\n"))
+        }
         try handle.write(contentsOf: data)
         try handle.synchronize()
-        last.withLock { $0 = delivery.sequence }
-        return true
+        last.withLock { $0 = newest.sequence }
+        return new
     }
 }
