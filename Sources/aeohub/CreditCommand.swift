@@ -113,7 +113,8 @@ struct ReportCommand: AsyncParsableCommand {
             "The period, YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10 (default: the current one).",
             valueName: "YYYY-MM/YYYY-MM"))
         var period: String?
-        @Option(help: "markdown, csv or html (the CSV is the same in every language).") var format: String = "markdown"
+        @Option(help: "markdown, csv, html or pdf (the CSV is the same in every language; pdf needs --out and Chromium).")
+        var format: String = "markdown"
         @Option(help: "Write to this file instead of printing.") var out: String?
         @OptionGroup var languageOptions: LanguageOptions
 
@@ -121,7 +122,10 @@ struct ReportCommand: AsyncParsableCommand {
             if let period {
                 do { try EnvelopeValidator.validatePeriod(period, field: "--period") } catch { throw ValidationError(error.reason) }
             }
-            guard ["markdown", "csv", "html"].contains(format) else { throw ValidationError("--format is markdown, csv or html, not '\(format)'") }
+            guard ["markdown", "csv", "html", "pdf"].contains(format) else {
+                throw ValidationError("--format is markdown, csv, html or pdf, not '\(format)'")
+            }
+            if format == "pdf", out == nil { throw ValidationError("--format pdf writes a file: give --out FILE.pdf") }
         }
 
         func run() async throws {
@@ -159,6 +163,15 @@ struct ReportCommand: AsyncParsableCommand {
             await session.close()
             let activity = PeriodActivity(period: reportPeriod, records: records, topology: session.topology, today: today)
             let report = BimonthlyReport(activity: activity, today: today, language: languageOptions.language)
+            if format == "pdf", let out {
+                do {
+                    try PDFPrinter.print(html: report.html, to: out)
+                } catch {
+                    throw CommandFailure(.unreachable, code: "NO_PDF", "\(error)")
+                }
+                print("report for \(report.period) written to \(out)")
+                return
+            }
             let text = switch format {
             case "csv": report.csv
             case "html": report.html

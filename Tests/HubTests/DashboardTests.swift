@@ -71,6 +71,11 @@ struct DashboardTests {
         #expect((result["report_pdf_bytes"] as? Int ?? 0) > 10_000)
         let phone = try #require(result["phone"] as? [String: Int])
         #expect(phone["scroll_width"]! <= phone["inner_width"]! + 1, "the overview is wider than a phone: \(phone)")
+        // The command line prints the same document to PDF with Chromium.
+        let pdf = demo.folder.appendingPathComponent("report.pdf")
+        let printed = try demo.run("commerce-bureau", ["report", "--format", "pdf", "--out", pdf.path, "--lang", "zh"])
+        #expect(printed.status == 0, "\(printed.output)")
+        #expect((try? Data(contentsOf: pdf))?.prefix(5) == Data("%PDF-".utf8))
         for name in ["overview-zh.png", "report-zh.png", "overview-phone.png", "meeting-record.png"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
         }
