@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import HubProtocol
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 import ZeroMQ
@@ -16,9 +17,12 @@ import ZeroMQ
 public final class Hub: Service {
     /// The endpoint actually bound (with the real port after `tcp://...:*`).
     public let endpoint: String
-    /// The hub's counters.
-    public let counters = HubCounters()
+    /// The hub's counters, also recorded in swift-metrics (``HubConfiguration/metricsFactory``).
+    public let counters: HubCounters
+    /// The event log's file, for a health check's own read-only connection.
+    public let logPath: String
 
+    private let pulse = LoopPulse()
     private let thread: DedicatedThread
     private let go = DispatchSemaphore(value: 0)
     private let started = Atomic<Bool>(false)
@@ -48,7 +52,10 @@ public final class Hub: Service {
         let ready = DispatchSemaphore(value: 0)
         let setup = Mutex<Result<String, any Error>>(.success(""))
         let go = self.go
-        let counters = self.counters
+        let counters = HubCounters(factory: configuration.metricsFactory ?? MetricsSystem.factory)
+        let pulse = self.pulse
+        self.counters = counters
+        logPath = configuration.logPath
         self.context = context
         self.allowlist = allowlist
         units = Set(configuration.topology.units.keys)
@@ -85,7 +92,8 @@ public final class Hub: Service {
             }
             ready.signal()
             go.wait()
-            loop.run(control: control)
+            loop.run(control: control, pulse: pulse)
+            pulse.end()
         }
         ready.wait()
         switch setup.withLock({ $0 }) {
@@ -122,9 +130,24 @@ public final class Hub: Service {
     /// Stops serving: the batch in hand is finished and the log closed. Safe to call more than once.
     public func stop() {
         control.requestStop()
+        pulse.releaseHold()
         start() // lets a hub that never started reach its stop check
         thread.join()
         zap.stop()
+    }
+
+    /// Where the hub's thread is: not started, running (and how long ago its loop last went round),
+    /// or stopped. Read from any thread; the health check's first question.
+    public var loopStatus: HubLoopStatus { pulse.status }
+
+    /// Stops the hub's thread at its next round until the hold is released: for tests and drills
+    /// of a stuck hub (its health check turns unhealthy). Nothing is read or answered meanwhile.
+    /// ``stop()`` releases it. One hold at a time.
+    public func holdLoop() -> HubLoopHold {
+        let hold = HubLoopHold()
+        pulse.place(hold)
+        control.wake()
+        return hold
     }
 
     /// Replaces the allowlist (key rotation). New handshakes use it at once, and the sessions and

@@ -1,5 +1,6 @@
 import Coordination
 import EventLog
+import Metrics
 import ZeroMQ
 
 /// Everything a hub needs to run.
@@ -27,6 +28,9 @@ public struct HubConfiguration: Sendable {
     /// Submits and replay requests each node may send; `nil` for no limit. Over it, a submit is
     /// answered RATE_LIMITED (retry later with the same message id).
     public var rateLimit: RateLimit? = .standard
+    /// Where the hub records its metrics (``HubCounters``); `nil` for the process's
+    /// `MetricsSystem.factory`. Hubs sharing a process (tests) should each have their own.
+    public var metricsFactory: (any MetricsFactory)?
     /// Opens the event log; SQLite at ``logPath`` unless replaced (tests inject storage faults here).
     /// The store skips its own tail check: the hub checks the whole chain as it folds the log.
     public var openStore: @Sendable (HubConfiguration) throws -> any EventStore = { configuration in

@@ -11,7 +11,7 @@ import ZeroMQ
 extension HubLoop {
     /// Answers a message id already accepted with other content: final, nothing is written.
     func refuseReusedID(_ messageID: String, sequence: UInt64, routingID: Data, nodeID: String) {
-        counters.rejected.add(1, ordering: .relaxed)
+        counters.reject(code: ErrorCode.idReused.name)
         logThrottle.warning(logger, "submit refused", node: nodeID, kind: "rejected", metadata: ["code": "ID_REUSED"])
         send(.rejected(Rejected.with {
             $0.messageID = messageID
@@ -90,9 +90,11 @@ extension HubLoop {
             return []
         }
         let committed: [LogRecord]
+        let started = ContinuousClock.now
         do {
             committed = try store.append(pending)
         } catch {
+            counters.reject(code: ErrorCode.storageUnavailable.name, count: waiting.count)
             logger.error("batch not committed", metadata: ["records": "\(pending.count)", "error": "\(error)"])
             for item in waiting {
                 send(.rejected(Rejected.with { $0.messageID = item.messageID; $0.code = .storageUnavailable; $0.reason = "the hub could not write its log (\(error)); nothing was accepted: retry with the same message id" }), to: item.routingID)
@@ -101,15 +103,18 @@ extension HubLoop {
             _ = stateIsCurrent()
             return []
         }
+        counters.commitTime.record(duration: ContinuousClock.now - started)
+        counters.batchSize.record(committed.count)
         head = committed.last?.sequence ?? head
+        counters.head.record(Int64(clamping: head))
         projection.logGrew()
-        counters.batches.add(1, ordering: .relaxed)
+        counters.batches.add(1)
         for item in waiting { answerAccepted(item) }
         return committed
     }
 
     func answerAccepted(_ item: Waiting) {
-        if item.duplicate { counters.duplicates.add(1, ordering: .relaxed) } else { counters.accepted.add(1, ordering: .relaxed) }
+        if item.duplicate { counters.duplicates.add(1) } else { counters.accepted.add(1) }
         send(.accepted(Accepted.with { $0.messageID = item.messageID; $0.sequence = item.sequence; $0.acceptedAtMs = item.acceptedAt; $0.duplicate = item.duplicate }), to: item.routingID)
     }
 }

@@ -59,7 +59,7 @@ extension HubLoop {
         session.sentUpTo = record.sequence
         session.inFlight.append(record.sequence)
         session.lastSent = .now
-        counters.delivered.add(1, ordering: .relaxed)
+        counters.delivered.add(1)
         return true
     }
 
@@ -73,6 +73,7 @@ extension HubLoop {
     // MARK: Replay
 
     func replay(_ request: ReplayRequest, for nodeID: String, routingID: Data) throws {
+        counters.replayRequests.add(1)
         var filter = RecordFilter()
         filter.fromSequence = request.fromSequence
         filter.toSequence = request.toSequence
@@ -103,6 +104,7 @@ extension HubLoop {
                 return
             }
             count += UInt64(chunk.count)
+            counters.replayRecords.add(chunk.count)
             after = last.sequence
         }
         send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.count = count }), to: routingID)

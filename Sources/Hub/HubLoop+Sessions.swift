@@ -20,7 +20,7 @@ extension HubLoop {
             return
         }
         guard hello.nodeID == nodeID else {
-            counters.protocolErrors.add(1, ordering: .relaxed)
+            counters.protocolErrors.add(1)
             logger.warning("HELLO names another node than its key", metadata: ["key": "\(nodeID)", "claimed": "\(hello.nodeID)"])
             send(.error(ProtocolError.with { $0.code = .identityMismatch; $0.reason = "this connection's key belongs to \(nodeID), not \(hello.nodeID)"; $0.command = 1 }), to: routingID)
             send(.close(Close.with { $0.reason = "identity mismatch" }), to: routingID)

@@ -7,30 +7,6 @@ import SwiftProtobuf
 import Synchronization
 import ZeroMQ
 
-/// Counters the hub keeps; read from any thread.
-public final class HubCounters: Sendable {
-    let accepted = Atomic<Int>(0)
-    let duplicates = Atomic<Int>(0)
-    let rejected = Atomic<Int>(0)
-    let protocolErrors = Atomic<Int>(0)
-    let rateLimited = Atomic<Int>(0)
-    let batches = Atomic<Int>(0)
-    let delivered = Atomic<Int>(0)
-    /// Log records the view projection has read: each once, so views cost the tail, not the log.
-    let projectionRecordsRead = Atomic<Int>(0)
-
-    /// A snapshot of every counter by name.
-    public var snapshot: [String: Int] {
-        [
-            "accepted": accepted.load(ordering: .relaxed), "duplicates": duplicates.load(ordering: .relaxed),
-            "rejected": rejected.load(ordering: .relaxed), "protocol_errors": protocolErrors.load(ordering: .relaxed),
-            "rate_limited": rateLimited.load(ordering: .relaxed),
-            "batches": batches.load(ordering: .relaxed), "delivered": delivered.load(ordering: .relaxed),
-            "projection_records_read": projectionRecordsRead.load(ordering: .relaxed),
-        ]
-    }
-}
-
 /// The hub's event loop. It runs on one thread that owns the ROUTER socket, and follows one path:
 /// socket -> decode -> check -> log -> answer -> route.
 final class HubLoop {
@@ -53,6 +29,8 @@ final class HubLoop {
     let allowlist: Allowlist
     var keyGeneration: Int
     var logThrottle = LogThrottle()
+    /// When the delivery-lag gauges were last set (``recordGauges()``).
+    var lastLagUpdate = ContinuousClock.now - .seconds(60)
 
     /// A submit waiting for the batch to commit.
     struct Waiting {
@@ -130,16 +108,23 @@ final class HubLoop {
     // MARK: The loop
 
     /// Runs until `control` asks it to stop; finishes the batch in hand, then closes sessions.
-    func run(control: LoopControl) {
+    /// Each round beats `pulse` (the health check's loop age) and waits while a test holds it.
+    func run(control: LoopControl, pulse: LoopPulse) {
         let poller = Poller()
         poller.add(socket)
         poller.add(fileDescriptor: control.fileDescriptor)
         poller.add(fileDescriptor: projection.answersWaiting.fileDescriptor)
         let tick = configuration.heartbeatInterval / 4
+        // An idle loop still goes round at least once a second, so its age shows it is alive.
+        let pollTimeout = min(tick, .seconds(1))
         var lastTick = ContinuousClock.now
+        pulse.begin()
+        counters.head.record(Int64(clamping: head))
         while !control.isStopping {
+            pulse.waitWhileHeld()
+            pulse.beat()
             do {
-                let ready = try poller.poll(timeout: tick)
+                let ready = try poller.poll(timeout: pollTimeout)
                 if ready[1].contains(.readable) {
                     control.drain()
                     if allowlist.generation != keyGeneration { try endRevokedSessions() }
@@ -151,6 +136,7 @@ final class HubLoop {
                     try keepSessionsAlive()
                 }
                 try saveCursorsIfDue(force: false)
+                recordGauges()
             } catch let error as ZMQError where error.isContextTerminated {
                 break
             } catch {
@@ -183,7 +169,7 @@ final class HubLoop {
             while count < configuration.maxBatch, let message = try socket.tryReceive() {
                 count += 1
                 guard message.frames.count >= 2, let identity = Allowlist.Identity(message.userID) else {
-                    counters.protocolErrors.add(1, ordering: .relaxed)
+                    counters.protocolErrors.add(1)
                     continue
                 }
                 let nodeID = identity.node
@@ -197,7 +183,7 @@ final class HubLoop {
                 do {
                     command = try WireCodec.decode(message.frames.dropFirst())
                 } catch {
-                    counters.protocolErrors.add(1, ordering: .relaxed)
+                    counters.protocolErrors.add(1)
                     logThrottle.warning(logger, "protocol error", node: nodeID, kind: "protocol", metadata: ["error": "\(error)"])
                     // A node that keeps sending garbage gets no more answers than its rate allows.
                     guard floodGuard.allow(nodeID) else { continue }
@@ -207,7 +193,7 @@ final class HubLoop {
                 if command.isMetered, !floodGuard.allow(nodeID) {
                     if sessions[nodeID]?.routingID == routingID { sessions[nodeID]?.lastHeard = .now }
                     transients[routingID]?.lastHeard = .now
-                    counters.rateLimited.add(1, ordering: .relaxed)
+                    counters.rateLimited.add(1)
                     logThrottle.warning(logger, "node over its rate limit", node: nodeID, kind: "rate")
                     if case .submit(let envelope) = command {
                         let limit = configuration.rateLimit ?? .standard
@@ -258,7 +244,7 @@ final class HubLoop {
                             refuseReusedID(envelope.messageID, sequence: existing.sequence, routingID: routingID, nodeID: nodeID)
                             continue
                         }
-                        counters.duplicates.add(1, ordering: .relaxed)
+                        counters.duplicates.add(1)
                         send(.accepted(Accepted.with { $0.messageID = envelope.messageID; $0.sequence = existing.sequence; $0.acceptedAtMs = existing.acceptedAt; $0.duplicate = true }), to: routingID)
                         continue
                     }
@@ -268,7 +254,7 @@ final class HubLoop {
                         let record = pending[pending.count - 1]
                         waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: record.acceptedAt, duplicate: false))
                     case .failure(let rejection):
-                        counters.rejected.add(1, ordering: .relaxed)
+                        counters.reject(code: rejection.code.name)
                         logThrottle.warning(logger, "submit refused", node: nodeID, kind: "rejected",
                                             metadata: ["code": "\(rejection.code.name)", "reason": "\(rejection.reason)"])
                         send(.rejected(Rejected.with { $0.messageID = envelope.messageID; $0.code = rejection.code; $0.reason = rejection.reason; $0.field = rejection.field }), to: routingID)
@@ -301,6 +287,7 @@ final class HubLoop {
             // is written, so none is acknowledged, and the state is rebuilt from the log before the
             // next submit is checked (otherwise a retry would meet its own ghost: "already exists").
             if !pending.isEmpty { stateIsStale = true }
+            counters.reject(code: ErrorCode.storageUnavailable.name, count: waiting.count)
             for item in waiting {
                 send(.rejected(Rejected.with {
                     $0.messageID = item.messageID; $0.code = .storageUnavailable

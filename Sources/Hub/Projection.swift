@@ -57,9 +57,10 @@ final class Projection: Sendable {
                 }
                 if stopping { return }
                 let read = follower.catchUp()
-                counters.projectionRecordsRead.add(read, ordering: .relaxed)
+                counters.projectionRecordsRead.add(read)
                 guard !jobs.isEmpty else { continue }
                 let answers = jobs.map { follower.answer($0) }
+                counters.viewsAnswered.add(answers.count)
                 mail.outbox.withLock { $0.append(contentsOf: answers) }
                 answersWaiting.wake()
             }

@@ -17,6 +17,8 @@ public struct Demo: Sendable {
     public let directory: URL
     let say: @Sendable (String) -> Void
     let logger: Logger
+    /// Services to run beside the hub, in its service group (e.g. its metrics and health over HTTP).
+    public var companions: @Sendable (Hub) -> [any Service] = { _ in [] }
 
     public init(directory: URL, logger: Logger, say: @escaping @Sendable (String) -> Void) {
         self.directory = directory
@@ -50,7 +52,9 @@ public struct Demo: Sendable {
             nodeKeys: Dictionary(uniqueKeysWithValues: unitKeys.map { ($0.value.publicKey, $0.key) }))
         let hub = try Hub(configuration: configuration, logger: logger)
         let topologyPath = try writeTopology(endpoint: hub.endpoint, hubKeys: hubKeys, unitKeys: unitKeys, logPath: logPath)
-        let group = ServiceGroup(services: [hub], gracefulShutdownSignals: keepRunning ? [.sigterm, .sigint] : [], logger: logger)
+        let group = ServiceGroup(
+            services: [hub] + companions(hub), gracefulShutdownSignals: keepRunning ? [.sigterm, .sigint] : [],
+            logger: logger)
         let serving = Task { try await group.run() }
 
         say("AEO Hub demo: \(XiamenNetwork.units.count) units on loopback, hub at \(hub.endpoint), CURVE keys in \(keysFolder)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Observability
 import Operations
 
 struct DemoCommand: AsyncParsableCommand {
@@ -24,13 +25,34 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Show the hub's and nodes' own logs.")
     var verbose = false
 
+    @Option(help: "Serve the hub's /metrics and /healthz over HTTP on HOST:PORT (port 0: any free port).")
+    var http: String?
+
     func run() async throws {
         let folder = dir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "aeohub")
         logger.logLevel = verbose ? .info : .error
-        let demo = Demo(directory: folder, logger: logger) { Self.say($0) }
+        var demo = Demo(directory: folder, logger: logger) { Self.say($0) }
+        if let http {
+            guard let address = Observability.parseAddress(http) else {
+                throw ValidationError("--http '\(http)' is not HOST:PORT or a port")
+            }
+            // The process's metrics backend: the demo's hub records into MetricsSystem's factory.
+            let metrics = MetricsBackend()
+            metrics.bootstrap()
+            let logger = logger
+            demo.companions = { hub in
+                [ObservabilityServer(
+                    host: address.host, port: address.port, metrics: metrics, health: HubHealth(hub: hub),
+                    logger: logger
+                ) { host, port in
+                    let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                    Self.say("metrics: \(base)/metrics   health: \(base)/healthz")
+                }]
+            }
+        }
         let started = ContinuousClock.now
         let outcome = try await demo.run(keepRunning: keepRunning)
         let elapsed = (ContinuousClock.now - started).components

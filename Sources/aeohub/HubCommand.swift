@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hub
 import Logging
+import Observability
 import ServiceLifecycle
 import UnixSignals
 
@@ -20,21 +21,48 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning or error.")
     var logLevel: String = "info"
 
+    @Option(help: "Serve /metrics and /healthz over HTTP on HOST:PORT (a port alone: on 127.0.0.1).")
+    var http: String?
+
+    @Option(help: "Seconds since the hub loop last went round after which /healthz answers 503.")
+    var healthMaxLoopAge: Double = 5
+
     func run() async throws {
         // Node ids and other text from the wire reach the log: escaped, they cannot forge a line.
         var logger = Logger(label: "aeohub.hub") { EscapingLogHandler(wrapping: StreamLogHandler.standardError(label: $0)) }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
         logger.logLevel = level
+        let address = try http.map { text in
+            guard let address = Observability.parseAddress(text) else {
+                throw ValidationError("--http '\(text)' is not HOST:PORT or a port")
+            }
+            return address
+        }
+        guard healthMaxLoopAge > 0 else { throw ValidationError("--health-max-loop-age must be above 0") }
         let file = try TopologyFile.load(path: config)
-        let hub = try Hub(configuration: try file.hubConfiguration(), logger: logger)
+        // The process's one metrics backend: the hub records into it, /metrics reads it.
+        let metrics = MetricsBackend()
+        metrics.bootstrap()
+        var configuration = try file.hubConfiguration()
+        configuration.metricsFactory = metrics.factory
+        let hub = try Hub(configuration: configuration, logger: logger)
         if let readyFile { try hub.endpoint.write(toFile: readyFile, atomically: true, encoding: .utf8) }
         let reloader = AllowlistReloader(hub: hub, topologyPath: config, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: hub),
+            .init(
+                service: reloader, successTerminationBehavior: .ignore,
+                failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let address {
+            let health = HubHealth(hub: hub, maxLoopAge: .milliseconds(Int64(healthMaxLoopAge * 1000)))
+            let server = ObservabilityServer(
+                host: address.host, port: address.port, metrics: metrics, health: health, logger: logger)
+            services.append(.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: hub),
-                    .init(service: reloader, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
