@@ -29,7 +29,7 @@ public enum Dashboard {
             self.refreshSeconds = refreshSeconds
         }
 
-        var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
+        public var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
     }
 
     /// Why the dashboard does not start.

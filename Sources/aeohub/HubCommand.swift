@@ -1,10 +1,13 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import Hub
+import HubNode
 import Logging
 import Observability
 import ServiceLifecycle
 import UnixSignals
+import ZeroMQ
 
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +29,18 @@ struct HubCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds since the hub loop last went round after which /healthz answers 503.")
     var healthMaxLoopAge: Double = 5
+
+    @Option(help: "Also serve the coordinator's dashboard on HOST:PORT (see `aeohub dashboard`).")
+    var dashboard: String?
+
+    @Option(help: "The dashboard's unit (default: the topology's coordinator).")
+    var dashboardNode: String?
+
+    @Option(help: "That unit's secret key file (required with --dashboard).")
+    var dashboardKey: String?
+
+    @Option(help: "The dashboard's accounts file (required for an address other than loopback).")
+    var dashboardAccounts: String?
 
     func run() async throws {
         // Node ids and other text from the wire reach the log: escaped, they cannot forge a line.
@@ -60,6 +75,11 @@ struct HubCommand: AsyncParsableCommand {
                 host: address.host, port: address.port, metrics: metrics, health: health, logger: logger)
             services.append(.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
+        if let dashboard {
+            services.append(.init(
+                service: try dashboardService(dashboard, file: file, hubEndpoint: hub.endpoint, logger: logger),
+                failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services,
@@ -68,6 +88,32 @@ struct HubCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+}
+
+extension HubCommand {
+    /// The dashboard beside the hub: a transient session of the coordinator's to this hub.
+    func dashboardService(_ listen: String, file: TopologyFile, hubEndpoint: String, logger: Logger) throws -> DashboardService {
+        guard let address = Observability.parseAddress(listen) else {
+            throw ValidationError("--dashboard '\(listen)' is not HOST:PORT or a port")
+        }
+        guard let nodeID = dashboardNode ?? file.topology.ids(of: .coordinator).first else {
+            throw ValidationError("--dashboard-node: the topology has no coordinator; name the dashboard's unit")
+        }
+        guard let keyPath = dashboardKey else { throw ValidationError("--dashboard needs --dashboard-key, \(nodeID)'s secret key") }
+        let pair = try CurveKeyPair(secretKey: try KeyFiles.readSecretKey(keyPath))
+        guard file.unitKeys[nodeID] == pair.publicKey else {
+            throw ValidationError("\(keyPath) is not \(nodeID)'s key in \(config)")
+        }
+        let settings = Dashboard.Settings(
+            host: address.host, port: address.port, accounts: try dashboardAccounts.map(Accounts.init(path:)))
+        guard settings.isLoopback || settings.accounts != nil else {
+            throw ValidationError("--dashboard on \(address.host), not a loopback address, needs --dashboard-accounts FILE")
+        }
+        // The dashboard connects to this hub on loopback whatever address the hub binds.
+        let endpoint = hubEndpoint.replacingOccurrences(of: "tcp://0.0.0.0:", with: "tcp://127.0.0.1:")
+        let node = NodeConfiguration(nodeID: nodeID, endpoint: endpoint, hubKey: file.hubPublicKey, keyPair: pair)
+        return DashboardService(node: node, topology: file.topology, settings: settings, logger: logger)
     }
 }
 

@@ -110,4 +110,27 @@ struct DashboardTests {
         #expect(try HTTP.get(guarded.url, user: "lin:wrong").status == 401)
         #expect(try HTTP.get(guarded.url + "credit", user: "lin:correct horse").status == 200)
     }
+
+    @Test("aeohub hub --dashboard serves the same dashboard beside the hub, as the coordinator")
+    func insideTheHub() throws {
+        let network = try DeployedNetwork { keys in
+            ["--dashboard", "127.0.0.1:0", "--dashboard-key", keys.appendingPathComponent("commerce-bureau.secret").path]
+        }
+        let filed = try network.run("huli", [
+            "request", "file", "--request", "REQ-H1", "--uscc", "91350200776049653A", "--name", "厦门示例贸易有限公司",
+            "--area", "350206", "--category", "aeo-intent", "--description", "Intends to apply.", "--contact-name", "Lin Wei",
+        ])
+        #expect(filed.status == 0, "\(filed.output)")
+        let deadline = Date().addingTimeInterval(60)
+        var port: String?
+        while port == nil, Date() < deadline {
+            port = network.hubLog.firstMatch(of: /port=([0-9]+) \[Dashboard\] dashboard serving/).map { String($0.output.1) }
+            if port == nil { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        let url = "http://127.0.0.1:\(try #require(port, "no dashboard in the hub's log: \(network.hubLog)"))/"
+        let ledger = try HTTP.get(url + "requests.json")
+        #expect(ledger.status == 200)
+        #expect(ledger.body.contains("REQ-H1"), "\(ledger.body)")
+        #expect(try HTTP.get(url).body.contains("厦门市AEO企业培育协同"))
+    }
 }

@@ -21,7 +21,7 @@ final class DeployedNetwork: @unchecked Sendable {
     /// The hub's `rate_limit` setting, e.g. `{per_second: 0.1, burst: 1}`; the shipped one if nil.
     let rateLimit: String?
 
-    init(rateLimit: String? = nil) throws {
+    init(rateLimit: String? = nil, hubArguments: (_ keys: URL) -> [String] = { _ in [] }) throws {
         self.rateLimit = rateLimit
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-deployed-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -31,7 +31,7 @@ final class DeployedNetwork: @unchecked Sendable {
         let ready = folder.appendingPathComponent("endpoint").path
         let binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
         hub.executableURL = binary
-        hub.arguments = ["hub", "--config", topologyPath, "--ready-file", ready]
+        hub.arguments = ["hub", "--config", topologyPath, "--ready-file", ready] + hubArguments(folder.appendingPathComponent("keys"))
         hub.standardOutput = hubOutput
         hub.standardError = hubOutput
         try ProcessLaunch.start(hub)
