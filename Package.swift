@@ -111,7 +111,9 @@ let package = Package(
         .target(name: "ProtocolFuzzing", dependencies: ["HubProtocol", "Coordination"]),
         .target(
             name: "FaultHarness",
-            dependencies: ["ZeroMQ", "HubProtocol", "EventLog", "Hub", "HubNode", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "ZeroMQ", "HubProtocol", "EventLog", "Hub", "HubNode", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "AEOHubFaults",
@@ -142,7 +144,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HubProtocolTests",
-            dependencies: ["HubProtocol", "ProtocolFuzzing", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: [
+                "HubProtocol", "ProtocolFuzzing", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

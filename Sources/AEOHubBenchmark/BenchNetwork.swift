@@ -52,10 +52,13 @@ final class BenchNetwork {
         try yaml.write(to: folder.appendingPathComponent("topology.yaml"), atomically: true, encoding: .utf8)
     }
 
-    func store() throws -> SQLiteEventStore { try SQLiteEventStore(path: folder.appendingPathComponent("log.sqlite").path, tailCheck: 0) }
+    func store() throws -> SQLiteEventStore {
+        try SQLiteEventStore(path: folder.appendingPathComponent("log.sqlite").path, tailCheck: 0)
+    }
 
     func startHub() throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aeohub")
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("aeohub")
         let process = Process()
         process.executableURL = executable
         process.arguments = ["hub", "--config", folder.appendingPathComponent("topology.yaml").path]
@@ -91,7 +94,9 @@ final class BenchNetwork {
 
     func node(_ id: String) async throws -> HubNode {
         if let node = nodes[id] { return node }
-        let node = try HubNode(configuration: NodeConfiguration(nodeID: id, endpoint: endpoint, hubKey: hubKeys.publicKey, keyPair: keys[id]!), logger: logger)
+        let node = try HubNode(
+            configuration: NodeConfiguration(
+                nodeID: id, endpoint: endpoint, hubKey: hubKeys.publicKey, keyPair: keys[id]!), logger: logger)
         try await node.start(timeout: .seconds(30))
         nodes[id] = node
         return node
@@ -99,7 +104,10 @@ final class BenchNetwork {
 
     static func report(_ tag: String) -> Envelope {
         Envelope.with {
-            $0.progressReport = ProgressReport.with { $0.period = "2026-09/2026-10"; $0.text = tag + Benchmark.payloadText }
+            $0.progressReport = ProgressReport.with {
+                $0.period = "2026-09/2026-10"
+                $0.text = tag + Benchmark.payloadText
+            }
         }
     }
 
@@ -120,7 +128,9 @@ final class BenchNetwork {
                         let chunk = min(64, perSender - sent)
                         let base = sent
                         try await withThrowingTaskGroup(of: Void.self) { inner in
-                            for index in 0..<chunk { inner.addTask { _ = try await sender.submit(Self.report("\(base + index)")) } }
+                            for index in 0..<chunk {
+                                inner.addTask { _ = try await sender.submit(Self.report("\(base + index)")) }
+                            }
                             try await inner.waitForAll()
                         }
                         sent += chunk
@@ -207,18 +217,21 @@ final class BenchNetwork {
                 envelope.acceptedAtMs = lastAt
                 envelope.deliveredTo = Self.catchUpNodes
                 _ = index
-                return PendingRecord(sequence: head, acceptedAt: lastAt, sender: nodeIDs[1], messageID: envelope.messageID,
-                                     type: "progress_report", recipients: Self.catchUpNodes, subjects: RecordSubjects(),
-                                     envelope: (try? envelope.serializedBytes()) ?? Data())
+                return PendingRecord(
+                    sequence: head, acceptedAt: lastAt, sender: nodeIDs[1], messageID: envelope.messageID,
+                    type: "progress_report", recipients: Self.catchUpNodes, subjects: RecordSubjects(),
+                    envelope: (try? envelope.serializedBytes()) ?? Data())
             }
             _ = try store.append(batch)
             remaining -= batch.count
         }
         target = try store.deliveries(for: "catchup", after: 0, limit: Int.max).count
         try startHub()
-        return (try await timeCatchUp("catchup") { node, received in
-            try await node.handleDeliveries { _ in received.add(1) }
-        }, target)
+        return (
+            try await timeCatchUp("catchup") { node, received in
+                try await node.handleDeliveries { _ in received.add(1) }
+            }, target
+        )
     }
 
     /// The same catch-up with an application that makes each delivery durable before it counts as
@@ -274,9 +287,10 @@ final class BenchNetwork {
         for id in nodeIDs.prefix(count) { _ = try await node(id) }
         try await Task.sleep(for: .seconds(2))
         guard let pid = process?.processIdentifier,
-              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else {
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else {
             throw BenchError("cannot read the hub's /proc status")
         }
         for node in nodes.values { await node.close() }

@@ -17,11 +17,16 @@ struct Benchmark {
         let arguments = CommandLine.arguments
         let messages = Int(value(after: "--messages", in: arguments) ?? "") ?? 20_000
         let catchUp = Int(value(after: "--catch-up", in: arguments) ?? "") ?? 100_000
-        let senderCounts = (value(after: "--senders", in: arguments) ?? "1,10,50").split(separator: ",").compactMap { Int($0) }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-bench-\(UUID().uuidString.prefix(8))")
+        let senderCounts = (value(after: "--senders", in: arguments) ?? "1,10,50").split(separator: ",").compactMap {
+            Int($0)
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "aeohub-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        say("AEO Hub benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(messages) messages per throughput run, 512-byte messages\n")
+        say(
+            "AEO Hub benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(messages) messages per throughput run, 512-byte messages\n"
+        )
 
         let raw = try rawThroughput(senders: 50, messages: messages)
         say(row("raw libzmq DEALER->ROUTER (CURVE, 50 senders)", raw, unit: "msg/s", baseline: raw))
@@ -31,20 +36,31 @@ struct Benchmark {
         defer { network.stopHub() }
         for senders in senderCounts {
             let rate = try await network.durableAccept(senders: senders, messages: messages)
-            say(row("hub durable accept, \(senders) node\(senders == 1 ? "" : "s")", rate, unit: "msg/s", baseline: raw))
+            say(
+                row("hub durable accept, \(senders) node\(senders == 1 ? "" : "s")", rate, unit: "msg/s", baseline: raw)
+            )
         }
         let (p50, p99, achieved) = try await network.latency(offered: 2000, seconds: 5)
-        say(label("submit -> delivered latency") + String(format: "p50 %.2f ms  p99 %.2f ms  (offered 2000 msg/s, achieved %.0f)", p50, p99, achieved))
+        say(
+            label("submit -> delivered latency")
+                + String(format: "p50 %.2f ms  p99 %.2f ms  (offered 2000 msg/s, achieved %.0f)", p50, p99, achieved))
         let replay = try network.replayRate()
         say(row("replay (read + decode-free, from the store)", replay, unit: "records/s", baseline: raw))
         let (seconds, count) = try await network.catchUp(records: catchUp)
-        say(label("catch-up of a node \(count) records behind") + String(format: "%.2f s (%.0f records/s)", seconds, Double(count) / seconds))
+        say(
+            label("catch-up of a node \(count) records behind")
+                + String(format: "%.2f s (%.0f records/s)", seconds, Double(count) / seconds))
         let (each, batched) = try await network.durableCatchUp()
-        say(label("  the same, fsync per delivery (listen before)") + String(format: "%.2f s (%.0f records/s)", each, Double(count) / each))
-        say(label("  the same, fsync per batch (listen now)")
-            + String(format: "%.2f s (%.0f records/s, %.0fx)", batched, Double(count) / batched, each / batched))
+        say(
+            label("  the same, fsync per delivery (listen before)")
+                + String(format: "%.2f s (%.0f records/s)", each, Double(count) / each))
+        say(
+            label("  the same, fsync per batch (listen now)")
+                + String(format: "%.2f s (%.0f records/s, %.0fx)", batched, Double(count) / batched, each / batched))
         let rss = try await network.idleNodesRSS(nodes: 100)
-        say(label("hub peak RSS (100 nodes, log of \(try network.store().head().sequence) records)") + String(format: "%.1f MB", rss))
+        say(
+            label("hub peak RSS (100 nodes, log of \(try network.store().head().sequence) records)")
+                + String(format: "%.1f MB", rss))
     }
 
     /// Prints at once (stdout is not line-buffered when piped).
@@ -78,15 +94,18 @@ struct Benchmark {
         let start = DispatchSemaphore(value: 0)
         var threads: [DedicatedThread] = []
         for _ in 0..<senders {
-            threads.append(DedicatedThread(name: "raw-sender") {
-                guard let socket = try? Socket(context, type: .dealer),
-                      (try? socket.makeCurveClient(keyPair: try CurveKeyPair.generate(), serverKey: server.publicKey)) != nil,
-                      (try? socket.set(.sendHighWaterMark, 100_000)) != nil,
-                      (try? socket.connect(endpoint)) != nil else { return }
-                start.wait()
-                for _ in 0..<perSender { try? socket.send([payload]) }
-                _ = try? socket.receive(timeout: .seconds(30)) // keep the socket open until the reader is done
-            })
+            threads.append(
+                DedicatedThread(name: "raw-sender") {
+                    guard let socket = try? Socket(context, type: .dealer),
+                        (try? socket.makeCurveClient(keyPair: try CurveKeyPair.generate(), serverKey: server.publicKey))
+                            != nil,
+                        (try? socket.set(.sendHighWaterMark, 100_000)) != nil,
+                        (try? socket.connect(endpoint)) != nil
+                    else { return }
+                    start.wait()
+                    for _ in 0..<perSender { try? socket.send([payload]) }
+                    _ = try? socket.receive(timeout: .seconds(30))  // keep the socket open until the reader is done
+                })
         }
         let began = ContinuousClock.now
         for _ in 0..<senders { start.signal() }

@@ -48,7 +48,9 @@ public struct CoordinationState: Sendable {
     }
 
     /// Checks that `sender` may send `envelope` now, applies it, and answers where it goes.
-    public mutating func admit(_ envelope: Envelope, from sender: String, at acceptedAt: Int64) throws(Rejection) -> Admission {
+    public mutating func admit(
+        _ envelope: Envelope, from sender: String, at acceptedAt: Int64
+    ) throws(Rejection) -> Admission {
         guard let type = envelope.messageType else {
             throw Rejection(.unknownMessageType, "no message type this hub knows is set", field: "payload")
         }
@@ -57,8 +59,12 @@ public struct CoordinationState: Sendable {
         }
         let allowed = topology.authorisation[type] ?? []
         guard allowed.contains(unit.role) else {
-            let who = allowed.isEmpty ? "only the hub writes it" : "only \(allowed.sorted().map(\.rawValue).joined(separator: ", ")) units may send it"
-            throw Rejection.notAuthorised("\(sender) is a \(unit.role.rawValue) unit and may not send \(type.rawValue): \(who)")
+            let who =
+                allowed.isEmpty
+                ? "only the hub writes it"
+                : "only \(allowed.sorted().map(\.rawValue).joined(separator: ", ")) units may send it"
+            throw Rejection.notAuthorised(
+                "\(sender) is a \(unit.role.rawValue) unit and may not send \(type.rawValue): \(who)")
         }
         // Every check that can refuse comes before any change to the state, so a refused message
         // leaves it untouched.
@@ -74,7 +80,8 @@ public struct CoordinationState: Sendable {
     @discardableResult
     public mutating func fold(_ envelope: Envelope) -> Bool {
         guard let type = envelope.messageType else { return false }
-        let unit = topology.units[envelope.sender] ?? Unit(id: envelope.sender, role: .coordinator, name: envelope.sender)
+        let unit =
+            topology.units[envelope.sender] ?? Unit(id: envelope.sender, role: .coordinator, name: envelope.sender)
         do {
             let admission = try apply(envelope, type: type, sender: unit, at: envelope.acceptedAtMs, checking: false)
             involve(admission.recipients + [unit.id], in: envelope)

@@ -12,8 +12,12 @@ public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
         self.field = field
     }
 
-    static func workflow(_ reason: String, field: String = "") -> Rejection { Rejection(.workflowViolation, reason, field: field) }
-    static func notAuthorised(_ reason: String, field: String = "") -> Rejection { Rejection(.notAuthorised, reason, field: field) }
+    static func workflow(_ reason: String, field: String = "") -> Rejection {
+        Rejection(.workflowViolation, reason, field: field)
+    }
+    static func notAuthorised(_ reason: String, field: String = "") -> Rejection {
+        Rejection(.notAuthorised, reason, field: field)
+    }
 
     public var description: String { "\(code.name): \(reason)" }
 }
@@ -56,7 +60,11 @@ public enum Subject: Sendable, Hashable {
 
 /// An enterprise request in the ledger.
 public struct RequestRecord: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable, Codable { case filed, acknowledged, inProgress = "in_progress", resolved, declined, withdrawn }
+    public enum Status: String, Sendable, Hashable, Codable {
+        case filed, acknowledged
+        case inProgress = "in_progress"
+        case resolved, declined, withdrawn
+    }
     public var id: String
     public var uscc: String
     public var enterpriseName: String
@@ -93,7 +101,11 @@ public struct CultivationRecord: Sendable, Hashable {
 }
 
 public struct CaseRecord: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case open, certified, notCertified = "not_certified", terminated }
+    public enum Status: String, Sendable, Hashable {
+        case open, certified
+        case notCertified = "not_certified"
+        case terminated
+    }
     public var id: String
     public var uscc: String
     public var enterpriseName: String

@@ -8,7 +8,8 @@ extension CoordinationState {
         var ids = Set<String>()
         for (index, node) in to.nodes.enumerated() {
             guard topology.units[node] != nil else {
-                throw Rejection(.unknownRecipient, "'\(node)' is not a unit of this network", field: "to.nodes[\(index)]")
+                throw Rejection(
+                    .unknownRecipient, "'\(node)' is not a unit of this network", field: "to.nodes[\(index)]")
             }
             ids.insert(node)
         }
@@ -17,7 +18,9 @@ extension CoordinationState {
         return ids
     }
 
-    func route(_ ids: [String?], sender: Unit, uscc: String? = nil, meeting: String? = nil, caseID: String? = nil) -> Admission {
+    func route(
+        _ ids: [String?], sender: Unit, uscc: String? = nil, meeting: String? = nil, caseID: String? = nil
+    ) -> Admission {
         var set = Set(ids.compactMap { $0 })
         set.formUnion(topology.ids(of: .coordinator))
         set.remove(sender.id)
@@ -29,7 +32,9 @@ extension CoordinationState {
     /// A date field; validation refuses a bad one before the hub admits it, but a record from another
     /// implementation or an older version is refused here rather than crash the fold.
     func date(_ text: String, _ field: String) throws(Rejection) -> CivilDate {
-        guard let date = CivilDate(text) else { throw Rejection(.invalidField, "'\(text)' is not a date (YYYY-MM-DD)", field: field) }
+        guard let date = CivilDate(text) else {
+            throw Rejection(.invalidField, "'\(text)' is not a date (YYYY-MM-DD)", field: field)
+        }
         return date
     }
 }

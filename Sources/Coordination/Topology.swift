@@ -41,7 +41,8 @@ public struct Topology: Sendable, Hashable {
     public var requestServiceDays: Int
 
     public init(
-        units: [Unit], authorisation: [MessageType: Set<Role>] = Topology.defaultAuthorisation, partnerArea: String = "3500",
+        units: [Unit], authorisation: [MessageType: Set<Role>] = Topology.defaultAuthorisation,
+        partnerArea: String = "3500",
         homeArea: String = "3700", requestServiceDays: Int = 20
     ) {
         self.homeArea = homeArea
@@ -76,14 +77,16 @@ public struct Topology: Sendable, Hashable {
             case .cultivationListed, .cultivationDeclined, .cultivationRemoved, .planRecorded, .planMilestoneReached:
                 table[type] = [.customs]
             case .caseOpened, .caseExtended, .auditProposed, .auditScheduled, .auditRescheduled, .auditCancelled,
-                 .auditCompleted, .caseConcluded, .reviewDue, .certificateSuspended, .suspensionLifted:
+                .auditCompleted, .caseConcluded, .reviewDue, .certificateSuspended, .suspensionLifted:
                 table[type] = [.customs]
             case .auditResponded: table[type] = [.customs, .partner]
             case .meetingConvened, .attendanceRecorded, .minutesEntry, .decisionRecorded, .actionItemAssigned,
-                 .meetingClosed: table[type] = [.coordinator]
+                .meetingClosed:
+                table[type] = [.coordinator]
             case .agendaItemProposed, .meetingRsvp, .actionItemProgress: table[type] = every
             case .creditChangePublished: table[type] = [.customs]
-            case .creditChangeLifted, .creditObjectionDecided, .creditRepairDecided: table[type] = [.customs, .coordinator]
+            case .creditChangeLifted, .creditObjectionDecided, .creditRepairDecided:
+                table[type] = [.customs, .coordinator]
             case .creditObjectionFiled, .creditRepairRequested: table[type] = askers
             case .incentiveGranted, .incentiveStopped: table[type] = granters
             case .activityRecorded: table[type] = [.customs, .district, .zone, .coordinator, .department, .association]

@@ -44,7 +44,8 @@ extension CoordinationState {
             view.reason = "\(stray) does not filter this view; it filters \(kinds.joined(separator: ", "))"
             return view
         }
-        func page<Row: SwiftProtobuf.Message>(_ rows: [(key: String, row: Row)], _ assign: (inout View, [Row]) -> Void) {
+        func page<Row: SwiftProtobuf.Message>(_ rows: [(key: String, row: Row)], _ assign: (inout View, [Row]) -> Void)
+        {
             let sorted = rows.sorted { $0.key < $1.key }
             let rest = request.afterKey.isEmpty ? sorted[...] : sorted.drop { $0.key <= request.afterKey }
             // Up to page_size rows and the byte budget, and always at least one row.
@@ -74,7 +75,8 @@ extension CoordinationState {
         case .units: page(unitRows(unit)) { $0.units = $1 }
         case .unspecified, .UNRECOGNIZED:
             view.code = .invalidField
-            view.reason = "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, "
+            view.reason =
+                "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, "
                 + "reports, certificates, incentives, activities, plans, units)"
         }
         return view
@@ -91,7 +93,8 @@ extension CoordinationState {
 
     private static func setFilters(_ request: ViewRequest) -> [String] {
         [
-            ("uscc", !request.uscc.isEmpty), ("case_id", !request.caseID.isEmpty), ("meeting_id", !request.meetingID.isEmpty),
+            ("uscc", !request.uscc.isEmpty), ("case_id", !request.caseID.isEmpty),
+            ("meeting_id", !request.meetingID.isEmpty),
             ("period", !request.period.isEmpty), ("open_only", request.openOnly),
         ].filter(\.1).map(\.0)
     }

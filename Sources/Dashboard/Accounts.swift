@@ -22,7 +22,8 @@ public struct Accounts: Sendable {
             let parts = trimmed.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].hasPrefix("$2") else {
                 throw Dashboard.SettingsError(
-                    description: "\(path):\(index + 1): write name:bcrypt-hash (make one with `aeohub dashboard hash-password`)")
+                    description:
+                        "\(path):\(index + 1): write name:bcrypt-hash (make one with `aeohub dashboard hash-password`)")
             }
             accounts[parts[0]] = Account(name: parts[0], passwordHash: parts[1])
         }

@@ -43,10 +43,11 @@ public enum Dashboard {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         guard settings.isLoopback || settings.accounts != nil else {
-            throw SettingsError(description: """
-                the dashboard listens on \(settings.host), not a loopback address: give --accounts FILE (user:bcrypt-hash \
-                lines, see `aeohub dashboard hash-password`), or put it behind a reverse proxy that authenticates
-                """)
+            throw SettingsError(
+                description: """
+                    the dashboard listens on \(settings.host), not a loopback address: give --accounts FILE (user:bcrypt-hash \
+                    lines, see `aeohub dashboard hash-password`), or put it behind a reverse proxy that authenticates
+                    """)
         }
         let router = Router(context: BasicAuthRequestContext<Account>.self)
         if let accounts = settings.accounts {
@@ -56,7 +57,8 @@ public enum Dashboard {
         try Routes(source: source, topology: topology, refreshSeconds: settings.refreshSeconds).register(on: router)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "aeohub-dashboard"),
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port), serverName: "aeohub-dashboard"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)
     }
@@ -66,9 +68,12 @@ public enum Dashboard {
 struct RequireAccount: RouterMiddleware {
     typealias Context = BasicAuthRequestContext<Account>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard context.identity != nil else {
-            return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"AEO Hub\", charset=\"UTF-8\""])
+            return Response(
+                status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"AEO Hub\", charset=\"UTF-8\""])
         }
         return try await next(request, context)
     }

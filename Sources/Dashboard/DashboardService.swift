@@ -29,7 +29,7 @@ public struct DashboardService: Service {
             do {
                 try await session.start(timeout: .seconds(10))
                 break
-            } catch where attempt < 30 && !Task.isCancelled {
+            } catch  where attempt < 30 && !Task.isCancelled {
                 attempt += 1
                 try await Task.sleep(for: .seconds(1))
             }
@@ -37,7 +37,9 @@ public struct DashboardService: Service {
         let logger = logger
         let application = try Dashboard.application(
             source: NodeSource(node: session), topology: topology, settings: settings, logger: logger,
-            onRunning: { port in logger.notice("dashboard serving", metadata: ["host": "\(settings.host)", "port": "\(port)"]) })
+            onRunning: { port in
+                logger.notice("dashboard serving", metadata: ["host": "\(settings.host)", "port": "\(port)"])
+            })
         do {
             try await application.run()
         } catch {

@@ -35,13 +35,20 @@ public struct Page: Sendable {
         try JSONValue.object([
             "page": .string(path.isEmpty ? "overview" : path),
             "as_of_sequence": .int(Int64(asOfSequence)),
-            "figures": .object(Dictionary(uniqueKeysWithValues: figures.map { ($0.key, JSONValue.int(Int64($0.value))) })),
+            "figures": .object(
+                Dictionary(uniqueKeysWithValues: figures.map { ($0.key, JSONValue.int(Int64($0.value))) })),
             "attention": .array(attention.map(JSONValue.string)),
-            "sections": .object(Dictionary(uniqueKeysWithValues: sections.map { section in
-                (section.key, JSONValue.array(section.table.rows.map { row in
-                    .object(Dictionary(uniqueKeysWithValues: zip(section.table.keys, row.map(\.json))))
-                }))
-            })),
+            "sections": .object(
+                Dictionary(
+                    uniqueKeysWithValues: sections.map { section in
+                        (
+                            section.key,
+                            JSONValue.array(
+                                section.table.rows.map { row in
+                                    .object(Dictionary(uniqueKeysWithValues: zip(section.table.keys, row.map(\.json))))
+                                })
+                        )
+                    })),
         ]).text()
     }
 
@@ -59,7 +66,8 @@ public struct Page: Sendable {
             "emptyText": language.pick("（无）", "(none)"),
             "sections": sections.map { section in
                 [
-                    "key": section.key, "heading": section.heading, "columns": section.table.columns.map { ["name": $0] },
+                    "key": section.key, "heading": section.heading,
+                    "columns": section.table.columns.map { ["name": $0] },
                     "empty": section.table.rows.isEmpty,
                     "rows": section.table.rows.map { row in
                         ["cells": zip(section.table.keys, row).map { key, cell in ["text": cell.text, "key": key] }]

@@ -20,11 +20,15 @@ extension PageBuilder {
             ])
         }
         page.sections = [
-            Page.Section(key: "by_area", heading: language.pick("各区 By district or zone", "By district or zone"),
-                         table: byArea),
-            Page.Section(key: "requests", heading: language.pick("台账 Ledger", "Ledger"),
-                         table: Listings(view: view, today: today, serviceDays: topology.requestServiceDays,
-                                         language: language).requests()),
+            Page.Section(
+                key: "by_area", heading: language.pick("各区 By district or zone", "By district or zone"),
+                table: byArea),
+            Page.Section(
+                key: "requests", heading: language.pick("台账 Ledger", "Ledger"),
+                table: Listings(
+                    view: view, today: today, serviceDays: topology.requestServiceDays,
+                    language: language
+                ).requests()),
         ]
         return page
     }
@@ -36,18 +40,24 @@ extension PageBuilder {
         let open = view.cases.filter { $0.status == "open" }
         page.figures = [
             Page.Figure(key: "open", label: language.pick("在办 Open", "Open"), value: open.count, alert: false),
-            Page.Figure(key: "overdue", label: language.pick("逾期 Overdue", "Overdue"),
-                        value: open.filter(\.overdue).count, alert: open.contains(where: \.overdue)),
-            Page.Figure(key: "priority", label: language.pick("重点培育 On the key list", "On the key list"),
-                        value: open.filter(\.priority).count, alert: false),
+            Page.Figure(
+                key: "overdue", label: language.pick("逾期 Overdue", "Overdue"),
+                value: open.filter(\.overdue).count, alert: open.contains(where: \.overdue)),
+            Page.Figure(
+                key: "priority", label: language.pick("重点培育 On the key list", "On the key list"),
+                value: open.filter(\.priority).count, alert: false),
         ]
         let certificates = try await source.view(.certificates)
         page.sections = [
-            Page.Section(key: "cases", heading: language.pick("案件与时限 Cases and deadlines", "Cases and deadlines"),
-                         table: listing(view).cases),
-            Page.Section(key: "certificates", heading: language.pick("认证企业与复核 Certificates and reviews",
-                                                                      "Certificates and reviews"),
-                         table: listing(certificates).certificates()),
+            Page.Section(
+                key: "cases", heading: language.pick("案件与时限 Cases and deadlines", "Cases and deadlines"),
+                table: listing(view).cases),
+            Page.Section(
+                key: "certificates",
+                heading: language.pick(
+                    "认证企业与复核 Certificates and reviews",
+                    "Certificates and reviews"),
+                table: listing(certificates).certificates()),
         ]
         return page
     }
@@ -63,7 +73,8 @@ extension PageBuilder {
             for audit in sorted {
                 let waiting = audit.waitingFor.map { topology.units[$0]?.name ?? $0 }
                 table.append([
-                    audit.hasScheduled ? Cell(EnvelopeText.slot(audit.scheduled), json: .slot(audit.scheduled))
+                    audit.hasScheduled
+                        ? Cell(EnvelopeText.slot(audit.scheduled), json: .slot(audit.scheduled))
                         : Cell(language.pick("待定", "to be fixed"), json: .null),
                     .text(audit.auditID), .text(audit.caseID), .text(audit.uscc),
                     .text(topology.units[audit.office]?.name ?? audit.office),
@@ -75,20 +86,27 @@ extension PageBuilder {
         }
         let live = view.audits.filter { $0.status == "proposed" || $0.status == "scheduled" }
         page.figures = [
-            Page.Figure(key: "joint", label: language.pick("联合认证 Joint", "Joint"),
-                        value: live.filter(\.joint).count, alert: false),
-            Page.Figure(key: "awaiting_partner", label: language.pick("待福州海关 Awaiting Fuzhou", "Awaiting Fuzhou"),
-                        value: live.filter { !$0.waitingFor.isEmpty }.count,
-                        alert: live.contains { !$0.waitingFor.isEmpty }),
+            Page.Figure(
+                key: "joint", label: language.pick("联合认证 Joint", "Joint"),
+                value: live.filter(\.joint).count, alert: false),
+            Page.Figure(
+                key: "awaiting_partner", label: language.pick("待福州海关 Awaiting Fuzhou", "Awaiting Fuzhou"),
+                value: live.filter { !$0.waitingFor.isEmpty }.count,
+                alert: live.contains { !$0.waitingFor.isEmpty }),
         ]
         page.sections = [
-            Page.Section(key: "joint", heading: language.pick("跨关区联合认证 Joint audits with Fuzhou Customs",
-                                                               "Joint audits with Fuzhou Customs"),
-                         table: calendar(live.filter(\.joint))),
-            Page.Section(key: "local", heading: language.pick("本关区 In Xiamen's area", "In Xiamen's area"),
-                         table: calendar(live.filter { !$0.joint })),
-            Page.Section(key: "audits", heading: language.pick("全部 Every audit", "Every audit"),
-                         table: listing(view).audits),
+            Page.Section(
+                key: "joint",
+                heading: language.pick(
+                    "跨关区联合认证 Joint audits with Fuzhou Customs",
+                    "Joint audits with Fuzhou Customs"),
+                table: calendar(live.filter(\.joint))),
+            Page.Section(
+                key: "local", heading: language.pick("本关区 In Xiamen's area", "In Xiamen's area"),
+                table: calendar(live.filter { !$0.joint })),
+            Page.Section(
+                key: "audits", heading: language.pick("全部 Every audit", "Every audit"),
+                table: listing(view).audits),
         ]
         return page
     }
@@ -99,11 +117,15 @@ extension PageBuilder {
         var page = Page(path: "meetings", title: language.pick("联席会议 Joint meetings", "Joint meetings"))
         page.asOfSequence = max(meetings.asOfSequence, actions.asOfSequence)
         page.sections = [
-            Page.Section(key: "meetings", heading: language.pick("会议 Meetings (纪要: /meetings/ID)",
-                                                                  "Meetings (records at /meetings/ID)"),
-                         table: listing(meetings).meetings),
-            Page.Section(key: "actions", heading: language.pick("交办事项 Action items", "Action items"),
-                         table: listing(actions).actions()),
+            Page.Section(
+                key: "meetings",
+                heading: language.pick(
+                    "会议 Meetings (纪要: /meetings/ID)",
+                    "Meetings (records at /meetings/ID)"),
+                table: listing(meetings).meetings),
+            Page.Section(
+                key: "actions", heading: language.pick("交办事项 Action items", "Action items"),
+                table: listing(actions).actions()),
         ]
         return page
     }
@@ -111,24 +133,33 @@ extension PageBuilder {
     func credit() async throws -> Page {
         let credit = try await source.view(.creditChanges)
         let incentives = try await source.view(.incentives)
-        var page = Page(path: "credit", title: language.pick("信用调整与联合激励 Credit and incentives",
-                                                             "Credit changes and incentives"))
+        var page = Page(
+            path: "credit",
+            title: language.pick(
+                "信用调整与联合激励 Credit and incentives",
+                "Credit changes and incentives"))
         page.asOfSequence = max(credit.asOfSequence, incentives.asOfSequence)
         var waiting = Table(["Change", "Enterprise", "Units still to confirm"], language: language)
         for change in credit.creditChanges where !change.lifted && !change.pending.isEmpty {
             waiting.append([
                 .text(change.changeID), .text(change.enterprise.name),
-                Cell(change.pending.map { topology.units[$0]?.name ?? $0 }.joined(separator: ", "),
-                     json: .array(change.pending.map(JSONValue.string))),
+                Cell(
+                    change.pending.map { topology.units[$0]?.name ?? $0 }.joined(separator: ", "),
+                    json: .array(change.pending.map(JSONValue.string))),
             ])
         }
         page.sections = [
-            Page.Section(key: "unconfirmed", heading: language.pick("待确认 Who still has to confirm",
-                                                                     "Who still has to confirm"), table: waiting),
-            Page.Section(key: "credit_changes", heading: language.pick("信用调整 Credit changes", "Credit changes"),
-                         table: listing(credit).creditChanges),
-            Page.Section(key: "incentives", heading: language.pick("激励登记 Incentive register", "Incentive register"),
-                         table: listing(incentives).incentives()),
+            Page.Section(
+                key: "unconfirmed",
+                heading: language.pick(
+                    "待确认 Who still has to confirm",
+                    "Who still has to confirm"), table: waiting),
+            Page.Section(
+                key: "credit_changes", heading: language.pick("信用调整 Credit changes", "Credit changes"),
+                table: listing(credit).creditChanges),
+            Page.Section(
+                key: "incentives", heading: language.pick("激励登记 Incentive register", "Incentive register"),
+                table: listing(incentives).incentives()),
         ]
         return page
     }
@@ -147,16 +178,22 @@ extension PageBuilder {
             table.append([
                 .text(unit.unit), .text(unit.name),
                 Cell(language.word(unit.role, Terms.roles), json: .string(unit.role)),
-                Cell(unit.online ? language.pick("在线", "online") : language.pick("离线", "offline"),
-                     json: .bool(unit.online)),
-                unit.presenceChangedMs == 0 ? Cell("", json: .null) : Cell(
-                    EnvelopeText.timestamp(unit.presenceChangedMs), json: .time(unit.presenceChangedMs)),
+                Cell(
+                    unit.online ? language.pick("在线", "online") : language.pick("离线", "offline"),
+                    json: .bool(unit.online)),
+                unit.presenceChangedMs == 0
+                    ? Cell("", json: .null)
+                    : Cell(
+                        EnvelopeText.timestamp(unit.presenceChangedMs), json: .time(unit.presenceChangedMs)),
                 .int(Int(unit.acknowledgedSequence)), .int(Int(unit.pendingDeliveries)),
-                unit.role == "coordinator" ? Cell("", json: .null)
+                unit.role == "coordinator"
+                    ? Cell("", json: .null)
                     : .flag(reported.contains(unit.unit), language.pick("已报送", "yes")),
             ])
         }
-        page.sections = [Page.Section(key: "units", heading: language.pick("各单位 Every unit", "Every unit"), table: table)]
+        page.sections = [
+            Page.Section(key: "units", heading: language.pick("各单位 Every unit", "Every unit"), table: table)
+        ]
         return page
     }
 

@@ -31,8 +31,9 @@ struct Routes: Sendable {
 
     func register(on router: Router<Context>) throws {
         router.get("style.css") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: Templates.style)))
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: Templates.style)))
         }
         for page in Self.pages where page.path != "report" {
             let path = page.path.isEmpty ? "" : page.path
@@ -86,9 +87,10 @@ struct Routes: Sendable {
         let navigation: [[String: Any]] = Self.pages.map { item in
             ["href": "/\(item.path)\(suffix)", "label": language.pick(item.zh, item.en), "here": item.path == path]
         }
-        let html = library.render(
-            page.context(language: language, refreshSeconds: refreshSeconds, navigation: navigation),
-            withTemplate: "page") ?? ""
+        let html =
+            library.render(
+                page.context(language: language, refreshSeconds: refreshSeconds, navigation: navigation),
+                withTemplate: "page") ?? ""
         return Self.response(html, type: "text/html; charset=utf-8")
     }
 
@@ -103,7 +105,8 @@ struct Routes: Sendable {
         } else {
             period = ReportPeriod(containing: Self.today)
         }
-        let activity = PeriodActivity(period: period, records: try await source.records(), topology: topology, today: Self.today)
+        let activity = PeriodActivity(
+            period: period, records: try await source.records(), topology: topology, today: Self.today)
         return ReportDocument(activity: activity, today: Self.today, language: language(request))
     }
 

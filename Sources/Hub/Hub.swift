@@ -74,7 +74,8 @@ public final class Hub: Service {
                 try socket.set(.handshakeInterval, 5000)
                 try socket.makeCurveServer(keyPair: configuration.keyPair, zapDomain: Hub.zapDomain)
                 let endpoint = try socket.bind(configuration.endpoint)
-                let projection = try Projection(store: store, topology: configuration.topology, counters: counters, logger: logger)
+                let projection = try Projection(
+                    store: store, topology: configuration.topology, counters: counters, logger: logger)
                 do {
                     loop = try HubLoop(
                         configuration: configuration, store: store, socket: socket, projection: projection,
@@ -131,7 +132,7 @@ public final class Hub: Service {
     public func stop() {
         control.requestStop()
         pulse.releaseHold()
-        start() // lets a hub that never started reach its stop check
+        start()  // lets a hub that never started reach its stop check
         thread.join()
         zap.stop()
     }
@@ -180,7 +181,9 @@ final class Allowlist: Sendable {
     init(_ keys: [CurveKey: String]) { self.keys = Mutex(Self.index(keys, generation: 0)) }
 
     private static func index(_ keys: [CurveKey: String], generation: Int) -> Keys {
-        Keys(byKey: keys, byText: Dictionary(keys.map { ($0.key.z85, $0.value) }, uniquingKeysWith: { $1 }), generation: generation)
+        Keys(
+            byKey: keys, byText: Dictionary(keys.map { ($0.key.z85, $0.value) }, uniquingKeysWith: { $1 }),
+            generation: generation)
     }
 
     func node(for key: CurveKey) -> String? { keys.withLock { $0.byKey[key] } }
@@ -212,4 +215,3 @@ final class Allowlist: Sendable {
         }
     }
 }
-

@@ -37,7 +37,9 @@ public struct HubConfiguration: Sendable {
         try SQLiteEventStore(path: configuration.logPath, tailCheck: 0)
     }
 
-    public init(endpoint: String, keyPair: CurveKeyPair, logPath: String, topology: Topology, nodeKeys: [CurveKey: String]) {
+    public init(
+        endpoint: String, keyPair: CurveKeyPair, logPath: String, topology: Topology, nodeKeys: [CurveKey: String]
+    ) {
         self.endpoint = endpoint
         self.keyPair = keyPair
         self.logPath = logPath

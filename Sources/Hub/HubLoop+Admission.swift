@@ -13,12 +13,15 @@ extension HubLoop {
     func refuseReusedID(_ messageID: String, sequence: UInt64, routingID: Data, nodeID: String) {
         counters.reject(code: ErrorCode.idReused.name)
         logThrottle.warning(logger, "submit refused", node: nodeID, kind: "rejected", metadata: ["code": "ID_REUSED"])
-        send(.rejected(Rejected.with {
-            $0.messageID = messageID
-            $0.code = .idReused
-            $0.reason = "message id \(messageID) was accepted as #\(sequence) with other content; "
-                + "a retry must send the same envelope, and new content needs a new message id"
-        }), to: routingID)
+        send(
+            .rejected(
+                Rejected.with {
+                    $0.messageID = messageID
+                    $0.code = .idReused
+                    $0.reason =
+                        "message id \(messageID) was accepted as #\(sequence) with other content; "
+                        + "a retry must send the same envelope, and new content needs a new message id"
+                }), to: routingID)
     }
 
     /// Stamps, checks and queues one submit for the batch. The workflow state moves on at once (a
@@ -31,7 +34,10 @@ extension HubLoop {
             return .failure(Rejection(error.code, error.reason, field: error.field))
         }
         guard stateIsCurrent() else {
-            return .failure(Rejection(.storageUnavailable, "the hub cannot read its log; nothing was accepted: retry with the same message id"))
+            return .failure(
+                Rejection(
+                    .storageUnavailable,
+                    "the hub cannot read its log; nothing was accepted: retry with the same message id"))
         }
         let acceptedAt = nextTimestamp()
         let admission: Admission
@@ -52,7 +58,8 @@ extension HubLoop {
 
     func record(_ stamped: Envelope, admission: Admission) -> PendingRecord {
         PendingRecord(
-            sequence: stamped.sequence, acceptedAt: stamped.acceptedAtMs, sender: stamped.sender, messageID: stamped.messageID,
+            sequence: stamped.sequence, acceptedAt: stamped.acceptedAtMs, sender: stamped.sender,
+            messageID: stamped.messageID,
             type: stamped.messageType?.rawValue ?? "unknown", recipients: admission.recipients,
             subjects: RecordSubjects(uscc: admission.uscc, meetingID: admission.meetingID, caseID: admission.caseID),
             envelope: (try? stamped.serializedBytes()) ?? Data()
@@ -65,7 +72,11 @@ extension HubLoop {
         let sequence = head + UInt64(pending.count) + 1
         var envelope = Envelope()
         envelope.messageID = "presence-\(sequence)"
-        envelope.nodePresence = NodePresence.with { $0.nodeID = nodeID; $0.online = online; $0.reason = reason }
+        envelope.nodePresence = NodePresence.with {
+            $0.nodeID = nodeID
+            $0.online = online
+            $0.reason = reason
+        }
         envelope.sender = CoordinationState.hubID
         envelope.sequence = sequence
         envelope.acceptedAtMs = acceptedAt
@@ -97,7 +108,14 @@ extension HubLoop {
             counters.reject(code: ErrorCode.storageUnavailable.name, count: waiting.count)
             logger.error("batch not committed", metadata: ["records": "\(pending.count)", "error": "\(error)"])
             for item in waiting {
-                send(.rejected(Rejected.with { $0.messageID = item.messageID; $0.code = .storageUnavailable; $0.reason = "the hub could not write its log (\(error)); nothing was accepted: retry with the same message id" }), to: item.routingID)
+                send(
+                    .rejected(
+                        Rejected.with {
+                            $0.messageID = item.messageID
+                            $0.code = .storageUnavailable
+                            $0.reason =
+                                "the hub could not write its log (\(error)); nothing was accepted: retry with the same message id"
+                        }), to: item.routingID)
             }
             stateIsStale = true
             _ = stateIsCurrent()
@@ -115,6 +133,13 @@ extension HubLoop {
 
     func answerAccepted(_ item: Waiting) {
         if item.duplicate { counters.duplicates.add(1) } else { counters.accepted.add(1) }
-        send(.accepted(Accepted.with { $0.messageID = item.messageID; $0.sequence = item.sequence; $0.acceptedAtMs = item.acceptedAt; $0.duplicate = item.duplicate }), to: item.routingID)
+        send(
+            .accepted(
+                Accepted.with {
+                    $0.messageID = item.messageID
+                    $0.sequence = item.sequence
+                    $0.acceptedAtMs = item.acceptedAt
+                    $0.duplicate = item.duplicate
+                }), to: item.routingID)
     }
 }

@@ -18,7 +18,9 @@ extension HubLoop {
         for record in committed {
             for recipient in record.fields.recipients {
                 guard var session = sessions[recipient] else { continue }
-                if session.caughtUp, session.sentUpTo < record.sequence, session.inFlight.count < configuration.creditWindow {
+                if session.caughtUp, session.sentUpTo < record.sequence,
+                    session.inFlight.count < configuration.creditWindow
+                {
                     if sendDelivery(record, to: &session) {
                         sessions[recipient] = session
                         continue
@@ -86,7 +88,14 @@ extension HubLoop {
         filter.node = request.nodeID.isEmpty ? nil : request.nodeID
         if configuration.topology.units[nodeID]?.role != .coordinator {
             if let asked = filter.node, asked != nodeID {
-                send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.code = .replayForbidden; $0.reason = "only the coordinator replays other units' records; \(nodeID) may replay what it sent or received" }), to: routingID)
+                send(
+                    .replayEnd(
+                        ReplayEnd.with {
+                            $0.requestID = request.requestID
+                            $0.code = .replayForbidden
+                            $0.reason =
+                                "only the coordinator replays other units' records; \(nodeID) may replay what it sent or received"
+                        }), to: routingID)
                 return
             }
             filter.node = nodeID
@@ -99,15 +108,26 @@ extension HubLoop {
             guard let last = chunk.last else { break }
             // A blocking send (bounded by the socket's send timeout) so a long replay waits for a
             // slow reader instead of dropping chunks; a reader that stops reading ends the replay.
-            guard send(.replayItems(ReplayItems.with { $0.requestID = request.requestID }, chunk.map { StoredEnvelope(bytes: $0.envelope) }), to: routingID, blocking: true) else {
-                logger.warning("replay abandoned: the reader stopped reading", metadata: ["node": "\(nodeID)", "sent": "\(count)"])
+            guard
+                send(
+                    .replayItems(
+                        ReplayItems.with { $0.requestID = request.requestID },
+                        chunk.map { StoredEnvelope(bytes: $0.envelope) }), to: routingID, blocking: true)
+            else {
+                logger.warning(
+                    "replay abandoned: the reader stopped reading", metadata: ["node": "\(nodeID)", "sent": "\(count)"])
                 return
             }
             count += UInt64(chunk.count)
             counters.replayRecords.add(chunk.count)
             after = last.sequence
         }
-        send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.count = count }), to: routingID)
+        send(
+            .replayEnd(
+                ReplayEnd.with {
+                    $0.requestID = request.requestID
+                    $0.count = count
+                }), to: routingID)
     }
 
     /// Sends the views the projection has answered.

@@ -15,14 +15,27 @@ extension HubLoop {
         _ hello: Hello, nodeID: String, key: String, routingID: Data, pending: inout [PendingRecord]
     ) throws {
         guard hello.protocolMajor == UInt32(ProtocolVersion.major) else {
-            send(.error(ProtocolError.with { $0.code = .unsupportedVersion; $0.reason = "protocol major \(hello.protocolMajor) is not supported; this hub speaks 1.x"; $0.command = 1 }), to: routingID)
+            send(
+                .error(
+                    ProtocolError.with {
+                        $0.code = .unsupportedVersion
+                        $0.reason = "protocol major \(hello.protocolMajor) is not supported; this hub speaks 1.x"
+                        $0.command = 1
+                    }), to: routingID)
             send(.close(Close.with { $0.reason = "unsupported protocol version" }), to: routingID)
             return
         }
         guard hello.nodeID == nodeID else {
             counters.protocolErrors.add(1)
-            logger.warning("HELLO names another node than its key", metadata: ["key": "\(nodeID)", "claimed": "\(hello.nodeID)"])
-            send(.error(ProtocolError.with { $0.code = .identityMismatch; $0.reason = "this connection's key belongs to \(nodeID), not \(hello.nodeID)"; $0.command = 1 }), to: routingID)
+            logger.warning(
+                "HELLO names another node than its key", metadata: ["key": "\(nodeID)", "claimed": "\(hello.nodeID)"])
+            send(
+                .error(
+                    ProtocolError.with {
+                        $0.code = .identityMismatch
+                        $0.reason = "this connection's key belongs to \(nodeID), not \(hello.nodeID)"
+                        $0.command = 1
+                    }), to: routingID)
             send(.close(Close.with { $0.reason = "identity mismatch" }), to: routingID)
             return
         }
@@ -41,17 +54,21 @@ extension HubLoop {
             dirtyCursors[nodeID] = cursor
         }
         let role = configuration.topology.units[nodeID]?.role.rawValue ?? ""
-        send(.welcome(Welcome.with {
-            $0.nodeID = nodeID
-            $0.role = role
-            $0.headSequence = head + UInt64(pending.count)
-            $0.resumeAfter = cursor
-            $0.heartbeatIntervalMs = UInt32(configuration.heartbeatInterval.components.seconds * 1000 + configuration.heartbeatInterval.components.attoseconds / 1_000_000_000_000_000)
-            $0.heartbeatLiveness = UInt32(configuration.heartbeatLiveness)
-            $0.creditWindow = UInt32(configuration.creditWindow)
-            $0.maxMessageBytes = UInt32(ProtocolLimits.maxMessageBytes)
-            $0.hubTimeMs = Int64(Date().timeIntervalSince1970 * 1000)
-        }), to: routingID)
+        send(
+            .welcome(
+                Welcome.with {
+                    $0.nodeID = nodeID
+                    $0.role = role
+                    $0.headSequence = head + UInt64(pending.count)
+                    $0.resumeAfter = cursor
+                    $0.heartbeatIntervalMs = UInt32(
+                        configuration.heartbeatInterval.components.seconds * 1000 + configuration.heartbeatInterval
+                            .components.attoseconds / 1_000_000_000_000_000)
+                    $0.heartbeatLiveness = UInt32(configuration.heartbeatLiveness)
+                    $0.creditWindow = UInt32(configuration.creditWindow)
+                    $0.maxMessageBytes = UInt32(ProtocolLimits.maxMessageBytes)
+                    $0.hubTimeMs = Int64(Date().timeIntervalSince1970 * 1000)
+                }), to: routingID)
         logger.info("session opened", metadata: ["node": "\(nodeID)", "resume_after": "\(cursor)"])
         // A command that connects, acts and leaves is not a unit coming online (SPEC.md 4.1).
         if !wasOnline, !hello.transient { presence(nodeID, online: true, reason: "session opened", pending: &pending) }
@@ -72,7 +89,8 @@ extension HubLoop {
             refuseRevoked(session.routingID, nodeID: nodeID)
             endSession(nodeID, reason: "key revoked", pending: &pending)
         }
-        for (routingID, session) in transients where !allowlist.isCurrent(.init(node: session.nodeID, key: session.key)) {
+        for (routingID, session) in transients where !allowlist.isCurrent(.init(node: session.nodeID, key: session.key))
+        {
             refuseRevoked(routingID, nodeID: session.nodeID)
             transients[routingID] = nil
         }
@@ -83,9 +101,12 @@ extension HubLoop {
     /// Tells a connection whose key was revoked that it is closed.
     func refuseRevoked(_ routingID: Data, nodeID: String) {
         logThrottle.warning(logger, "a revoked key is closed", node: nodeID, kind: "revoked")
-        send(.error(ProtocolError.with {
-            $0.code = .notAuthorised; $0.reason = "this connection's key is no longer registered for \(nodeID)"
-        }), to: routingID)
+        send(
+            .error(
+                ProtocolError.with {
+                    $0.code = .notAuthorised
+                    $0.reason = "this connection's key is no longer registered for \(nodeID)"
+                }), to: routingID)
         send(.close(Close.with { $0.reason = "key revoked" }), to: routingID)
     }
 

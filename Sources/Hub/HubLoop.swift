@@ -75,7 +75,8 @@ final class HubLoop {
                 if let broken = chain.check(record) { throw EventLogError.corrupt(broken) }
                 if let envelope = try? Envelope(serializedBytes: record.envelope) {
                     if !state.fold(envelope) {
-                        logger.warning("record no longer fits the workflow state", metadata: ["sequence": "\(record.sequence)"])
+                        logger.warning(
+                            "record no longer fits the workflow state", metadata: ["sequence": "\(record.sequence)"])
                     }
                     lastAcceptedAt = max(lastAcceptedAt, envelope.acceptedAtMs)
                 }
@@ -184,10 +185,17 @@ final class HubLoop {
                     command = try WireCodec.decode(message.frames.dropFirst())
                 } catch {
                     counters.protocolErrors.add(1)
-                    logThrottle.warning(logger, "protocol error", node: nodeID, kind: "protocol", metadata: ["error": "\(error)"])
+                    logThrottle.warning(
+                        logger, "protocol error", node: nodeID, kind: "protocol", metadata: ["error": "\(error)"])
                     // A node that keeps sending garbage gets no more answers than its rate allows.
                     guard floodGuard.allow(nodeID) else { continue }
-                    send(.error(ProtocolError.with { $0.code = error.code; $0.reason = error.reason; $0.command = UInt32(message.frames.count > 2 ? message.frames[2].first ?? 0 : 0) }), to: routingID)
+                    send(
+                        .error(
+                            ProtocolError.with {
+                                $0.code = error.code
+                                $0.reason = error.reason
+                                $0.command = UInt32(message.frames.count > 2 ? message.frames[2].first ?? 0 : 0)
+                            }), to: routingID)
                     continue
                 }
                 if command.isMetered, !floodGuard.allow(nodeID) {
@@ -197,26 +205,46 @@ final class HubLoop {
                     logThrottle.warning(logger, "node over its rate limit", node: nodeID, kind: "rate")
                     if case .submit(let envelope) = command {
                         let limit = configuration.rateLimit ?? .standard
-                        send(.rejected(Rejected.with {
-                            $0.messageID = envelope.messageID; $0.code = .rateLimited
-                            $0.reason = "\(nodeID) sends more than \(Int(limit.perSecond)) messages per second (bursts of \(Int(limit.burst))); retry later with the same message id"
-                        }), to: routingID)
+                        send(
+                            .rejected(
+                                Rejected.with {
+                                    $0.messageID = envelope.messageID
+                                    $0.code = .rateLimited
+                                    $0.reason =
+                                        "\(nodeID) sends more than \(Int(limit.perSecond)) messages per second (bursts of \(Int(limit.burst))); retry later with the same message id"
+                                }), to: routingID)
                     } else if case .replayRequest(let request) = command {
-                        send(.replayEnd(ReplayEnd.with { $0.requestID = request.requestID; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
+                        send(
+                            .replayEnd(
+                                ReplayEnd.with {
+                                    $0.requestID = request.requestID
+                                    $0.code = .rateLimited
+                                    $0.reason = "too many requests from \(nodeID); ask again later"
+                                }), to: routingID)
                     } else if case .viewRequest(let request) = command {
-                        send(.view(View.with { $0.requestID = request.requestID; $0.kind = request.kind; $0.code = .rateLimited; $0.reason = "too many requests from \(nodeID); ask again later" }), to: routingID)
+                        send(
+                            .view(
+                                View.with {
+                                    $0.requestID = request.requestID
+                                    $0.kind = request.kind
+                                    $0.code = .rateLimited
+                                    $0.reason = "too many requests from \(nodeID); ask again later"
+                                }), to: routingID)
                     } else if case .hello = command {
                         // SPEC 4.1: a HELLO is answered with WELCOME or ERROR, also over the rate.
-                        send(.error(ProtocolError.with {
-                            $0.code = .rateLimited; $0.command = UInt32(CommandCode.hello.rawValue)
-                            $0.reason = "too many HELLOs from \(nodeID); send HELLO again later"
-                        }), to: routingID)
+                        send(
+                            .error(
+                                ProtocolError.with {
+                                    $0.code = .rateLimited
+                                    $0.command = UInt32(CommandCode.hello.rawValue)
+                                    $0.reason = "too many HELLOs from \(nodeID); send HELLO again later"
+                                }), to: routingID)
                     }
                     continue
                 }
                 if case .hello(let hello) = command {
                     try openSession(hello, nodeID: nodeID, key: identity.key, routingID: routingID, pending: &pending)
-                    if !hello.transient { touched.insert(nodeID) } // start its catch-up
+                    if !hello.transient { touched.insert(nodeID) }  // start its catch-up
                     continue
                 }
                 let transient = transients[routingID]?.nodeID == nodeID
@@ -225,7 +253,13 @@ final class HubLoop {
                 } else if sessions[nodeID]?.routingID == routingID {
                     sessions[nodeID]?.lastHeard = .now
                 } else {
-                    send(.error(ProtocolError.with { $0.code = .noSession; $0.reason = "send HELLO before any other command"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
+                    send(
+                        .error(
+                            ProtocolError.with {
+                                $0.code = .noSession
+                                $0.reason = "send HELLO before any other command"
+                                $0.command = UInt32(command.code.rawValue)
+                            }), to: routingID)
                     continue
                 }
                 switch command {
@@ -233,31 +267,56 @@ final class HubLoop {
                     let key = "\(nodeID)\u{0}\(envelope.messageID)"
                     if let earlier = batchIDs[key] {
                         if earlier.content != envelope.content {
-                            refuseReusedID(envelope.messageID, sequence: earlier.sequence, routingID: routingID, nodeID: nodeID)
+                            refuseReusedID(
+                                envelope.messageID, sequence: earlier.sequence, routingID: routingID, nodeID: nodeID)
                         } else {
-                            waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: earlier.sequence, acceptedAt: 0, duplicate: true))
+                            waiting.append(
+                                Waiting(
+                                    routingID: routingID, messageID: envelope.messageID, sequence: earlier.sequence,
+                                    acceptedAt: 0, duplicate: true))
                         }
                         continue
                     }
                     if let existing = try store.accepted(sender: nodeID, messageID: envelope.messageID) {
-                        if let stored = try? Envelope(serializedBytes: existing.envelope), stored.content != envelope.content {
-                            refuseReusedID(envelope.messageID, sequence: existing.sequence, routingID: routingID, nodeID: nodeID)
+                        if let stored = try? Envelope(serializedBytes: existing.envelope),
+                            stored.content != envelope.content
+                        {
+                            refuseReusedID(
+                                envelope.messageID, sequence: existing.sequence, routingID: routingID, nodeID: nodeID)
                             continue
                         }
                         counters.duplicates.add(1)
-                        send(.accepted(Accepted.with { $0.messageID = envelope.messageID; $0.sequence = existing.sequence; $0.acceptedAtMs = existing.acceptedAt; $0.duplicate = true }), to: routingID)
+                        send(
+                            .accepted(
+                                Accepted.with {
+                                    $0.messageID = envelope.messageID
+                                    $0.sequence = existing.sequence
+                                    $0.acceptedAtMs = existing.acceptedAt
+                                    $0.duplicate = true
+                                }), to: routingID)
                         continue
                     }
                     switch admit(envelope, from: nodeID, pending: &pending) {
                     case .success(let sequence):
                         batchIDs[key] = (sequence, envelope.content)
                         let record = pending[pending.count - 1]
-                        waiting.append(Waiting(routingID: routingID, messageID: envelope.messageID, sequence: sequence, acceptedAt: record.acceptedAt, duplicate: false))
+                        waiting.append(
+                            Waiting(
+                                routingID: routingID, messageID: envelope.messageID, sequence: sequence,
+                                acceptedAt: record.acceptedAt, duplicate: false))
                     case .failure(let rejection):
                         counters.reject(code: rejection.code.name)
-                        logThrottle.warning(logger, "submit refused", node: nodeID, kind: "rejected",
-                                            metadata: ["code": "\(rejection.code.name)", "reason": "\(rejection.reason)"])
-                        send(.rejected(Rejected.with { $0.messageID = envelope.messageID; $0.code = rejection.code; $0.reason = rejection.reason; $0.field = rejection.field }), to: routingID)
+                        logThrottle.warning(
+                            logger, "submit refused", node: nodeID, kind: "rejected",
+                            metadata: ["code": "\(rejection.code.name)", "reason": "\(rejection.reason)"])
+                        send(
+                            .rejected(
+                                Rejected.with {
+                                    $0.messageID = envelope.messageID
+                                    $0.code = rejection.code
+                                    $0.reason = rejection.reason
+                                    $0.field = rejection.field
+                                }), to: routingID)
                     }
                 case .ack(let ack):
                     // A transient session is delivered nothing, so it has nothing to acknowledge.
@@ -271,7 +330,8 @@ final class HubLoop {
                     try replay(request, for: nodeID, routingID: routingID)
                 case .viewRequest(let request):
                     // Answered by the projection's thread; everything committed so far is in the view.
-                    projection.ask(Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: head))
+                    projection.ask(
+                        Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: head))
                 case .close:
                     if transient {
                         transients[routingID] = nil
@@ -279,7 +339,13 @@ final class HubLoop {
                         endSession(nodeID, reason: "closed by the node", pending: &pending)
                     }
                 case .hello, .welcome, .accepted, .rejected, .deliver, .replayItems, .replayEnd, .error, .view:
-                    send(.error(ProtocolError.with { $0.code = .unknownCommand; $0.reason = "\(command.code) is sent by the hub, not to it"; $0.command = UInt32(command.code.rawValue) }), to: routingID)
+                    send(
+                        .error(
+                            ProtocolError.with {
+                                $0.code = .unknownCommand
+                                $0.reason = "\(command.code) is sent by the hub, not to it"
+                                $0.command = UInt32(command.code.rawValue)
+                            }), to: routingID)
                 }
             }
         } catch {
@@ -289,10 +355,14 @@ final class HubLoop {
             if !pending.isEmpty { stateIsStale = true }
             counters.reject(code: ErrorCode.storageUnavailable.name, count: waiting.count)
             for item in waiting {
-                send(.rejected(Rejected.with {
-                    $0.messageID = item.messageID; $0.code = .storageUnavailable
-                    $0.reason = "the hub could not read its log (\(error)); nothing was accepted: retry with the same message id"
-                }), to: item.routingID)
+                send(
+                    .rejected(
+                        Rejected.with {
+                            $0.messageID = item.messageID
+                            $0.code = .storageUnavailable
+                            $0.reason =
+                                "the hub could not read its log (\(error)); nothing was accepted: retry with the same message id"
+                        }), to: item.routingID)
             }
             throw error
         }

@@ -146,7 +146,7 @@ public final class HubLoopHold: Sendable {
     func wait() {
         guard !released.load(ordering: .acquiring) else { return }
         semaphore.wait()
-        semaphore.signal() // a released hold stays open for any later waiter
+        semaphore.signal()  // a released hold stays open for any later waiter
     }
 }
 

@@ -72,7 +72,10 @@ final class Projection: Sendable {
     /// on the same connection before it is answered is answered once.
     func ask(_ job: Job) {
         let queued = mail.inbox.withLock { inbox in
-            guard !inbox.jobs.contains(where: { $0.routingID == job.routingID && $0.request.requestID == job.request.requestID })
+            guard
+                !inbox.jobs.contains(where: {
+                    $0.routingID == job.routingID && $0.request.requestID == job.request.requestID
+                })
             else { return false }
             inbox.jobs.append(job)
             return true

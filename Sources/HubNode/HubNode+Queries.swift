@@ -33,7 +33,9 @@ extension HubNode {
         repeat {
             request.requestID = UUID().uuidString.lowercased()
             let page = try await viewPage(request, deadline: deadline)
-            guard page.code == .unspecified else { throw NodeError.viewRefused(code: page.code.name, reason: page.reason) }
+            guard page.code == .unspecified else {
+                throw NodeError.viewRefused(code: page.code.name, reason: page.reason)
+            }
             merged.kind = page.kind
             merged.total = page.total
             merged.asOfSequence = page.asOfSequence
@@ -87,17 +89,22 @@ extension HubNode {
     // MARK: The last handled sequence on disk
 
     static func stateFile(_ configuration: NodeConfiguration) -> URL? {
-        configuration.stateDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("\(configuration.nodeID).last-handled") }
+        configuration.stateDirectory.map {
+            URL(fileURLWithPath: $0).appendingPathComponent("\(configuration.nodeID).last-handled")
+        }
     }
 
     static func loadLastHandled(_ configuration: NodeConfiguration) -> UInt64 {
-        guard let file = stateFile(configuration), let text = try? String(contentsOf: file, encoding: .utf8) else { return 0 }
+        guard let file = stateFile(configuration), let text = try? String(contentsOf: file, encoding: .utf8) else {
+            return 0
+        }
         return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     static func storeLastHandled(_ sequence: UInt64, _ configuration: NodeConfiguration) {
         guard let file = stateFile(configuration) else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? Data("\(sequence)\n".utf8).write(to: file, options: .atomic)
     }
 }

@@ -60,9 +60,9 @@ public actor HubNode {
     /// The last sequence handed to the application (handled or waiting in `ready`).
     private var lastQueued: UInt64
     /// Deliveries received and not yet taken by the application, in sequence order.
-    private var ready: [Delivery] = []
+    var ready: [Delivery] = []
     /// Ticks when `ready` gains deliveries (coalesced: one tick stands for any number).
-    private let readyTicks: AsyncStream<Void>
+    let readyTicks: AsyncStream<Void>
     private let readyContinuation: AsyncStream<Void>.Continuation
 
     /// Creates the node; call ``start()`` to connect.
@@ -140,37 +140,6 @@ public actor HubNode {
         pending.removeValue(forKey: messageID)?.continuation.resume(throwing: error)
     }
 
-    /// Hands each delivery to `handler`, in sequence order, once; acknowledges it after `handler`
-    /// returns. Returns when the node is closed. Call once (this or ``handleDeliveryBatches(limit:_:)``).
-    public nonisolated func handleDeliveries(_ handler: @Sendable (Delivery) async throws -> Void) async throws {
-        try await handleDeliveryBatches(limit: 1) { batch in
-            for delivery in batch { try await handler(delivery) }
-        }
-    }
-
-    /// Hands the deliveries to `handler` in batches: whatever has arrived since the previous batch
-    /// (at most `limit`), in sequence order, each once; after `handler` returns, the node records the
-    /// batch's last sequence as handled and acknowledges it (one ACK covers the batch). So an
-    /// application that makes its effect durable once per batch (one fsync) keeps exactly-once
-    /// handling at the cost of one sync per burst, not per delivery. Returns when the node is closed.
-    public nonisolated func handleDeliveryBatches(
-        limit: Int = 512, _ handler: @Sendable ([Delivery]) async throws -> Void
-    ) async throws {
-        for await _ in readyTicks {
-            while true {
-                let batch = await takeReady(limit)
-                guard let last = batch.last else { break }
-                try await handler(batch)
-                await handled(last.sequence)
-            }
-        }
-    }
-
-    private func takeReady(_ limit: Int) -> [Delivery] {
-        let batch = Array(ready.prefix(max(1, limit)))
-        ready.removeFirst(batch.count)
-        return batch
-    }
 
     /// Ends the session (CLOSE), stops the socket and fails what is still waiting.
     public func close() {
@@ -226,9 +195,11 @@ public actor HubNode {
         if event.event == .handshakeFailedAuth, event.value == 400 {
             failWelcomeWaiters(.keyRefused("the hub at \(endpoint) refused this node's key (ZAP status 400)"))
         } else if event.event == .handshakeFailedAuth {
-            failWelcomeWaiters(.sessionRejected(code: "ZAP_\(event.value)", reason: "the hub at \(endpoint) could not check this key"))
+            failWelcomeWaiters(
+                .sessionRejected(code: "ZAP_\(event.value)", reason: "the hub at \(endpoint) could not check this key"))
         } else {
-            failWelcomeWaiters(.keyRefused("the CURVE handshake with \(endpoint) failed; is the hub's public key right?"))
+            failWelcomeWaiters(
+                .keyRefused("the CURVE handshake with \(endpoint) failed; is the hub's public key right?"))
         }
     }
 
@@ -244,7 +215,8 @@ public actor HubNode {
 
     /// Paranoid Pirate: a hub silent for `liveness` intervals means a new socket and a new HELLO.
     private func reconnect() {
-        logger.info("hub silent; reconnecting", metadata: ["node": "\(configuration.nodeID)", "backoff": "\(reconnectDelay)"])
+        logger.info(
+            "hub silent; reconnecting", metadata: ["node": "\(configuration.nodeID)", "backoff": "\(reconnectDelay)"])
         disconnect()
         for (id, replay) in replays {
             replay.continuation.resume(throwing: NodeError.replayInterrupted)
@@ -262,14 +234,18 @@ public actor HubNode {
 
     private func sendHello() {
         lastHello = .now
-        send(Message(WireCodec.encode(.hello(Hello.with {
-            $0.protocolMajor = UInt32(ProtocolVersion.major)
-            $0.protocolMinor = UInt32(ProtocolVersion.minor)
-            $0.nodeID = configuration.nodeID
-            $0.lastSequenceSeen = lastHandled
-            $0.software = configuration.software
-            $0.transient = configuration.transient
-        }))))
+        send(
+            Message(
+                WireCodec.encode(
+                    .hello(
+                        Hello.with {
+                            $0.protocolMajor = UInt32(ProtocolVersion.major)
+                            $0.protocolMinor = UInt32(ProtocolVersion.minor)
+                            $0.nodeID = configuration.nodeID
+                            $0.lastSequenceSeen = lastHandled
+                            $0.software = configuration.software
+                            $0.transient = configuration.transient
+                        }))))
     }
 
     func send(_ message: Message) {
@@ -331,8 +307,9 @@ public actor HubNode {
             pending.removeValue(forKey: body.messageID)?.continuation.resume(returning: body)
         case .rejected(let body):
             if [.storageUnavailable, .rateLimited, .shuttingDown].contains(body.code) {
-                logger.warning("submit to retry", metadata: ["message_id": "\(body.messageID)", "reason": "\(body.reason)"])
-                return // retried by the ticker with the same id
+                logger.warning(
+                    "submit to retry", metadata: ["message_id": "\(body.messageID)", "reason": "\(body.reason)"])
+                return  // retried by the ticker with the same id
             }
             fail(body.messageID, with: NodeError.rejected(code: body.code.name, reason: body.reason, field: body.field))
         case .deliver(let stored):
@@ -342,7 +319,8 @@ public actor HubNode {
         case .replayItems(let header, let items):
             replays[header.requestID]?.items.append(contentsOf: items)
             if let replay = replays[header.requestID], let progress = replay.progress,
-                let last = try? items.last?.decoded() {
+                let last = try? items.last?.decoded()
+            {
                 progress(last.sequence, replay.items.count)
             }
         case .replayEnd(let end):
@@ -357,12 +335,14 @@ public actor HubNode {
             case .noSession:
                 welcome = nil
                 sendHello()
-            case .identityMismatch, .unsupportedVersion, .rateLimited where welcome == nil:
+            case .identityMismatch, .unsupportedVersion,
+                .rateLimited where welcome == nil:
                 let refusal = NodeError.sessionRejected(code: error.code.name, reason: error.reason)
                 for waiter in helloWaiters { waiter.resume(throwing: refusal) }
                 helloWaiters.removeAll()
             default:
-                logger.warning("hub reported an error", metadata: ["code": "\(error.code.name)", "reason": "\(error.reason)"])
+                logger.warning(
+                    "hub reported an error", metadata: ["code": "\(error.code.name)", "reason": "\(error.reason)"])
             }
         case .close:
             welcome = nil
@@ -390,7 +370,7 @@ public actor HubNode {
         readyContinuation.yield()
     }
 
-    private func handled(_ sequence: UInt64) {
+    func handled(_ sequence: UInt64) {
         guard sequence > lastHandled else { return }
         lastHandled = sequence
         Self.storeLastHandled(sequence, configuration)

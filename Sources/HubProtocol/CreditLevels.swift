@@ -38,7 +38,8 @@ extension LevelSet {
 
     /// Whether moving from `from` to `to` is a downgrade (both must be levels of the set).
     public func isDowngrade(from: String, to: String) -> Bool {
-        guard let a = levels.firstIndex(where: { $0.id == from }), let b = levels.firstIndex(where: { $0.id == to }) else {
+        guard let a = levels.firstIndex(where: { $0.id == from }), let b = levels.firstIndex(where: { $0.id == to })
+        else {
             return false
         }
         return b > a

@@ -50,16 +50,21 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
     public var workflow: Workflow {
         switch self {
         case .requestFiled, .requestAcknowledged, .requestProgress, .requestResolved, .requestDeclined,
-             .requestWithdrawn: .requests
+            .requestWithdrawn:
+            .requests
         case .cultivationRecommended, .cultivationListed, .cultivationDeclined, .cultivationRemoved, .planRecorded,
-             .planMilestoneReached: .cultivation
+            .planMilestoneReached:
+            .cultivation
         case .caseOpened, .caseExtended, .auditProposed, .auditResponded, .auditScheduled, .auditRescheduled,
-             .auditCancelled, .auditCompleted, .caseConcluded, .reviewDue, .certificateSuspended,
-             .suspensionLifted: .certification
+            .auditCancelled, .auditCompleted, .caseConcluded, .reviewDue, .certificateSuspended,
+            .suspensionLifted:
+            .certification
         case .meetingConvened, .agendaItemProposed, .meetingRsvp, .attendanceRecorded, .minutesEntry,
-             .decisionRecorded, .actionItemAssigned, .actionItemProgress, .meetingClosed: .meetings
+            .decisionRecorded, .actionItemAssigned, .actionItemProgress, .meetingClosed:
+            .meetings
         case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .creditObjectionFiled,
-             .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided: .credit
+            .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided:
+            .credit
         case .incentiveGranted, .incentiveStopped: .incentives
         case .activityRecorded: .activities
         case .progressReport: .reports

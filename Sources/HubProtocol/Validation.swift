@@ -30,15 +30,22 @@ public enum Identifier {
     public static func isRecordID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard (1...64).contains(bytes.count) else { return false }
-        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "-") }
+        return bytes.allSatisfy {
+            isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":")
+                || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// The roles a node can have.
-    public static let roles: Set<String> = ["customs", "partner", "district", "zone", "coordinator", "association", "department"]
+    public static let roles: Set<String> = [
+        "customs", "partner", "district", "zone", "coordinator", "association", "department",
+    ]
 
     private static func isLowerAlnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (97...122).contains(b) }
     private static func isAlnum(_ b: UInt8) -> Bool { isLowerAlnum(b) || (65...90).contains(b) }
-    static func isDigits(_ text: String, count: Int) -> Bool { text.utf8.count == count && text.utf8.allSatisfy { (48...57).contains($0) } }
+    static func isDigits(_ text: String, count: Int) -> Bool {
+        text.utf8.count == count && text.utf8.allSatisfy { (48...57).contains($0) }
+    }
 }
 
 /// Checks a submitted envelope's fields (not its workflow: that is `Coordination`'s job).
@@ -67,10 +74,14 @@ public enum EnvelopeValidator {
         if envelope.sentAtMs != 0 { try check.instant(envelope.sentAtMs, "sent_at_ms") }
         for (index, node) in envelope.to.nodes.enumerated() { try check.nodeID(node, "to.nodes[\(index)]") }
         for (index, role) in envelope.to.roles.enumerated() where !Identifier.roles.contains(role) {
-            throw ValidationFailure(field: "to.roles[\(index)]", reason: "'\(role)' is not a role; use one of \(Identifier.roles.sorted().joined(separator: ", "))")
+            throw ValidationFailure(
+                field: "to.roles[\(index)]",
+                reason: "'\(role)' is not a role; use one of \(Identifier.roles.sorted().joined(separator: ", "))")
         }
         guard let type = envelope.messageType else {
-            throw ValidationFailure(code: .unknownMessageType, field: "payload", reason: "no message type this hub knows is set; set exactly one payload field (SPEC.md 5)")
+            throw ValidationFailure(
+                code: .unknownMessageType, field: "payload",
+                reason: "no message type this hub knows is set; set exactly one payload field (SPEC.md 5)")
         }
         try check.payload(envelope, type)
         return check.warnings
@@ -100,7 +111,9 @@ public enum RepeatedLimit {
 struct FieldCheck {
     var warnings: [String] = []
 
-    func fail(_ field: String, _ reason: String) -> ValidationFailure { ValidationFailure(field: field, reason: reason) }
+    func fail(_ field: String, _ reason: String) -> ValidationFailure {
+        ValidationFailure(field: field, reason: reason)
+    }
 
     func required(_ text: String, _ field: String, max: Int) throws(ValidationFailure) {
         guard !text.allSatisfy(\.isWhitespace) else { throw fail(field, "is required") }
@@ -121,13 +134,17 @@ struct FieldCheck {
 
     func nodeID(_ text: String, _ field: String) throws(ValidationFailure) {
         guard Identifier.isNodeID(text) else {
-            throw fail(field, "'\(text)' is not a node id: use 2 to 64 of a-z 0-9 and '-', starting with a letter or digit")
+            throw fail(
+                field, "'\(text)' is not a node id: use 2 to 64 of a-z 0-9 and '-', starting with a letter or digit")
         }
     }
 
     func date(_ text: String, _ field: String) throws(ValidationFailure) -> CivilDate {
         guard let date = CivilDate(text) else {
-            throw fail(field, text.isEmpty ? "is required (a date, YYYY-MM-DD)" : "'\(text)' is not a date; write YYYY-MM-DD, e.g. 2026-09-15")
+            throw fail(
+                field,
+                text.isEmpty
+                    ? "is required (a date, YYYY-MM-DD)" : "'\(text)' is not a date; write YYYY-MM-DD, e.g. 2026-09-15")
         }
         return date
     }
@@ -164,7 +181,9 @@ struct FieldCheck {
         try uscc(enterprise.uscc, "\(field).uscc")
         try required(enterprise.name, "\(field).name", max: TextLimit.name)
         if !enterprise.customsCode.isEmpty, !Identifier.isDigits(enterprise.customsCode, count: 10) {
-            throw fail("\(field).customs_code", "'\(enterprise.customsCode)' is not a customs registration code: it has 10 digits")
+            throw fail(
+                "\(field).customs_code",
+                "'\(enterprise.customsCode)' is not a customs registration code: it has 10 digits")
         }
     }
 
@@ -184,7 +203,11 @@ struct FieldCheck {
 
     func area(_ text: String, _ field: String) throws(ValidationFailure) {
         guard Identifier.isDigits(text, count: 6) || Identifier.isNodeID(text) else {
-            throw fail(field, text.isEmpty ? "is required (a district code such as 350203, or a zone id)" : "'\(text)' is neither a 6-digit district code nor a zone id")
+            throw fail(
+                field,
+                text.isEmpty
+                    ? "is required (a district code such as 350203, or a zone id)"
+                    : "'\(text)' is neither a 6-digit district code nor a zone id")
         }
     }
 
@@ -193,9 +216,15 @@ struct FieldCheck {
         guard parts.count == 2, let first = CivilDate("\(parts[0])-01"), let second = CivilDate("\(parts[1])-01") else {
             throw fail(field, "'\(text)' is not a period; write YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10")
         }
-        let nextMonth = first.month == 12 ? CivilDate(year: first.year + 1, month: 1, day: 1) : CivilDate(year: first.year, month: first.month + 1, day: 1)
+        let nextMonth =
+            first.month == 12
+            ? CivilDate(year: first.year + 1, month: 1, day: 1)
+            : CivilDate(year: first.year, month: first.month + 1, day: 1)
         guard nextMonth == second, first.month % 2 == 1 else {
-            throw fail(field, "'\(text)' is not a bimonthly period: two consecutive months starting with an odd one (01/02, 03/04 ... 11/12)")
+            throw fail(
+                field,
+                "'\(text)' is not a bimonthly period: two consecutive months starting with an odd one (01/02, 03/04 ... 11/12)"
+            )
         }
     }
 
@@ -208,7 +237,8 @@ struct FieldCheck {
         guard E.allCases.contains(value) else { throw fail(field, "\(value.rawValue) is not a value this hub knows") }
     }
 
-    func chosen<E: Equatable>(_ value: E, unspecified: E, _ field: String, _ options: String) throws(ValidationFailure) {
+    func chosen<E: Equatable>(_ value: E, unspecified: E, _ field: String, _ options: String) throws(ValidationFailure)
+    {
         guard value != unspecified else { throw fail(field, "is required: one of \(options)") }
     }
 
@@ -237,4 +267,3 @@ struct FieldCheck {
         if !item.proposer.isEmpty { try nodeID(item.proposer, "\(field).proposer") }
     }
 }
-

@@ -155,15 +155,19 @@ public enum WireCodec {
             throw WireError(.tooLarge, "the message is \(total) bytes; the limit is \(ProtocolLimits.maxMessageBytes)")
         }
         guard frames.count >= 2 else {
-            throw WireError(.malformedFrames, "a command has at least 2 frames (signature, command code); got \(frames.count)")
+            throw WireError(
+                .malformedFrames, "a command has at least 2 frames (signature, command code); got \(frames.count)")
         }
         let signature = frames[0]
         guard signature.count == 6, signature.prefix(4) == Data("AEOH".utf8) else {
-            throw WireError(.badSignature, "frame 0 must be the 6-byte signature 'AEOH' + major + minor (hex 41454f480100)")
+            throw WireError(
+                .badSignature, "frame 0 must be the 6-byte signature 'AEOH' + major + minor (hex 41454f480100)")
         }
         let major = signature[signature.startIndex + 4]
         guard major == ProtocolVersion.major else {
-            throw WireError(.unsupportedVersion, "protocol major version \(major) is not supported; this side speaks \(ProtocolVersion.major).x")
+            throw WireError(
+                .unsupportedVersion,
+                "protocol major version \(major) is not supported; this side speaks \(ProtocolVersion.major).x")
         }
         guard frames[1].count == 1 else {
             throw WireError(.malformedFrames, "frame 1 must be a single command byte; got \(frames[1].count) bytes")
@@ -186,7 +190,8 @@ public enum WireCodec {
         case .submit:
             let frame = try single(body, code)
             guard frame.count <= ProtocolLimits.maxEnvelopeBytes else {
-                throw WireError(.tooLarge, "the envelope is \(frame.count) bytes; the limit is \(ProtocolLimits.maxEnvelopeBytes)")
+                throw WireError(
+                    .tooLarge, "the envelope is \(frame.count) bytes; the limit is \(ProtocolLimits.maxEnvelopeBytes)")
             }
             return .submit(try parse(frame, code))
         case .hello: return .hello(try parse(single(body, code), code))

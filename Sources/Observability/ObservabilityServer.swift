@@ -80,14 +80,17 @@ private struct ScrapeGauges: Sendable {
     let healthy: Gauge
 
     init(_ registry: PrometheusCollectorRegistry) {
-        loopAge = registry.makeGauge(descriptor: MetricNameDescriptor(
-            metricName: "aeohub_loop_age", unitName: "seconds",
-            helpText: "Time since the hub thread's loop last went round (-1: not running)"))
-        storeUp = registry.makeGauge(descriptor: MetricNameDescriptor(
-            metricName: "aeohub_store", unitName: "up",
-            helpText: "1 if the event log answered a read through the health check's own connection"))
-        healthy = registry.makeGauge(descriptor: MetricNameDescriptor(
-            metricName: "aeohub", unitName: "healthy", helpText: "1 if /healthz answers 200"))
+        loopAge = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "aeohub_loop_age", unitName: "seconds",
+                helpText: "Time since the hub thread's loop last went round (-1: not running)"))
+        storeUp = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "aeohub_store", unitName: "up",
+                helpText: "1 if the event log answered a read through the health check's own connection"))
+        healthy = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "aeohub", unitName: "healthy", helpText: "1 if /healthz answers 200"))
     }
 
     func record(_ report: HubHealth.Report) {

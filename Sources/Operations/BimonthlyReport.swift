@@ -76,7 +76,8 @@ public struct BimonthlyReport: Sendable {
                 return [Self.sections[figure.section] ?? figure.section, name, "\(figure.value)"]
             })
         out += "\n## 各区诉求 Requests filed in the period, by area\n\n"
-        out += table(["area", "filed"], activity.filedByArea.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
+        out += table(
+            ["area", "filed"], activity.filedByArea.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
         out += "\n## 各单位 Per unit\n\n"
         let unitHeader = [
             "unit", "role", "requests filed", "requests settled", "cases opened", "audits held", "actions done",
@@ -94,7 +95,8 @@ public struct BimonthlyReport: Sendable {
             })
         let missing = activity.missingReports
         out += "\n## 未报送单位 Units that have not filed their report for \(period)\n\n"
-        out += missing.isEmpty
+        out +=
+            missing.isEmpty
             ? say("无：各单位均已报送。\n", "None: every unit has reported.\n")
             : missing.map { "- \($0.name) (\($0.unit))\n" }.joined()
 
@@ -122,10 +124,12 @@ public struct BimonthlyReport: Sendable {
         out += table(
             ["change", "enterprise", "from -> to", "publisher", "confirmed", "pending"],
             state.creditChanges.values.sorted { $0.id < $1.id }.map { change in
-                let pending = change.lifted
+                let pending =
+                    change.lifted
                     ? say("已撤销", "lifted")
                     : change.pending.sorted().joined(separator: ", ").ifEmpty(say("无", "none"))
-                let levels = "\(change.levelSet.levelName(change.from, language)) -> "
+                let levels =
+                    "\(change.levelSet.levelName(change.from, language)) -> "
                     + change.levelSet.levelName(change.to, language)
                 return [
                     change.id, change.enterpriseName, levels, change.publisher, "\(change.confirmed.count)", pending,

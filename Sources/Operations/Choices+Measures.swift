@@ -3,7 +3,9 @@ import HubProtocol
 // The choices protocol 1.2 added.
 
 extension SuspensionGround: NamedChoice {
-    public static let chineseNames: [SuspensionGround: String] = [.criminalCase: "刑事案件", .administrativeInvestigation: "行政调查"]
+    public static let chineseNames: [SuspensionGround: String] = [
+        .criminalCase: "刑事案件", .administrativeInvestigation: "行政调查",
+    ]
     public static let named: [(name: String, value: SuspensionGround)] = [
         ("criminal-case", .criminalCase), ("administrative-investigation", .administrativeInvestigation),
     ]
@@ -43,5 +45,7 @@ extension KeyListCategory: NamedChoice {
 
 extension CaseKind: NamedChoice {
     public static let chineseNames: [CaseKind: String] = [.certification: "认证", .review: "复核"]
-    public static let named: [(name: String, value: CaseKind)] = [("certification", .certification), ("review", .review)]
+    public static let named: [(name: String, value: CaseKind)] = [
+        ("certification", .certification), ("review", .review),
+    ]
 }

@@ -53,15 +53,21 @@ extension RequestCategory: NamedChoice {
 }
 
 extension ActionStatus: NamedChoice {
-    public static let named: [(name: String, value: ActionStatus)] = [("in-progress", .inProgress), ("done", .done), ("blocked", .blocked)]
+    public static let named: [(name: String, value: ActionStatus)] = [
+        ("in-progress", .inProgress), ("done", .done), ("blocked", .blocked),
+    ]
 }
 
 extension Severity: NamedChoice {
-    public static let named: [(name: String, value: Severity)] = [("minor", .minor), ("general", .general), ("serious", .serious)]
+    public static let named: [(name: String, value: Severity)] = [
+        ("minor", .minor), ("general", .general), ("serious", .serious),
+    ]
 }
 
 extension AuditAnswer: NamedChoice {
-    public static let named: [(name: String, value: AuditAnswer)] = [("accept", .accept), ("decline", .decline), ("counter", .counterPropose)]
+    public static let named: [(name: String, value: AuditAnswer)] = [
+        ("accept", .accept), ("decline", .decline), ("counter", .counterPropose),
+    ]
 }
 
 extension AuditOutcome: NamedChoice {
@@ -77,7 +83,9 @@ extension CaseResult: NamedChoice {
 }
 
 extension RsvpAnswer: NamedChoice {
-    public static let named: [(name: String, value: RsvpAnswer)] = [("attending", .attending), ("declined", .declined), ("delegate", .delegate)]
+    public static let named: [(name: String, value: RsvpAnswer)] = [
+        ("attending", .attending), ("declined", .declined), ("delegate", .delegate),
+    ]
 }
 
 extension LevelSet: NamedChoice {

@@ -51,29 +51,37 @@ public struct Demo: Sendable {
             endpoint: "tcp://127.0.0.1:*", keyPair: hubKeys, logPath: logPath, topology: topology,
             nodeKeys: Dictionary(uniqueKeysWithValues: unitKeys.map { ($0.value.publicKey, $0.key) }))
         let hub = try Hub(configuration: configuration, logger: logger)
-        let topologyPath = try writeTopology(endpoint: hub.endpoint, hubKeys: hubKeys, unitKeys: unitKeys, logPath: logPath)
+        let topologyPath = try writeTopology(
+            endpoint: hub.endpoint, hubKeys: hubKeys, unitKeys: unitKeys, logPath: logPath)
         let group = ServiceGroup(
             services: [hub] + companions(hub), gracefulShutdownSignals: keepRunning ? [.sigterm, .sigint] : [],
             logger: logger)
         let serving = Task { try await group.run() }
 
-        say("AEO Hub demo: \(XiamenNetwork.units.count) units on loopback, hub at \(hub.endpoint), CURVE keys in \(keysFolder)")
+        say(
+            "AEO Hub demo: \(XiamenNetwork.units.count) units on loopback, hub at \(hub.endpoint), CURVE keys in \(keysFolder)"
+        )
         say("log: \(logPath)\n")
 
         let network = try await DemoNetwork.connect(
             units: XiamenNetwork.units.map(\.id).filter { $0 != XiamenNetwork.fuzhou }, endpoint: hub.endpoint,
-            hubKey: hubKeys.publicKey, keys: unitKeys, stateFolder: directory.appendingPathComponent("nodes").path, logger: logger)
-        let scenario = Scenario(network: network, say: say, keys: unitKeys, hubKey: hubKeys.publicKey, endpoint: hub.endpoint,
-                                stateFolder: directory.appendingPathComponent("nodes").path, logger: logger)
+            hubKey: hubKeys.publicKey, keys: unitKeys, stateFolder: directory.appendingPathComponent("nodes").path,
+            logger: logger)
+        let scenario = Scenario(
+            network: network, say: say, keys: unitKeys, hubKey: hubKeys.publicKey, endpoint: hub.endpoint,
+            stateFolder: directory.appendingPathComponent("nodes").path, logger: logger)
         let reportPaths = try await scenario.play(into: directory)
         await network.closeAll()
 
         let store = try SQLiteEventStore(path: logPath, tailCheck: 0)
         let verified = try store.verify()
         say("\nlog verify: \(verified)")
-        say("hub counters: \(hub.counters.snapshot.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
-        let outcome = Outcome(logPath: logPath, reportPaths: reportPaths, topologyPath: topologyPath, endpoint: hub.endpoint,
-                              records: try store.head().sequence)
+        say(
+            "hub counters: \(hub.counters.snapshot.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
+        )
+        let outcome = Outcome(
+            logPath: logPath, reportPaths: reportPaths, topologyPath: topologyPath, endpoint: hub.endpoint,
+            records: try store.head().sequence)
         if keepRunning {
             say("\nThe hub keeps running at \(hub.endpoint) (topology \(topologyPath)); Ctrl-C stops it.")
             try await serving.value
@@ -84,7 +92,9 @@ public struct Demo: Sendable {
         return outcome
     }
 
-    private func writeTopology(endpoint: String, hubKeys: CurveKeyPair, unitKeys: [String: CurveKeyPair], logPath: String) throws -> String {
+    private func writeTopology(
+        endpoint: String, hubKeys: CurveKeyPair, unitKeys: [String: CurveKeyPair], logPath: String
+    ) throws -> String {
         var text = """
             # Written by `aeohub demo`: the demo's own network on loopback.
             hub:
@@ -120,16 +130,25 @@ final class DemoNetwork: Sendable {
         handlers = Mutex([])
     }
 
-    static func connect(units: [String], endpoint: String, hubKey: CurveKey, keys: [String: CurveKeyPair], stateFolder: String, logger: Logger) async throws -> DemoNetwork {
+    static func connect(
+        units: [String], endpoint: String, hubKey: CurveKey, keys: [String: CurveKeyPair], stateFolder: String,
+        logger: Logger
+    ) async throws -> DemoNetwork {
         let network = DemoNetwork()
         for id in units {
-            try await network.add(id, endpoint: endpoint, hubKey: hubKey, keyPair: keys[id]!, stateFolder: stateFolder, logger: logger)
+            try await network.add(
+                id, endpoint: endpoint, hubKey: hubKey, keyPair: keys[id]!, stateFolder: stateFolder, logger: logger)
         }
         return network
     }
 
-    func add(_ id: String, endpoint: String, hubKey: CurveKey, keyPair: CurveKeyPair, stateFolder: String, logger: Logger) async throws {
-        let node = try HubNode(configuration: NodeConfiguration(nodeID: id, endpoint: endpoint, hubKey: hubKey, keyPair: keyPair, stateDirectory: stateFolder), logger: logger)
+    func add(
+        _ id: String, endpoint: String, hubKey: CurveKey, keyPair: CurveKeyPair, stateFolder: String, logger: Logger
+    ) async throws {
+        let node = try HubNode(
+            configuration: NodeConfiguration(
+                nodeID: id, endpoint: endpoint, hubKey: hubKey, keyPair: keyPair, stateDirectory: stateFolder),
+            logger: logger)
         try await node.start()
         nodes.withLock { $0[id] = node }
         let task = Task {

@@ -86,7 +86,8 @@ extension EnvelopeText {
         case .creditRepairRequested(let m): return "\(m.changeID) 申请信用修复：\(m.grounds)"
         case .creditRepairDecided(let m): return "\(m.changeID) 信用修复\(m.granted ? "准予" : "不予")：\(m.reason)"
         case .incentiveGranted(let m):
-            return "\(m.incentiveID) \(m.enterprise.name)（\(m.enterprise.uscc)），措施\(m.measure)，\(m.grantedOn)：\(m.support)"
+            return
+                "\(m.incentiveID) \(m.enterprise.name)（\(m.enterprise.uscc)），措施\(m.measure)，\(m.grantedOn)：\(m.support)"
         case .incentiveStopped(let m): return "\(m.incentiveID) 停止：\(m.reason)"
         case .activityRecorded(let m):
             return "\(m.activityID) \(m.kind.label(zh))“\(m.title)”，\(m.heldOn)，覆盖企业 \(m.enterprisesReached) 家，"

@@ -38,7 +38,8 @@ public enum EnvelopeText {
     /// What the payload says, in a few English words.
     static func englishSummary(_ envelope: Envelope) -> String {
         switch envelope.payload {
-        case .requestFiled(let m): "\(m.requestID) \(m.enterprise.name) (\(m.enterprise.uscc)), area \(m.area): \(m.description_p)"
+        case .requestFiled(let m):
+            "\(m.requestID) \(m.enterprise.name) (\(m.enterprise.uscc)), area \(m.area): \(m.description_p)"
         case .requestAcknowledged(let m): "\(m.requestID) taken by \(m.handlingOffice)"
         case .requestProgress(let m): "\(m.requestID): \(m.note)"
         case .requestResolved(let m): "\(m.requestID) resolved: \(m.resolution)"
@@ -61,10 +62,12 @@ public enum EnvelopeText {
         case .auditCompleted(let m): "\(m.auditID) completed: \(m.outcome.label) \(m.findings)"
         case .caseConcluded(let m): "\(m.caseID): \(m.result.label) \(m.reason)"
         case .reviewDue(let m): "\(m.uscc) review due \(m.dueDate)"
-        case .meetingConvened(let m): "\(m.meetingID) \"\(m.title)\" at \(m.place), \(slot(m.time)); invited \(m.invitees.joined(separator: ", "))"
+        case .meetingConvened(let m):
+            "\(m.meetingID) \"\(m.title)\" at \(m.place), \(slot(m.time)); invited \(m.invitees.joined(separator: ", "))"
         case .agendaItemProposed(let m): "\(m.meetingID) item \(m.item.itemID): \(m.item.title)"
         case .meetingRsvp(let m): "\(m.meetingID): \(m.answer.label)\(m.delegate.isEmpty ? "" : " (\(m.delegate))")"
-        case .attendanceRecorded(let m): "\(m.meetingID) present: \(m.present.joined(separator: ", ")); absent: \(m.absent.joined(separator: ", "))"
+        case .attendanceRecorded(let m):
+            "\(m.meetingID) present: \(m.present.joined(separator: ", ")); absent: \(m.absent.joined(separator: ", "))"
         case .minutesEntry(let m): "\(m.meetingID) minutes \(m.entryID): \(m.text)"
         case .decisionRecorded(let m): "\(m.meetingID) decision \(m.decisionID): \(m.text)"
         case .actionItemAssigned(let m): "\(m.actionID) to \(m.ownerUnit), due \(m.dueDate): \(m.text)"
@@ -74,7 +77,8 @@ public enum EnvelopeText {
             "\(m.changeID) \(m.enterprise.name) (\(m.enterprise.uscc)) \(m.levelSet.level(m.fromLevel)?.name ?? m.fromLevel) -> \(m.levelSet.level(m.toLevel)?.name ?? m.toLevel) under \(m.levelSet.title), effective \(m.effectiveDate)\(m.stopJointIncentives ? "; stop joint incentives" : "")"
         case .creditChangeConfirmed(let m): "\(m.changeID) confirmed \(m.note)"
         case .creditChangeLifted(let m): "\(m.changeID) lifted: \(m.reason)"
-        case .progressReport(let m): "report \(m.period): \(m.figures.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))"
+        case .progressReport(let m):
+            "report \(m.period): \(m.figures.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))"
         case .nodePresence(let m): "\(m.nodeID) \(m.online ? "online" : "offline") (\(m.reason))"
         default: MeasuresText.summary(envelope)
         }

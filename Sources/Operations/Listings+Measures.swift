@@ -58,7 +58,8 @@ extension Listings {
             if let uscc, item.enterprise.uscc != uscc { continue }
             if openOnly, item.status == "stopped" { continue }
             let word = language == .zh ? Terms.incentiveStatuses[item.status] : nil
-            let status = Cell(word ?? (item.status == "must_stop" ? "MUST STOP" : item.status), json: .string(item.status))
+            let status = Cell(
+                word ?? (item.status == "must_stop" ? "MUST STOP" : item.status), json: .string(item.status))
             table.append([
                 .text(item.incentiveID), .text(item.enterprise.name), .text(item.enterprise.uscc), .text(item.granter),
                 .int(Int(item.measure)), .text(item.support), .day(item.grantedOn), status, .text(item.stoppedBy),
@@ -98,14 +99,16 @@ extension Listings {
                 ]))
             let next = item.milestones.enumerated().filter { !reached.contains(UInt32($0.offset + 1)) }
                 .min { $0.element.dueDate < $1.element.dueDate }
-            let nextDue = next.map {
-                Cell("\($0.element.dueDate) (\($0.offset + 1))", json: .string($0.element.dueDate))
-            } ?? Cell("", json: .null)
+            let nextDue =
+                next.map {
+                    Cell("\($0.element.dueDate) (\($0.offset + 1))", json: .string($0.element.dueDate))
+                } ?? Cell("", json: .null)
             let officer = Cell(
                 item.officer.name.isEmpty ? "" : "\(item.officer.name) (\(item.officer.officerID))",
                 json: .object(["officer_id": .string(item.officer.officerID), "name": .string(item.officer.name)]))
             table.append([
-                .text(item.planID), .text(item.enterprise.name), .text(item.enterprise.uscc), .chosen(item.approach, language),
+                .text(item.planID), .text(item.enterprise.name), .text(item.enterprise.uscc),
+                .chosen(item.approach, language),
                 members, milestones, nextDue, flag(item.overdue, "OVERDUE"), officer, .text(item.office),
             ])
         }

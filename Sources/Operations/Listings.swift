@@ -93,11 +93,13 @@ public struct Listings: Sendable {
         for item in view.cases {
             let left = CivilDate(item.deadline).map { today.days(until: $0) }
             let daysLeft = item.status == "open" && left != nil ? Cell.int(left!) : Cell("", json: .null)
-            table.append([
-                .text(item.caseID), .text(item.enterprise.name), .text(item.enterprise.uscc), .text(item.office),
-                .day(item.applicationReceived), .day(item.deadline), flag(item.extended, "extended"), daysLeft,
-                .word(item.status, Terms.caseStatuses, language), flag(item.joint, "with Fuzhou"), .day(item.reviewDue),
-            ] + measureCells(item))
+            table.append(
+                [
+                    .text(item.caseID), .text(item.enterprise.name), .text(item.enterprise.uscc), .text(item.office),
+                    .day(item.applicationReceived), .day(item.deadline), flag(item.extended, "extended"), daysLeft,
+                    .word(item.status, Terms.caseStatuses, language), flag(item.joint, "with Fuzhou"),
+                    .day(item.reviewDue),
+                ] + measureCells(item))
         }
         return table
     }
@@ -116,7 +118,9 @@ public struct Listings: Sendable {
                 audit.accepted.map { "\($0.unit)[\($0.slots.map { String($0 + 1) }.joined(separator: ","))]" }
                     .joined(separator: " "),
                 json: .object(
-                    Dictionary(uniqueKeysWithValues: audit.accepted.map { ($0.unit, .array($0.slots.map { .int(Int64($0)) })) })))
+                    Dictionary(
+                        uniqueKeysWithValues: audit.accepted.map { ($0.unit, .array($0.slots.map { .int(Int64($0)) })) }
+                    )))
             table.append([
                 .text(audit.auditID), .text(audit.caseID), .word(audit.status, Terms.auditStatuses, language),
                 flag(audit.joint, "with Fuzhou"), slots,
@@ -134,7 +138,8 @@ public struct Listings: Sendable {
         for meeting in view.meetings {
             table.append([
                 .text(meeting.meetingID), .text(meeting.title), .slot(meeting.hasTime ? meeting.time : nil),
-                .text(meeting.place), Cell("\(meeting.invitees.count)", json: .array(meeting.invitees.map(JSONValue.string))),
+                .text(meeting.place),
+                Cell("\(meeting.invitees.count)", json: .array(meeting.invitees.map(JSONValue.string))),
                 .int(Int(meeting.agendaItems)), .int(Int(meeting.minutes)), .int(Int(meeting.decisions)),
                 flag(meeting.closed, "closed"),
             ])
@@ -160,7 +165,8 @@ public struct Listings: Sendable {
     /// coordinator and the publisher; another unit sees whether it still owes its own confirmation).
     public var creditChanges: Table {
         var table = self.table([
-            "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe", "Lifted",
+            "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe",
+            "Lifted",
             "Objection", "Repair", "Overdue", "Publicity end",
         ])
         for change in view.creditChanges {
@@ -175,11 +181,12 @@ public struct Listings: Sendable {
             let confirmed = Cell(
                 change.asked == 0 ? "" : "\(change.confirmedCount)/\(change.asked)",
                 json: .object(["confirmed": .int(Int64(change.confirmedCount)), "asked": .int(Int64(change.asked))]))
-            table.append([
-                .text(change.changeID), .text(change.enterprise.name), .text(change.enterprise.uscc), levels,
-                .choice(change.severity, language), .day(change.effectiveDate), confirmed, .list(change.pending),
-                flag(change.youOweConfirmation, "CONFIRM"), flag(change.lifted, "lifted"),
-            ] + measureCells(change))
+            table.append(
+                [
+                    .text(change.changeID), .text(change.enterprise.name), .text(change.enterprise.uscc), levels,
+                    .choice(change.severity, language), .day(change.effectiveDate), confirmed, .list(change.pending),
+                    flag(change.youOweConfirmation, "CONFIRM"), flag(change.lifted, "lifted"),
+                ] + measureCells(change))
         }
         return table
     }

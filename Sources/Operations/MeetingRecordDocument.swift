@@ -57,10 +57,19 @@ public struct MeetingRecordDocument: Sendable {
             switch envelope.payload {
             case .meetingConvened(let m):
                 convened = m
-                agenda += m.agenda.map { ["id": $0.itemID, "title": $0.title, "by": name($0.proposer.isEmpty ? envelope.sender : $0.proposer)] }
-            case .agendaItemProposed(let m): agenda.append(["id": m.item.itemID, "title": m.item.title, "by": name(envelope.sender)])
+                agenda += m.agenda.map {
+                    [
+                        "id": $0.itemID, "title": $0.title,
+                        "by": name($0.proposer.isEmpty ? envelope.sender : $0.proposer),
+                    ]
+                }
+            case .agendaItemProposed(let m):
+                agenda.append(["id": m.item.itemID, "title": m.item.title, "by": name(envelope.sender)])
             case .meetingRsvp(let m):
-                answers.append(["unit": name(envelope.sender), "answer": m.answer.label(language) + (m.delegate.isEmpty ? "" : " (\(m.delegate))")])
+                answers.append([
+                    "unit": name(envelope.sender),
+                    "answer": m.answer.label(language) + (m.delegate.isEmpty ? "" : " (\(m.delegate))"),
+                ])
             case .attendanceRecorded(let m):
                 present = m.present
                 absent = m.absent
@@ -68,8 +77,10 @@ public struct MeetingRecordDocument: Sendable {
             case .decisionRecorded(let m): decisions.append(["id": m.decisionID, "text": m.text])
             case .actionItemAssigned(let m):
                 order.append(m.actionID)
-                actions[m.actionID] = ["id": m.actionID, "owner": name(m.ownerUnit), "due": m.dueDate, "text": m.text,
-                                       "status": ActionStatus.inProgress.label(language)]
+                actions[m.actionID] = [
+                    "id": m.actionID, "owner": name(m.ownerUnit), "due": m.dueDate, "text": m.text,
+                    "status": ActionStatus.inProgress.label(language),
+                ]
             case .actionItemProgress(let m):
                 actions[m.actionID]?["status"] = m.status.label(language) + (m.note.isEmpty ? "" : "：\(m.note)")
             case .meetingClosed(let m): summary = m.summary

@@ -25,8 +25,9 @@ public enum PDFPrinter {
     /// Writes `html` printed to PDF at `path`.
     public static func print(html: String, to path: String) throws {
         guard let browser = chromium() else {
-            throw Failure(description: "no Chromium to print with (install Debian's chromium, or set AEOHUB_CHROMIUM); "
-                + "or write --format html and print it from a browser")
+            throw Failure(
+                description: "no Chromium to print with (install Debian's chromium, or set AEOHUB_CHROMIUM); "
+                    + "or write --format html and print it from a browser")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -10,8 +10,11 @@ extension ReportDocument {
         let rows: [[String]]
 
         var context: [String: Any] {
-            ["heading": heading, "columns": columns.map { ["name": $0] }, "rows": rows.map { ["cells": $0.map { ["text": $0] }] },
-             "empty": rows.isEmpty]
+            [
+                "heading": heading, "columns": columns.map { ["name": $0] },
+                "rows": rows.map { ["cells": $0.map { ["text": $0] }] },
+                "empty": rows.isEmpty,
+            ]
         }
     }
 
@@ -25,43 +28,66 @@ extension ReportDocument {
         let end = activity.asOf
         let units = DocumentTable(
             heading: say("各单位工作情况", "Per unit"),
-            columns: [say("单位", "unit"), say("类别", "role"), say("提交诉求", "requests filed"),
-                      say("办结诉求", "requests settled"), say("立案", "cases opened"), say("实地认证", "audits held"),
-                      say("完成事项", "actions done"), say("确认停止激励", "confirmations"), say("已报送", "reported")],
+            columns: [
+                say("单位", "unit"), say("类别", "role"), say("提交诉求", "requests filed"),
+                say("办结诉求", "requests settled"), say("立案", "cases opened"), say("实地认证", "audits held"),
+                say("完成事项", "actions done"), say("确认停止激励", "confirmations"), say("已报送", "reported"),
+            ],
             rows: activity.units.map { unit in
-                [unitName(unit.unit), language.word(unit.role.rawValue, Terms.roles), "\(unit.requestsFiled)",
-                 "\(unit.requestsSettled)", "\(unit.casesOpened)", "\(unit.auditsHeld)", "\(unit.actionsDone)",
-                 "\(unit.confirmations)", unit.reported ? say("是", "yes") : say("否", "no")]
+                [
+                    unitName(unit.unit), language.word(unit.role.rawValue, Terms.roles), "\(unit.requestsFiled)",
+                    "\(unit.requestsSettled)", "\(unit.casesOpened)", "\(unit.auditsHeld)", "\(unit.actionsDone)",
+                    "\(unit.confirmations)", unit.reported ? say("是", "yes") : say("否", "no"),
+                ]
             })
         let cases = DocumentTable(
             heading: say("认证与复核案件（期末）", "Certification and review cases at the end"),
-            columns: [say("案件", "case"), say("类型", "kind"), say("企业", "enterprise"), say("承办海关", "office"),
-                      say("状态", "status"), say("办结时限", "deadline"), say("联合认证", "joint"), say("优先", "priority")],
+            columns: [
+                say("案件", "case"), say("类型", "kind"), say("企业", "enterprise"), say("承办海关", "office"),
+                say("状态", "status"), say("办结时限", "deadline"), say("联合认证", "joint"), say("优先", "priority"),
+            ],
             rows: state.cases.values.sorted { $0.id < $1.id }.map { item in
-                [item.id, item.kind == .review ? say("复核", "review") : say("认证", "certification"), item.enterpriseName,
-                 unitName(item.office),
-                 item.isOverdue(on: end) ? say("逾期", "OVERDUE") : language.word(item.status.rawValue, Terms.caseStatuses),
-                 "\(item.deadline)", item.joint ? say("是", "yes") : "", state.isPriority(item.uscc) ? say("重点培育", "key list") : ""]
+                [
+                    item.id, item.kind == .review ? say("复核", "review") : say("认证", "certification"),
+                    item.enterpriseName,
+                    unitName(item.office),
+                    item.isOverdue(on: end)
+                        ? say("逾期", "OVERDUE") : language.word(item.status.rawValue, Terms.caseStatuses),
+                    "\(item.deadline)", item.joint ? say("是", "yes") : "",
+                    state.isPriority(item.uscc) ? say("重点培育", "key list") : "",
+                ]
             })
         let actions = DocumentTable(
             heading: say("交办事项", "Action items"),
-            columns: [say("事项", "action"), say("会议", "meeting"), say("责任单位", "owner"), say("完成时限", "due"),
-                      say("状态", "status"), say("内容", "text")],
+            columns: [
+                say("事项", "action"), say("会议", "meeting"), say("责任单位", "owner"), say("完成时限", "due"),
+                say("状态", "status"), say("内容", "text"),
+            ],
             rows: state.actions.values.sorted { $0.id < $1.id }.map { action in
-                [action.id, action.meetingID, unitName(action.owner), "\(action.due)",
-                 action.isOverdue(on: end) ? say("逾期", "OVERDUE") : action.status.label(language), action.text]
+                [
+                    action.id, action.meetingID, unitName(action.owner), "\(action.due)",
+                    action.isOverdue(on: end) ? say("逾期", "OVERDUE") : action.status.label(language), action.text,
+                ]
             })
         let credit = DocumentTable(
             heading: say("信用调整与停止联合激励", "Credit changes and joint incentives stopped"),
-            columns: [say("调整", "change"), say("企业", "enterprise"), say("调整前 → 调整后", "from → to"),
-                      say("发布单位", "publisher"), say("已确认/应确认", "confirmed/asked"), say("未确认单位", "pending")],
+            columns: [
+                say("调整", "change"), say("企业", "enterprise"), say("调整前 → 调整后", "from → to"),
+                say("发布单位", "publisher"), say("已确认/应确认", "confirmed/asked"), say("未确认单位", "pending"),
+            ],
             rows: state.creditChanges.values.sorted { $0.id < $1.id }.map { change in
-                let levels = "\(change.levelSet.levelName(change.from, language)) → \(change.levelSet.levelName(change.to, language))"
+                let levels =
+                    "\(change.levelSet.levelName(change.from, language)) → \(change.levelSet.levelName(change.to, language))"
                 let asked = change.confirmed.count + change.pending.count
-                let pending = change.lifted ? say("已撤销", "lifted")
+                let pending =
+                    change.lifted
+                    ? say("已撤销", "lifted")
                     : change.pending.sorted().map(unitName).joined(separator: language == .zh ? "、" : ", ")
-                return [change.id, change.enterpriseName, levels, unitName(change.publisher), "\(change.confirmed.count)/\(asked)",
-                        pending]
+                return [
+                    change.id, change.enterpriseName, levels, unitName(change.publisher),
+                    "\(change.confirmed.count)/\(asked)",
+                    pending,
+                ]
             })
         return [units, cases, actions, credit]
     }

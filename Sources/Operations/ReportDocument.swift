@@ -18,13 +18,17 @@ public struct ReportDocument: Sendable {
 
     private var state: CoordinationState { activity.state }
     private func say(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
-    private func name(_ unit: String) -> String { UnitNames.display(state.topology.units[unit]?.name ?? unit, language) }
+    private func name(_ unit: String) -> String {
+        UnitNames.display(state.topology.units[unit]?.name ?? unit, language)
+    }
 
     /// 厦门市AEO企业培育工作进展（2026年11-12月）.
     public var title: String {
         let (start, last) = (activity.period.start, activity.period.lastDay)
-        let months = start.year == last.year
-            ? "\(start.year)年\(start.month)-\(last.month)月" : "\(start.year)年\(start.month)月-\(last.year)年\(last.month)月"
+        let months =
+            start.year == last.year
+            ? "\(start.year)年\(start.month)-\(last.month)月"
+            : "\(start.year)年\(start.month)月-\(last.year)年\(last.month)月"
         return say("厦门市AEO企业培育工作进展（\(months)）", "AEO cultivation in Xiamen: progress, \(activity.period)")
     }
 
@@ -37,7 +41,9 @@ public struct ReportDocument: Sendable {
     /// The figures as JSON: by section and name, the units that have not reported, and per unit.
     public func json() throws -> String {
         var sections: [String: [String: JSONValue]] = [:]
-        for figure in activity.figures { sections[figure.section, default: [:]][figure.name] = .int(Int64(figure.value)) }
+        for figure in activity.figures {
+            sections[figure.section, default: [:]][figure.name] = .int(Int64(figure.value))
+        }
         return try JSONValue.object([
             "period": .string(activity.period.description), "as_of": .string("\(activity.asOf)"),
             "title": .string(title), "figures": .object(sections.mapValues(JSONValue.object)),
@@ -51,11 +57,13 @@ public struct ReportDocument: Sendable {
             "lang": say("zh-CN", "en"), "title": title,
             "subtitle": say(
                 "据 AEO Hub 日志汇编于 \(today)：\(activity.period.start) 至 \(activity.asOf) 的办理情况及期末状态",
-                "Compiled \(today) from the AEO Hub log: \(activity.period.start) to \(activity.asOf), and the state at its end"),
+                "Compiled \(today) from the AEO Hub log: \(activity.period.start) to \(activity.asOf), and the state at its end"
+            ),
             "charts": charts.map { ["svg": $0.svg(), "title": $0.title] },
             "figureSections": sectionOrder.map { section in
                 [
-                    "heading": BimonthlyReport.sections[section].map { language == .zh ? $0 : englishPart($0) } ?? section,
+                    "heading": BimonthlyReport.sections[section].map { language == .zh ? $0 : englishPart($0) }
+                        ?? section,
                     "figures": activity.figures.filter { $0.section == section }.map { figure in
                         ["name": figureName(figure), "value": figure.value]
                     },
@@ -75,7 +83,8 @@ public struct ReportDocument: Sendable {
     }
 
     private func figureName(_ figure: PeriodActivity.Figure) -> String {
-        language == .zh ? Terms.figures["\(figure.section).\(figure.name)"] ?? figure.name
+        language == .zh
+            ? Terms.figures["\(figure.section).\(figure.name)"] ?? figure.name
             : figure.name.replacingOccurrences(of: "_", with: " ")
     }
 
@@ -92,8 +101,9 @@ public struct ReportDocument: Sendable {
             series: statuses.map { say($0.0, $0.1) },
             bars: byArea.map { area, rows in
                 let unit = state.topology.units.values.first { $0.area == area }
-                return BarChart.Bar(unit.map { UnitNames.display($0.name, language) } ?? area,
-                                    statuses.map { status in rows.filter { status.2.contains($0.status) }.count })
+                return BarChart.Bar(
+                    unit.map { UnitNames.display($0.name, language) } ?? area,
+                    statuses.map { status in rows.filter { status.2.contains($0.status) }.count })
             })
         let certification = BarChart(
             title: say("认证与实地认证（联合认证单列）", "Cases and audits, joint audits apart"),
@@ -101,8 +111,9 @@ public struct ReportDocument: Sendable {
             bars: [
                 .init(say("立案", "cases opened"), [value("cases", "opened"), 0]),
                 .init(say("通过认证", "certified"), [value("cases", "certified"), 0]),
-                .init(say("实地认证", "audits held"),
-                      [value("audits", "held") - value("audits", "held_joint"), value("audits", "held_joint")]),
+                .init(
+                    say("实地认证", "audits held"),
+                    [value("audits", "held") - value("audits", "held_joint"), value("audits", "held_joint")]),
                 .init(say("复核", "reviews"), [value("reviews", "opened"), 0]),
             ])
         let actions = BarChart(

@@ -4,39 +4,63 @@ import HubProtocol
 
 // The demo's measures: the incentive register closed by a downgrade's confirmations, and a review.
 extension Scenario {
-    static let jimei = Enterprise.with { $0.uscc = "91350211M0000XUF46"; $0.name = "Jimei Logistics Co. 集美物流" }
-    static let torch = Enterprise.with { $0.uscc = "91350203MA31NDF85F"; $0.name = "Torch Semiconductor Co. 火炬半导体" }
+    static let jimei = Enterprise.with {
+        $0.uscc = "91350211M0000XUF46"
+        $0.name = "Jimei Logistics Co. 集美物流"
+    }
+    static let torch = Enterprise.with {
+        $0.uscc = "91350203MA31NDF85F"
+        $0.name = "Torch Semiconductor Co. 火炬半导体"
+    }
 
     func creditDowngrade(today: CivilDate, suffix: String) async throws {
         let incentive = "INC-\(today.year)-\(suffix)"
-        try await submit("finance-bureau", Envelope.with {
-            $0.incentiveGranted = IncentiveGranted.with {
-                $0.incentiveID = incentive; $0.enterprise = Self.jimei; $0.measure = 5
-                $0.support = "AEO certification subsidy 高级认证财政奖励"; $0.grantedOn = today.adding(days: -30).description
-            }
-        })
+        try await submit(
+            "finance-bureau",
+            Envelope.with {
+                $0.incentiveGranted = IncentiveGranted.with {
+                    $0.incentiveID = incentive
+                    $0.enterprise = Self.jimei
+                    $0.measure = 5
+                    $0.support = "AEO certification subsidy 高级认证财政奖励"
+                    $0.grantedOn = today.adding(days: -30).description
+                }
+            })
         let changeID = "CR-\(today.year)-\(suffix)"
-        try await submit("xm-dongdu", Envelope.with {
-            $0.creditChangePublished = CreditChangePublished.with {
-                $0.changeID = changeID; $0.enterprise = Self.jimei
-                $0.levelSet = .order282; $0.fromLevel = "advanced_certified"; $0.toLevel = "regular"
-                $0.reason = "Breach found in a post-clearance audit."; $0.severity = .general
-                $0.effectiveDate = today.description; $0.publicityEnd = today.adding(days: 180).description
-                $0.stopJointIncentives = true
-            }
-        })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.creditChangePublished = CreditChangePublished.with {
+                    $0.changeID = changeID
+                    $0.enterprise = Self.jimei
+                    $0.levelSet = .order282
+                    $0.fromLevel = "advanced_certified"
+                    $0.toLevel = "regular"
+                    $0.reason = "Breach found in a post-clearance audit."
+                    $0.severity = .general
+                    $0.effectiveDate = today.description
+                    $0.publicityEnd = today.adding(days: 180).description
+                    $0.stopJointIncentives = true
+                }
+            })
         try await showRegister(incentive)
         // Every incentive-granting unit confirms; the finance bureau's confirmation closes its incentive.
         let granters: Set<Role> = [.customs, .district, .zone, .coordinator, .department]
         var confirmations = 0
         for unit in XiamenNetwork.units where granters.contains(unit.role) && unit.id != "xm-dongdu" {
             _ = try await network.waitFor(unit.id) { $0.creditChangePublished.changeID == changeID }
-            _ = try await network.node(unit.id).submit(Envelope.with {
-                $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = changeID; $0.note = "Joint incentives stopped." }
-            })
+            _ = try await network.node(unit.id).submit(
+                Envelope.with {
+                    $0.creditChangeConfirmed = CreditChangeConfirmed.with {
+                        $0.changeID = changeID
+                        $0.note = "Joint incentives stopped."
+                    }
+                })
             confirmations += 1
         }
-        say("  \(confirmations) granting units confirmed they stopped joint incentives (the partner and the association are not asked)")
+        say(
+            "  \(confirmations) granting units confirmed they stopped joint incentives (the partner and the association are not asked)"
+        )
         try await showRegister(incentive)
     }
 
@@ -44,60 +68,124 @@ extension Scenario {
         let register = try await network.node("finance-bureau").view(ViewRequest.with { $0.kind = .incentives })
         for row in register.incentives where row.incentiveID == incentive {
             let stopped = row.stoppedBy.isEmpty ? "" : " by the confirmation of \(row.stoppedBy)"
-            say("  finance-bureau   register: \(row.incentiveID) \(row.enterprise.name), measure \(row.measure): \(row.status)\(stopped)")
+            say(
+                "  finance-bureau   register: \(row.incentiveID) \(row.enterprise.name), measure \(row.measure): \(row.status)\(stopped)"
+            )
         }
     }
 
     func review(today: CivilDate, suffix: String) async throws {
         let caseID = "CASE-\(today.year)-\(suffix)-T"
-        try await submit("xm-dongdu", Envelope.with {
-            $0.caseOpened = CaseOpened.with {
-                $0.caseID = caseID; $0.enterprise = Self.torch; $0.applicationReceived = today.adding(days: -75).description
-            }
-        })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.caseOpened = CaseOpened.with {
+                    $0.caseID = caseID
+                    $0.enterprise = Self.torch
+                    $0.applicationReceived = today.adding(days: -75).description
+                }
+            })
         try await audit(caseID, "AUD-\(today.year)-\(suffix)-T", held: today.adding(days: -5))
-        try await submit("xm-dongdu", Envelope.with {
-            $0.caseConcluded = CaseConcluded.with { $0.caseID = caseID; $0.result = .certified; $0.reason = "All sites passed." }
-        })
-        try await submit("xm-dongdu", Envelope.with {
-            $0.reviewDue = ReviewDue.with {
-                $0.uscc = Self.torch.uscc; $0.dueDate = today.description; $0.reason = "Anomaly: a change of ownership."
-            }
-        })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.caseConcluded = CaseConcluded.with {
+                    $0.caseID = caseID
+                    $0.result = .certified
+                    $0.reason = "All sites passed."
+                }
+            })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.reviewDue = ReviewDue.with {
+                    $0.uscc = Self.torch.uscc
+                    $0.dueDate = today.description
+                    $0.reason = "Anomaly: a change of ownership."
+                }
+            })
         let reviewID = "REV-\(today.year)-\(suffix)"
-        try await submit("xm-dongdu", Envelope.with {
-            $0.caseOpened = CaseOpened.with {
-                $0.caseID = reviewID; $0.enterprise = Self.torch; $0.applicationReceived = today.adding(days: -3).description
-                $0.kind = .review
-            }
-        })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.caseOpened = CaseOpened.with {
+                    $0.caseID = reviewID
+                    $0.enterprise = Self.torch
+                    $0.applicationReceived = today.adding(days: -3).description
+                    $0.kind = .review
+                }
+            })
         try await audit(reviewID, "AUD-\(today.year)-\(suffix)-R", held: today.adding(days: -1))
-        try await submit("xm-dongdu", Envelope.with {
-            $0.caseConcluded = CaseConcluded.with { $0.caseID = reviewID; $0.result = .certified; $0.reason = "Review passed." }
-        })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.caseConcluded = CaseConcluded.with {
+                    $0.caseID = reviewID
+                    $0.result = .certified
+                    $0.reason = "Review passed."
+                }
+            })
         let certificates = try await network.node("xm-dongdu").view(ViewRequest.with { $0.kind = .certificates })
         for row in certificates.certificates where row.enterprise.uscc == Self.torch.uscc {
-            say("  xm-dongdu        certificate: \(row.enterprise.name) \(row.status), certified \(row.certifiedOn), next review \(row.reviewDue)")
+            say(
+                "  xm-dongdu        certificate: \(row.enterprise.name) \(row.status), certified \(row.certifiedOn), next review \(row.reviewDue)"
+            )
         }
     }
 
     /// Proposes, schedules and completes (passed) a one-site audit held on `held`.
     private func audit(_ caseID: String, _ auditID: String, held: CivilDate) async throws {
         let start = held.chinaMidnightMilliseconds + 9 * 3_600_000
-        let slot = TimeSlot.with { $0.startMs = start; $0.endMs = start + 6 * 3_600_000 }
-        try await submit("xm-dongdu", Envelope.with {
-            $0.auditProposed = AuditProposed.with {
-                $0.caseID = caseID; $0.auditID = auditID; $0.slots = [slot]; $0.enterpriseContact = Self.contact
-                $0.sites = [AuditSite.with { $0.name = "Fab 1"; $0.address = "Torch Park, Xiamen"; $0.customsArea = "3700" }]
-                $0.team = [Officer.with { $0.officerID = "DD-1001"; $0.name = "Chen Hua"; $0.office = "xm-dongdu" },
-                           Officer.with { $0.officerID = "DD-1003"; $0.name = "Zhang Min"; $0.office = "xm-dongdu" }]
-            }
-        })
-        try await submit("xm-dongdu", Envelope.with {
-            $0.auditScheduled = AuditScheduled.with { $0.auditID = auditID; $0.caseID = caseID; $0.slot = slot }
-        })
-        try await submit("xm-dongdu", Envelope.with {
-            $0.auditCompleted = AuditCompleted.with { $0.auditID = auditID; $0.caseID = caseID; $0.outcome = .passed }
-        })
+        let slot = TimeSlot.with {
+            $0.startMs = start
+            $0.endMs = start + 6 * 3_600_000
+        }
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.auditProposed = AuditProposed.with {
+                    $0.caseID = caseID
+                    $0.auditID = auditID
+                    $0.slots = [slot]
+                    $0.enterpriseContact = Self.contact
+                    $0.sites = [
+                        AuditSite.with {
+                            $0.name = "Fab 1"
+                            $0.address = "Torch Park, Xiamen"
+                            $0.customsArea = "3700"
+                        }
+                    ]
+                    $0.team = [
+                        Officer.with {
+                            $0.officerID = "DD-1001"
+                            $0.name = "Chen Hua"
+                            $0.office = "xm-dongdu"
+                        },
+                        Officer.with {
+                            $0.officerID = "DD-1003"
+                            $0.name = "Zhang Min"
+                            $0.office = "xm-dongdu"
+                        },
+                    ]
+                }
+            })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.auditScheduled = AuditScheduled.with {
+                    $0.auditID = auditID
+                    $0.caseID = caseID
+                    $0.slot = slot
+                }
+            })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.auditCompleted = AuditCompleted.with {
+                    $0.auditID = auditID
+                    $0.caseID = caseID
+                    $0.outcome = .passed
+                }
+            })
     }
 }

@@ -13,7 +13,9 @@ public struct Cell: Sendable, Hashable {
     /// Text, null in JSON when empty.
     public static func text(_ text: String) -> Cell { Cell(text, json: .optional(text)) }
     /// A whole number, with an optional unit in the table (`12d`).
-    public static func int(_ value: Int, unit: String = "") -> Cell { Cell("\(value)\(unit)", json: .int(Int64(value))) }
+    public static func int(_ value: Int, unit: String = "") -> Cell {
+        Cell("\(value)\(unit)", json: .int(Int64(value)))
+    }
     /// A flag: a word in the table when set, a boolean in JSON.
     public static func flag(_ value: Bool, _ word: String) -> Cell { Cell(value ? word : "", json: .bool(value)) }
     /// A list: comma-separated in the table, an array in JSON.

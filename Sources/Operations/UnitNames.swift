@@ -13,6 +13,8 @@ public enum UnitNames {
     }
 
     private static func isCJK(_ character: Character) -> Bool {
-        character.unicodeScalars.contains { (0x3400...0x9FFF).contains($0.value) || (0xF900...0xFAFF).contains($0.value) }
+        character.unicodeScalars.contains {
+            (0x3400...0x9FFF).contains($0.value) || (0xF900...0xFAFF).contains($0.value)
+        }
     }
 }

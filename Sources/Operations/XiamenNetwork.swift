@@ -15,15 +15,20 @@ public enum XiamenNetwork {
         .init(id: "xm-zhangzhou", role: .customs, name: "Zhangzhou Customs 漳州海关"),
         .init(id: "fuzhou-customs", role: .partner, name: "Fuzhou Customs 福州海关"),
         .init(id: "siming", role: .district, name: "Siming District 思明区", area: "350203", customsOffice: "xm-dongdu"),
-        .init(id: "haicang", role: .district, name: "Haicang District 海沧区", area: "350205", customsOffice: "xm-haicang"),
+        .init(
+            id: "haicang", role: .district, name: "Haicang District 海沧区", area: "350205", customsOffice: "xm-haicang"),
         .init(id: "huli", role: .district, name: "Huli District 湖里区", area: "350206", customsOffice: "xm-dongdu"),
         .init(id: "jimei", role: .district, name: "Jimei District 集美区", area: "350211", customsOffice: "xm-haicang"),
         .init(id: "tongan", role: .district, name: "Tong'an District 同安区", area: "350212", customsOffice: "xm-airport"),
-        .init(id: "xiangan", role: .district, name: "Xiang'an District 翔安区", area: "350213", customsOffice: "xm-airport"),
-        .init(id: "torch", role: .zone, name: "Torch High-tech Zone Committee 火炬管委会", area: "torch", customsOffice: "xm-dongdu"),
+        .init(
+            id: "xiangan", role: .district, name: "Xiang'an District 翔安区", area: "350213", customsOffice: "xm-airport"),
+        .init(
+            id: "torch", role: .zone, name: "Torch High-tech Zone Committee 火炬管委会", area: "torch",
+            customsOffice: "xm-dongdu"),
         .init(id: "ftz", role: .zone, name: "Free Trade Zone Committee 自贸委", area: "ftz", customsOffice: "xm-haicang"),
         // The departments that grant incentives and recommend enterprises (BRIEF.md; each measure's 责任单位).
-        .init(id: "miit-bureau", role: .department, name: "Municipal Bureau of Industry and Information Technology 市工信局"),
+        .init(
+            id: "miit-bureau", role: .department, name: "Municipal Bureau of Industry and Information Technology 市工信局"),
         .init(id: "finance-bureau", role: .department, name: "Municipal Finance Bureau 市财政局"),
         .init(id: "ccpit-xiamen", role: .department, name: "CCPIT Xiamen 市贸促会"),
         .init(id: "market-regulation", role: .department, name: "Municipal Market Regulation Bureau 市市场监管局"),
@@ -39,9 +44,13 @@ public enum XiamenNetwork {
         .init(id: "port-office", role: .department, name: "Municipal Port Office 市口岸办"),
         .init(id: "data-bureau", role: .department, name: "Municipal Data Administration 市数据管理局"),
         .init(id: "development-reform", role: .department, name: "Municipal Development and Reform Commission 市发改委"),
-        .init(id: "hr-social-security", role: .department, name: "Municipal Human Resources and Social Security Bureau 市人社局"),
+        .init(
+            id: "hr-social-security", role: .department,
+            name: "Municipal Human Resources and Social Security Bureau 市人社局"),
         .init(id: "public-security", role: .department, name: "Municipal Public Security Bureau 市公安局"),
         .init(id: "e-port", role: .department, name: "Xiamen e-Port 厦门电子口岸"),
-        .init(id: "trade-association", role: .association, name: "Xiamen Import and Export Chamber of Commerce 厦门市进出口商会 (placeholder)"),
+        .init(
+            id: "trade-association", role: .association,
+            name: "Xiamen Import and Export Chamber of Commerce 厦门市进出口商会 (placeholder)"),
     ]
 }

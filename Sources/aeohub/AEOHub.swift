@@ -15,7 +15,8 @@ struct AEOHub: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, RequestCommand.self, CultivationCommand.self, AuditCommand.self, MeetingCommand.self,
             CreditCommand.self, ReviewCommand.self, IncentiveCommand.self, ActivityCommand.self, PlanCommand.self,
-            ReplayCommand.self, ReportCommand.self, DashboardCommand.self, ListenCommand.self, HubCommand.self, KeysCommand.self,
+            ReplayCommand.self, ReportCommand.self, DashboardCommand.self, ListenCommand.self, HubCommand.self,
+            KeysCommand.self,
             LogCommand.self,
         ]
     )
@@ -23,7 +24,9 @@ struct AEOHub: AsyncParsableCommand {
     /// Runs the command and turns a failure into its exit code (and, under `--json`, a JSON object).
     static func main() async {
         let arguments = CommandLine.arguments.dropFirst()
-        let json = arguments.contains("--json") || zip(arguments, arguments.dropFirst()).contains { $0 == ("--format", "jsonl") }
+        let json =
+            arguments.contains("--json")
+            || zip(arguments, arguments.dropFirst()).contains { $0 == ("--format", "jsonl") }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -59,7 +59,8 @@ struct DateArgument: ExpressibleByArgument {
 /// on another day; hours 00-23 and minutes 00-59, the end after the start.
 struct SlotArgument: ExpressibleByArgument {
     /// The syntax, for help texts.
-    static let syntax = "YYYY-MM-DDTHH:MM/HH:MM in Xiamen time (UTC+8), e.g. 2026-12-10T09:00/17:00; "
+    static let syntax =
+        "YYYY-MM-DDTHH:MM/HH:MM in Xiamen time (UTC+8), e.g. 2026-12-10T09:00/17:00; "
         + "to end on another day, YYYY-MM-DDTHH:MM/YYYY-MM-DDTHH:MM"
     /// The value's name in usage lines.
     static let valueName = "YYYY-MM-DDTHH:MM/HH:MM"
@@ -71,7 +72,10 @@ struct SlotArgument: ExpressibleByArgument {
         guard parts.count == 2, let start = Self.instant(parts[0]) else { return nil }
         let endText = parts[1].contains("T") ? parts[1] : "\(parts[0].prefix(10))T\(parts[1])"
         guard let end = Self.instant(endText), end > start else { return nil }
-        slot = TimeSlot.with { $0.startMs = start; $0.endMs = end }
+        slot = TimeSlot.with {
+            $0.startMs = start
+            $0.endMs = end
+        }
     }
 
     /// `YYYY-MM-DDTHH:MM` in China Standard Time (UTC+8), as milliseconds since the epoch.
@@ -103,7 +107,10 @@ struct OfficerArgument: ExpressibleByArgument {
     init?(argument: String) {
         let parts = argument.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        officer = Officer.with { $0.officerID = parts[0]; $0.name = parts[1] }
+        officer = Officer.with {
+            $0.officerID = parts[0]
+            $0.name = parts[1]
+        }
     }
 }
 
@@ -125,9 +132,15 @@ struct SiteArgument: ExpressibleByArgument {
     let site: AuditSite
 
     init?(argument: String) {
-        let parts = argument.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = argument.split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         guard parts.count == 3 else { return nil }
-        site = AuditSite.with { $0.name = parts[0]; $0.address = parts[1]; $0.customsArea = parts[2] }
+        site = AuditSite.with {
+            $0.name = parts[0]
+            $0.address = parts[1]
+            $0.customsArea = parts[2]
+        }
     }
 }
 
@@ -138,13 +151,18 @@ struct FigureArgument: ExpressibleByArgument {
     init?(argument: String) {
         let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, let value = Int64(parts[1]) else { return nil }
-        figure = Figure.with { $0.name = parts[0]; $0.value = value }
+        figure = Figure.with {
+            $0.name = parts[0]
+            $0.value = value
+        }
     }
 }
 
 /// The enterprise a message is about.
 struct EnterpriseOptions: ParsableArguments {
-    @Option(help: "The enterprise's Unified Social Credit Code (18 characters; letters are upper-cased).", transform: { $0.uppercased() })
+    @Option(
+        help: "The enterprise's Unified Social Credit Code (18 characters; letters are upper-cased).",
+        transform: { $0.uppercased() })
     var uscc: String
 
     @Option(help: "The enterprise's registered name.")
@@ -155,7 +173,11 @@ struct EnterpriseOptions: ParsableArguments {
 
     // The USCC is checked with the whole envelope before anything is sent (exit 65, with its field).
     var enterprise: Enterprise {
-        Enterprise.with { $0.uscc = uscc; $0.name = name; $0.customsCode = customsCode ?? "" }
+        Enterprise.with {
+            $0.uscc = uscc
+            $0.name = name
+            $0.customsCode = customsCode ?? ""
+        }
     }
 }
 
@@ -175,7 +197,10 @@ struct ContactOptions: ParsableArguments {
 
     var contact: Contact {
         Contact.with {
-            $0.name = contactName; $0.title = contactTitle ?? ""; $0.phone = contactPhone ?? ""; $0.email = contactEmail ?? ""
+            $0.name = contactName
+            $0.title = contactTitle ?? ""
+            $0.phone = contactPhone ?? ""
+            $0.email = contactEmail ?? ""
         }
     }
 }

@@ -19,7 +19,8 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct OpenCase: SubmitCommand {
-        static let configuration = CommandConfiguration(abstract: "Open a certification case on an application (deadline +90 days).")
+        static let configuration = CommandConfiguration(
+            abstract: "Open a certification case on an application (deadline +90 days).")
         @OptionGroup var submission: SubmitOptions
         @Option(name: .customLong("case"), help: "The new case's id.") var caseID: String
         @OptionGroup var enterprise: EnterpriseOptions
@@ -27,7 +28,11 @@ struct AuditCommand: AsyncParsableCommand {
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
-                $0.caseOpened = CaseOpened.with { $0.caseID = caseID; $0.enterprise = enterprise.enterprise; $0.applicationReceived = received.text }
+                $0.caseOpened = CaseOpened.with {
+                    $0.caseID = caseID
+                    $0.enterprise = enterprise.enterprise
+                    $0.applicationReceived = received.text
+                }
             }
         }
     }
@@ -39,30 +44,45 @@ struct AuditCommand: AsyncParsableCommand {
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.caseExtended = CaseExtended.with { $0.caseID = caseID; $0.reason = reason } }
+            Envelope.with {
+                $0.caseExtended = CaseExtended.with {
+                    $0.caseID = caseID
+                    $0.reason = reason
+                }
+            }
         }
     }
 
     struct Propose: SubmitCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Propose an on-site audit: sites, candidate slots, a team of two or more, the enterprise's contact.",
+            abstract:
+                "Propose an on-site audit: sites, candidate slots, a team of two or more, the enterprise's contact.",
             discussion: "A site in Fuzhou Customs' area (3500) makes it a joint audit that Fuzhou must accept."
         )
         @OptionGroup var submission: SubmitOptions
         @OptionGroup var keys: AuditKeys
-        @Option(name: .customLong("site"), help: "A site, 'Name|Address|customs area' (repeat).") var sites: [SiteArgument]
+        @Option(name: .customLong("site"), help: "A site, 'Name|Address|customs area' (repeat).") var sites:
+            [SiteArgument]
         @Option(
             name: .customLong("slot"),
             help: .slot("A candidate slot (repeat; numbered 1, 2, ... in the order given)"))
         var slots: [SlotArgument]
-        @Option(name: .customLong("officer"), help: "A team member, STAFF-NUMBER:Name (repeat, two or more).") var team: [OfficerArgument]
+        @Option(name: .customLong("officer"), help: "A team member, STAFF-NUMBER:Name (repeat, two or more).") var team:
+            [OfficerArgument]
         @OptionGroup var contact: ContactOptions
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.auditProposed = AuditProposed.with {
-                    $0.caseID = keys.caseID; $0.auditID = keys.audit; $0.sites = sites.map(\.site); $0.slots = slots.map(\.slot)
-                    $0.team = team.map { member in var officer = member.officer; officer.office = node; return officer }
+                    $0.caseID = keys.caseID
+                    $0.auditID = keys.audit
+                    $0.sites = sites.map(\.site)
+                    $0.slots = slots.map(\.slot)
+                    $0.team = team.map { member in
+                        var officer = member.officer
+                        officer.office = node
+                        return officer
+                    }
                     $0.enterpriseContact = contact.contact
                 }
             }
@@ -70,7 +90,8 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Respond: SubmitCommand {
-        static let configuration = CommandConfiguration(abstract: "Answer an audit proposal: accept slots, decline, or counter-propose slots.")
+        static let configuration = CommandConfiguration(
+            abstract: "Answer an audit proposal: accept slots, decline, or counter-propose slots.")
         @OptionGroup var submission: SubmitOptions
         @OptionGroup var keys: AuditKeys
         @Option(help: "\(AuditAnswer.choiceList).") var answer: Choice<AuditAnswer>
@@ -96,9 +117,12 @@ struct AuditCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.auditResponded = AuditResponded.with {
-                    $0.caseID = keys.caseID; $0.auditID = keys.audit; $0.answer = answer.value
+                    $0.caseID = keys.caseID
+                    $0.auditID = keys.audit
+                    $0.answer = answer.value
                     // People count from 1; the wire's accepted_slots are indexes from 0.
-                    $0.acceptedSlots = acceptedSlots.map { $0 - 1 }; $0.counterSlots = counterSlots.map(\.slot)
+                    $0.acceptedSlots = acceptedSlots.map { $0 - 1 }
+                    $0.counterSlots = counterSlots.map(\.slot)
                     $0.note = note ?? ""
                 }
             }
@@ -116,13 +140,20 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Schedule: SubmitCommand {
-        static let configuration = CommandConfiguration(abstract: "Fix an audit on a slot every required participant accepted.")
+        static let configuration = CommandConfiguration(
+            abstract: "Fix an audit on a slot every required participant accepted.")
         @OptionGroup var submission: SubmitOptions
         @OptionGroup var keys: AuditKeys
         @Option(help: .slot("One of the candidate slots, exactly as proposed")) var slot: SlotArgument
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.auditScheduled = AuditScheduled.with { $0.caseID = keys.caseID; $0.auditID = keys.audit; $0.slot = slot.slot } }
+            Envelope.with {
+                $0.auditScheduled = AuditScheduled.with {
+                    $0.caseID = keys.caseID
+                    $0.auditID = keys.audit
+                    $0.slot = slot.slot
+                }
+            }
         }
     }
 
@@ -135,7 +166,12 @@ struct AuditCommand: AsyncParsableCommand {
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
-                $0.auditRescheduled = AuditRescheduled.with { $0.caseID = keys.caseID; $0.auditID = keys.audit; $0.slot = slot.slot; $0.reason = reason }
+                $0.auditRescheduled = AuditRescheduled.with {
+                    $0.caseID = keys.caseID
+                    $0.auditID = keys.audit
+                    $0.slot = slot.slot
+                    $0.reason = reason
+                }
             }
         }
     }
@@ -147,7 +183,13 @@ struct AuditCommand: AsyncParsableCommand {
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.auditCancelled = AuditCancelled.with { $0.caseID = keys.caseID; $0.auditID = keys.audit; $0.reason = reason } }
+            Envelope.with {
+                $0.auditCancelled = AuditCancelled.with {
+                    $0.caseID = keys.caseID
+                    $0.auditID = keys.audit
+                    $0.reason = reason
+                }
+            }
         }
     }
 
@@ -160,25 +202,40 @@ struct AuditCommand: AsyncParsableCommand {
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
-                $0.auditCompleted = AuditCompleted.with { $0.caseID = keys.caseID; $0.auditID = keys.audit; $0.outcome = outcome.value; $0.findings = findings ?? "" }
+                $0.auditCompleted = AuditCompleted.with {
+                    $0.caseID = keys.caseID
+                    $0.auditID = keys.audit
+                    $0.outcome = outcome.value
+                    $0.findings = findings ?? ""
+                }
             }
         }
     }
 
     struct Conclude: SubmitCommand {
-        static let configuration = CommandConfiguration(abstract: "Conclude a case: certified (review in 5 years), not certified or terminated (no new application for a year).")
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Conclude a case: certified (review in 5 years), not certified or terminated (no new application for a year)."
+        )
         @OptionGroup var submission: SubmitOptions
         @Option(name: .customLong("case")) var caseID: String
         @Option(help: "\(CaseResult.choiceList).") var result: Choice<CaseResult>
         @Option var reason: String?
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.caseConcluded = CaseConcluded.with { $0.caseID = caseID; $0.result = result.value; $0.reason = reason ?? "" } }
+            Envelope.with {
+                $0.caseConcluded = CaseConcluded.with {
+                    $0.caseID = caseID
+                    $0.result = result.value
+                    $0.reason = reason ?? ""
+                }
+            }
         }
     }
 
     struct List: ListingCommand {
-        static let configuration = CommandConfiguration(abstract: "On-site audits: slots, answers, who is still to accept.")
+        static let configuration = CommandConfiguration(
+            abstract: "On-site audits: slots, answers, who is still to accept.")
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
 
@@ -188,7 +245,8 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Cases: ListingCommand {
-        static let configuration = CommandConfiguration(abstract: "Certification cases with deadlines and review dates.")
+        static let configuration = CommandConfiguration(
+            abstract: "Certification cases with deadlines and review dates.")
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
 

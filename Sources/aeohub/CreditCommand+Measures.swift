@@ -14,7 +14,10 @@ extension CreditCommand {
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
-                $0.creditObjectionFiled = CreditObjectionFiled.with { $0.changeID = change; $0.grounds = grounds }
+                $0.creditObjectionFiled = CreditObjectionFiled.with {
+                    $0.changeID = change
+                    $0.grounds = grounds
+                }
             }
         }
     }
@@ -32,7 +35,9 @@ extension CreditCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.creditObjectionDecided = CreditObjectionDecided.with {
-                    $0.changeID = change; $0.decision = decision.value; $0.reason = reason
+                    $0.changeID = change
+                    $0.decision = decision.value
+                    $0.reason = reason
                 }
             }
         }
@@ -48,7 +53,10 @@ extension CreditCommand {
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
-                $0.creditRepairRequested = CreditRepairRequested.with { $0.changeID = change; $0.grounds = grounds }
+                $0.creditRepairRequested = CreditRepairRequested.with {
+                    $0.changeID = change
+                    $0.grounds = grounds
+                }
             }
         }
     }
@@ -85,7 +93,9 @@ extension CreditCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.creditRepairDecided = CreditRepairDecided.with {
-                    $0.changeID = change; $0.granted = decision == .granted; $0.reason = reason
+                    $0.changeID = change
+                    $0.granted = decision == .granted
+                    $0.reason = reason
                     $0.restoredLevel = restoredLevel ?? ""
                 }
             }

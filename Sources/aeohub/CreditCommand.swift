@@ -49,9 +49,15 @@ struct CreditCommand: AsyncParsableCommand {
             let to = try level(toLevel, option: "--to", field: "to_level")
             return Envelope.with {
                 $0.creditChangePublished = CreditChangePublished.with {
-                    $0.changeID = change; $0.enterprise = enterprise.enterprise; $0.levelSet = levelSet.value
-                    $0.fromLevel = from; $0.toLevel = to; $0.reason = reason; $0.severity = severity.value
-                    $0.effectiveDate = effective.text; $0.publicityEnd = publicityEnd?.text ?? ""
+                    $0.changeID = change
+                    $0.enterprise = enterprise.enterprise
+                    $0.levelSet = levelSet.value
+                    $0.fromLevel = from
+                    $0.toLevel = to
+                    $0.reason = reason
+                    $0.severity = severity.value
+                    $0.effectiveDate = effective.text
+                    $0.publicityEnd = publicityEnd?.text ?? ""
                     $0.stopJointIncentives = stopIncentives
                 }
             }
@@ -59,18 +65,25 @@ struct CreditCommand: AsyncParsableCommand {
     }
 
     struct Confirm: SubmitCommand {
-        static let configuration = CommandConfiguration(abstract: "Confirm that this unit has stopped its joint incentives.")
+        static let configuration = CommandConfiguration(
+            abstract: "Confirm that this unit has stopped its joint incentives.")
         @OptionGroup var submission: SubmitOptions
         @Option var change: String
         @Option var note: String?
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = change; $0.note = note ?? "" } }
+            Envelope.with {
+                $0.creditChangeConfirmed = CreditChangeConfirmed.with {
+                    $0.changeID = change
+                    $0.note = note ?? ""
+                }
+            }
         }
     }
 
     struct Lift: SubmitCommand {
-        static let configuration = CommandConfiguration(abstract: "Lift a change after the enterprise repaired its credit (customs).")
+        static let configuration = CommandConfiguration(
+            abstract: "Lift a change after the enterprise repaired its credit (customs).")
         @OptionGroup var submission: SubmitOptions
         @Option var change: String
         @Option var reason: String
@@ -81,14 +94,17 @@ struct CreditCommand: AsyncParsableCommand {
             let restored = restoredLevel.map { Terms.levelID(named: $0) ?? $0 } ?? ""
             return Envelope.with {
                 $0.creditChangeLifted = CreditChangeLifted.with {
-                    $0.changeID = change; $0.reason = reason; $0.restoredLevel = restored
+                    $0.changeID = change
+                    $0.reason = reason
+                    $0.restoredLevel = restored
                 }
             }
         }
     }
 
     struct List: ListingCommand {
-        static let configuration = CommandConfiguration(abstract: "Credit changes and the units that have not confirmed yet.")
+        static let configuration = CommandConfiguration(
+            abstract: "Credit changes and the units that have not confirmed yet.")
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
 
@@ -107,20 +123,25 @@ struct ReportCommand: AsyncParsableCommand {
     )
 
     struct Compile: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Compile the bimonthly report from the log (the coordinator sees every unit).")
+        static let configuration = CommandConfiguration(
+            abstract: "Compile the bimonthly report from the log (the coordinator sees every unit).")
         @OptionGroup var connection: NodeOptions
-        @Option(help: ArgumentHelp(
-            "The period, YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10 (default: the current one).",
-            valueName: "YYYY-MM/YYYY-MM"))
+        @Option(
+            help: ArgumentHelp(
+                "The period, YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10 (default: the current one).",
+                valueName: "YYYY-MM/YYYY-MM"))
         var period: String?
-        @Option(help: "markdown, csv, html or pdf (the CSV is the same in every language; pdf needs --out and Chromium).")
+        @Option(
+            help: "markdown, csv, html or pdf (the CSV is the same in every language; pdf needs --out and Chromium).")
         var format: String = "markdown"
         @Option(help: "Write to this file instead of printing.") var out: String?
         @OptionGroup var languageOptions: LanguageOptions
 
         func validate() throws {
             if let period {
-                do { try EnvelopeValidator.validatePeriod(period, field: "--period") } catch { throw ValidationError(error.reason) }
+                do { try EnvelopeValidator.validatePeriod(period, field: "--period") } catch {
+                    throw ValidationError(error.reason)
+                }
             }
             guard ["markdown", "csv", "html", "pdf"].contains(format) else {
                 throw ValidationError("--format is markdown, csv, html or pdf, not '\(format)'")
@@ -161,7 +182,8 @@ struct ReportCommand: AsyncParsableCommand {
                 throw CommandFailure(error, doing: "reading the log for the report")
             }
             await session.close()
-            let activity = PeriodActivity(period: reportPeriod, records: records, topology: session.topology, today: today)
+            let activity = PeriodActivity(
+                period: reportPeriod, records: records, topology: session.topology, today: today)
             let report = BimonthlyReport(activity: activity, today: today, language: languageOptions.language)
             if format == "pdf", let out {
                 do {
@@ -172,11 +194,12 @@ struct ReportCommand: AsyncParsableCommand {
                 print("report for \(report.period) written to \(out)")
                 return
             }
-            let text = switch format {
-            case "csv": report.csv
-            case "html": report.html
-            default: report.markdown
-            }
+            let text =
+                switch format {
+                case "csv": report.csv
+                case "html": report.html
+                default: report.markdown
+                }
             if let out {
                 try text.write(toFile: out, atomically: true, encoding: .utf8)
                 print("report for \(report.period) written to \(out)")
@@ -195,7 +218,13 @@ struct ReportCommand: AsyncParsableCommand {
         @Option var text: String?
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.progressReport = ProgressReport.with { $0.period = period; $0.figures = figures.map(\.figure); $0.text = text ?? "" } }
+            Envelope.with {
+                $0.progressReport = ProgressReport.with {
+                    $0.period = period
+                    $0.figures = figures.map(\.figure)
+                    $0.text = text ?? ""
+                }
+            }
         }
     }
 }

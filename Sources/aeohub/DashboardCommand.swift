@@ -8,7 +8,8 @@ import ServiceLifecycle
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
-        abstract: "Serve the coordinator's dashboard (read-only web pages, JSON twins, the report and meeting records).",
+        abstract:
+            "Serve the coordinator's dashboard (read-only web pages, JSON twins, the report and meeting records).",
         subcommands: [Serve.self, HashPassword.self],
         defaultSubcommand: Serve.self
     )
@@ -55,7 +56,8 @@ struct DashboardCommand: AsyncParsableCommand {
                     if let readyFile { try? url.write(toFile: readyFile, atomically: true, encoding: .utf8) }
                 })
             let group = ServiceGroup(
-                configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(
+                    services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             await session.close()
         }

@@ -29,8 +29,10 @@ struct DemoCommand: AsyncParsableCommand {
     var http: String?
 
     func run() async throws {
-        let folder = dir.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-demo-\(UUID().uuidString.prefix(8))")
+        let folder =
+            dir.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "aeohub-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "aeohub")
         logger.logLevel = verbose ? .info : .error
@@ -44,20 +46,23 @@ struct DemoCommand: AsyncParsableCommand {
             metrics.bootstrap()
             let logger = logger
             demo.companions = { hub in
-                [ObservabilityServer(
-                    host: address.host, port: address.port, metrics: metrics, health: HubHealth(hub: hub),
-                    logger: logger
-                ) { host, port in
-                    let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
-                    Self.say("metrics: \(base)/metrics   health: \(base)/healthz")
-                }]
+                [
+                    ObservabilityServer(
+                        host: address.host, port: address.port, metrics: metrics, health: HubHealth(hub: hub),
+                        logger: logger
+                    ) { host, port in
+                        let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                        Self.say("metrics: \(base)/metrics   health: \(base)/healthz")
+                    }
+                ]
             }
         }
         let started = ContinuousClock.now
         let outcome = try await demo.run(keepRunning: keepRunning)
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        Self.say("""
+        Self.say(
+            """
 
             Done in \(String(format: "%.2f", seconds)) s: \(outcome.records) records.
             Log:      \(outcome.logPath)

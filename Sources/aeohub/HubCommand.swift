@@ -44,8 +44,12 @@ struct HubCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Node ids and other text from the wire reach the log: escaped, they cannot forge a line.
-        var logger = Logger(label: "aeohub.hub") { EscapingLogHandler(wrapping: StreamLogHandler.standardError(label: $0)) }
-        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
+        var logger = Logger(label: "aeohub.hub") {
+            EscapingLogHandler(wrapping: StreamLogHandler.standardError(label: $0))
+        }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level '\(logLevel)' is not a level")
+        }
         logger.logLevel = level
         let address = try http.map { text in
             guard let address = Observability.parseAddress(text) else {
@@ -76,9 +80,10 @@ struct HubCommand: AsyncParsableCommand {
             services.append(.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         if let dashboard {
-            services.append(.init(
-                service: try dashboardService(dashboard, file: file, hubEndpoint: hub.endpoint, logger: logger),
-                failureTerminationBehavior: .gracefullyShutdownGroup))
+            services.append(
+                .init(
+                    service: try dashboardService(dashboard, file: file, hubEndpoint: hub.endpoint, logger: logger),
+                    failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -93,14 +98,18 @@ struct HubCommand: AsyncParsableCommand {
 
 extension HubCommand {
     /// The dashboard beside the hub: a transient session of the coordinator's to this hub.
-    func dashboardService(_ listen: String, file: TopologyFile, hubEndpoint: String, logger: Logger) throws -> DashboardService {
+    func dashboardService(
+        _ listen: String, file: TopologyFile, hubEndpoint: String, logger: Logger
+    ) throws -> DashboardService {
         guard let address = Observability.parseAddress(listen) else {
             throw ValidationError("--dashboard '\(listen)' is not HOST:PORT or a port")
         }
         guard let nodeID = dashboardNode ?? file.topology.ids(of: .coordinator).first else {
             throw ValidationError("--dashboard-node: the topology has no coordinator; name the dashboard's unit")
         }
-        guard let keyPath = dashboardKey else { throw ValidationError("--dashboard needs --dashboard-key, \(nodeID)'s secret key") }
+        guard let keyPath = dashboardKey else {
+            throw ValidationError("--dashboard needs --dashboard-key, \(nodeID)'s secret key")
+        }
         let pair = try CurveKeyPair(secretKey: try KeyFiles.readSecretKey(keyPath))
         guard file.unitKeys[nodeID] == pair.publicKey else {
             throw ValidationError("\(keyPath) is not \(nodeID)'s key in \(config)")
@@ -108,7 +117,8 @@ extension HubCommand {
         let settings = Dashboard.Settings(
             host: address.host, port: address.port, accounts: try dashboardAccounts.map(Accounts.init(path:)))
         guard settings.isLoopback || settings.accounts != nil else {
-            throw ValidationError("--dashboard on \(address.host), not a loopback address, needs --dashboard-accounts FILE")
+            throw ValidationError(
+                "--dashboard on \(address.host), not a loopback address, needs --dashboard-accounts FILE")
         }
         // The dashboard connects to this hub on loopback whatever address the hub binds.
         let endpoint = hubEndpoint.replacingOccurrences(of: "tcp://0.0.0.0:", with: "tcp://127.0.0.1:")
@@ -131,10 +141,13 @@ struct AllowlistReloader: Service {
                 let file = try TopologyFile.load(path: topologyPath)
                 let keys = Dictionary(file.unitKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
                 let leftOut = hub.reloadAllowlist(keys)
-                logger.notice("node keys reloaded", metadata: ["file": "\(topologyPath)", "keys": "\(keys.count - leftOut.count)"])
+                logger.notice(
+                    "node keys reloaded",
+                    metadata: ["file": "\(topologyPath)", "keys": "\(keys.count - leftOut.count)"])
                 if !leftOut.isEmpty {
-                    logger.warning("units not in the running topology are left out until the hub restarts",
-                                   metadata: ["units": "\(leftOut.joined(separator: ", "))"])
+                    logger.warning(
+                        "units not in the running topology are left out until the hub restarts",
+                        metadata: ["units": "\(leftOut.joined(separator: ", "))"])
                 }
             } catch {
                 logger.error("node keys not reloaded; the keys in force stay", metadata: ["error": "\(error)"])

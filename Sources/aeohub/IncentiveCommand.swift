@@ -27,8 +27,11 @@ struct IncentiveCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.incentiveGranted = IncentiveGranted.with {
-                    $0.incentiveID = id; $0.enterprise = enterprise.enterprise; $0.measure = measure
-                    $0.support = support; $0.grantedOn = grantedOn.text
+                    $0.incentiveID = id
+                    $0.enterprise = enterprise.enterprise
+                    $0.measure = measure
+                    $0.support = support
+                    $0.grantedOn = grantedOn.text
                 }
             }
         }
@@ -42,7 +45,12 @@ struct IncentiveCommand: AsyncParsableCommand {
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.incentiveStopped = IncentiveStopped.with { $0.incentiveID = id; $0.reason = reason } }
+            Envelope.with {
+                $0.incentiveStopped = IncentiveStopped.with {
+                    $0.incentiveID = id
+                    $0.reason = reason
+                }
+            }
         }
     }
 
@@ -85,8 +93,13 @@ struct ActivityCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.activityRecorded = ActivityRecorded.with {
-                    $0.activityID = id; $0.kind = kind.value; $0.title = title; $0.heldOn = heldOn.text
-                    $0.organisers = organisers; $0.enterprisesReached = enterprises; $0.attendance = attendance
+                    $0.activityID = id
+                    $0.kind = kind.value
+                    $0.title = title
+                    $0.heldOn = heldOn.text
+                    $0.organisers = organisers
+                    $0.enterprisesReached = enterprises
+                    $0.attendance = attendance
                     $0.note = note ?? ""
                 }
             }

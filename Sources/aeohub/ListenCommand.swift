@@ -27,7 +27,10 @@ struct ListenCommand: AsyncParsableCommand {
     @Option(help: "Folder for the node's state (the last handled delivery). Default: the inbox's folder.")
     var state: String?
 
-    @Flag(help: "Also print one line per delivery for people (who, what, which entity); under systemd it goes to the journal.")
+    @Flag(
+        help:
+            "Also print one line per delivery for people (who, what, which entity); under systemd it goes to the journal."
+    )
     var notify = false
 
     @OptionGroup var languageOptions: LanguageOptions
@@ -38,9 +41,13 @@ struct ListenCommand: AsyncParsableCommand {
     func run() async throws {
         let inboxURL = URL(fileURLWithPath: inbox)
         let writer = try InboxWriter(path: inbox)
-        let session = try await connection.connect(stateDirectory: state ?? inboxURL.deletingLastPathComponent().path, waitForHub: true, transient: false)
+        let session = try await connection.connect(
+            stateDirectory: state ?? inboxURL.deletingLastPathComponent().path, waitForHub: true, transient: false)
         let node = session.node
-        FileHandle.standardError.write(Data("listening as \(session.nodeID); inbox \(inbox) has \(writer.lastSequence) as its last delivery\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "listening as \(session.nodeID); inbox \(inbox) has \(writer.lastSequence) as its last delivery\n".utf8)
+        )
         // SIGTERM or SIGINT ends the wait for deliveries; the one being written is finished first.
         let group = ServiceGroup(
             services: [
@@ -71,7 +78,8 @@ private struct InboxService: Service {
                 let written = try writer.append(batch)
                 guard let notify else { return }
                 for delivery in written {
-                    FileHandle.standardOutput.write(Data((EnvelopeText.line(delivery.envelope, language: notify) + "\n").utf8))
+                    FileHandle.standardOutput.write(
+                        Data((EnvelopeText.line(delivery.envelope, language: notify) + "\n").utf8))
                 }
             }
         }
@@ -99,7 +107,8 @@ final class InboxWriter: Sendable {
         let complete = tail.lastIndex(of: UInt8(ascii: "\n")).map { tail.prefix(through: $0) } ?? Data()
         var lastSequence: UInt64 = 0
         if let line = complete.dropLast().split(separator: UInt8(ascii: "\n")).last,
-           let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] {
+            let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+        {
             lastSequence = (object["sequence"] as? NSNumber)?.uint64Value ?? 0
         }
         try handle.truncate(atOffset: tailStart + UInt64(complete.count))

@@ -20,13 +20,24 @@ struct MeetingCommand: AsyncParsableCommand {
         @Option(name: .customLong("invite"), help: "An invited unit's node id (repeat).") var invitees: [String]
         @Option(help: .slot("When")) var time: SlotArgument
         @Option var place: String
-        @Option(name: .customLong("agenda"), help: "An agenda item, ID:Title (repeat).") var agenda: [LabelledArgument] = []
+        @Option(name: .customLong("agenda"), help: "An agenda item, ID:Title (repeat).") var agenda:
+            [LabelledArgument] = []
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.meetingConvened = MeetingConvened.with {
-                    $0.meetingID = meeting; $0.title = title; $0.invitees = invitees; $0.time = time.slot; $0.place = place
-                    $0.agenda = agenda.map { item in AgendaItem.with { $0.itemID = item.id; $0.title = item.title; $0.proposer = node } }
+                    $0.meetingID = meeting
+                    $0.title = title
+                    $0.invitees = invitees
+                    $0.time = time.slot
+                    $0.place = place
+                    $0.agenda = agenda.map { item in
+                        AgendaItem.with {
+                            $0.itemID = item.id
+                            $0.title = item.title
+                            $0.proposer = node
+                        }
+                    }
                 }
             }
         }
@@ -43,8 +54,13 @@ struct MeetingCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.agendaItemProposed = AgendaItemProposed.with {
-                    $0.meetingID = meeting; $0.detail = detail ?? ""
-                    $0.item = AgendaItem.with { $0.itemID = item; $0.title = title; $0.proposer = node }
+                    $0.meetingID = meeting
+                    $0.detail = detail ?? ""
+                    $0.item = AgendaItem.with {
+                        $0.itemID = item
+                        $0.title = title
+                        $0.proposer = node
+                    }
                 }
             }
         }
@@ -58,7 +74,13 @@ struct MeetingCommand: AsyncParsableCommand {
         @Option(help: "Who attends instead, for delegate.") var delegate: String?
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.meetingRsvp = MeetingRsvp.with { $0.meetingID = meeting; $0.answer = answer.value; $0.delegate = delegate ?? "" } }
+            Envelope.with {
+                $0.meetingRsvp = MeetingRsvp.with {
+                    $0.meetingID = meeting
+                    $0.answer = answer.value
+                    $0.delegate = delegate ?? ""
+                }
+            }
         }
     }
 
@@ -70,7 +92,13 @@ struct MeetingCommand: AsyncParsableCommand {
         @Option(help: "An absent unit (repeat).") var absent: [String] = []
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.attendanceRecorded = AttendanceRecorded.with { $0.meetingID = meeting; $0.present = present; $0.absent = absent } }
+            Envelope.with {
+                $0.attendanceRecorded = AttendanceRecorded.with {
+                    $0.meetingID = meeting
+                    $0.present = present
+                    $0.absent = absent
+                }
+            }
         }
     }
 
@@ -83,7 +111,14 @@ struct MeetingCommand: AsyncParsableCommand {
         @Option var text: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.minutesEntry = MinutesEntry.with { $0.meetingID = meeting; $0.entryID = entry; $0.itemID = item ?? ""; $0.text = text } }
+            Envelope.with {
+                $0.minutesEntry = MinutesEntry.with {
+                    $0.meetingID = meeting
+                    $0.entryID = entry
+                    $0.itemID = item ?? ""
+                    $0.text = text
+                }
+            }
         }
     }
 
@@ -97,7 +132,12 @@ struct MeetingCommand: AsyncParsableCommand {
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
-                $0.decisionRecorded = DecisionRecorded.with { $0.meetingID = meeting; $0.decisionID = decision; $0.itemID = item ?? ""; $0.text = text }
+                $0.decisionRecorded = DecisionRecorded.with {
+                    $0.meetingID = meeting
+                    $0.decisionID = decision
+                    $0.itemID = item ?? ""
+                    $0.text = text
+                }
             }
         }
     }
@@ -115,7 +155,11 @@ struct MeetingCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.actionItemAssigned = ActionItemAssigned.with {
-                    $0.meetingID = meeting; $0.actionID = action; $0.ownerUnit = owner; $0.dueDate = due.text; $0.text = text
+                    $0.meetingID = meeting
+                    $0.actionID = action
+                    $0.ownerUnit = owner
+                    $0.dueDate = due.text
+                    $0.text = text
                     $0.decisionID = decision ?? ""
                 }
             }
@@ -123,7 +167,8 @@ struct MeetingCommand: AsyncParsableCommand {
     }
 
     struct ActionProgress: SubmitCommand {
-        static let configuration = CommandConfiguration(commandName: "progress", abstract: "Report progress on an action item you own.")
+        static let configuration = CommandConfiguration(
+            commandName: "progress", abstract: "Report progress on an action item you own.")
         @OptionGroup var submission: SubmitOptions
         @Option var meeting: String
         @Option var action: String
@@ -132,19 +177,30 @@ struct MeetingCommand: AsyncParsableCommand {
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
-                $0.actionItemProgress = ActionItemProgress.with { $0.meetingID = meeting; $0.actionID = action; $0.status = status.value; $0.note = note ?? "" }
+                $0.actionItemProgress = ActionItemProgress.with {
+                    $0.meetingID = meeting
+                    $0.actionID = action
+                    $0.status = status.value
+                    $0.note = note ?? ""
+                }
             }
         }
     }
 
     struct Close: SubmitCommand {
-        static let configuration = CommandConfiguration(abstract: "Close the meeting's record (action items stay open for progress).")
+        static let configuration = CommandConfiguration(
+            abstract: "Close the meeting's record (action items stay open for progress).")
         @OptionGroup var submission: SubmitOptions
         @Option var meeting: String
         @Option var summary: String?
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.meetingClosed = MeetingClosed.with { $0.meetingID = meeting; $0.summary = summary ?? "" } }
+            Envelope.with {
+                $0.meetingClosed = MeetingClosed.with {
+                    $0.meetingID = meeting
+                    $0.summary = summary ?? ""
+                }
+            }
         }
     }
 

@@ -19,7 +19,10 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "This node's secret key file. Env: AEOHUB_KEY.")
     var key: String?
 
-    @Option(help: "A file with topology, node and key (YAML), used for what flags and environment leave out. Env: AEOHUB_CONFIG.")
+    @Option(
+        help:
+            "A file with topology, node and key (YAML), used for what flags and environment leave out. Env: AEOHUB_CONFIG."
+    )
     var config: String?
 
     @Option(help: "Seconds to wait for each answer of the hub.")
@@ -49,7 +52,8 @@ struct NodeOptions: ParsableArguments {
         }
         let pair = try CurveKeyPair(secretKey: try KeyFiles.readSecretKey(keyPath))
         if let registered = file.unitKeys[nodeID], registered != pair.publicKey {
-            throw ValidationError("\(keyPath) is not \(nodeID)'s key: its public key differs from the one in \(topologyPath)")
+            throw ValidationError(
+                "\(keyPath) is not \(nodeID)'s key: its public key differs from the one in \(topologyPath)")
         }
         return (file, nodeID, pair)
     }
@@ -68,12 +72,15 @@ struct NodeOptions: ParsableArguments {
     /// A daemon passes `waitForHub`: a hub that is down or still starting (it checks its whole log
     /// first) is waited for instead of being an error; a command waits `--wait` seconds for it.
     /// A command's session is `transient` (the hub records no presence for it); a daemon's is not.
-    func connect(stateDirectory: String? = nil, waitForHub: Bool = false, transient: Bool = true) async throws -> NodeSession {
+    func connect(
+        stateDirectory: String? = nil, waitForHub: Bool = false, transient: Bool = true
+    ) async throws -> NodeSession {
         let (file, nodeID, pair) = try identity()
         var logger = Logger(label: "aeohub.node")
         logger.logLevel = .error
         var configuration = NodeConfiguration(
-            nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair, stateDirectory: stateDirectory)
+            nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair,
+            stateDirectory: stateDirectory)
         configuration.retryInterval = .milliseconds(500)
         configuration.transient = transient
         let node = try HubNode(configuration: configuration, logger: logger)
@@ -85,7 +92,8 @@ struct NodeOptions: ParsableArguments {
                     break
                 } catch let error as NodeError where error.isTransient && (waitForHub || ContinuousClock.now < giveUp) {
                     let why = "\(error)"
-                    FileHandle.standardError.write(Data("no session with the hub at \(file.endpoint) yet (\(why)); still trying\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("no session with the hub at \(file.endpoint) yet (\(why)); still trying\n".utf8))
                 }
             }
         } catch {
@@ -100,7 +108,6 @@ extension CivilDate {
     /// Today in Xiamen.
     static var today: CivilDate { CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }
 }
-
 
 /// An open session of this process's node with the hub.
 struct NodeSession {
@@ -163,7 +170,8 @@ extension SubmitCommand {
             let warnings = try EnvelopeValidator.validate(envelope)
             for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         } catch {
-            throw CommandFailure(.badInput, code: error.code.name, "\(error.field): \(error.reason)", field: error.field)
+            throw CommandFailure(
+                .badInput, code: error.code.name, "\(error.field): \(error.reason)", field: error.field)
         }
         let session = try await submission.connection.connect()
         let accepted: Accepted
@@ -176,7 +184,8 @@ extension SubmitCommand {
         await session.close()
         if submission.json {
             let answer = JSONValue.object([
-                "type": .string(type), "message_id": .string(accepted.messageID), "sequence": .int(Int64(accepted.sequence)),
+                "type": .string(type), "message_id": .string(accepted.messageID),
+                "sequence": .int(Int64(accepted.sequence)),
                 "accepted_at": .time(accepted.acceptedAtMs), "duplicate": .bool(accepted.duplicate),
             ])
             print(try answer.text(pretty: false))

@@ -35,9 +35,16 @@ struct PlanCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.planRecorded = CultivationPlanRecorded.with {
-                    $0.planID = id; $0.enterprise = enterprise.enterprise; $0.approach = approach.value
-                    $0.members = members.map(\.enterprise); $0.milestones = milestones.map(\.milestone)
-                    $0.officer = Officer.with { $0.officerID = officerId; $0.name = officerName; $0.office = node }
+                    $0.planID = id
+                    $0.enterprise = enterprise.enterprise
+                    $0.approach = approach.value
+                    $0.members = members.map(\.enterprise)
+                    $0.milestones = milestones.map(\.milestone)
+                    $0.officer = Officer.with {
+                        $0.officerID = officerId
+                        $0.name = officerName
+                        $0.office = node
+                    }
                 }
             }
         }
@@ -58,7 +65,9 @@ struct PlanCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.planMilestoneReached = PlanMilestoneReached.with {
-                    $0.planID = plan; $0.milestone = number; $0.note = note ?? ""
+                    $0.planID = plan
+                    $0.milestone = number
+                    $0.note = note ?? ""
                 }
             }
         }
@@ -83,7 +92,10 @@ struct MemberArgument: ExpressibleByArgument {
     init?(argument: String) {
         let parts = argument.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        enterprise = Enterprise.with { $0.uscc = parts[0].uppercased(); $0.name = parts[1] }
+        enterprise = Enterprise.with {
+            $0.uscc = parts[0].uppercased()
+            $0.name = parts[1]
+        }
     }
 }
 
@@ -94,6 +106,9 @@ struct MilestoneArgument: ExpressibleByArgument {
     init?(argument: String) {
         let parts = argument.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let due = CivilDate(parts[0]), !parts[1].isEmpty else { return nil }
-        milestone = HubProtocol.Milestone.with { $0.dueDate = "\(due)"; $0.title = parts[1] }
+        milestone = HubProtocol.Milestone.with {
+            $0.dueDate = "\(due)"
+            $0.title = parts[1]
+        }
     }
 }

@@ -8,11 +8,15 @@ struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Replay the log: a meeting, an enterprise, a case, a type, a node or a time range.",
-        discussion: "Records come in log order, each with its time (Xiamen) and sender. Units other than the coordinator replay what they sent or received."
+        discussion:
+            "Records come in log order, each with its time (Xiamen) and sender. Units other than the coordinator replay what they sent or received."
     )
 
     @OptionGroup var connection: NodeOptions
-    @Option(help: "A meeting id: its convening, agenda, RSVPs, attendance, minutes, decisions, action items and their progress.") var meeting: String?
+    @Option(
+        help:
+            "A meeting id: its convening, agenda, RSVPs, attendance, minutes, decisions, action items and their progress."
+    ) var meeting: String?
     @Option(help: "An enterprise's USCC (18 characters).", transform: { $0.uppercased() }) var uscc: String?
     @Option(name: .customLong("case"), help: "A certification case id.") var caseID: String?
     @Option(help: "A message type (repeat), e.g. minutes_entry.") var type: [String] = []
@@ -29,12 +33,18 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard ["text", "markdown", "jsonl"].contains(format) else { throw ValidationError("--format is text, markdown or jsonl, not '\(format)'") }
+        guard ["text", "markdown", "jsonl"].contains(format) else {
+            throw ValidationError("--format is text, markdown or jsonl, not '\(format)'")
+        }
         for name in type where MessageType(rawValue: name) == nil {
-            throw ValidationError("'\(name)' is not a message type; use one of \(MessageType.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "'\(name)' is not a message type; use one of \(MessageType.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         for (flag, value) in [("--since", since), ("--until", until)] {
-            if let value, Self.instant(value) == nil { throw ValidationError("\(flag) '\(value)' is not a time; write 2026-11-29 or 2026-11-29T09:30") }
+            if let value, Self.instant(value) == nil {
+                throw ValidationError("\(flag) '\(value)' is not a time; write 2026-11-29 or 2026-11-29T09:30")
+            }
         }
     }
 

@@ -10,7 +10,8 @@ struct RequestCommand: AsyncParsableCommand {
     )
 
     struct File: SubmitCommand {
-        static let configuration = CommandConfiguration(abstract: "File an enterprise request for your district or zone.")
+        static let configuration = CommandConfiguration(
+            abstract: "File an enterprise request for your district or zone.")
         @OptionGroup var submission: SubmitOptions
         @Option(help: "The request's id in the ledger, e.g. REQ-2026-0042.") var request: String
         @OptionGroup var enterprise: EnterpriseOptions
@@ -22,8 +23,12 @@ struct RequestCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.requestFiled = RequestFiled.with {
-                    $0.requestID = request; $0.enterprise = enterprise.enterprise; $0.area = area; $0.category = category.value
-                    $0.description_p = description; $0.contact = contact.contact
+                    $0.requestID = request
+                    $0.enterprise = enterprise.enterprise
+                    $0.area = area
+                    $0.category = category.value
+                    $0.description_p = description
+                    $0.contact = contact.contact
                 }
             }
         }
@@ -40,7 +45,9 @@ struct RequestCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.requestAcknowledged = RequestAcknowledged.with {
-                    $0.requestID = request; $0.handlingOffice = office ?? node; $0.note = note ?? ""
+                    $0.requestID = request
+                    $0.handlingOffice = office ?? node
+                    $0.note = note ?? ""
                     if let officer { $0.officer = officer.officer }
                 }
             }
@@ -54,7 +61,12 @@ struct RequestCommand: AsyncParsableCommand {
         @Option var note: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.requestProgress = RequestProgress.with { $0.requestID = request; $0.note = note } }
+            Envelope.with {
+                $0.requestProgress = RequestProgress.with {
+                    $0.requestID = request
+                    $0.note = note
+                }
+            }
         }
     }
 
@@ -65,7 +77,12 @@ struct RequestCommand: AsyncParsableCommand {
         @Option var resolution: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.requestResolved = RequestResolved.with { $0.requestID = request; $0.resolution = resolution } }
+            Envelope.with {
+                $0.requestResolved = RequestResolved.with {
+                    $0.requestID = request
+                    $0.resolution = resolution
+                }
+            }
         }
     }
 
@@ -76,7 +93,12 @@ struct RequestCommand: AsyncParsableCommand {
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.requestDeclined = RequestDeclined.with { $0.requestID = request; $0.reason = reason } }
+            Envelope.with {
+                $0.requestDeclined = RequestDeclined.with {
+                    $0.requestID = request
+                    $0.reason = reason
+                }
+            }
         }
     }
 
@@ -87,12 +109,18 @@ struct RequestCommand: AsyncParsableCommand {
         @Option var reason: String?
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.requestWithdrawn = RequestWithdrawn.with { $0.requestID = request; $0.reason = reason ?? "" } }
+            Envelope.with {
+                $0.requestWithdrawn = RequestWithdrawn.with {
+                    $0.requestID = request
+                    $0.reason = reason ?? ""
+                }
+            }
         }
     }
 
     struct List: ListingCommand {
-        static let configuration = CommandConfiguration(abstract: "The request ledger you may see, with ages and overdue flags.")
+        static let configuration = CommandConfiguration(
+            abstract: "The request ledger you may see, with ages and overdue flags.")
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
         @Flag(help: "Only open requests.") var open = false
@@ -122,7 +150,8 @@ struct CultivationCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.cultivationRecommended = CultivationRecommended.with {
-                    $0.enterprise = enterprise.enterprise; $0.reason = reason
+                    $0.enterprise = enterprise.enterprise
+                    $0.reason = reason
                     $0.category = category?.value ?? .unspecified
                 }
             }
@@ -141,7 +170,8 @@ struct CultivationCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.cultivationListed = CultivationListed.with {
-                    $0.uscc = uscc; $0.note = note ?? ""
+                    $0.uscc = uscc
+                    $0.note = note ?? ""
                     $0.category = category?.value ?? .unspecified
                     if let coordinator { $0.coordinator = coordinator.officer }
                 }
@@ -156,7 +186,12 @@ struct CultivationCommand: AsyncParsableCommand {
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.cultivationDeclined = CultivationDeclined.with { $0.uscc = uscc; $0.reason = reason } }
+            Envelope.with {
+                $0.cultivationDeclined = CultivationDeclined.with {
+                    $0.uscc = uscc
+                    $0.reason = reason
+                }
+            }
         }
     }
 
@@ -167,7 +202,12 @@ struct CultivationCommand: AsyncParsableCommand {
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.cultivationRemoved = CultivationRemoved.with { $0.uscc = uscc; $0.reason = reason } }
+            Envelope.with {
+                $0.cultivationRemoved = CultivationRemoved.with {
+                    $0.uscc = uscc
+                    $0.reason = reason
+                }
+            }
         }
     }
 

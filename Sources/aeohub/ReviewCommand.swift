@@ -27,7 +27,9 @@ struct ReviewCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.caseOpened = CaseOpened.with {
-                    $0.caseID = caseID; $0.enterprise = enterprise.enterprise; $0.applicationReceived = received.text
+                    $0.caseID = caseID
+                    $0.enterprise = enterprise.enterprise
+                    $0.applicationReceived = received.text
                     $0.kind = .review
                 }
             }
@@ -44,7 +46,11 @@ struct ReviewCommand: AsyncParsableCommand {
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
-                $0.reviewDue = ReviewDue.with { $0.uscc = uscc; $0.dueDate = due.text; $0.reason = reason ?? "" }
+                $0.reviewDue = ReviewDue.with {
+                    $0.uscc = uscc
+                    $0.dueDate = due.text
+                    $0.reason = reason ?? ""
+                }
             }
         }
     }
@@ -71,7 +77,8 @@ struct ReviewCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.caseConcluded = CaseConcluded.with {
-                    $0.caseID = caseID; $0.result = outcome == .passed ? .certified : .notCertified
+                    $0.caseID = caseID
+                    $0.result = outcome == .passed ? .certified : .notCertified
                     $0.reason = reason ?? ""
                 }
             }
@@ -89,7 +96,9 @@ struct ReviewCommand: AsyncParsableCommand {
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
                 $0.certificateSuspended = CertificateSuspended.with {
-                    $0.uscc = uscc; $0.ground = ground.value; $0.reason = reason
+                    $0.uscc = uscc
+                    $0.ground = ground.value
+                    $0.reason = reason
                 }
             }
         }
@@ -103,7 +112,12 @@ struct ReviewCommand: AsyncParsableCommand {
         @Option var reason: String
 
         func envelope(node: String) throws -> Envelope {
-            Envelope.with { $0.suspensionLifted = SuspensionLifted.with { $0.uscc = uscc; $0.reason = reason } }
+            Envelope.with {
+                $0.suspensionLifted = SuspensionLifted.with {
+                    $0.uscc = uscc
+                    $0.reason = reason
+                }
+            }
         }
     }
 

@@ -14,17 +14,31 @@ struct ViewTests {
     /// A meeting with `count` action items of `textLength` characters each, owned by huli.
     static func state(actions count: Int, textLength: Int) throws -> CoordinationState {
         var state = CoordinationState(topology: topology)
-        let slot = TimeSlot.with { $0.startMs = 1_790_000_000_000; $0.endMs = 1_790_003_600_000 }
-        _ = try state.admit(Envelope.with {
-            $0.meetingConvened = MeetingConvened.with { $0.meetingID = "M1"; $0.title = "t"; $0.invitees = ["huli"]; $0.time = slot; $0.place = "p" }
-        }, from: "commerce-bureau", at: 1_790_000_000_000)
-        for index in 0..<count {
-            _ = try state.admit(Envelope.with {
-                $0.actionItemAssigned = ActionItemAssigned.with {
-                    $0.meetingID = "M1"; $0.actionID = "A\(1000 + index)"; $0.ownerUnit = "huli"; $0.dueDate = "2026-12-01"
-                    $0.text = String(repeating: "x", count: textLength)
+        let slot = TimeSlot.with {
+            $0.startMs = 1_790_000_000_000
+            $0.endMs = 1_790_003_600_000
+        }
+        _ = try state.admit(
+            Envelope.with {
+                $0.meetingConvened = MeetingConvened.with {
+                    $0.meetingID = "M1"
+                    $0.title = "t"
+                    $0.invitees = ["huli"]
+                    $0.time = slot
+                    $0.place = "p"
                 }
             }, from: "commerce-bureau", at: 1_790_000_000_000)
+        for index in 0..<count {
+            _ = try state.admit(
+                Envelope.with {
+                    $0.actionItemAssigned = ActionItemAssigned.with {
+                        $0.meetingID = "M1"
+                        $0.actionID = "A\(1000 + index)"
+                        $0.ownerUnit = "huli"
+                        $0.dueDate = "2026-12-01"
+                        $0.text = String(repeating: "x", count: textLength)
+                    }
+                }, from: "commerce-bureau", at: 1_790_000_000_000)
         }
         return state
     }
@@ -32,7 +46,10 @@ struct ViewTests {
     @Test("pages follow after_key to the end, each under the byte budget, every row once")
     func paging() throws {
         let state = try Self.state(actions: 250, textLength: 4000)
-        var request = ViewRequest.with { $0.kind = .actions; $0.pageSize = 1000 }
+        var request = ViewRequest.with {
+            $0.kind = .actions
+            $0.pageSize = 1000
+        }
         var seen: [String] = []
         var pages = 0
         repeat {
@@ -47,29 +64,59 @@ struct ViewTests {
         #expect(pages > 1, "250 rows of 4,000 characters do not fit one page")
         #expect(seen == (0..<250).map { "A\(1000 + $0)" })
         // Small rows: page_size rules.
-        let small = try Self.state(actions: 12, textLength: 10).view(ViewRequest.with { $0.kind = .actions; $0.pageSize = 5 }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
+        let small = try Self.state(actions: 12, textLength: 10).view(
+            ViewRequest.with {
+                $0.kind = .actions
+                $0.pageSize = 5
+            }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
         #expect(small.actions.count == 5 && small.nextKey == "A1004")
     }
 
     @Test("a filter the view does not apply is refused, not ignored; an oversized page too")
     func filters() throws {
         let state = try Self.state(actions: 1, textLength: 10)
-        let refused = state.view(ViewRequest.with { $0.kind = .requests; $0.caseID = "C1" }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
+        let refused = state.view(
+            ViewRequest.with {
+                $0.kind = .requests
+                $0.caseID = "C1"
+            }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
         #expect(refused.code == .invalidField && refused.reason.contains("case_id does not filter this view"))
         #expect(refused.requests.isEmpty)
-        let tooBig = state.view(ViewRequest.with { $0.kind = .actions; $0.pageSize = 5000 }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
+        let tooBig = state.view(
+            ViewRequest.with {
+                $0.kind = .actions
+                $0.pageSize = 5000
+            }, for: "huli", on: CivilDate(year: 2026, month: 11, day: 29)!)
         #expect(tooBig.code == .invalidField)
-        let outsider = state.view(ViewRequest.with { $0.kind = .actions }, for: "xm-dongdu", on: CivilDate(year: 2026, month: 11, day: 29)!)
+        let outsider = state.view(
+            ViewRequest.with { $0.kind = .actions }, for: "xm-dongdu", on: CivilDate(year: 2026, month: 11, day: 29)!)
         #expect(outsider.actions.isEmpty && outsider.total == 0)
     }
 
     @Test("a stored record with a bad date is refused by the fold, not a crash")
     func badDates() {
         var state = CoordinationState(topology: Self.topology)
-        let enterprise = Enterprise.with { $0.uscc = "91350200776049653A"; $0.name = "X" }
+        let enterprise = Enterprise.with {
+            $0.uscc = "91350200776049653A"
+            $0.name = "X"
+        }
         for envelope in [
-            Envelope.with { $0.sender = "xm-dongdu"; $0.caseOpened = CaseOpened.with { $0.caseID = "C9"; $0.enterprise = enterprise; $0.applicationReceived = "2026-13-45" } },
-            Envelope.with { $0.sender = "xm-dongdu"; $0.creditChangePublished = CreditChangePublished.with { $0.changeID = "CR9"; $0.enterprise = enterprise; $0.effectiveDate = "soon" } },
+            Envelope.with {
+                $0.sender = "xm-dongdu"
+                $0.caseOpened = CaseOpened.with {
+                    $0.caseID = "C9"
+                    $0.enterprise = enterprise
+                    $0.applicationReceived = "2026-13-45"
+                }
+            },
+            Envelope.with {
+                $0.sender = "xm-dongdu"
+                $0.creditChangePublished = CreditChangePublished.with {
+                    $0.changeID = "CR9"
+                    $0.enterprise = enterprise
+                    $0.effectiveDate = "soon"
+                }
+            },
         ] {
             #expect(state.fold(envelope) == false)
         }

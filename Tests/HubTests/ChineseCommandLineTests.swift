@@ -8,12 +8,16 @@ struct ChineseCommandLineTests {
     let contact = ["--contact-name", "林伟"]
 
     @discardableResult
-    func ok(_ network: DeployedNetwork, _ node: String, _ arguments: [String], environment: [String: String] = [:],
-            sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try AEOHubProcess.run(arguments, environment: [
-            "AEOHUB_TOPOLOGY": network.topologyPath, "AEOHUB_NODE": node,
-            "AEOHUB_KEY": network.keys.appendingPathComponent("\(node).secret").path,
-        ].merging(environment) { $1 })
+    func ok(
+        _ network: DeployedNetwork, _ node: String, _ arguments: [String], environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let result = try AEOHubProcess.run(
+            arguments,
+            environment: [
+                "AEOHUB_TOPOLOGY": network.topologyPath, "AEOHUB_NODE": node,
+                "AEOHUB_KEY": network.keys.appendingPathComponent("\(node).secret").path,
+            ].merging(environment) { $1 })
         let command = arguments.joined(separator: " ")
         #expect(result.status == 0, "aeohub \(command): \(result.output)", sourceLocation: sourceLocation)
         return result.output
@@ -34,10 +38,12 @@ struct ChineseCommandLineTests {
             ("REQ-Z3", "913502000728319549", "集美ＸＹＺ物流 Co.", "pain-point"),
         ]
         for request in requests {
-            try ok(network, "huli", [
-                "request", "file", "--request", request.id, "--uscc", request.uscc, "--name", request.name,
-                "--area", "350206", "--category", request.category, "--description", "说明",
-            ] + contact)
+            try ok(
+                network, "huli",
+                [
+                    "request", "file", "--request", request.id, "--uscc", request.uscc, "--name", request.name,
+                    "--area", "350206", "--category", request.category, "--description", "说明",
+                ] + contact)
         }
         try ok(network, "xm-dongdu", ["request", "ack", "--request", "REQ-Z1"])
 
@@ -64,12 +70,14 @@ struct ChineseCommandLineTests {
         let englishHeader = TableColumns.cells(english).first?.prefix(7).map { $0 ?? "?" }
         #expect(englishHeader == ["Request", "Enterprise", "USCC", "Area", "Category", "Status", "Office"])
         let en = rows(english)
-        #expect(en["REQ-Z1"]?.prefix(7).map { $0 ?? "?" } == [
-            "REQ-Z1", "厦门（ABC）示例贸易有限公司", "91350206MA8QH2T10N", "350206", "policy", "acknowledged", "xm-dongdu",
-        ], "\(english)")
-        #expect(en["REQ-Z3"]?.prefix(7).map { $0 ?? "?" } == [
-            "REQ-Z3", "集美ＸＹＺ物流 Co.", "913502000728319549", "350206", "pain-point", "filed", "xm-dongdu",
-        ], "\(english)")
+        #expect(
+            en["REQ-Z1"]?.prefix(7).map { $0 ?? "?" } == [
+                "REQ-Z1", "厦门（ABC）示例贸易有限公司", "91350206MA8QH2T10N", "350206", "policy", "acknowledged", "xm-dongdu",
+            ], "\(english)")
+        #expect(
+            en["REQ-Z3"]?.prefix(7).map { $0 ?? "?" } == [
+                "REQ-Z3", "集美ＸＹＺ物流 Co.", "913502000728319549", "350206", "pain-point", "filed", "xm-dongdu",
+            ], "\(english)")
         #expect(en.values.allSatisfy { $0.allSatisfy { $0 != nil } }, "\(english)")
 
         // The locale decides without --lang; --lang en is what a C locale prints; JSON never changes.
@@ -88,12 +96,16 @@ struct ChineseCommandLineTests {
     @Test("Chinese names are accepted for levels, severities and categories; a wrong one is refused naming both")
     func chineseInput() throws {
         let network = try DeployedNetwork()
-        let publish = ["credit", "publish", "--uscc", "91350211M0000XUF46", "--name", "集美物流有限公司", "--reason", "严重违法",
-                       "--effective", xiamenDay(0)]
-        try ok(network, "xm-dongdu", publish + [
-            "--change", "CR-Z1", "--from", "高级认证企业", "--to", "失信企业", "--severity", "严重",
-            "--publicity-end", xiamenDay(730), "--stop-incentives",
-        ])
+        let publish = [
+            "credit", "publish", "--uscc", "91350211M0000XUF46", "--name", "集美物流有限公司", "--reason", "严重违法",
+            "--effective", xiamenDay(0),
+        ]
+        try ok(
+            network, "xm-dongdu",
+            publish + [
+                "--change", "CR-Z1", "--from", "高级认证企业", "--to", "失信企业", "--severity", "严重",
+                "--publicity-end", xiamenDay(730), "--stop-incentives",
+            ])
         let listed = try ok(network, "commerce-bureau", ["credit", "list", "--json"])
         let changes = try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]]
         let change = try #require(changes?.first)
@@ -104,19 +116,29 @@ struct ChineseCommandLineTests {
         let row = try #require(rows(chinese)["CR-Z1"], "\(chinese)")
         #expect(row[3] == "高级认证企业 -> 失信企业 (282号令)" && row[4] == "严重", "\(chinese)")
 
-        let badLevel = try network.run("xm-dongdu", publish + ["--change", "CR-Z2", "--from", "优秀企业", "--to", "失信企业",
-                                                               "--severity", "严重"])
+        let badLevel = try network.run(
+            "xm-dongdu",
+            publish + [
+                "--change", "CR-Z2", "--from", "优秀企业", "--to", "失信企业",
+                "--severity", "严重",
+            ])
         #expect(badLevel.status == 65, "\(badLevel.output)")
         #expect(badLevel.output.contains("'优秀企业' is not a level of Order 282"), "\(badLevel.output)")
         #expect(badLevel.output.contains("advanced_certified (高级认证企业)") && badLevel.output.contains("regular (常规企业)"))
-        let badSeverity = try network.run("xm-dongdu", publish + ["--change", "CR-Z2", "--from", "advanced_certified",
-                                                                  "--to", "regular", "--severity", "很严重"])
+        let badSeverity = try network.run(
+            "xm-dongdu",
+            publish + [
+                "--change", "CR-Z2", "--from", "advanced_certified",
+                "--to", "regular", "--severity", "很严重",
+            ])
         #expect(badSeverity.status == 64, "\(badSeverity.output)")
         #expect(badSeverity.output.contains("'minor (轻微)', 'general (一般)' or 'serious (严重)'"), "\(badSeverity.output)")
-        let badCategory = try network.run("huli", [
-            "request", "file", "--request", "REQ-Z9", "--uscc", "91350206MA8QH2T10N", "--name", "厦门示例",
-            "--area", "350206", "--category", "咨询", "--description", "x",
-        ] + contact)
+        let badCategory = try network.run(
+            "huli",
+            [
+                "request", "file", "--request", "REQ-Z9", "--uscc", "91350206MA8QH2T10N", "--name", "厦门示例",
+                "--area", "350206", "--category", "咨询", "--description", "x",
+            ] + contact)
         #expect(badCategory.status == 64 && badCategory.output.contains("policy (政策咨询)"), "\(badCategory.output)")
         #expect(network.stop() == 0, "\(network.hubLog)")
     }
@@ -125,12 +147,20 @@ struct ChineseCommandLineTests {
     func slotsFromOne() throws {
         let network = try DeployedNetwork()
         let slots = ["\(xiamenDay(10))T09:00/17:00", "\(xiamenDay(17))T09:00/12:00"]
-        try ok(network, "xm-dongdu", ["audit", "open-case", "--case", "CASE-Z", "--uscc", "91350206MA8QH2T10N",
-                                      "--name", "厦门示例贸易", "--received", xiamenDay(0)])
-        try ok(network, "xm-dongdu", ["audit", "propose", "--case", "CASE-Z", "--audit", "AUD-Z",
-                                      "--site", "总部|湖里大道88号|3700", "--site", "福州分公司|马尾路9号|3500",
-                                      "--slot", slots[0], "--slot", slots[1], "--officer", "DD-1001:陈华",
-                                      "--officer", "DD-1002:王丽"] + contact)
+        try ok(
+            network, "xm-dongdu",
+            [
+                "audit", "open-case", "--case", "CASE-Z", "--uscc", "91350206MA8QH2T10N",
+                "--name", "厦门示例贸易", "--received", xiamenDay(0),
+            ])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "audit", "propose", "--case", "CASE-Z", "--audit", "AUD-Z",
+                "--site", "总部|湖里大道88号|3700", "--site", "福州分公司|马尾路9号|3500",
+                "--slot", slots[0], "--slot", slots[1], "--officer", "DD-1001:陈华",
+                "--officer", "DD-1002:王丽",
+            ] + contact)
         let respond = ["audit", "respond", "--case", "CASE-Z", "--audit", "AUD-Z", "--answer", "接受"]
         let zero = try network.run("fuzhou-customs", respond + ["--accept-slot", "0"])
         #expect(zero.status == 64 && zero.output.contains("--accept-slot counts from 1"), "\(zero.output)")

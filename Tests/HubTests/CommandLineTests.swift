@@ -10,15 +10,20 @@ enum AEOHubProcess {
     static func locate() -> URL? {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aeohub"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
                 .appendingPathComponent(".build/debug/aeohub"),
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        try runProcess(try #require(locate(), "build the aeohub executable first (swift build)"), arguments, environment: environment)
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: String) {
+        try runProcess(
+            try #require(locate(), "build the aeohub executable first (swift build)"), arguments,
+            environment: environment)
     }
 
     /// Runs `executable` to its end with this process's environment plus `environment`; answers its
@@ -50,11 +55,16 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let demo = try AEOHubProcess.run(["demo", "--dir", folder.path])
         #expect(demo.status == 0, "\(demo.output)")
-        for step in ["== 1.", "== 2.", "fuzhou-customs   caught up", "audit_scheduled accepted", "== 3.", "decision_recorded",
-                     "== 4.", "units confirmed", "== 5.", "minutes_entry", "== 6.", "log intact"] {
+        for step in [
+            "== 1.", "== 2.", "fuzhou-customs   caught up", "audit_scheduled accepted", "== 3.", "decision_recorded",
+            "== 4.", "units confirmed", "== 5.", "minutes_entry", "== 6.", "log intact",
+        ] {
             #expect(demo.output.contains(step), "the demo's output lacks '\(step)'")
         }
-        let report = try String(contentsOfFile: folder.appendingPathComponent("report-\(currentPeriod())".replacingOccurrences(of: "/", with: "_") + ".md").path, encoding: .utf8)
+        let report = try String(
+            contentsOfFile: folder.appendingPathComponent(
+                "report-\(currentPeriod())".replacingOccurrences(of: "/", with: "_") + ".md"
+            ).path, encoding: .utf8)
         #expect(report.contains("Joint meeting"))
         #expect(report.contains("joint"))
 
@@ -82,7 +92,8 @@ struct CommandLineTests {
         #expect(broken.status == 2)
         #expect(broken.output.contains("log broken at record"))
         #expect(broken.output.contains("do not match its hash"))
-        let record = try #require(broken.output.range(of: #"record [0-9]+"#, options: .regularExpression).map { String(broken.output[$0]) })
+        let record = try #require(
+            broken.output.range(of: #"record [0-9]+"#, options: .regularExpression).map { String(broken.output[$0]) })
         // The hub refuses to start on it, and names the same record.
         let hub = try AEOHubProcess.run(["hub", "--config", folder.appendingPathComponent("topology.yaml").path])
         #expect(hub.status != 0)
@@ -99,7 +110,9 @@ struct CommandLineTests {
         let result = try AEOHubProcess.run(["keys", "generate", "--dir", folder.path, "hub", "huli"])
         #expect(result.status == 0)
         #expect(result.output.split(separator: "\n").count == 2)
-        let mode = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("huli.secret").path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("huli.secret").path)[
+                .posixPermissions] as? Int
         #expect(mode == 0o600)
         let again = try AEOHubProcess.run(["keys", "generate", "--dir", folder.path, "huli"])
         #expect(again.status != 0)
@@ -111,11 +124,14 @@ struct CommandLineTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: copy.path)
         #expect(throws: ConfigurationError.self) { _ = try KeyFiles.readSecretKey(copy.path) }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy.path)
-        #expect(try KeyFiles.readSecretKey(copy.path) == KeyFiles.readSecretKey(folder.appendingPathComponent("huli.secret").path))
+        #expect(
+            try KeyFiles.readSecretKey(copy.path)
+                == KeyFiles.readSecretKey(folder.appendingPathComponent("huli.secret").path))
     }
 
     func currentPeriod() -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(secondsFromGMT: 8 * 3600)!, from: Date())
+        let parts = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(secondsFromGMT: 8 * 3600)!, from: Date())
         let first = parts.month! % 2 == 1 ? parts.month! : parts.month! - 1
         func two(_ m: Int) -> String { m < 10 ? "0\(m)" : "\(m)" }
         return "\(parts.year!)-\(two(first))/\(parts.year!)-\(two(first + 1))"

@@ -7,10 +7,12 @@ import Testing
 
 @Suite("The topology file")
 struct ConfigurationTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     func write(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("topology-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("topology-\(UUID().uuidString).yaml")
+            .path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -22,9 +24,12 @@ struct ConfigurationTests {
         let binary = try #require(AEOHubProcess.locate())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.repository.appendingPathComponent("Deploy/provision.sh").path,
-                             Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
-                             folder.appendingPathComponent("keys").path, folder.appendingPathComponent("topology.yaml").path, binary.path]
+        process.arguments = [
+            Self.repository.appendingPathComponent("Deploy/provision.sh").path,
+            Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
+            folder.appendingPathComponent("keys").path, folder.appendingPathComponent("topology.yaml").path,
+            binary.path,
+        ]
         try ProcessLaunch.start(process)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -40,11 +45,16 @@ struct ConfigurationTests {
         #expect(configuration.nodeKeys.count == XiamenNetwork.units.count)
     }
 
-    @Test("bad configuration is refused with the file, line and reason", arguments: [
-        ("hub:\n  bind: x\n", 2, "hub.endpoint is required"),
-        ("hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"short\"\n  log: l\nunits: []\n", 4, "public_key"),
-        ("hub: [1\n", 2, "not valid YAML"),
-    ])
+    @Test(
+        "bad configuration is refused with the file, line and reason",
+        arguments: [
+            ("hub:\n  bind: x\n", 2, "hub.endpoint is required"),
+            (
+                "hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"short\"\n  log: l\nunits: []\n", 4,
+                "public_key"
+            ),
+            ("hub: [1\n", 2, "not valid YAML"),
+        ])
     func refused(text: String, line: Int, reason: String) throws {
         let path = try write(text)
         let error = try #require(throws: ConfigurationError.self) { _ = try TopologyFile.load(path: path) }
@@ -55,14 +65,16 @@ struct ConfigurationTests {
 
     @Test("a unit's unknown role and a district without its customs office are named by line")
     func unitErrors() throws {
-        let header = "hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\"\n  log: l\nunits:\n"
+        let header =
+            "hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\"\n  log: l\nunits:\n"
         let role = try #require(throws: ConfigurationError.self) {
             _ = try TopologyFile.load(path: try write(header + "  - id: huli\n    role: mayor\n"))
         }
         #expect(role.line == 8)
         #expect(role.reason.contains("'mayor' is not a role"))
         let district = try #require(throws: ConfigurationError.self) {
-            _ = try TopologyFile.load(path: try write(header + "  - id: huli\n    role: district\n    area: \"350206\"\n"))
+            _ = try TopologyFile.load(
+                path: try write(header + "  - id: huli\n    role: district\n    area: \"350206\"\n"))
         }
         #expect(district.reason.contains("needs customs:"))
     }

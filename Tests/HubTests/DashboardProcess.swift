@@ -14,11 +14,12 @@ final class DashboardProcess: @unchecked Sendable {
         output = demo.folder.appendingPathComponent("dashboard-\(UUID().uuidString.prefix(6)).out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         process.executableURL = demo.binary
-        process.arguments = [
-            "dashboard", "--topology", demo.folder.appendingPathComponent("topology.yaml").path, "--node", node,
-            "--key", demo.folder.appendingPathComponent("keys/\(node).secret").path, "--listen", "127.0.0.1:0",
-            "--ready-file", ready.path, "--refresh", "300",
-        ] + arguments
+        process.arguments =
+            [
+                "dashboard", "--topology", demo.folder.appendingPathComponent("topology.yaml").path, "--node", node,
+                "--key", demo.folder.appendingPathComponent("keys/\(node).secret").path, "--listen", "127.0.0.1:0",
+                "--ready-file", ready.path, "--refresh", "300",
+            ] + arguments
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = process.standardOutput
         try ProcessLaunch.start(process)
@@ -38,7 +39,9 @@ final class DashboardProcess: @unchecked Sendable {
 
 /// HTTP through curl: the status, the headers and the body.
 enum HTTP {
-    static func get(_ url: String, user: String? = nil, method: String = "GET") throws -> (status: Int, headers: String, body: String) {
+    static func get(
+        _ url: String, user: String? = nil, method: String = "GET"
+    ) throws -> (status: Int, headers: String, body: String) {
         let marker = "\n--aeohub-status--"
         var arguments = ["-s", "-i", "-X", method, "-w", "\(marker)%{http_code}", url]
         if let user { arguments += ["-u", user] }

@@ -8,7 +8,9 @@ import Testing
 struct DashboardTests {
     /// Where the screenshots go (README: "The dashboard"): `AEOHUB_SCREENSHOTS` or `.build/screenshots`.
     static var screenshots: URL {
-        if let folder = ProcessInfo.processInfo.environment["AEOHUB_SCREENSHOTS"] { return URL(fileURLWithPath: folder) }
+        if let folder = ProcessInfo.processInfo.environment["AEOHUB_SCREENSHOTS"] {
+            return URL(fileURLWithPath: folder)
+        }
         return DeployedNetwork.repository.appendingPathComponent(".build/screenshots")
     }
 
@@ -16,17 +18,22 @@ struct DashboardTests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]], "\(text)")
     }
 
-    @Test("every page in Chinese and English: no console errors, the views' figures, Chinese glyphs, a phone's width, print")
+    @Test(
+        "every page in Chinese and English: no console errors, the views' figures, Chinese glyphs, a phone's width, print"
+    )
     func browser() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
-                     "Chromium's WebDriver is missing: run Deploy/install-deps.sh")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
+            "Chromium's WebDriver is missing: run Deploy/install-deps.sh")
         let demo = try DemoProcess()
         // A downgrade that nobody has confirmed yet, so that the overview has something to flag.
-        let publish = try demo.run("xm-haicang", [
-            "credit", "publish", "--change", "CR-DASH-1", "--uscc", "913502000728319549", "--name", "思明精密零件有限公司",
-            "--from", "advanced_certified", "--to", "regular", "--severity", "general", "--reason", "Breach",
-            "--effective", xiamenDay(0), "--publicity-end", xiamenDay(120), "--stop-incentives",
-        ])
+        let publish = try demo.run(
+            "xm-haicang",
+            [
+                "credit", "publish", "--change", "CR-DASH-1", "--uscc", "913502000728319549", "--name", "思明精密零件有限公司",
+                "--from", "advanced_certified", "--to", "regular", "--severity", "general", "--reason", "Breach",
+                "--effective", xiamenDay(0), "--publicity-end", xiamenDay(120), "--stop-incentives",
+            ])
         #expect(publish.status == 0, "\(publish.output)")
         let dashboard = try DashboardProcess(demo: demo)
 
@@ -34,9 +41,13 @@ struct DashboardTests {
         let requests = try Self.json(try demo.run("commerce-bureau", ["request", "list", "--json"]).output)
         let cases = try Self.json(try demo.run("commerce-bureau", ["audit", "cases", "--json"]).output)
         let credit = try Self.json(try demo.run("commerce-bureau", ["credit", "list", "--json"]).output)
-        let openRequests = requests.filter { ["filed", "acknowledged", "in_progress"].contains($0["status"] as? String) }
+        let openRequests = requests.filter {
+            ["filed", "acknowledged", "in_progress"].contains($0["status"] as? String)
+        }
         let openCases = cases.filter { $0["status"] as? String == "open" }
-        let unconfirmed = credit.filter { !(($0["pending"] as? [String]) ?? []).isEmpty && $0["lifted"] as? Bool != true }
+        let unconfirmed = credit.filter {
+            !(($0["pending"] as? [String]) ?? []).isEmpty && $0["lifted"] as? Bool != true
+        }
         #expect(!unconfirmed.isEmpty)
         let meeting = try #require(demo.text.firstMatch(of: /JM-[0-9]{4}-[0-9A-F]{4}/).map { String($0.output) })
 
@@ -87,19 +98,24 @@ struct DashboardTests {
         let open = try DashboardProcess(demo: demo)
         let before = try HTTP.get(open.url + "overview.json")
         #expect(before.status == 200)
-        #expect(try HTTP.get(open.url, method: "POST").status == 405 || HTTP.get(open.url, method: "POST").status == 404)
+        #expect(
+            try HTTP.get(open.url, method: "POST").status == 405 || HTTP.get(open.url, method: "POST").status == 404)
         for page in ["", "requests", "cases", "audits", "meetings", "credit", "units", "report"] {
             #expect(try HTTP.get(open.url + page).status == 200, "\(page)")
         }
         let after = try HTTP.get(open.url + "overview.json")
-        let sequence = { (text: String) in (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["as_of_sequence"] as? Int }
-        #expect(sequence(before.body) != nil && sequence(before.body) == sequence(after.body), "reading wrote to the log")
+        let sequence = { (text: String) in
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["as_of_sequence"] as? Int
+        }
+        #expect(
+            sequence(before.body) != nil && sequence(before.body) == sequence(after.body), "reading wrote to the log")
 
         let refused = try demo.run("commerce-bureau", ["dashboard", "--listen", "0.0.0.0:0"])
         #expect(refused.status != 0 && refused.output.contains("--accounts"), "\(refused.output)")
 
         let hash = try AEOHubProcess.runProcess(
-            URL(fileURLWithPath: "/bin/sh"), ["-c", "printf 'correct horse\\n' | \"$0\" dashboard hash-password", demo.binary.path])
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "printf 'correct horse\\n' | \"$0\" dashboard hash-password", demo.binary.path])
         #expect(hash.status == 0 && hash.output.hasPrefix("$2"), "\(hash.output)")
         let accounts = demo.folder.appendingPathComponent("accounts")
         try "# coordinator's staff\nlin:\(hash.output.trimmingCharacters(in: .whitespacesAndNewlines))\n"
@@ -114,17 +130,25 @@ struct DashboardTests {
     @Test("aeohub hub --dashboard serves the same dashboard beside the hub, as the coordinator")
     func insideTheHub() throws {
         let network = try DeployedNetwork { keys in
-            ["--dashboard", "127.0.0.1:0", "--dashboard-key", keys.appendingPathComponent("commerce-bureau.secret").path]
+            [
+                "--dashboard", "127.0.0.1:0", "--dashboard-key",
+                keys.appendingPathComponent("commerce-bureau.secret").path,
+            ]
         }
-        let filed = try network.run("huli", [
-            "request", "file", "--request", "REQ-H1", "--uscc", "91350200776049653A", "--name", "厦门示例贸易有限公司",
-            "--area", "350206", "--category", "aeo-intent", "--description", "Intends to apply.", "--contact-name", "Lin Wei",
-        ])
+        let filed = try network.run(
+            "huli",
+            [
+                "request", "file", "--request", "REQ-H1", "--uscc", "91350200776049653A", "--name", "厦门示例贸易有限公司",
+                "--area", "350206", "--category", "aeo-intent", "--description", "Intends to apply.", "--contact-name",
+                "Lin Wei",
+            ])
         #expect(filed.status == 0, "\(filed.output)")
         let deadline = Date().addingTimeInterval(60)
         var port: String?
         while port == nil, Date() < deadline {
-            port = network.hubLog.firstMatch(of: /port=([0-9]+) \[Dashboard\] dashboard serving/).map { String($0.output.1) }
+            port = network.hubLog.firstMatch(of: /port=([0-9]+) \[Dashboard\] dashboard serving/).map {
+                String($0.output.1)
+            }
             if port == nil { Thread.sleep(forTimeInterval: 0.2) }
         }
         let url = "http://127.0.0.1:\(try #require(port, "no dashboard in the hub's log: \(network.hubLog)"))/"

@@ -6,7 +6,8 @@ import Testing
 /// the hub as its own `aeohub hub` process on tcp loopback, each command a node process.
 final class DeployedNetwork: @unchecked Sendable {
     // @unchecked: one test owns it; `provision` and `run` only read its folders.
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     let folder: URL
     let hub = Process()
@@ -23,7 +24,8 @@ final class DeployedNetwork: @unchecked Sendable {
 
     init(rateLimit: String? = nil, hubArguments: (_ keys: URL) -> [String] = { _ in [] }) throws {
         self.rateLimit = rateLimit
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-deployed-\(UUID().uuidString.prefix(8))")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "aeohub-deployed-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: folder.appendingPathComponent("hub.log").path, contents: nil)
         hubOutput = try FileHandle(forWritingTo: folder.appendingPathComponent("hub.log"))
@@ -31,7 +33,9 @@ final class DeployedNetwork: @unchecked Sendable {
         let ready = folder.appendingPathComponent("endpoint").path
         let binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
         hub.executableURL = binary
-        hub.arguments = ["hub", "--config", topologyPath, "--ready-file", ready] + hubArguments(folder.appendingPathComponent("keys"))
+        hub.arguments =
+            ["hub", "--config", topologyPath, "--ready-file", ready]
+            + hubArguments(folder.appendingPathComponent("keys"))
         hub.standardOutput = hubOutput
         hub.standardError = hubOutput
         try ProcessLaunch.start(hub)
@@ -48,20 +52,23 @@ final class DeployedNetwork: @unchecked Sendable {
     func provision() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.repository.appendingPathComponent("Deploy/provision.sh").path,
-                             Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
-                             keys.path, topologyPath, try #require(AEOHubProcess.locate()).path]
+        process.arguments = [
+            Self.repository.appendingPathComponent("Deploy/provision.sh").path,
+            Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
+            keys.path, topologyPath, try #require(AEOHubProcess.locate()).path,
+        ]
         process.standardOutput = FileHandle.nullDevice
         try ProcessLaunch.start(process)
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "provision.sh failed")
         var text = try String(contentsOfFile: topologyPath, encoding: .utf8)
-        let replacements = [
-            ("  bind: ", "  bind: tcp://127.0.0.1:*"),
-            ("  endpoint: ", "  endpoint: \(endpoint.isEmpty ? "tcp://127.0.0.1:1" : endpoint)"),
-            ("  secret_key_file: ", "  secret_key_file: \(keys.appendingPathComponent("hub.secret").path)"),
-            ("  log: ", "  log: \(logPath)"),
-        ] + (rateLimit.map { [("  rate_limit: ", "  rate_limit: \($0)")] } ?? [])
+        let replacements =
+            [
+                ("  bind: ", "  bind: tcp://127.0.0.1:*"),
+                ("  endpoint: ", "  endpoint: \(endpoint.isEmpty ? "tcp://127.0.0.1:1" : endpoint)"),
+                ("  secret_key_file: ", "  secret_key_file: \(keys.appendingPathComponent("hub.secret").path)"),
+                ("  log: ", "  log: \(logPath)"),
+            ] + (rateLimit.map { [("  rate_limit: ", "  rate_limit: \($0)")] } ?? [])
         text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             replacements.first { line.hasPrefix($0.0) }?.1 ?? String(line)
         }.joined(separator: "\n")
@@ -71,15 +78,19 @@ final class DeployedNetwork: @unchecked Sendable {
     /// Runs `aeohub ARGS` as `node` with its provisioned key.
     @discardableResult
     func run(_ node: String, _ arguments: [String], key: String? = nil) throws -> (status: Int32, output: String) {
-        try AEOHubProcess.run(arguments, environment: [
-            "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node,
-            "AEOHUB_KEY": key ?? keys.appendingPathComponent("\(node).secret").path,
-        ])
+        try AEOHubProcess.run(
+            arguments,
+            environment: [
+                "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node,
+                "AEOHUB_KEY": key ?? keys.appendingPathComponent("\(node).secret").path,
+            ])
     }
 
     /// `run` on a thread of its own, so a test's in-process nodes keep their heartbeats meanwhile
     /// (a blocked cooperative thread would starve them).
-    func runDetached(_ node: String, _ arguments: [String], key: String? = nil) async throws -> (status: Int32, output: String) {
+    func runDetached(
+        _ node: String, _ arguments: [String], key: String? = nil
+    ) async throws -> (status: Int32, output: String) {
         try await Self.detached { try self.run(node, arguments, key: key) }
     }
 
@@ -96,10 +107,12 @@ final class DeployedNetwork: @unchecked Sendable {
         let inbox = folder.appendingPathComponent("\(node).inbox.jsonl").path
         let process = Process()
         process.executableURL = try #require(AEOHubProcess.locate())
-        process.arguments = ["listen", "--inbox", inbox, "--state", folder.appendingPathComponent("state-\(node)").path]
+        process.arguments =
+            ["listen", "--inbox", inbox, "--state", folder.appendingPathComponent("state-\(node)").path]
             + (notify ? ["--notify"] : [])
         process.environment = ProcessInfo.processInfo.environment.merging([
-            "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node, "AEOHUB_KEY": keys.appendingPathComponent("\(node).secret").path,
+            "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node,
+            "AEOHUB_KEY": keys.appendingPathComponent("\(node).secret").path,
         ]) { $1 }
         let notifications = folder.appendingPathComponent("\(node).notify.log")
         FileManager.default.createFile(atPath: notifications.path, contents: nil)
@@ -118,7 +131,9 @@ final class DeployedNetwork: @unchecked Sendable {
         }
     }
 
-    var hubLog: String { (try? String(contentsOfFile: folder.appendingPathComponent("hub.log").path, encoding: .utf8)) ?? "" }
+    var hubLog: String {
+        (try? String(contentsOfFile: folder.appendingPathComponent("hub.log").path, encoding: .utf8)) ?? ""
+    }
 
     func signal(_ number: Int32) { kill(hub.processIdentifier, number) }
 

@@ -9,7 +9,9 @@ struct JSONSchemaTests {
 
     /// Validates `text` (one document, or one per line) against `schema`; answers the number of
     /// documents, or the validator's complaint.
-    static func validate(_ text: String, _ schema: String, lines: Bool = false) throws -> (status: Int32, output: String) {
+    static func validate(
+        _ text: String, _ schema: String, lines: Bool = false
+    ) throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-json-\(UUID().uuidString)")
         try text.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -55,7 +57,8 @@ struct JSONSchemaTests {
             }
         }
 
-        let answer = try demo.run("huli", ["report", "file", "--period", "2026-09/2026-10", "--figure", "visits=3", "--json"])
+        let answer = try demo.run(
+            "huli", ["report", "file", "--period", "2026-09/2026-10", "--figure", "visits=3", "--json"])
         #expect(answer.status == 0, "\(answer.output)")
         #expect(try Self.validate(answer.output, "submit-answer.schema.json").status == 0)
 

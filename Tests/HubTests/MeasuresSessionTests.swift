@@ -66,25 +66,40 @@ struct MeasuresSessionTests {
     func incentivesAndCredit() throws {
         let network = try DeployedNetwork()
         let uscc = Self.jimei[1]
-        try ok(network, "finance-bureau", ["incentive", "grant", "--id", "INC-1"] + Self.jimei + [
-            "--measure", "5", "--support", "Export credit insurance subsidy 出口信保补贴",
-            "--granted-on", day(0)])
-        try ok(network, "huli", ["incentive", "grant", "--id", "INC-2"] + Self.jimei + [
-            "--measure", "9", "--support", "Priority at the district service desk", "--granted-on", day(-3)])
-        let partner = try refused(network, "fuzhou-customs", ["incentive", "grant", "--id", "INC-9"] + Self.jimei + [
-            "--measure", "5", "--support", "x", "--granted-on", day(0)])
+        try ok(
+            network, "finance-bureau",
+            ["incentive", "grant", "--id", "INC-1"] + Self.jimei + [
+                "--measure", "5", "--support", "Export credit insurance subsidy 出口信保补贴",
+                "--granted-on", day(0),
+            ])
+        try ok(
+            network, "huli",
+            ["incentive", "grant", "--id", "INC-2"] + Self.jimei + [
+                "--measure", "9", "--support", "Priority at the district service desk", "--granted-on", day(-3),
+            ])
+        let partner = try refused(
+            network, "fuzhou-customs",
+            ["incentive", "grant", "--id", "INC-9"] + Self.jimei + [
+                "--measure", "5", "--support", "x", "--granted-on", day(0),
+            ])
         #expect(partner.contains("NOT_AUTHORISED"), "\(partner)")
-        let badMeasure = try refused(network, "huli", ["incentive", "grant", "--id", "INC-8"] + Self.jimei + [
-            "--measure", "6", "--support", "x", "--granted-on", day(0)], status: 65)
+        let badMeasure = try refused(
+            network, "huli",
+            ["incentive", "grant", "--id", "INC-8"] + Self.jimei + [
+                "--measure", "6", "--support", "x", "--granted-on", day(0),
+            ], status: 65)
         #expect(badMeasure.contains("use 5 or 7 to 17"), "\(badMeasure)")
         let ownBefore = try rows(network, "finance-bureau", ["incentive", "list"], schema: "incentives.schema.json")
         #expect(ownBefore.map { $0["incentive"] as? String } == ["INC-1"], "a granter sees its own: \(ownBefore)")
         #expect(ownBefore.first?["status"] as? String == "active" && ownBefore.first?["measure"] as? Int == 5)
 
         // Dongdu downgrades the enterprise out of the AEO levels: joint incentives must stop.
-        let publish = ["credit", "publish", "--change", "CR-1"] + Self.jimei + [
-            "--level-set", "order-282", "--from", "advanced_certified", "--to", "regular", "--reason", "Serious breach",
-            "--severity", "general", "--effective", day(0)]
+        let publish =
+            ["credit", "publish", "--change", "CR-1"] + Self.jimei + [
+                "--level-set", "order-282", "--from", "advanced_certified", "--to", "regular", "--reason",
+                "Serious breach",
+                "--severity", "general", "--effective", day(0),
+            ]
         let noStop = try refused(network, "xm-dongdu", publish + ["--publicity-end", day(180)], status: 65)
         #expect(noStop.contains("stop_joint_incentives"), "\(noStop)")
         let shortPublicity = try refused(
@@ -95,26 +110,34 @@ struct MeasuresSessionTests {
         let table = try ok(network, "finance-bureau", ["incentive", "list"])
         let line = table.split(separator: "\n").first { $0.hasPrefix("INC-1 ") }.map(String.init) ?? ""
         #expect(line.contains("MUST STOP") && line.contains("finance-bureau"), "\(table)")
-        #expect(row(try rows(network, "finance-bureau", ["incentive", "list"], schema: "incentives.schema.json"),
-                    "incentive", "INC-1")["status"] as? String == "must_stop")
-        let granting = try refused(network, "finance-bureau", ["incentive", "grant", "--id", "INC-3"] + Self.jimei + [
-            "--measure", "7", "--support", "x", "--granted-on", day(0)])
+        #expect(
+            row(
+                try rows(network, "finance-bureau", ["incentive", "list"], schema: "incentives.schema.json"),
+                "incentive", "INC-1")["status"] as? String == "must_stop")
+        let granting = try refused(
+            network, "finance-bureau",
+            ["incentive", "grant", "--id", "INC-3"] + Self.jimei + [
+                "--measure", "7", "--support", "x", "--granted-on", day(0),
+            ])
         #expect(granting.contains("joint incentives are stopped"), "\(granting)")
         // The department is asked to confirm; the partner is not (it grants no incentives).
         let owed = try rows(network, "finance-bureau", ["credit", "list"], schema: "credit-changes.schema.json")
         #expect(owed.first?["you_owe"] as? Bool == true, "\(owed)")
-        #expect(try rows(network, "fuzhou-customs", ["credit", "list"], schema: "credit-changes.schema.json")
-            .first?["you_owe"] as? Bool == false)
+        #expect(
+            try rows(network, "fuzhou-customs", ["credit", "list"], schema: "credit-changes.schema.json")
+                .first?["you_owe"] as? Bool == false)
         try ok(network, "finance-bureau", ["credit", "confirm", "--change", "CR-1", "--note", "Subsidy stopped."])
 
-        let stopped = row(try rows(network, "finance-bureau", ["incentive", "list"], schema: "incentives.schema.json"),
-                          "incentive", "INC-1")
+        let stopped = row(
+            try rows(network, "finance-bureau", ["incentive", "list"], schema: "incentives.schema.json"),
+            "incentive", "INC-1")
         #expect(stopped["status"] as? String == "stopped" && stopped["stopped_by"] as? String == "CR-1", "\(stopped)")
         #expect(stopped["stopped_on"] is String, "\(stopped)")
         #expect(try ok(network, "finance-bureau", ["incentive", "list", "--open"]) == "(none)\n")
         // The coordinator sees the whole register: Huli has not confirmed yet.
-        let register = try rows(network, "commerce-bureau", ["incentive", "list", "--uscc", uscc],
-                                schema: "incentives.schema.json")
+        let register = try rows(
+            network, "commerce-bureau", ["incentive", "list", "--uscc", uscc],
+            schema: "incentives.schema.json")
         #expect(register.count == 2 && row(register, "incentive", "INC-2")["status"] as? String == "must_stop")
         let open = try rows(
             network, "commerce-bureau", ["incentive", "list", "--open"], schema: "incentives.schema.json")
@@ -127,19 +150,36 @@ struct MeasuresSessionTests {
         let objection = change["objection"] as? [String: Any]
         #expect(objection?["due"] as? String == day(20) && objection?["decision"] is NSNull, "\(change)")
         #expect(change["overdue"] as? Bool == false && change["publicity_end"] as? String == day(180))
-        let notPublisher = try refused(network, "xm-haicang", ["credit", "decide-objection", "--change", "CR-1",
-                                                                "--decision", "change-stands", "--reason", "x"])
+        let notPublisher = try refused(
+            network, "xm-haicang",
+            [
+                "credit", "decide-objection", "--change", "CR-1",
+                "--decision", "change-stands", "--reason", "x",
+            ])
         #expect(notPublisher.contains("NOT_AUTHORISED"), "\(notPublisher)")
-        try ok(network, "xm-dongdu", ["credit", "decide-objection", "--change", "CR-1", "--decision", "change-stands",
-                                      "--reason", "The breach is on record."])
-        try ok(network, "huli", ["credit", "repair", "--change", "CR-1", "--grounds", "Corrective measures completed."])
-        try refused(network, "xm-dongdu", ["credit", "decide-repair", "--change", "CR-1", "--refused", "--reason", "x",
-                                           "--restored-level", "certified"], status: 64)
+        try ok(
+            network, "xm-dongdu",
+            [
+                "credit", "decide-objection", "--change", "CR-1", "--decision", "change-stands",
+                "--reason", "The breach is on record.",
+            ])
+        try ok(
+            network, "huli", ["credit", "repair", "--change", "CR-1", "--grounds", "Corrective measures completed."])
+        try refused(
+            network, "xm-dongdu",
+            [
+                "credit", "decide-repair", "--change", "CR-1", "--refused", "--reason", "x",
+                "--restored-level", "certified",
+            ], status: 64)
         try refused(network, "xm-dongdu", ["credit", "decide-repair", "--change", "CR-1", "--reason", "x"], status: 64)
         let pending = try ok(network, "commerce-bureau", ["credit", "list"])
         #expect(pending.contains("change-stands") && pending.contains("due \(day(20))"), "\(pending)")
-        try ok(network, "xm-dongdu", ["credit", "decide-repair", "--change", "CR-1", "--granted",
-                                      "--reason", "Repaired.", "--restored-level", "certified"])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "credit", "decide-repair", "--change", "CR-1", "--granted",
+                "--reason", "Repaired.", "--restored-level", "certified",
+            ])
         change = try #require(
             try rows(network, "commerce-bureau", ["credit", "list"], schema: "credit-changes.schema.json").first)
         #expect(change["objection"] as? [String: String] == ["due": day(20), "decision": "change_stands"], "\(change)")
@@ -151,15 +191,27 @@ struct MeasuresSessionTests {
     @Test("a district records an activity with customs; Dongdu records a group plan, reaches a milestone, lists them")
     func activitiesAndPlans() throws {
         let network = try DeployedNetwork()
-        try ok(network, "huli", ["activity", "record", "--id", "ACT-1", "--kind", "training",
-                                 "--title", "AEO standards training 高级认证培训", "--held-on", day(-2),
-                                 "--organiser", "xm-dongdu", "--enterprises", "12", "--attendance", "30",
-                                 "--note", "Held at the district service centre."])
-        try refused(network, "huli", ["activity", "record", "--id", "ACT-2", "--kind", "training", "--title", "x",
-                                      "--held-on", day(0), "--organiser", "nowhere", "--enterprises", "1",
-                                      "--attendance", "1"])
-        try refused(network, "huli", ["activity", "record", "--id", "ACT-3", "--kind", "dinner", "--title", "x",
-                                      "--held-on", day(0), "--enterprises", "1", "--attendance", "1"], status: 64)
+        try ok(
+            network, "huli",
+            [
+                "activity", "record", "--id", "ACT-1", "--kind", "training",
+                "--title", "AEO standards training 高级认证培训", "--held-on", day(-2),
+                "--organiser", "xm-dongdu", "--enterprises", "12", "--attendance", "30",
+                "--note", "Held at the district service centre.",
+            ])
+        try refused(
+            network, "huli",
+            [
+                "activity", "record", "--id", "ACT-2", "--kind", "training", "--title", "x",
+                "--held-on", day(0), "--organiser", "nowhere", "--enterprises", "1",
+                "--attendance", "1",
+            ])
+        try refused(
+            network, "huli",
+            [
+                "activity", "record", "--id", "ACT-3", "--kind", "dinner", "--title", "x",
+                "--held-on", day(0), "--enterprises", "1", "--attendance", "1",
+            ], status: 64)
         for unit in ["huli", "xm-dongdu", "commerce-bureau"] {
             let activity = try #require(
                 try rows(network, unit, ["activity", "list"], schema: "activities.schema.json").first, "as \(unit)")
@@ -170,16 +222,25 @@ struct MeasuresSessionTests {
         #expect(try rows(network, "siming", ["activity", "list"], schema: "activities.schema.json").isEmpty)
 
         let officer = ["--officer-id", "DD-1001", "--officer-name", "Chen Hua 陈华"]
-        try refused(network, "xm-dongdu", ["plan", "record", "--id", "PLAN-0"] + Self.huliTrading + [
-            "--approach", "tailored", "--member", "91350203MA31NDF85F=Member Co.", "--milestone", "\(day(30)):x"]
-            + officer, status: 65)
-        try refused(network, "xm-dongdu", ["plan", "record", "--id", "PLAN-0"] + Self.huliTrading + [
-            "--approach", "tailored", "--milestone", "next week:x"] + officer, status: 64)
-        try ok(network, "xm-dongdu", ["plan", "record", "--id", "PLAN-1"] + Self.huliTrading + [
-            "--approach", "group-plus", "--member", "91350203MA31NDF85F=Huli Trading Siming Branch",
-            "--member", "913502000728319549=Siming Precision Parts",
-            "--milestone", "\(day(-1)):Gap analysis 差距分析",
-            "--milestone", "\(day(60)):Mock audit 模拟认证"] + officer)
+        try refused(
+            network, "xm-dongdu",
+            ["plan", "record", "--id", "PLAN-0"] + Self.huliTrading + [
+                "--approach", "tailored", "--member", "91350203MA31NDF85F=Member Co.", "--milestone", "\(day(30)):x",
+            ]
+                + officer, status: 65)
+        try refused(
+            network, "xm-dongdu",
+            ["plan", "record", "--id", "PLAN-0"] + Self.huliTrading + [
+                "--approach", "tailored", "--milestone", "next week:x",
+            ] + officer, status: 64)
+        try ok(
+            network, "xm-dongdu",
+            ["plan", "record", "--id", "PLAN-1"] + Self.huliTrading + [
+                "--approach", "group-plus", "--member", "91350203MA31NDF85F=Huli Trading Siming Branch",
+                "--member", "913502000728319549=Siming Precision Parts",
+                "--milestone", "\(day(-1)):Gap analysis 差距分析",
+                "--milestone", "\(day(60)):Mock audit 模拟认证",
+            ] + officer)
         var plan = try #require(try rows(network, "xm-dongdu", ["plan", "list"], schema: "plans.schema.json").first)
         #expect(plan["approach"] as? String == "group_plus" && (plan["members"] as? [Any])?.count == 2, "\(plan)")
         var milestones = plan["milestones"] as? [String: Any]
@@ -192,8 +253,12 @@ struct MeasuresSessionTests {
         #expect(other.contains("NOT_AUTHORISED"), "\(other)")
         try refused(network, "xm-dongdu", ["plan", "milestone", "--plan", "PLAN-1", "--number", "3"])
         try refused(network, "xm-dongdu", ["plan", "milestone", "--plan", "PLAN-1", "--number", "0"], status: 64)
-        try ok(network, "xm-dongdu", ["plan", "milestone", "--plan", "PLAN-1", "--number", "1",
-                                      "--note", "Gap analysis delivered."])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "plan", "milestone", "--plan", "PLAN-1", "--number", "1",
+                "--note", "Gap analysis delivered.",
+            ])
         plan = try #require(try rows(network, "commerce-bureau", ["plan", "list"], schema: "plans.schema.json").first)
         milestones = plan["milestones"] as? [String: Any]
         #expect(milestones?["reached"] as? [Int] == [1] && milestones?["total"] as? Int == 2, "\(plan)")
@@ -209,64 +274,106 @@ struct MeasuresSessionTests {
     func reviews() throws {
         let network = try DeployedNetwork()
         let (uscc, name) = (Self.haicangParts[1], Self.haicangParts[3])
-        try ok(network, "haicang", ["cultivation", "recommend"] + Self.haicangParts + [
-            "--reason", "Specialised manufacturer.", "--category", "specialised"])
-        try refused(network, "haicang", ["cultivation", "recommend"] + Self.siming + [
-            "--reason", "x", "--category", "famous"], status: 64)
+        try ok(
+            network, "haicang",
+            ["cultivation", "recommend"] + Self.haicangParts + [
+                "--reason", "Specialised manufacturer.", "--category", "specialised",
+            ])
+        try refused(
+            network, "haicang",
+            ["cultivation", "recommend"] + Self.siming + [
+                "--reason", "x", "--category", "famous",
+            ], status: 64)
         try ok(network, "xm-dongdu", ["cultivation", "accept", "--uscc", uscc, "--category", "specialised"])
         let keyList = try rows(network, "commerce-bureau", ["cultivation", "list"], schema: "cultivation.schema.json")
         #expect(row(keyList, "uscc", uscc)["category"] as? String == "specialised", "\(keyList)")
 
-        let notCertified = try refused(network, "xm-dongdu", ["review", "open", "--case", "R-0"] + Self.haicangParts + [
-            "--received", day(0)])
+        let notCertified = try refused(
+            network, "xm-dongdu",
+            ["review", "open", "--case", "R-0"] + Self.haicangParts + [
+                "--received", day(0),
+            ])
         #expect(notCertified.contains("holds no certificate"), "\(notCertified)")
         // Certification: one site in Xiamen, audited in a slot that has begun (early this morning).
         let slot = "\(day(0))T00:00/00:30"
-        try ok(network, "xm-dongdu", ["audit", "open-case", "--case", "CASE-1"] + Self.haicangParts
-            + ["--received", day(0)])
-        try ok(network, "xm-dongdu", ["audit", "propose", "--case", "CASE-1", "--audit", "AUD-1",
-                                      "--site", "Plant|1 Haicang Road, Xiamen|3700", "--slot", slot,
-                                      "--officer", "DD-1001:Chen Hua", "--officer", "DD-1002:Wang Li",
-                                      "--contact-name", "Lin Wei"])
+        try ok(
+            network, "xm-dongdu",
+            ["audit", "open-case", "--case", "CASE-1"] + Self.haicangParts
+                + ["--received", day(0)])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "audit", "propose", "--case", "CASE-1", "--audit", "AUD-1",
+                "--site", "Plant|1 Haicang Road, Xiamen|3700", "--slot", slot,
+                "--officer", "DD-1001:Chen Hua", "--officer", "DD-1002:Wang Li",
+                "--contact-name", "Lin Wei",
+            ])
         try ok(network, "xm-dongdu", ["audit", "schedule", "--case", "CASE-1", "--audit", "AUD-1", "--slot", slot])
-        try ok(network, "xm-dongdu", ["audit", "complete", "--case", "CASE-1", "--audit", "AUD-1",
-                                      "--outcome", "passed"])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "audit", "complete", "--case", "CASE-1", "--audit", "AUD-1",
+                "--outcome", "passed",
+            ])
         // An older application past its deadline is overdue.
-        try ok(network, "xm-dongdu", ["audit", "open-case", "--case", "CASE-2"] + Self.siming
-            + ["--received", day(-100)])
+        try ok(
+            network, "xm-dongdu",
+            ["audit", "open-case", "--case", "CASE-2"] + Self.siming
+                + ["--received", day(-100)])
         let cases = try rows(network, "xm-dongdu", ["audit", "cases"], schema: "cases.schema.json")
         #expect(row(cases, "case", "CASE-1")["priority"] as? Bool == true, "\(cases)")
         #expect(row(cases, "case", "CASE-1")["overdue"] as? Bool == false)
         let late = row(cases, "case", "CASE-2")
         #expect(late["overdue"] as? Bool == true && late["priority"] as? Bool == false, "\(cases)")
         #expect(row(cases, "case", "CASE-1")["kind"] as? String == "certification")
-        try ok(network, "xm-dongdu", ["audit", "conclude", "--case", "CASE-1", "--result", "certified",
-                                      "--reason", "Passed."])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "audit", "conclude", "--case", "CASE-1", "--result", "certified",
+                "--reason", "Passed.",
+            ])
 
-        var certificate = try #require(try rows(network, "huli", ["review", "list"], schema: "certificates.schema.json")
-            .first, "every unit sees every certificate")
+        var certificate = try #require(
+            try rows(network, "huli", ["review", "list"], schema: "certificates.schema.json")
+                .first, "every unit sees every certificate")
         #expect(certificate["uscc"] as? String == uscc && certificate["enterprise"] as? String == name)
         #expect(certificate["status"] as? String == "valid" && certificate["certified_on"] as? String == day(0))
         #expect(certificate["review_overdue"] as? Bool == false && certificate["open_review"] is NSNull)
-        try ok(network, "xm-dongdu", ["review", "due", "--uscc", uscc, "--due", day(-1),
-                                      "--reason", "Anomalies in declarations."])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "review", "due", "--uscc", uscc, "--due", day(-1),
+                "--reason", "Anomalies in declarations.",
+            ])
         let due = try ok(network, "commerce-bureau", ["review", "list", "--overdue"])
         #expect(due.contains(uscc) && due.contains("REVIEW OVERDUE"), "\(due)")
 
         try ok(network, "xm-dongdu", ["review", "open", "--case", "R-1"] + Self.haicangParts + ["--received", day(0)])
-        let review = row(try rows(network, "xm-dongdu", ["audit", "cases"], schema: "cases.schema.json"), "case", "R-1")
+        let review = row(
+            try rows(network, "xm-dongdu", ["audit", "cases"], schema: "cases.schema.json"), "case", "R-1")
         #expect(review["kind"] as? String == "review" && review["status"] as? String == "open", "\(review)")
         #expect(try ok(network, "xm-dongdu", ["audit", "cases"]).contains("review"))
-        certificate = try #require(try rows(network, "commerce-bureau", ["review", "list", "--uscc", uscc],
-                                            schema: "certificates.schema.json").first)
+        certificate = try #require(
+            try rows(
+                network, "commerce-bureau", ["review", "list", "--uscc", uscc],
+                schema: "certificates.schema.json"
+            ).first)
         #expect(certificate["open_review"] as? String == "R-1" && certificate["review_overdue"] as? Bool == false)
-        let unaudited = try refused(network, "xm-dongdu", ["review", "conclude", "--case", "R-1", "--passed",
-                                                           "--reason", "No findings."])
+        let unaudited = try refused(
+            network, "xm-dongdu",
+            [
+                "review", "conclude", "--case", "R-1", "--passed",
+                "--reason", "No findings.",
+            ])
         #expect(unaudited.contains("has no completed on-site audit"), "\(unaudited)")
         try refused(network, "xm-dongdu", ["review", "conclude", "--case", "R-1", "--passed", "--failed"], status: 64)
 
-        try ok(network, "xm-dongdu", ["review", "suspend", "--uscc", uscc, "--ground", "criminal-case",
-                                      "--reason", "Smuggling case opened."])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "review", "suspend", "--uscc", uscc, "--ground", "criminal-case",
+                "--reason", "Smuggling case opened.",
+            ])
         certificate = try #require(
             try rows(network, "xm-haicang", ["review", "list"], schema: "certificates.schema.json").first)
         #expect(certificate["status"] as? String == "suspended" && certificate["ground"] as? String == "criminal_case")
@@ -274,8 +381,12 @@ struct MeasuresSessionTests {
             network, "xm-haicang", ["review", "lift-suspension", "--uscc", uscc, "--reason", "x"])
         #expect(notTheirs.contains("NOT_AUTHORISED"), "\(notTheirs)")
         try ok(network, "xm-dongdu", ["review", "lift-suspension", "--uscc", uscc, "--reason", "Case closed."])
-        try ok(network, "xm-dongdu", ["review", "conclude", "--case", "R-1", "--failed",
-                                      "--reason", "Controls failed."])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "review", "conclude", "--case", "R-1", "--failed",
+                "--reason", "Controls failed.",
+            ])
         certificate = try #require(
             try rows(network, "commerce-bureau", ["review", "list"], schema: "certificates.schema.json").first)
         #expect(certificate["status"] as? String == "withdrawn" && certificate["ground"] is NSNull, "\(certificate)")

@@ -9,9 +9,9 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Issue 17, item 4: the hub's metrics at `/metrics` and its health at `/healthz`, over real HTTP
@@ -192,7 +192,9 @@ private final class ObservedHub: Sendable {
     }
 
     /// The samples of `/metrics` by name and labels (`name{label="value"}`), once `condition` holds.
-    func metrics(until condition: @escaping @Sendable ([String: Double]) -> Bool = { _ in true })
+    func metrics(
+        until condition: @escaping @Sendable ([String: Double]) -> Bool = { _ in true }
+    )
         async throws -> [String: Double]
     {
         try await eventually("/metrics to show what was expected") {
@@ -279,9 +281,9 @@ private enum HTTPProbe {
 
     private static func blockingGet(port: Int, path: String) throws -> Response {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw Failure("socket: errno \(errno)") }
         defer { close(fd) }

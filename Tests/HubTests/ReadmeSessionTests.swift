@@ -33,7 +33,9 @@ struct ReadmeSessionTests {
         #expect(
             script.contains("as huli request file") && script.contains("audit propose")
                 && script.contains("meeting convene"))
-        let path = binary.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let path =
+            binary.deletingLastPathComponent().path + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let (status, output) = try AEOHubProcess.runProcess(
             URL(fileURLWithPath: "/bin/bash"), ["-c", "set -euo pipefail\n" + script], environment: ["PATH": path])
         #expect(status == 0, "a README session failed:\n\(output)")

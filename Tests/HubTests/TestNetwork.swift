@@ -79,7 +79,7 @@ class TestNetwork: @unchecked Sendable {
         let hub = try Hub(configuration: configuration, logger: logger)
         endpoint = hub.endpoint
         self.hub = hub
-        hub.start() // serving must not wait for a free concurrency thread
+        hub.start()  // serving must not wait for a free concurrency thread
         hubTask = Task { try await hub.run() }
     }
 
@@ -129,7 +129,10 @@ enum Make {
         Envelope.with {
             $0.messageID = id
             $0.to = Recipients.with { $0.nodes = nodes }
-            $0.progressReport = ProgressReport.with { $0.period = "2026-09/2026-10"; $0.text = text }
+            $0.progressReport = ProgressReport.with {
+                $0.period = "2026-09/2026-10"
+                $0.text = text
+            }
         }
     }
 
@@ -137,7 +140,10 @@ enum Make {
         Envelope.with {
             $0.requestFiled = RequestFiled.with {
                 $0.requestID = id
-                $0.enterprise = Enterprise.with { $0.uscc = uscc; $0.name = "Xiamen Example Trading" }
+                $0.enterprise = Enterprise.with {
+                    $0.uscc = uscc
+                    $0.name = "Xiamen Example Trading"
+                }
                 $0.area = area
                 $0.category = .aeoCertificationIntent
                 $0.description_p = "Wants to apply for AEO certification."

@@ -71,7 +71,8 @@ struct ViewConsistencyTests {
                     $0.kind = kind
                     $0.pageSize = UInt32(CoordinationState.maxPageSize)
                 }
-                let expected = truth.view(all, for: unit, on: CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
+                let expected = truth.view(
+                    all, for: unit, on: CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
                 #expect(expected.nextKey.isEmpty)
                 #expect(
                     Self.rows(view) == Self.rows(expected),

@@ -3,7 +3,6 @@ import Foundation
 import HubProtocol
 import ProtocolFuzzing
 
-
 /// Random steps of every workflow for the test network's units: mostly what the rules allow
 /// (from what the scenario has seen accepted), some that they refuse. The hub decides.
 struct ViewScenario {

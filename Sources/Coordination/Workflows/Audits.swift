@@ -8,7 +8,9 @@ extension CoordinationState {
         switch payload {
         case .auditProposed(let m):
             var record = try openCase(m.caseID, sender, t.checking, p)
-            guard audits[m.auditID] == nil else { throw .workflow("audit \(m.auditID) already exists", field: "\(p).audit_id") }
+            guard audits[m.auditID] == nil else {
+                throw .workflow("audit \(m.auditID) already exists", field: "\(p).audit_id")
+            }
             for (index, slot) in m.slots.enumerated() {
                 try withinDeadline(slot, record, field: "\(p).slots[\(index)]")
             }
@@ -38,7 +40,8 @@ extension CoordinationState {
             if t.checking, !audit.requiredParticipants.contains(sender.id), sender.id != audit.office {
                 if sender.role == .partner {
                     throw .notAuthorised(
-                        "\(sender.id) answers only audits with a site in its area \(topology.partnerArea); \(m.auditID) has none")
+                        "\(sender.id) answers only audits with a site in its area \(topology.partnerArea); \(m.auditID) has none"
+                    )
                 }
                 throw .notAuthorised("\(sender.id) is not a participant of audit \(m.auditID)")
             }
@@ -49,7 +52,8 @@ extension CoordinationState {
             var audit = try audit(m.auditID, m.caseID, p)
             try requireOffice(audit, sender, t.checking, "schedules")
             guard audit.status == .proposed else {
-                throw .workflow("audit \(m.auditID) is \(audit.status.rawValue), not proposed; use audit_rescheduled to move it")
+                throw .workflow(
+                    "audit \(m.auditID) is \(audit.status.rawValue), not proposed; use audit_rescheduled to move it")
             }
             try schedule(&audit, m.slot, p)
             audit.status = .scheduled
@@ -59,7 +63,9 @@ extension CoordinationState {
         case .auditRescheduled(let m):
             var audit = try audit(m.auditID, m.caseID, p)
             try requireOffice(audit, sender, t.checking, "reschedules")
-            guard audit.status == .scheduled else { throw .workflow("audit \(m.auditID) is \(audit.status.rawValue), not scheduled") }
+            guard audit.status == .scheduled else {
+                throw .workflow("audit \(m.auditID) is \(audit.status.rawValue), not scheduled")
+            }
             try schedule(&audit, m.slot, p)
             audits[m.auditID] = audit
             return auditRoute(audit, sender)
@@ -77,7 +83,8 @@ extension CoordinationState {
             var audit = try audit(m.auditID, m.caseID, p)
             try requireOffice(audit, sender, t.checking, "completes")
             guard audit.status == .scheduled, let slot = audit.scheduled else {
-                throw .workflow("audit \(m.auditID) is \(audit.status.rawValue); only a scheduled audit can be completed")
+                throw .workflow(
+                    "audit \(m.auditID) is \(audit.status.rawValue); only a scheduled audit can be completed")
             }
             if t.checking, t.now < slot.startMs {
                 let start = CivilDate(chinaTimeMilliseconds: slot.startMs)
@@ -94,7 +101,9 @@ extension CoordinationState {
         }
     }
 
-    private func answer(_ audit: inout AuditRecord, _ m: AuditResponded, from sender: String, _ p: String) throws(Rejection) {
+    private func answer(
+        _ audit: inout AuditRecord, _ m: AuditResponded, from sender: String, _ p: String
+    ) throws(Rejection) {
         switch m.answer {
         case .accept:
             if let bad = m.acceptedSlots.first(where: { Int($0) >= audit.slots.count }) {
@@ -123,7 +132,8 @@ extension CoordinationState {
         }
     }
 
-    private func requireOffice(_ audit: AuditRecord, _ sender: Unit, _ checking: Bool, _ verb: String) throws(Rejection) {
+    private func requireOffice(_ audit: AuditRecord, _ sender: Unit, _ checking: Bool, _ verb: String) throws(Rejection)
+    {
         if checking, sender.id != audit.office {
             throw .notAuthorised("only \(audit.office), the case's customs office, \(verb) its audits")
         }
@@ -136,7 +146,8 @@ extension CoordinationState {
     func audit(_ id: String, _ caseID: String, _ p: String) throws(Rejection) -> AuditRecord {
         guard let audit = audits[id] else { throw .workflow("there is no audit \(id)", field: "\(p).audit_id") }
         guard audit.caseID == caseID else {
-            throw Rejection(.invalidField, "audit \(id) belongs to case \(audit.caseID), not \(caseID)", field: "\(p).case_id")
+            throw Rejection(
+                .invalidField, "audit \(id) belongs to case \(audit.caseID), not \(caseID)", field: "\(p).case_id")
         }
         guard cases[caseID]?.status == .open else { throw .workflow("case \(caseID) is concluded") }
         return audit
@@ -152,7 +163,8 @@ extension CoordinationState {
 
     func schedule(_ audit: inout AuditRecord, _ slot: TimeSlot, _ p: String) throws(Rejection) {
         guard let index = audit.slots.firstIndex(of: slot) else {
-            throw .workflow("the slot is not one of audit \(audit.id)'s candidate slots; propose it first", field: "\(p).slot")
+            throw .workflow(
+                "the slot is not one of audit \(audit.id)'s candidate slots; propose it first", field: "\(p).slot")
         }
         let missing = audit.requiredParticipants.filter { !(audit.accepted[$0]?.contains(index) ?? false) }
         guard missing.isEmpty else {

@@ -2,12 +2,15 @@ import HubProtocol
 
 // Certification cases and reviews (复核), certificates and their suspension (measures 2, 21; BRIEF.md).
 extension CoordinationState {
-    mutating func applyCertification(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyCertification(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission
+    {
         let (p, sender) = (t.p, t.sender)
         switch payload {
         case .caseOpened(let m):
             let uscc = m.enterprise.uscc
-            guard cases[m.caseID] == nil else { throw .workflow("case \(m.caseID) already exists", field: "\(p).case_id") }
+            guard cases[m.caseID] == nil else {
+                throw .workflow("case \(m.caseID) already exists", field: "\(p).case_id")
+            }
             let received = try date(m.applicationReceived, "\(p).application_received")
             if t.checking, received > t.today {
                 throw .workflow(
@@ -15,7 +18,8 @@ extension CoordinationState {
                         + "enter the day customs received the application", field: "\(p).application_received")
             }
             if let barred = barredUntil[uscc], received < barred {
-                throw .workflow("\(uscc) may not apply again before \(barred) (a failed certification bars it for a year)")
+                throw .workflow(
+                    "\(uscc) may not apply again before \(barred) (a failed certification bars it for a year)")
             }
             if let open = openCase[uscc] { throw .workflow("\(uscc) already has open case \(open)") }
             let review = m.kind == .review
@@ -24,7 +28,8 @@ extension CoordinationState {
                 throw .workflow("\(uscc) holds no certificate to review; a review (复核) is for a certified enterprise")
             }
             if t.checking, !review, let certificate {
-                throw .workflow("\(uscc) is already certified (case \(certificate.caseID)); open a review (kind REVIEW) instead")
+                throw .workflow(
+                    "\(uscc) is already certified (case \(certificate.caseID)); open a review (kind REVIEW) instead")
             }
             cases[m.caseID] = CaseRecord(
                 id: m.caseID, uscc: uscc, enterpriseName: m.enterprise.name, office: sender.id,
@@ -40,7 +45,8 @@ extension CoordinationState {
             }
             if t.checking, t.today > record.deadline {
                 throw .workflow(
-                    "case \(m.caseID)'s deadline \(record.deadline) has passed; an extension is granted on or before it")
+                    "case \(m.caseID)'s deadline \(record.deadline) has passed; an extension is granted on or before it"
+                )
             }
             record.extended = true
             record.deadline = record.deadline.adding(days: 30)
@@ -50,7 +56,10 @@ extension CoordinationState {
             return try conclude(m, t)
         case .reviewDue(let m):
             guard var certificate = certificates[m.uscc], certificate.status != .withdrawn else {
-                if t.checking { throw .workflow("\(m.uscc) holds no certificate; a review falls due only for a certified enterprise") }
+                if t.checking {
+                    throw .workflow(
+                        "\(m.uscc) holds no certificate; a review falls due only for a certified enterprise")
+                }
                 return route([], sender: sender, uscc: m.uscc)
             }
             certificate.reviewDue = try date(m.dueDate, "\(p).due_date")
@@ -59,8 +68,9 @@ extension CoordinationState {
         case .certificateSuspended(let m):
             guard var certificate = certificates[m.uscc], certificate.status == .valid else {
                 let status = certificates[m.uscc]?.status.rawValue
-                throw .workflow(status.map { "\(m.uscc)'s certificate is \($0); only a valid one is suspended" }
-                    ?? "\(m.uscc) holds no certificate; only a certified enterprise's measures are suspended")
+                throw .workflow(
+                    status.map { "\(m.uscc)'s certificate is \($0); only a valid one is suspended" }
+                        ?? "\(m.uscc) holds no certificate; only a certified enterprise's measures are suspended")
             }
             certificate.status = .suspended
             certificate.ground = m.ground
@@ -121,7 +131,9 @@ extension CoordinationState {
     /// CERTIFIED needs a passed on-site audit of every site named by an audit of the case not cancelled.
     private func requireAudited(_ record: CaseRecord) throws(Rejection) {
         let live = record.audits.compactMap { audits[$0] }.filter { $0.status != .cancelled }
-        let passed = live.filter { $0.status == .completed && ($0.outcome == .passed || $0.outcome == .passedWithFindings) }
+        let passed = live.filter {
+            $0.status == .completed && ($0.outcome == .passed || $0.outcome == .passedWithFindings)
+        }
         guard !passed.isEmpty else {
             throw .workflow("case \(record.id) has no completed on-site audit that passed; certify only after one")
         }
@@ -145,8 +157,9 @@ extension CoordinationState {
     }
 
     func caseRoute(_ record: CaseRecord, _ sender: Unit) -> Admission {
-        route([record.office] + (record.joint ? topology.ids(of: .partner) : []), sender: sender, uscc: record.uscc,
-              caseID: record.id)
+        route(
+            [record.office] + (record.joint ? topology.ids(of: .partner) : []), sender: sender, uscc: record.uscc,
+            caseID: record.id)
     }
 }
 
@@ -167,5 +180,7 @@ public struct CertificateRecord: Sendable, Hashable {
     public var openReview: String?
 
     /// Valid or suspended, its review due before `date`, and no review open.
-    public func isReviewOverdue(on date: CivilDate) -> Bool { status != .withdrawn && openReview == nil && reviewDue < date }
+    public func isReviewOverdue(on date: CivilDate) -> Bool {
+        status != .withdrawn && openReview == nil && reviewDue < date
+    }
 }

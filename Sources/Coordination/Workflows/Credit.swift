@@ -37,9 +37,10 @@ extension CoordinationState {
             var change = try change(m.changeID, p)
             guard !change.lifted else { throw .workflow("credit change \(m.changeID) was lifted; nothing to confirm") }
             guard change.pending.contains(sender.id) else {
-                throw .workflow(change.confirmed.contains(sender.id)
-                    ? "\(sender.id) already confirmed credit change \(m.changeID)"
-                    : "credit change \(m.changeID) asks no confirmation of \(sender.id)")
+                throw .workflow(
+                    change.confirmed.contains(sender.id)
+                        ? "\(sender.id) already confirmed credit change \(m.changeID)"
+                        : "credit change \(m.changeID) asks no confirmation of \(sender.id)")
             }
             change.pending.remove(sender.id)
             change.confirmed.append(sender.id)
@@ -53,7 +54,8 @@ extension CoordinationState {
         case .creditObjectionFiled(let m):
             var change = try liftable(m.changeID, t, decider: false)
             if let objection = change.objection {
-                throw .workflow("an objection to \(m.changeID) was filed on \(objection.filedOn); one objection per change")
+                throw .workflow(
+                    "an objection to \(m.changeID) was filed on \(objection.filedOn); one objection per change")
             }
             change.objection = CreditMatter(filedOn: t.today, due: t.today.adding(days: Self.creditAnswerDays))
             creditChanges[m.changeID] = change
@@ -104,7 +106,9 @@ extension CoordinationState {
     func levelName(_ set: LevelSet, _ id: String) -> String { set.level(id).map { "\($0.name) (\(id))" } ?? id }
 
     private func change(_ id: String, _ p: String) throws(Rejection) -> CreditChangeRecord {
-        guard let change = creditChanges[id] else { throw .workflow("there is no credit change \(id)", field: "\(p).change_id") }
+        guard let change = creditChanges[id] else {
+            throw .workflow("there is no credit change \(id)", field: "\(p).change_id")
+        }
         return change
     }
 
@@ -113,12 +117,15 @@ extension CoordinationState {
         let change = try change(id, t.p)
         guard !change.lifted else { throw .workflow("credit change \(id) was already lifted") }
         if t.checking, decider, t.sender.id != change.publisher, t.sender.role != .coordinator {
-            throw .notAuthorised("\(change.publisher) published credit change \(id); only it (or the coordinator) decides on it")
+            throw .notAuthorised(
+                "\(change.publisher) published credit change \(id); only it (or the coordinator) decides on it")
         }
         return change
     }
 
-    private mutating func lift(_ change: CreditChangeRecord, restoring restored: String, _ t: Transition) throws(Rejection) {
+    private mutating func lift(
+        _ change: CreditChangeRecord, restoring restored: String, _ t: Transition
+    ) throws(Rejection) {
         let level = restored.isEmpty ? change.from : restored
         if t.checking, change.levelSet.level(level) == nil {
             let known = change.levelSet.levels.map(\.id).joined(separator: ", ")
@@ -131,7 +138,9 @@ extension CoordinationState {
         change.pending = []
         creditChanges[change.id] = change
         let key = Self.levelKey(change.uscc, change.levelSet)
-        if creditLevels[key]?.changeID == change.id { creditLevels[key] = CurrentLevel(level: level, changeID: change.id) }
+        if creditLevels[key]?.changeID == change.id {
+            creditLevels[key] = CurrentLevel(level: level, changeID: change.id)
+        }
     }
 
     /// The change that stops joint incentives to `uscc` now, if any: the latest one not lifted.

@@ -7,8 +7,10 @@ extension CoordinationState {
         switch payload {
         case .cultivationRecommended(let m):
             let uscc = m.enterprise.uscc
-            var record = cultivation[uscc] ?? CultivationRecord(
-                uscc: uscc, name: m.enterprise.name, recommenders: [], status: .recommended, updatedAt: now)
+            var record =
+                cultivation[uscc]
+                ?? CultivationRecord(
+                    uscc: uscc, name: m.enterprise.name, recommenders: [], status: .recommended, updatedAt: now)
             if record.status == .listed { throw .workflow("\(uscc) is already on the key list") }
             if !record.recommenders.contains(sender.id) { record.recommenders.append(sender.id) }
             record.status = .recommended
@@ -22,7 +24,9 @@ extension CoordinationState {
                 cultivation[m.uscc] = CultivationRecord(
                     uscc: m.uscc, name: "", recommenders: [], status: .recommended, updatedAt: now)
             }
-            if m.category != .unspecified, cultivation[m.uscc]?.status != .listed { cultivation[m.uscc]?.category = m.category }
+            if m.category != .unspecified, cultivation[m.uscc]?.status != .listed {
+                cultivation[m.uscc]?.category = m.category
+            }
             return try moveCultivation(
                 m.uscc, from: [.recommended, .declined, .removed], to: .listed, at: now, sender: sender,
                 refusal: "\(m.uscc) is already on the key list", field: "\(p).uscc")
@@ -43,13 +47,17 @@ extension CoordinationState {
                 milestones: m.milestones, reached: [], officer: m.officer, office: sender.id, recordedAt: now)
             return route([], sender: sender, uscc: m.enterprise.uscc)
         case .planMilestoneReached(let m):
-            guard var plan = plans[m.planID] else { throw .workflow("there is no plan \(m.planID)", field: "\(p).plan_id") }
+            guard var plan = plans[m.planID] else {
+                throw .workflow("there is no plan \(m.planID)", field: "\(p).plan_id")
+            }
             if t.checking, plan.office != sender.id {
-                throw .notAuthorised("plan \(m.planID) belongs to \(plan.office); only that office records its milestones")
+                throw .notAuthorised(
+                    "plan \(m.planID) belongs to \(plan.office); only that office records its milestones")
             }
             guard Int(m.milestone) <= plan.milestones.count else {
                 throw Rejection(
-                    .invalidField, "plan \(m.planID) has milestones 1 to \(plan.milestones.count); there is no \(m.milestone)",
+                    .invalidField,
+                    "plan \(m.planID) has milestones 1 to \(plan.milestones.count); there is no \(m.milestone)",
                     field: "\(p).milestone")
             }
             guard !plan.reached.contains(m.milestone) else {
@@ -67,7 +75,9 @@ extension CoordinationState {
         _ uscc: String, from: Set<CultivationRecord.Status>, to status: CultivationRecord.Status, at now: Int64,
         sender: Unit, refusal: String, field: String
     ) throws(Rejection) -> Admission {
-        guard var record = cultivation[uscc], from.contains(record.status) else { throw .workflow(refusal, field: field) }
+        guard var record = cultivation[uscc], from.contains(record.status) else {
+            throw .workflow(refusal, field: field)
+        }
         record.status = status
         record.updatedAt = now
         cultivation[uscc] = record

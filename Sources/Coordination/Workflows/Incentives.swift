@@ -9,12 +9,14 @@ extension CoordinationState {
         case .incentiveGranted(let m):
             let uscc = m.enterprise.uscc
             guard incentives[m.incentiveID] == nil else {
-                throw .workflow("incentive \(m.incentiveID) already exists; choose a new id", field: "\(p).incentive_id")
+                throw .workflow(
+                    "incentive \(m.incentiveID) already exists; choose a new id", field: "\(p).incentive_id")
             }
             let granted = try date(m.grantedOn, "\(p).granted_on")
             if t.checking, granted > t.today {
-                throw .workflow("granted_on \(granted) is in the future (today is \(t.today)); record an incentive once granted",
-                                field: "\(p).granted_on")
+                throw .workflow(
+                    "granted_on \(granted) is in the future (today is \(t.today)); record an incentive once granted",
+                    field: "\(p).granted_on")
             }
             if t.checking, let stop = incentiveStop(for: uscc) {
                 throw .workflow(
@@ -31,7 +33,8 @@ extension CoordinationState {
                 throw .workflow("there is no incentive \(m.incentiveID)", field: "\(p).incentive_id")
             }
             if t.checking, incentive.granter != sender.id, sender.role != .coordinator {
-                throw .notAuthorised("\(incentive.granter) granted incentive \(m.incentiveID); only it (or the coordinator) stops it")
+                throw .notAuthorised(
+                    "\(incentive.granter) granted incentive \(m.incentiveID); only it (or the coordinator) stops it")
             }
             guard incentive.stoppedAt == nil else { throw .workflow("incentive \(m.incentiveID) is already stopped") }
             incentive.stoppedAt = t.now
@@ -44,7 +47,8 @@ extension CoordinationState {
 
     /// Closes the incentives `granter` gave `uscc`, as its confirmation of `change` says it did.
     mutating func stopIncentives(of uscc: String, grantedBy granter: String, change: String, at now: Int64) {
-        for id in incentivesOf[uscc] ?? [] where incentives[id]?.granter == granter && incentives[id]?.stoppedAt == nil {
+        for id in incentivesOf[uscc] ?? [] where incentives[id]?.granter == granter && incentives[id]?.stoppedAt == nil
+        {
             incentives[id]?.stoppedAt = now
             incentives[id]?.stoppedBy = change
         }
@@ -65,11 +69,14 @@ extension CoordinationState {
         }
         let held = try date(m.heldOn, "\(p).held_on")
         if t.checking, held > t.today {
-            throw .workflow("held_on \(held) is in the future (today is \(t.today)); record an activity once held",
-                            field: "\(p).held_on")
+            throw .workflow(
+                "held_on \(held) is in the future (today is \(t.today)); record an activity once held",
+                field: "\(p).held_on")
         }
         if t.checking, let index = m.organisers.firstIndex(where: { topology.units[$0] == nil }) {
-            throw Rejection(.invalidField, "'\(m.organisers[index])' is not a unit of this network", field: "\(p).organisers[\(index)]")
+            throw Rejection(
+                .invalidField, "'\(m.organisers[index])' is not a unit of this network",
+                field: "\(p).organisers[\(index)]")
         }
         var organisers = [sender.id]
         for unit in m.organisers where !organisers.contains(unit) { organisers.append(unit) }

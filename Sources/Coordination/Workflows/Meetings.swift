@@ -7,9 +7,12 @@ extension CoordinationState {
         let p = t.p
         switch payload {
         case .meetingConvened(let m):
-            guard meetings[m.meetingID] == nil else { throw .workflow("meeting \(m.meetingID) already exists", field: "\(p).meeting_id") }
+            guard meetings[m.meetingID] == nil else {
+                throw .workflow("meeting \(m.meetingID) already exists", field: "\(p).meeting_id")
+            }
             for (index, invitee) in m.invitees.enumerated() where topology.units[invitee] == nil && t.checking {
-                throw Rejection(.invalidField, "'\(invitee)' is not a unit of this network", field: "\(p).invitees[\(index)]")
+                throw Rejection(
+                    .invalidField, "'\(invitee)' is not a unit of this network", field: "\(p).invitees[\(index)]")
             }
             meetings[m.meetingID] = MeetingRecord(
                 id: m.meetingID, title: m.title, invitees: m.invitees, time: m.time, place: m.place,
@@ -18,9 +21,12 @@ extension CoordinationState {
         case .agendaItemProposed(let m):
             var meeting = try openMeeting(m.meetingID, p)
             if t.checking, !meeting.invitees.contains(t.sender.id), t.sender.role != .coordinator {
-                throw .notAuthorised("\(t.sender.id) is not invited to \(m.meetingID); only invitees propose agenda items")
+                throw .notAuthorised(
+                    "\(t.sender.id) is not invited to \(m.meetingID); only invitees propose agenda items")
             }
-            guard !meeting.agendaItems.contains(m.item.itemID) else { throw .workflow("agenda item \(m.item.itemID) already exists in \(m.meetingID)") }
+            guard !meeting.agendaItems.contains(m.item.itemID) else {
+                throw .workflow("agenda item \(m.item.itemID) already exists in \(m.meetingID)")
+            }
             meeting.agendaItems.insert(m.item.itemID)
             meetings[m.meetingID] = meeting
             return route(meeting.invitees, sender: t.sender, meeting: m.meetingID)
@@ -45,9 +51,12 @@ extension CoordinationState {
             return route(meeting.invitees, sender: t.sender, meeting: m.meetingID)
         case .actionItemAssigned(let m):
             let meeting = try openMeeting(m.meetingID, p)
-            guard actions[m.actionID] == nil else { throw .workflow("action item \(m.actionID) already exists", field: "\(p).action_id") }
+            guard actions[m.actionID] == nil else {
+                throw .workflow("action item \(m.actionID) already exists", field: "\(p).action_id")
+            }
             if t.checking, topology.units[m.ownerUnit] == nil {
-                throw Rejection(.invalidField, "'\(m.ownerUnit)' is not a unit of this network", field: "\(p).owner_unit")
+                throw Rejection(
+                    .invalidField, "'\(m.ownerUnit)' is not a unit of this network", field: "\(p).owner_unit")
             }
             let due = try date(m.dueDate, "\(p).due_date")
             actions[m.actionID] = ActionRecord(
@@ -59,7 +68,8 @@ extension CoordinationState {
                 throw .workflow("meeting \(m.meetingID) has no action item \(m.actionID)", field: "\(p).action_id")
             }
             if t.checking, t.sender.id != action.owner, t.sender.role != .coordinator {
-                throw .notAuthorised("only the owner unit \(action.owner) (or the coordinator) reports progress on \(m.actionID)")
+                throw .notAuthorised(
+                    "only the owner unit \(action.owner) (or the coordinator) reports progress on \(m.actionID)")
             }
             action.status = m.status
             actions[m.actionID] = action

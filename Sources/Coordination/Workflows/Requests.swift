@@ -9,11 +9,13 @@ extension CoordinationState {
         switch payload {
         case .requestFiled(let m):
             guard requests[m.requestID] == nil else {
-                throw .workflow("request \(m.requestID) already exists; choose a new request id", field: "\(p).request_id")
+                throw .workflow(
+                    "request \(m.requestID) already exists; choose a new request id", field: "\(p).request_id")
             }
             if t.checking, sender.role == .district || sender.role == .zone, sender.area != m.area {
                 throw .notAuthorised(
-                    "\(sender.id) files requests only for its own area \(sender.area ?? "-"), not \(m.area)", field: "\(p).area")
+                    "\(sender.id) files requests only for its own area \(sender.area ?? "-"), not \(m.area)",
+                    field: "\(p).area")
             }
             if t.checking, sender.role == .association, m.category != .aeoCertificationIntent {
                 throw .notAuthorised(
@@ -22,7 +24,9 @@ extension CoordinationState {
             }
             let office = topology.responsibleCustoms(forArea: m.area)
             if t.checking, office == nil {
-                throw Rejection(.invalidField, "no customs office is responsible for area \(m.area) in the topology", field: "\(p).area")
+                throw Rejection(
+                    .invalidField, "no customs office is responsible for area \(m.area) in the topology",
+                    field: "\(p).area")
             }
             let key = Self.requestKey(m.enterprise.uscc, m.category)
             let duplicate = openRequests[key]?.first
@@ -43,7 +47,8 @@ extension CoordinationState {
             // The office the request was routed to takes it on or hands it to another office.
             try requireHandler(request, sender, t.checking)
             guard topology.units[m.handlingOffice]?.role == .customs else {
-                throw Rejection(.invalidField, "\(m.handlingOffice) is not a customs office", field: "\(p).handling_office")
+                throw Rejection(
+                    .invalidField, "\(m.handlingOffice) is not a customs office", field: "\(p).handling_office")
             }
             request.status = .acknowledged
             request.handlingOffice = m.handlingOffice
@@ -72,7 +77,8 @@ extension CoordinationState {
         case .requestWithdrawn(let m):
             var request = try openRequest(m.requestID, p)
             if t.checking, request.filer != sender.id, sender.role != .coordinator {
-                throw .notAuthorised("only the filer \(request.filer) (or the coordinator) may withdraw request \(m.requestID)")
+                throw .notAuthorised(
+                    "only the filer \(request.filer) (or the coordinator) may withdraw request \(m.requestID)")
             }
             request.status = .withdrawn
             return update(request, at: now, sender: sender)

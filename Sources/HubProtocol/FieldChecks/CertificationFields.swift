@@ -18,13 +18,17 @@ extension FieldCheck {
                 try required(site.name, "\(p).sites[\(i)].name", max: TextLimit.name)
                 try required(site.address, "\(p).sites[\(i)].address", max: TextLimit.name)
                 guard Identifier.isDigits(site.customsArea, count: 4) else {
-                    throw fail("\(p).sites[\(i)].customs_area", "'\(site.customsArea)' is not a customs area code: 4 digits, e.g. 3700 (Xiamen) or 3500 (Fuzhou)")
+                    throw fail(
+                        "\(p).sites[\(i)].customs_area",
+                        "'\(site.customsArea)' is not a customs area code: 4 digits, e.g. 3700 (Xiamen) or 3500 (Fuzhou)"
+                    )
                 }
             }
             guard !m.slots.isEmpty else { throw fail("\(p).slots", "needs at least one candidate slot") }
             for (i, slot) in m.slots.enumerated() { try self.slot(slot, "\(p).slots[\(i)]") }
             guard m.team.count >= 2 else {
-                throw fail("\(p).team", "an on-site audit team has at least two customs officers; \(m.team.count) named")
+                throw fail(
+                    "\(p).team", "an on-site audit team has at least two customs officers; \(m.team.count) named")
             }
             for (i, member) in m.team.enumerated() { try officer(member, "\(p).team[\(i)]") }
             guard Set(m.team.map(\.officerID)).count == m.team.count else {
@@ -38,7 +42,9 @@ extension FieldCheck {
                 throw fail("\(p).accepted_slots", "ACCEPT names the slots accepted (indexes into the proposal's slots)")
             }
             if m.answer == .counterPropose {
-                guard !m.counterSlots.isEmpty else { throw fail("\(p).counter_slots", "COUNTER_PROPOSE needs at least one slot") }
+                guard !m.counterSlots.isEmpty else {
+                    throw fail("\(p).counter_slots", "COUNTER_PROPOSE needs at least one slot")
+                }
                 for (i, slot) in m.counterSlots.enumerated() { try self.slot(slot, "\(p).counter_slots[\(i)]") }
             }
             try optionalText(m.note, "\(p).note", max: TextLimit.long)
@@ -66,7 +72,8 @@ extension FieldCheck {
             try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
         case .certificateSuspended(let m):
             try uscc(m.uscc, "\(p).uscc")
-            try chosen(m.ground, unspecified: .unspecified, "\(p).ground", "CRIMINAL_CASE, ADMINISTRATIVE_INVESTIGATION")
+            try chosen(
+                m.ground, unspecified: .unspecified, "\(p).ground", "CRIMINAL_CASE, ADMINISTRATIVE_INVESTIGATION")
             try known(m.ground, "\(p).ground")
             try required(m.reason, "\(p).reason", max: TextLimit.long)
         case .suspensionLifted(let m):

@@ -8,12 +8,16 @@ extension FieldCheck {
             try chosen(m.levelSet, unspecified: .unspecified, "\(p).level_set", "ORDER_251, ORDER_282")
             let levels = m.levelSet.levels.map(\.id).joined(separator: ", ")
             guard m.levelSet.level(m.fromLevel) != nil else {
-                throw fail("\(p).from_level", "'\(m.fromLevel)' is not a level of \(m.levelSet.title); use one of \(levels)")
+                throw fail(
+                    "\(p).from_level", "'\(m.fromLevel)' is not a level of \(m.levelSet.title); use one of \(levels)")
             }
             guard m.levelSet.level(m.toLevel) != nil else {
-                throw fail("\(p).to_level", "'\(m.toLevel)' is not a level of \(m.levelSet.title); use one of \(levels)")
+                throw fail(
+                    "\(p).to_level", "'\(m.toLevel)' is not a level of \(m.levelSet.title); use one of \(levels)")
             }
-            guard m.fromLevel != m.toLevel else { throw fail("\(p).to_level", "is the same as from_level; nothing changes") }
+            guard m.fromLevel != m.toLevel else {
+                throw fail("\(p).to_level", "is the same as from_level; nothing changes")
+            }
             try required(m.reason, "\(p).reason", max: TextLimit.long)
             try chosen(m.severity, unspecified: .unspecified, "\(p).severity", "MINOR, GENERAL, SERIOUS")
             try known(m.severity, "\(p).severity")
@@ -59,14 +63,17 @@ extension FieldCheck {
         let toName = set.level(m.toLevel)?.name ?? m.toLevel
         guard set.isDowngrade(from: m.fromLevel, to: m.toLevel) else {
             if m.stopJointIncentives {
-                throw fail("\(p).stop_joint_incentives", "an upgrade to \(toName) cannot stop joint incentives; leave it unset")
+                throw fail(
+                    "\(p).stop_joint_incentives", "an upgrade to \(toName) cannot stop joint incentives; leave it unset"
+                )
             }
             return
         }
         if set.stopsIncentives(from: m.fromLevel, to: m.toLevel), !m.stopJointIncentives {
             throw fail(
                 "\(p).stop_joint_incentives",
-                "a downgrade to \(toName) stops every joint incentive (measure 20): set it, so that every granting unit confirms")
+                "a downgrade to \(toName) stops every joint incentive (measure 20): set it, so that every granting unit confirms"
+            )
         }
         let bounds: (min: CivilDate, max: CivilDate, words: String)
         switch m.severity {
@@ -76,12 +83,14 @@ extension FieldCheck {
         }
         let severity = m.severity == .general ? "a general breach (一般)" : "a serious breach (严重)"
         guard let publicityEnd else {
-            throw fail("\(p).publicity_end", "\(severity) is published for \(bounds.words): give the publicity end date")
+            throw fail(
+                "\(p).publicity_end", "\(severity) is published for \(bounds.words): give the publicity end date")
         }
         guard publicityEnd >= bounds.min, publicityEnd <= bounds.max else {
             throw fail(
                 "\(p).publicity_end",
-                "\(severity) is published for \(bounds.words) after \(effective): end it from \(bounds.min) to \(bounds.max), not \(publicityEnd)")
+                "\(severity) is published for \(bounds.words) after \(effective): end it from \(bounds.min) to \(bounds.max), not \(publicityEnd)"
+            )
         }
     }
 }

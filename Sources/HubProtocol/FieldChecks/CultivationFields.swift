@@ -23,7 +23,8 @@ extension FieldCheck {
             try chosen(m.approach, unspecified: .unspecified, "\(p).approach", "TAILORED, GROUP_PLUS, ONE_PLUS_N")
             try known(m.approach, "\(p).approach")
             if m.approach == .tailored, !m.members.isEmpty {
-                throw fail("\(p).members", "a TAILORED plan is for one enterprise; use GROUP_PLUS or ONE_PLUS_N for members")
+                throw fail(
+                    "\(p).members", "a TAILORED plan is for one enterprise; use GROUP_PLUS or ONE_PLUS_N for members")
             }
             if m.approach != .tailored, m.members.isEmpty {
                 throw fail("\(p).members", "a GROUP_PLUS or ONE_PLUS_N plan names at least one member enterprise")

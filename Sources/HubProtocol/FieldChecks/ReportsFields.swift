@@ -4,7 +4,9 @@ extension FieldCheck {
         switch payload {
         case .progressReport(let m):
             try period(m.period, "\(p).period")
-            for (i, figure) in m.figures.enumerated() { try required(figure.name, "\(p).figures[\(i)].name", max: TextLimit.person) }
+            for (i, figure) in m.figures.enumerated() {
+                try required(figure.name, "\(p).figures[\(i)].name", max: TextLimit.person)
+            }
             try optionalText(m.text, "\(p).text", max: TextLimit.report)
         case .nodePresence(let m):
             try nodeID(m.nodeID, "\(p).node_id")

@@ -6,7 +6,9 @@ extension FieldCheck {
             try recordID(m.requestID, "\(p).request_id")
             try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
             try area(m.area, "\(p).area")
-            try chosen(m.category, unspecified: .unspecified, "\(p).category", "AEO_CERTIFICATION_INTENT, CREDIT_CULTIVATION, POLICY_CONSULTATION, CLEARANCE_PAIN_POINT")
+            try chosen(
+                m.category, unspecified: .unspecified, "\(p).category",
+                "AEO_CERTIFICATION_INTENT, CREDIT_CULTIVATION, POLICY_CONSULTATION, CLEARANCE_PAIN_POINT")
             try required(m.description_p, "\(p).description", max: TextLimit.long)
             try contact(m.contact, present: m.hasContact, "\(p).contact")
         case .requestAcknowledged(let m):

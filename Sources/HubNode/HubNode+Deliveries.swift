@@ -1,0 +1,34 @@
+// Deliveries to the application: one at a time, or in batches with one acknowledgement each.
+extension HubNode {
+    /// Hands each delivery to `handler`, in sequence order, once; acknowledges it after `handler`
+    /// returns. Returns when the node is closed. Call once (this or ``handleDeliveryBatches(limit:_:)``).
+    public nonisolated func handleDeliveries(_ handler: @Sendable (Delivery) async throws -> Void) async throws {
+        try await handleDeliveryBatches(limit: 1) { batch in
+            for delivery in batch { try await handler(delivery) }
+        }
+    }
+
+    /// Hands the deliveries to `handler` in batches: whatever has arrived since the previous batch
+    /// (at most `limit`), in sequence order, each once; after `handler` returns, the node records the
+    /// batch's last sequence as handled and acknowledges it (one ACK covers the batch). So an
+    /// application that makes its effect durable once per batch (one fsync) keeps exactly-once
+    /// handling at the cost of one sync per burst, not per delivery. Returns when the node is closed.
+    public nonisolated func handleDeliveryBatches(
+        limit: Int = 512, _ handler: @Sendable ([Delivery]) async throws -> Void
+    ) async throws {
+        for await _ in readyTicks {
+            while true {
+                let batch = await takeReady(limit)
+                guard let last = batch.last else { break }
+                try await handler(batch)
+                await handled(last.sequence)
+            }
+        }
+    }
+
+    func takeReady(_ limit: Int) -> [Delivery] {
+        let batch = Array(ready.prefix(max(1, limit)))
+        ready.removeFirst(batch.count)
+        return batch
+    }
+}
