@@ -268,6 +268,8 @@ def main():
                      "INVALID_FIELD", "plan_recorded.members", "at least one member enterprise"),
         bad_envelope("incentive-measure", "incentive_granted", setp(["measure"], 6),
                      "INVALID_FIELD", "incentive_granted.measure", "not a measure with incentives"),
+        bad_envelope("unknown-case-result", "case_concluded", setp(["result"], 9),
+                     "INVALID_FIELD", "case_concluded.result", "is not a value this hub knows"),
         bad_envelope("period-not-bimonthly", "progress_report", setp(["period"], "2026-10/2026-11"),
                      "INVALID_FIELD", "progress_report.period", "not a bimonthly period"),
         bad_envelope("bad-node-id", "meeting_convened", setp(["invitees"], ["Dongdu Customs"]),

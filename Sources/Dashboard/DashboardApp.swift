@@ -53,6 +53,8 @@ public enum Dashboard {
         if let accounts = settings.accounts {
             router.add(middleware: BasicAuthenticator { name, _ in accounts.account(named: name) })
             router.add(middleware: RequireAccount())
+        } else {
+            router.add(middleware: LoopbackHostOnly())
         }
         try Routes(source: source, topology: topology, refreshSeconds: settings.refreshSeconds).register(on: router)
         return Application(
@@ -61,6 +63,21 @@ public enum Dashboard {
                 address: .hostname(settings.host, port: settings.port), serverName: "aeohub-dashboard"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)
+    }
+}
+
+/// Without accounts the dashboard trusts the machine it runs on: it refuses a request whose Host is
+/// not a loopback name, so that a web page cannot reach it through a domain rebound to 127.0.0.1.
+struct LoopbackHostOnly: RouterMiddleware {
+    typealias Context = BasicAuthRequestContext<Account>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let authority = request.head.authority ?? ""
+        let host = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }.dropFirst()) : String(authority.prefix { $0 != ":" })
+        guard ["127.0.0.1", "localhost", "::1"].contains(host.lowercased()) else {
+            throw HTTPError(.forbidden, message: "this dashboard answers only on 127.0.0.1 or localhost")
+        }
+        return try await next(request, context)
     }
 }
 

@@ -1,5 +1,6 @@
 import Coordination
 import Foundation
+import HubNode
 import HubProtocol
 import Hummingbird
 import HummingbirdAuth
@@ -30,6 +31,7 @@ struct Routes: Sendable {
     ]
 
     func register(on router: Router<Context>) throws {
+        router.add(middleware: HubUnavailable())
         router.get("style.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
@@ -112,5 +114,18 @@ struct Routes: Sendable {
 
     static func response(_ text: String, type: String) -> Response {
         Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// A hub that cannot answer (down, restarting, refusing a view) is 503 with the reason, not 500.
+struct HubUnavailable: RouterMiddleware {
+    typealias Context = BasicAuthRequestContext<Account>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as NodeError {
+            throw HTTPError(.serviceUnavailable, message: "the hub cannot answer now: \(error)")
+        }
     }
 }

@@ -20,7 +20,13 @@ extension HubNode {
             while true {
                 let batch = await takeReady(limit)
                 guard let last = batch.last else { break }
-                try await handler(batch)
+                do {
+                    try await handler(batch)
+                } catch {
+                    // Not handled: the batch stays first in line for whoever handles deliveries next.
+                    await putBack(batch)
+                    throw error
+                }
                 await handled(last.sequence)
             }
         }
@@ -31,4 +37,6 @@ extension HubNode {
         ready.removeFirst(batch.count)
         return batch
     }
+
+    private func putBack(_ batch: [Delivery]) { ready.insert(contentsOf: batch, at: 0) }
 }

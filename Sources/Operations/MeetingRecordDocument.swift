@@ -53,6 +53,7 @@ public struct MeetingRecordDocument: Sendable {
         var actions: [String: [String: String]] = [:]
         var order: [String] = []
         var summary = ""
+        var closed = false
         for envelope in records {
             switch envelope.payload {
             case .meetingConvened(let m):
@@ -83,7 +84,9 @@ public struct MeetingRecordDocument: Sendable {
                 ]
             case .actionItemProgress(let m):
                 actions[m.actionID]?["status"] = m.status.label(language) + (m.note.isEmpty ? "" : "：\(m.note)")
-            case .meetingClosed(let m): summary = m.summary
+            case .meetingClosed(let m):
+                summary = m.summary
+                closed = true
             default: break
             }
         }
@@ -106,7 +109,7 @@ public struct MeetingRecordDocument: Sendable {
             "decisionsTitle": say("议定事项", "Decisions"), "decisions": decisions,
             "actionsTitle": say("交办事项", "Action items"), "actions": order.compactMap { actions[$0] },
             "ownerLabel": say("责任单位", "owner"), "dueLabel": say("完成时限", "due"), "statusLabel": say("进展", "status"),
-            "summary": summary, "summaryTitle": say("会议结束", "Closed"),
+            "summary": summary, "closed": closed, "summaryTitle": say("会议结束", "Closed"),
         ]
     }
 
@@ -133,7 +136,7 @@ public struct MeetingRecordDocument: Sendable {
         <section><h2>{{actionsTitle}}</h2><table><thead><tr><th>#</th><th>{{ownerLabel}}</th><th>{{dueLabel}}</th>
         <th>{{statusLabel}}</th></tr></thead><tbody>{{#actions}}<tr><td>{{id}}：{{text}}</td><td>{{owner}}</td><td>{{due}}</td>
         <td>{{status}}</td></tr>{{/actions}}</tbody></table></section>
-        {{#summary}}<section><h2>{{summaryTitle}}</h2><p>{{summary}}</p></section>{{/summary}}
+        {{#closed}}<section><h2>{{summaryTitle}}</h2><p>{{summary}}</p></section>{{/closed}}
         </body></html>
         """
 }

@@ -112,6 +112,8 @@ final class InboxWriter: Sendable {
             lastSequence = (object["sequence"] as? NSNumber)?.uint64Value ?? 0
         }
         try handle.truncate(atOffset: tailStart + UInt64(complete.count))
+        // Lines a crash left in the page cache were never synced: sync them before they count.
+        try handle.synchronize()
         try handle.seekToEnd()
         last = Mutex(lastSequence)
     }

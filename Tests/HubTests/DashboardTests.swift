@@ -110,6 +110,11 @@ struct DashboardTests {
         #expect(
             sequence(before.body) != nil && sequence(before.body) == sequence(after.body), "reading wrote to the log")
 
+        // Without accounts only loopback names are answered: no page through a rebound domain.
+        let rebound = try AEOHubProcess.runProcess(
+            URL(fileURLWithPath: "/usr/bin/curl"),
+            ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: attacker.example", open.url])
+        #expect(rebound.output == "403", "\(rebound.output)")
         let refused = try demo.run("commerce-bureau", ["dashboard", "--listen", "0.0.0.0:0"])
         #expect(refused.status != 0 && refused.output.contains("--accounts"), "\(refused.output)")
 

@@ -148,6 +148,13 @@ struct MeasuresRegisterTests {
                     $0.grounds = "Fine paid, controls fixed."
                 }
             })
+        // A refused decision leaves the request waiting: the corrected one is accepted.
+        let typo = T.e {
+            $0.creditRepairDecided = CreditRepairDecided.with {
+                $0.changeID = "CR3"; $0.granted = true; $0.reason = "Repaired."; $0.restoredLevel = "certifed"
+            }
+        }
+        try await n.send("commerce-bureau", .refused(.invalidField, "'certifed' is not a level of Order 282"), typo)
         try await n.send("commerce-bureau", .accepted, repairDecision)
         state = try await n.view()
         #expect(state.creditChanges["CR3"]?.repair?.outcome == "granted")

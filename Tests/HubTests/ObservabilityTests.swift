@@ -42,7 +42,9 @@ struct ObservabilityTests {
         let after = try await observed.metrics { $0["aeohub_view_requests_total", default: 0] >= 1 }
         func moved(_ name: String) -> Double { after[name, default: 0] - before[name, default: 0] }
         #expect(moved("aeohub_accepted_total") == 3)
-        #expect(moved("aeohub_duplicates_total") == 1)
+        // At least the one resubmitted: on a loaded machine the node may also resend a submit it had
+        // no answer to in time, which the hub answers as a duplicate too (SPEC 4.2).
+        #expect(moved("aeohub_duplicates_total") >= 1)
         #expect(after["aeohub_rejected_total{code=\"ID_REUSED\"}"] == 1)
         #expect(moved("aeohub_replay_requests_total") == 1)
         #expect(moved("aeohub_replay_records_total") == Double(replayed.count))

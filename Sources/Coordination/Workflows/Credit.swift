@@ -36,7 +36,9 @@ extension CoordinationState {
         case .creditChangeConfirmed(let m):
             var change = try change(m.changeID, p)
             guard !change.lifted else { throw .workflow("credit change \(m.changeID) was lifted; nothing to confirm") }
-            guard change.pending.contains(sender.id) else {
+            // Folding trusts the log: a 1.1 hub asked every unit, so a record may confirm for one
+            // that 1.2 would not ask.
+            guard change.pending.contains(sender.id) || (!t.checking && !change.confirmed.contains(sender.id)) else {
                 throw .workflow(
                     change.confirmed.contains(sender.id)
                         ? "\(sender.id) already confirmed credit change \(m.changeID)"
@@ -49,7 +51,7 @@ extension CoordinationState {
             return route([change.publisher], sender: sender, uscc: change.uscc)
         case .creditChangeLifted(let m):
             let change = try liftable(m.changeID, t)
-            try lift(change, restoring: m.restoredLevel, t)
+            lift(change, to: try restoredLevel(change, m.restoredLevel, t))
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         case .creditObjectionFiled(let m):
             var change = try liftable(m.changeID, t, decider: false)
@@ -68,7 +70,7 @@ extension CoordinationState {
             objection.outcome = m.decision == .changeWithdrawn ? "change_withdrawn" : "change_stands"
             change.objection = objection
             creditChanges[m.changeID] = change
-            if m.decision == .changeWithdrawn { try lift(change, restoring: "", t) }
+            if m.decision == .changeWithdrawn { lift(change, to: change.from) }
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         case .creditRepairRequested(let m):
             var change = try liftable(m.changeID, t, decider: false)
@@ -83,10 +85,12 @@ extension CoordinationState {
             guard var repair = change.repair, repair.outcome == nil else {
                 throw .workflow("credit change \(m.changeID) has no repair request waiting for a decision")
             }
+            // Every check before the first change to the state: a refusal leaves it untouched.
+            let level = m.granted ? try restoredLevel(change, m.restoredLevel, t) : change.from
             repair.outcome = m.granted ? "granted" : "refused"
             change.repair = repair
             creditChanges[m.changeID] = change
-            if m.granted { try lift(change, restoring: m.restoredLevel, t) }
+            if m.granted { lift(change, to: level) }
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         default:
             throw .unhandled(p)
@@ -123,9 +127,8 @@ extension CoordinationState {
         return change
     }
 
-    private mutating func lift(
-        _ change: CreditChangeRecord, restoring restored: String, _ t: Transition
-    ) throws(Rejection) {
+    /// The level a lift restores: `restored`, or the change's `from` level when empty.
+    private func restoredLevel(_ change: CreditChangeRecord, _ restored: String, _ t: Transition) throws(Rejection) -> String {
         let level = restored.isEmpty ? change.from : restored
         if t.checking, change.levelSet.level(level) == nil {
             let known = change.levelSet.levels.map(\.id).joined(separator: ", ")
@@ -133,9 +136,16 @@ extension CoordinationState {
                 .invalidField, "'\(restored)' is not a level of \(change.levelSet.title); use one of \(known)",
                 field: "\(t.p).restored_level")
         }
+        return level
+    }
+
+    /// Lifts `change` and restores `level`; an objection or repair still undecided is closed with it.
+    private mutating func lift(_ change: CreditChangeRecord, to level: String) {
         var change = change
         change.lifted = true
         change.pending = []
+        if change.objection?.outcome == nil { change.objection?.outcome = "lifted" }
+        if change.repair?.outcome == nil { change.repair?.outcome = "lifted" }
         creditChanges[change.id] = change
         let key = Self.levelKey(change.uscc, change.levelSet)
         if creditLevels[key]?.changeID == change.id {

@@ -38,6 +38,7 @@ extension FieldCheck {
         case .auditResponded(let m):
             try auditKeys(m.auditID, m.caseID, p)
             try chosen(m.answer, unspecified: .unspecified, "\(p).answer", "ACCEPT, DECLINE, COUNTER_PROPOSE")
+            try known(m.answer, "\(p).answer")
             if m.answer == .accept, m.acceptedSlots.isEmpty {
                 throw fail("\(p).accepted_slots", "ACCEPT names the slots accepted (indexes into the proposal's slots)")
             }
@@ -61,10 +62,12 @@ extension FieldCheck {
         case .auditCompleted(let m):
             try auditKeys(m.auditID, m.caseID, p)
             try chosen(m.outcome, unspecified: .unspecified, "\(p).outcome", "PASSED, PASSED_WITH_FINDINGS, FAILED")
+            try known(m.outcome, "\(p).outcome")
             try optionalText(m.findings, "\(p).findings", max: TextLimit.long)
         case .caseConcluded(let m):
             try recordID(m.caseID, "\(p).case_id")
             try chosen(m.result, unspecified: .unspecified, "\(p).result", "CERTIFIED, NOT_CERTIFIED, TERMINATED")
+            try known(m.result, "\(p).result")
             try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
         case .reviewDue(let m):
             try uscc(m.uscc, "\(p).uscc")

@@ -19,6 +19,7 @@ extension FieldCheck {
         case .meetingRsvp(let m):
             try recordID(m.meetingID, "\(p).meeting_id")
             try chosen(m.answer, unspecified: .unspecified, "\(p).answer", "ATTENDING, DECLINED, DELEGATE")
+            try known(m.answer, "\(p).answer")
             if m.answer == .delegate { try required(m.delegate, "\(p).delegate", max: TextLimit.person) }
         case .attendanceRecorded(let m):
             try recordID(m.meetingID, "\(p).meeting_id")
@@ -43,6 +44,7 @@ extension FieldCheck {
             try recordID(m.actionID, "\(p).action_id")
             try recordID(m.meetingID, "\(p).meeting_id")
             try chosen(m.status, unspecified: .unspecified, "\(p).status", "IN_PROGRESS, DONE, BLOCKED")
+            try known(m.status, "\(p).status")
             try optionalText(m.note, "\(p).note", max: TextLimit.long)
         case .meetingClosed(let m):
             try recordID(m.meetingID, "\(p).meeting_id")

@@ -183,7 +183,7 @@ public nonisolated struct CultivationListed: Sendable {
 
   public var note: String = String()
 
-  /// since 1.2; required from 1.2 on (a 1.0 listing has none)
+  /// since 1.2; optional: unset keeps the recommendation's category
   public var category: KeyListCategory = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

@@ -683,7 +683,7 @@ public nonisolated struct CreditChangeRow: @unchecked Sendable {
     set {_uniqueStorage()._repairDue = newValue}
   }
 
-  /// "", "granted" or "refused"
+  /// "", "granted", "refused", or "lifted" (the change was lifted first)
   public var repairDecision: String {
     get {_storage._repairDecision}
     set {_uniqueStorage()._repairDecision = newValue}
