@@ -156,6 +156,9 @@ public protocol EventStore: Sendable {
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
     /// Up to `limit` records addressed to `node` with a sequence above `after`, in order.
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord]
+    /// How many records addressed to `node` lie in `(after, upTo]`, counted up to `limit`, without
+    /// reading them.
+    func countDeliveries(for node: String, after: UInt64, upTo: UInt64, limit: Int) throws -> Int
     /// The last sequence `node` acknowledged.
     func cursor(for node: String) throws -> UInt64
     /// Saves acknowledged positions (a cursor never moves back).

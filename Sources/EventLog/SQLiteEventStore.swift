@@ -194,6 +194,14 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    public func countDeliveries(for node: String, after: UInt64, upTo: UInt64, limit: Int) throws -> Int {
+        try reading { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT 1 FROM delivery WHERE recipient = ? AND sequence > ? AND sequence <= ? LIMIT ?)
+                """, arguments: [node, Int64(after), Int64(upTo), limit]) ?? 0
+        }
+    }
+
     public func cursor(for node: String) throws -> UInt64 {
         try reading { db in
             UInt64(try Int64.fetchOne(db, sql: "SELECT acknowledged FROM cursor WHERE node_id = ?", arguments: [node]) ?? 0)

@@ -164,8 +164,10 @@ private struct Follower {
         var row = row
         if let cursor = try? store.cursor(for: row.unit) {
             row.acknowledgedSequence = cursor
-            let pending = (try? store.deliveries(for: row.unit, after: cursor, limit: Self.backlogBound)) ?? []
-            row.pendingDeliveries = UInt32(pending.count)
+            // Counted up to what the view includes, without reading the records.
+            let pending = (try? store.countDeliveries(
+                for: row.unit, after: cursor, upTo: folded, limit: Self.backlogBound)) ?? 0
+            row.pendingDeliveries = UInt32(pending)
         }
         return row
     }

@@ -82,6 +82,13 @@ struct DashboardTests {
         #expect((result["report_pdf_bytes"] as? Int ?? 0) > 10_000)
         let phone = try #require(result["phone"] as? [String: Int])
         #expect(phone["scroll_width"]! <= phone["inner_width"]! + 1, "the overview is wider than a phone: \(phone)")
+        // The units view counts what waits for each unit: the downgrade above waits for the demo's
+        // units, all offline now.
+        let units = try JSONSerialization.jsonObject(with: Data(try HTTP.get(dashboard.url + "units.json").body.utf8))
+        let rows = try #require(((units as? [String: Any])?["sections"] as? [String: Any])?["units"] as? [[String: Any]])
+        let dongdu = try #require(rows.first { $0["unit"] as? String == "xm-dongdu" })
+        #expect((dongdu["waiting"] as? Int ?? 0) >= 1, "\(dongdu)")
+        #expect(rows.count == 35)
         // The command line prints the same document to PDF with Chromium.
         let pdf = demo.folder.appendingPathComponent("report.pdf")
         let printed = try demo.run("commerce-bureau", ["report", "--format", "pdf", "--out", pdf.path, "--lang", "zh"])

@@ -69,7 +69,8 @@ struct ProtocolEdgeTests {
     func creditWindow() async throws {
         let network = try TestNetwork()
         network.creditWindow = 16
-        network.heartbeatLiveness = 60 // the raw client sends no heartbeats
+        // The raw client sends no heartbeats: a liveness longer than any loaded run keeps its session.
+        network.heartbeatLiveness = 600
         try network.startHub()
         let silent = try RawClient(network, as: "commerce-bureau")
         let welcome = try #require(try silent.hello("commerce-bureau"))

@@ -34,6 +34,9 @@ final class FaultyStore: EventStore {
     }
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] { try inner.records(matching: filter, after: after, limit: limit) }
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] { try inner.deliveries(for: node, after: after, limit: limit) }
+    func countDeliveries(for node: String, after: UInt64, upTo: UInt64, limit: Int) throws -> Int {
+        try inner.countDeliveries(for: node, after: after, upTo: upTo, limit: limit)
+    }
     func cursor(for node: String) throws -> UInt64 { try inner.cursor(for: node) }
     func saveCursors(_ cursors: [String: UInt64]) throws { try inner.saveCursors(cursors) }
     func verify() throws -> VerifyResult { try inner.verify() }
