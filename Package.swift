@@ -36,6 +36,7 @@ let package = Package(
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "ChildProcesses"),
         .target(
             name: "HubProtocol",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
@@ -68,7 +69,7 @@ let package = Package(
         .target(
             name: "Operations",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "ChildProcesses",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,7 +113,8 @@ let package = Package(
         .target(
             name: "FaultHarness",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "EventLog", "Hub", "HubNode", .product(name: "Logging", package: "swift-log"),
+                "ZeroMQ", "HubProtocol", "EventLog", "Hub", "HubNode", "ChildProcesses",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -126,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "AEOHubBenchmark",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "ChildProcesses",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -137,7 +139,7 @@ let package = Package(
             name: "HubTests",
             dependencies: [
                 "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Operations", "FaultHarness",
-                "ProtocolFuzzing", "Dashboard", "Observability",
+                "ChildProcesses", "ProtocolFuzzing", "Dashboard", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Coordination
 import EventLog
 import Foundation
@@ -14,7 +15,7 @@ final class BenchNetwork {
     let hubKeys: CurveKeyPair
     var keys: [String: CurveKeyPair] = [:]
     let nodeIDs: [String]
-    var process: Process?
+    var process: ChildProcess?
     var endpoint = ""
     var nodes: [String: HubNode] = [:]
     /// Deliveries each catch-up node has waiting (set by ``catchUp(records:)``).
@@ -59,36 +60,28 @@ final class BenchNetwork {
     func startHub() throws {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("aeohub")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["hub", "--config", folder.appendingPathComponent("topology.yaml").path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
+        let ready = folder.appendingPathComponent("hub.endpoint").path
+        let hubLog = folder.appendingPathComponent("hub.log").path
+        let process = try ChildProcess(
+            executable.path, ["hub", "--config", folder.appendingPathComponent("topology.yaml").path, "--ready-file", ready],
+            output: .appendingTo(hubLog))
         self.process = process
-        // The hub logs the endpoint it bound; read it back (the port is chosen by the OS).
-        var buffer = ""
+        // The port is chosen by the OS; the hub writes the endpoint it bound to the ready file.
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            buffer += String(decoding: data, as: UTF8.self)
-            if let range = buffer.range(of: #"endpoint=tcp://[0-9.]+:[0-9]+"#, options: .regularExpression) {
-                endpoint = String(buffer[range].dropFirst("endpoint=".count))
-                // Keep draining the hub's output so it never blocks on a full pipe; on a thread of
-                // its own, since a blocked thread of the cooperative pool would starve the nodes.
-                _ = DedicatedThread(name: "hub-output") { while !pipe.fileHandleForReading.availableData.isEmpty {} }
+        while process.isRunning, Date() < deadline {
+            if let written = try? String(contentsOfFile: ready, encoding: .utf8), !written.isEmpty {
+                endpoint = written.trimmingCharacters(in: .whitespacesAndNewlines)
                 return
             }
+            Thread.sleep(forTimeInterval: 0.02)
         }
-        throw BenchError("the hub did not start: \(buffer)")
+        throw BenchError("the hub did not start: \((try? String(contentsOfFile: hubLog, encoding: .utf8)) ?? "")")
     }
 
     func stopHub() {
         guard let process else { return }
-        process.interrupt()
-        process.waitUntilExit()
+        process.signal(SIGINT)
+        process.wait()
         self.process = nil
     }
 
@@ -286,7 +279,7 @@ final class BenchNetwork {
     func idleNodesRSS(nodes count: Int) async throws -> Double {
         for id in nodeIDs.prefix(count) { _ = try await node(id) }
         try await Task.sleep(for: .seconds(2))
-        guard let pid = process?.processIdentifier,
+        guard let pid = process?.pid,
             let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
             let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")

@@ -1,3 +1,4 @@
+import ChildProcesses
 import EventLog
 import Foundation
 import Hub
@@ -64,9 +65,9 @@ public final class CrashDrill {
     private var keys: [String: CurveKeyPair] = [:]
     private let nodeIDs: [String]
     private let listenerIDs: [String]
-    private var hub: Process?
+    private var hub: ChildProcess?
     private var port = 0
-    private var listeners: [String: Process] = [:]
+    private var listeners: [String: ChildProcess] = [:]
     private let logger: Logger
 
     /// What the worker tasks record, shared with them.
@@ -128,12 +129,9 @@ public final class CrashDrill {
     private func startHub() throws {
         let ready = options.folder.appendingPathComponent("hub.endpoint").path
         try? FileManager.default.removeItem(atPath: ready)
-        let process = Process()
-        process.executableURL = options.binary
-        process.arguments = ["hub", "--config", topologyPath, "--ready-file", ready, "--log-level", "error"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try appendingHandle("hub.log")
-        try ProcessLaunch.start(process)
+        let process = try ChildProcess(
+            options.binary.path, ["hub", "--config", topologyPath, "--ready-file", ready, "--log-level", "error"],
+            output: .discard, error: .appendingTo(logFile("hub.log")))
         hub = process
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: ready), process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -146,49 +144,31 @@ public final class CrashDrill {
         }
     }
 
-    /// A handle that appends to `name` in the drill's folder (each restart adds to the same file).
-    private func appendingHandle(_ name: String) throws -> FileHandle {
-        let url = options.folder.appendingPathComponent(name)
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: url)
-        try handle.seekToEnd()
-        return handle
-    }
+    /// The path of `name` in the drill's folder (each restart appends to the same file).
+    private func logFile(_ name: String) -> String { options.folder.appendingPathComponent(name).path }
 
     /// The hub's peak resident set (VmHWM), in KiB.
     private func hubPeakRSS() -> Int {
-        guard let pid = hub?.processIdentifier,
+        guard let pid = hub?.pid,
               let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 
-    private func kill9(_ process: Process?) {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    private func kill9(_ process: ChildProcess?) { process?.kill9() }
 
     private func startListener(_ id: String) throws {
-        let process = Process()
-        process.executableURL = options.binary
-        process.arguments = ["listen", "--topology", topologyPath, "--node", id, "--key", keysFolder.appendingPathComponent("\(id).secret").path,
-                             "--inbox", inbox(id), "--drill-delay-ms", "1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try appendingHandle("\(id).log")
-        try ProcessLaunch.start(process)
-        listeners[id] = process
+        listeners[id] = try ChildProcess(
+            options.binary.path,
+            [
+                "listen", "--topology", topologyPath, "--node", id, "--key",
+                keysFolder.appendingPathComponent("\(id).secret").path, "--inbox", inbox(id), "--drill-delay-ms", "1",
+            ],
+            output: .discard, error: .appendingTo(logFile("\(id).log")))
     }
 
     private func verifyLog() throws -> Bool {
-        let process = Process()
-        process.executableURL = options.binary
-        process.arguments = ["log", "verify", "--log", logPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.start(process)
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        try ChildProcess(options.binary.path, ["log", "verify", "--log", logPath]).wait() == 0
     }
 
     // MARK: The drill
@@ -222,7 +202,7 @@ public final class CrashDrill {
             }
             outcome.hubPeakRSSKiB = max(outcome.hubPeakRSSKiB, hubPeakRSS())
             for (id, process) in listeners where !process.isRunning {
-                outcome.problems.append("cycle \(cycle): node process \(id) had exited (status \(process.terminationStatus)); see \(id).log")
+                outcome.problems.append("cycle \(cycle): node process \(id) had exited (status \(process.exitStatus ?? -1)); see \(id).log")
                 try startListener(id)
             }
             kill9(hub)
@@ -250,14 +230,12 @@ public final class CrashDrill {
         say("  checking the log and every recipient")
         outcome.hubPeakRSSKiB = max(outcome.hubPeakRSSKiB, hubPeakRSS())
         for node in nodes.values { await node.close() }
-        for process in listeners.values where process.isRunning {
+        for process in listeners.values {
             process.terminate()
-            process.waitUntilExit()
+            process.wait()
         }
-        if let hub {
-            hub.terminate()
-            hub.waitUntilExit()
-        }
+        hub?.terminate()
+        hub?.wait()
         try check(&outcome)
         outcome.elapsed = .now - started
         return outcome

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 /// Prints an HTML document to PDF with headless Chromium, which lays out Chinese text and A4 print
@@ -35,20 +36,17 @@ public enum PDFPrinter {
         let page = folder.appendingPathComponent("report.html")
         try html.write(to: page, atomically: true, encoding: .utf8)
         let output = URL(fileURLWithPath: path).standardizedFileURL
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: browser)
-        process.arguments = [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-            "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--print-to-pdf=\(output.path)",
-            page.absoluteString,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        let status = try ChildProcess(
+            browser,
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--print-to-pdf=\(output.path)",
+                page.absoluteString,
+            ]
+        ).wait()
         let written = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
-        guard process.terminationStatus == 0, written > 0 else {
-            throw Failure(description: "\(browser) did not print the PDF (exit \(process.terminationStatus))")
+        guard status == 0, written > 0 else {
+            throw Failure(description: "\(browser) did not print the PDF (exit \(status))")
         }
     }
 }

@@ -1,5 +1,5 @@
+import ChildProcesses
 import EventLog
-import FaultHarness
 import Foundation
 import Hub
 import Testing
@@ -32,18 +32,10 @@ enum AEOHubProcess {
     static func runProcess(
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:]
     ) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         let locale = ["LC_ALL": "C.UTF-8"]
-        process.environment = ProcessInfo.processInfo.environment.merging(locale) { $1 }.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try ProcessLaunch.start(process)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try ChildProcess.run(
+            executable.path, arguments,
+            environment: ProcessInfo.processInfo.environment.merging(locale) { $1 }.merging(environment) { $1 })
     }
 }
 

@@ -1,5 +1,5 @@
+import ChildProcesses
 import Coordination
-import FaultHarness
 import Foundation
 import Hub
 import Operations
@@ -22,17 +22,15 @@ struct ConfigurationTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provision-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let binary = try #require(AEOHubProcess.locate())
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [
-            Self.repository.appendingPathComponent("Deploy/provision.sh").path,
-            Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
-            folder.appendingPathComponent("keys").path, folder.appendingPathComponent("topology.yaml").path,
-            binary.path,
-        ]
-        try ProcessLaunch.start(process)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let provisioned = try AEOHubProcess.runProcess(
+            URL(fileURLWithPath: "/bin/bash"),
+            [
+                Self.repository.appendingPathComponent("Deploy/provision.sh").path,
+                Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
+                folder.appendingPathComponent("keys").path, folder.appendingPathComponent("topology.yaml").path,
+                binary.path,
+            ])
+        #expect(provisioned.status == 0, "\(provisioned.output)")
         let file = try TopologyFile.load(path: folder.appendingPathComponent("topology.yaml").path)
         // The shipped file and the demo's embedded network are the same units.
         #expect(file.topology.units == Dictionary(uniqueKeysWithValues: XiamenNetwork.units.map { ($0.id, $0) }))

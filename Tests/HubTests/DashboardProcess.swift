@@ -1,4 +1,4 @@
-import FaultHarness
+import ChildProcesses
 import Foundation
 import Testing
 
@@ -6,23 +6,20 @@ import Testing
 final class DashboardProcess: @unchecked Sendable {
     // @unchecked: one test owns it.
     let url: String
-    private let process = Process()
+    private let process: ChildProcess
     private let output: URL
 
     init(demo: DemoProcess, node: String = "commerce-bureau", arguments: [String] = []) throws {
         let ready = demo.folder.appendingPathComponent("dashboard-\(UUID().uuidString.prefix(6)).url")
         output = demo.folder.appendingPathComponent("dashboard-\(UUID().uuidString.prefix(6)).out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = demo.binary
-        process.arguments =
+        process = try ChildProcess(
+            demo.binary.path,
             [
                 "dashboard", "--topology", demo.folder.appendingPathComponent("topology.yaml").path, "--node", node,
                 "--key", demo.folder.appendingPathComponent("keys/\(node).secret").path, "--listen", "127.0.0.1:0",
                 "--ready-file", ready.path, "--refresh", "300",
-            ] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = process.standardOutput
-        try ProcessLaunch.start(process)
+            ] + arguments, output: .appendingTo(output.path))
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: ready.path), process.isRunning, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.1)
@@ -33,7 +30,7 @@ final class DashboardProcess: @unchecked Sendable {
 
     deinit {
         process.terminate()
-        process.waitUntilExit()
+        process.wait()
     }
 }
 

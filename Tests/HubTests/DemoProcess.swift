@@ -1,4 +1,4 @@
-import FaultHarness
+import ChildProcesses
 import Foundation
 import Testing
 
@@ -7,7 +7,7 @@ final class DemoProcess: @unchecked Sendable {
     // @unchecked: one test owns it.
     let folder: URL
     let binary: URL
-    private let process = Process()
+    private let process: ChildProcess
     private let output: URL
 
     init() throws {
@@ -16,11 +16,8 @@ final class DemoProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         output = folder.appendingPathComponent("demo.out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = binary
-        process.arguments = ["demo", "--dir", folder.path, "--keep-running"]
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = process.standardOutput
-        try ProcessLaunch.start(process)
+        process = try ChildProcess(
+            binary.path, ["demo", "--dir", folder.path, "--keep-running"], output: .appendingTo(output.path))
         let deadline = Date().addingTimeInterval(120)
         while !text.contains("The hub keeps running at"), process.isRunning, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.1)
@@ -41,7 +38,7 @@ final class DemoProcess: @unchecked Sendable {
 
     deinit {
         process.terminate()
-        process.waitUntilExit()
+        process.wait()
         try? FileManager.default.removeItem(at: folder)
     }
 }

@@ -1,4 +1,4 @@
-import FaultHarness
+import ChildProcesses
 import Foundation
 import Testing
 
@@ -10,10 +10,9 @@ final class DeployedNetwork: @unchecked Sendable {
         .deletingLastPathComponent()
 
     let folder: URL
-    let hub = Process()
-    private var listeners: [Process] = []
+    private(set) var hub: ChildProcess!
+    private var listeners: [ChildProcess] = []
     private(set) var endpoint = ""
-    private let hubOutput: FileHandle
 
     var topologyPath: String { folder.appendingPathComponent("topology.yaml").path }
     var keys: URL { folder.appendingPathComponent("keys") }
@@ -27,18 +26,13 @@ final class DeployedNetwork: @unchecked Sendable {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "aeohub-deployed-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("hub.log").path, contents: nil)
-        hubOutput = try FileHandle(forWritingTo: folder.appendingPathComponent("hub.log"))
         try provision()
         let ready = folder.appendingPathComponent("endpoint").path
         let binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
-        hub.executableURL = binary
-        hub.arguments =
-            ["hub", "--config", topologyPath, "--ready-file", ready]
-            + hubArguments(folder.appendingPathComponent("keys"))
-        hub.standardOutput = hubOutput
-        hub.standardError = hubOutput
-        try ProcessLaunch.start(hub)
+        hub = try ChildProcess(
+            binary.path,
+            ["hub", "--config", topologyPath, "--ready-file", ready] + hubArguments(folder.appendingPathComponent("keys")),
+            output: .appendingTo(folder.appendingPathComponent("hub.log").path))
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: ready), hub.isRunning, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)
@@ -50,17 +44,14 @@ final class DeployedNetwork: @unchecked Sendable {
     /// Runs `Deploy/provision.sh` (it keeps existing keys) and points the topology at this folder
     /// and at loopback: what an operator edits by hand for a real installation.
     func provision() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [
-            Self.repository.appendingPathComponent("Deploy/provision.sh").path,
-            Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
-            keys.path, topologyPath, try #require(AEOHubProcess.locate()).path,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        try ProcessLaunch.start(process)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "provision.sh failed")
+        let provisioned = try AEOHubProcess.runProcess(
+            URL(fileURLWithPath: "/bin/bash"),
+            [
+                Self.repository.appendingPathComponent("Deploy/provision.sh").path,
+                Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml").path,
+                keys.path, topologyPath, try #require(AEOHubProcess.locate()).path,
+            ])
+        try #require(provisioned.status == 0, "provision.sh failed: \(provisioned.output)")
         var text = try String(contentsOfFile: topologyPath, encoding: .utf8)
         let replacements =
             [
@@ -105,20 +96,17 @@ final class DeployedNetwork: @unchecked Sendable {
     /// `<node>.notify.log` in the network's folder.
     func listen(_ node: String, notify: Bool = false) throws -> String {
         let inbox = folder.appendingPathComponent("\(node).inbox.jsonl").path
-        let process = Process()
-        process.executableURL = try #require(AEOHubProcess.locate())
-        process.arguments =
-            ["listen", "--inbox", inbox, "--state", folder.appendingPathComponent("state-\(node)").path]
-            + (notify ? ["--notify"] : [])
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node,
-            "AEOHUB_KEY": keys.appendingPathComponent("\(node).secret").path,
-        ]) { $1 }
         let notifications = folder.appendingPathComponent("\(node).notify.log")
         FileManager.default.createFile(atPath: notifications.path, contents: nil)
-        process.standardOutput = notify ? try FileHandle(forWritingTo: notifications) : FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.start(process)
+        let process = try ChildProcess(
+            try #require(AEOHubProcess.locate()).path,
+            ["listen", "--inbox", inbox, "--state", folder.appendingPathComponent("state-\(node)").path]
+                + (notify ? ["--notify"] : []),
+            environment: ProcessInfo.processInfo.environment.merging([
+                "AEOHUB_TOPOLOGY": topologyPath, "AEOHUB_NODE": node,
+                "AEOHUB_KEY": keys.appendingPathComponent("\(node).secret").path,
+            ]) { $1 },
+            output: notify ? .appendingTo(notifications.path) : .discard, error: .discard)
         listeners.append(process)
         return inbox
     }
@@ -135,28 +123,21 @@ final class DeployedNetwork: @unchecked Sendable {
         (try? String(contentsOfFile: folder.appendingPathComponent("hub.log").path, encoding: .utf8)) ?? ""
     }
 
-    func signal(_ number: Int32) { kill(hub.processIdentifier, number) }
+    func signal(_ number: Int32) { hub.signal(number) }
 
     /// SIGTERM and wait; answers the hub's exit status.
     func stop() -> Int32 {
-        for listener in listeners where listener.isRunning {
+        for listener in listeners {
             listener.terminate()
-            listener.waitUntilExit()
+            listener.wait()
         }
-        if hub.isRunning {
-            signal(SIGTERM)
-            hub.waitUntilExit()
-        }
-        try? hubOutput.close()
-        return hub.terminationStatus
+        hub.terminate()
+        return hub.wait()
     }
 
     deinit {
-        for listener in listeners where listener.isRunning { kill(listener.processIdentifier, SIGKILL) }
-        if hub.isRunning {
-            kill(hub.processIdentifier, SIGKILL)
-            hub.waitUntilExit()
-        }
+        for listener in listeners { listener.kill9() }
+        hub?.kill9()
         try? FileManager.default.removeItem(at: folder)
     }
 }

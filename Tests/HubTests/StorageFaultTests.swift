@@ -1,5 +1,5 @@
+import ChildProcesses
 import EventLog
-import FaultHarness
 import Foundation
 import Hub
 import HubNode
@@ -191,14 +191,7 @@ final class SmallDisk {
     }
 
     private static func mount(_ arguments: [String], program: String = "/bin/mount") throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.start(process)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw DiskError("\(program) \(arguments.joined(separator: " ")) failed") }
+        guard try ChildProcess(program, arguments).wait() == 0 else { throw DiskError("\(program) \(arguments.joined(separator: " ")) failed") }
     }
 
     struct DiskError: Error, CustomStringConvertible {
