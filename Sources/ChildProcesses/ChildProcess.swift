@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import Dispatch
 import Synchronization
 
 /// A program started with `posix_spawn`, for the harnesses, the tests and `report --format pdf`.
@@ -95,9 +96,10 @@ public final class ChildProcess: Sendable {
     }
 
     /// Runs `executable` to its end and answers its exit status with what it wrote to standard output and
-    /// error, together.
+    /// error, together. After `timeout` the child is killed (SIGKILL), so a hung program cannot hang its caller.
     public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        timeout: Duration? = nil
     ) throws(SpawnError) -> (status: Int32, output: String) {
         var ends: [Int32] = [0, 0]
         // No O_CLOEXEC needed: every child, this one and any another thread spawns, closes all above 2.
@@ -118,6 +120,10 @@ public final class ChildProcess: Sendable {
             throw error
         }
         close(ends[1])
+        if let timeout {
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { child.signal(SIGKILL) }
+        }
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -6,7 +6,7 @@ import HubProtocol
 /// rules and routing, all without I/O. Replay and reports rebuild the same state with
 /// ``fold(_:)`` over the stored envelopes. A value type: the hub keeps a copy to roll back a batch
 /// that fails to commit.
-public struct CoordinationState: Sendable {
+public struct CoordinationState: Sendable, Equatable {
     public let topology: Topology
     public internal(set) var requests: [String: RequestRecord] = [:]
     public internal(set) var cultivation: [String: CultivationRecord] = [:]
@@ -27,7 +27,7 @@ public struct CoordinationState: Sendable {
     public internal(set) var activities: [String: ActivityRecord] = [:]
     public internal(set) var plans: [String: PlanRecord] = [:]
     /// Each node's latest presence: online or not, and when the hub wrote it (ms).
-    public internal(set) var presence: [String: (online: Bool, at: Int64)] = [:]
+    public internal(set) var presence: [String: Presence] = [:]
 
     // Indexes, so that no rule scans history (issue 14): each answers one rule's question directly.
     /// Open requests by enterprise and category, in the order filed.

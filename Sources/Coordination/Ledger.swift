@@ -59,7 +59,7 @@ public enum Subject: Sendable, Hashable {
 // MARK: - Workflow records
 
 /// An enterprise request in the ledger.
-public struct RequestRecord: Sendable, Hashable {
+public struct RequestRecord: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable {
         case filed, acknowledged
         case inProgress = "in_progress"
@@ -89,8 +89,8 @@ public struct RequestRecord: Sendable, Hashable {
     public func isOverdue(on date: CivilDate, serviceDays: Int) -> Bool { isOpen && age(on: date) > serviceDays }
 }
 
-public struct CultivationRecord: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case recommended, listed, declined, removed }
+public struct CultivationRecord: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable { case recommended, listed, declined, removed }
     public var uscc: String
     public var name: String
     public var recommenders: [String]
@@ -100,8 +100,8 @@ public struct CultivationRecord: Sendable, Hashable {
     public var category: KeyListCategory = .unspecified
 }
 
-public struct CaseRecord: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable {
+public struct CaseRecord: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable {
         case open, certified
         case notCertified = "not_certified"
         case terminated
@@ -126,8 +126,8 @@ public struct CaseRecord: Sendable, Hashable {
     public func isOverdue(on date: CivilDate) -> Bool { status == .open && deadline < date }
 }
 
-public struct AuditRecord: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case proposed, scheduled, cancelled, completed }
+public struct AuditRecord: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable { case proposed, scheduled, cancelled, completed }
     public var id: String
     public var caseID: String
     public var uscc: String
@@ -152,7 +152,7 @@ public struct AuditRecord: Sendable, Hashable {
     }
 }
 
-public struct MeetingRecord: Sendable, Hashable {
+public struct MeetingRecord: Sendable, Hashable, Codable {
     public var id: String
     public var title: String
     public var invitees: [String]
@@ -165,7 +165,7 @@ public struct MeetingRecord: Sendable, Hashable {
     public var participants: Set<String> = []
 }
 
-public struct ActionRecord: Sendable, Hashable {
+public struct ActionRecord: Sendable, Hashable, Codable {
     public var id: String
     public var meetingID: String
     public var owner: String
@@ -177,7 +177,7 @@ public struct ActionRecord: Sendable, Hashable {
     public func isOverdue(on date: CivilDate) -> Bool { status != .done && due < date }
 }
 
-public struct CreditChangeRecord: Sendable, Hashable {
+public struct CreditChangeRecord: Sendable, Hashable, Codable {
     public var id: String
     public var uscc: String
     public var enterpriseName: String
@@ -201,7 +201,7 @@ public struct CreditChangeRecord: Sendable, Hashable {
     }
 }
 
-public struct ReportRecord: Sendable, Hashable {
+public struct ReportRecord: Sendable, Hashable, Codable {
     public var unit: String
     public var period: String
     public var figures: [String: Int64]

@@ -74,11 +74,19 @@ public final class Hub: Service {
                 try socket.set(.handshakeInterval, 5000)
                 try socket.makeCurveServer(keyPair: configuration.keyPair, zapDomain: Hub.zapDomain)
                 let endpoint = try socket.bind(configuration.endpoint)
+                if configuration.verifyWholeLogAtStart, case .broken = try store.verify() {
+                    throw EventLogError.corrupt(try store.verify())
+                }
+                let snapshots = (store as? any SnapshotStore).map {
+                    StateSnapshots(store: $0, topology: configuration.topology)
+                }
                 let projection = try Projection(
-                    store: store, topology: configuration.topology, counters: counters, logger: logger)
+                    store: store, snapshots: snapshots, configuration: configuration, counters: counters,
+                    logger: logger)
                 do {
                     loop = try HubLoop(
-                        configuration: configuration, store: store, socket: socket, projection: projection,
+                        configuration: configuration, store: store, snapshots: snapshots, socket: socket,
+                        projection: projection,
                         allowlist: allowlist, logger: logger, counters: counters)
                 } catch {
                     projection.stop()

@@ -28,6 +28,13 @@ public struct HubConfiguration: Sendable {
     /// Submits and replay requests each node may send; `nil` for no limit. Over it, a submit is
     /// answered RATE_LIMITED (retry later with the same message id).
     public var rateLimit: RateLimit? = .standard
+    /// A snapshot of the folded state is written after this many new records (SPEC.md 12), and at a
+    /// graceful stop; `0` writes none.
+    public var snapshotEveryRecords: UInt64 = 50_000
+    /// ... or after this long, when the log has grown at all since the last one.
+    public var snapshotInterval: Duration = .seconds(600)
+    /// Walk the whole hash chain at start-up, besides the tail after the newest snapshot.
+    public var verifyWholeLogAtStart = false
     /// Where the hub records its metrics (``HubCounters``); `nil` for the process's
     /// `MetricsSystem.factory`. Hubs sharing a process (tests) should each have their own.
     public var metricsFactory: (any MetricsFactory)?

@@ -12,6 +12,7 @@ import ZeroMQ
 final class HubLoop {
     let configuration: HubConfiguration
     let store: any EventStore
+    let snapshots: StateSnapshots?
     let socket: Socket
     let logger: Logger
     let counters: HubCounters
@@ -42,9 +43,10 @@ final class HubLoop {
     }
 
     init(
-        configuration: HubConfiguration, store: any EventStore, socket: Socket, projection: Projection,
-        allowlist: Allowlist, logger: Logger, counters: HubCounters
+        configuration: HubConfiguration, store: any EventStore, snapshots: StateSnapshots?, socket: Socket,
+        projection: Projection, allowlist: Allowlist, logger: Logger, counters: HubCounters
     ) throws {
+        self.snapshots = snapshots
         self.configuration = configuration
         self.projection = projection
         self.allowlist = allowlist
@@ -59,15 +61,18 @@ final class HubLoop {
         try rebuild()
     }
 
-    /// Folds the whole log into the workflow state: the state is never kept anywhere else. The
-    /// state is replaced only when the whole log was read.
+    /// Folds the log into the workflow state, from the newest snapshot that agrees with the log (or
+    /// from the first record): the state is never kept anywhere else. The state is replaced only when
+    /// the whole tail was read.
     func rebuild() throws {
-        var state = CoordinationState(topology: configuration.topology)
-        var lastAcceptedAt: Int64 = 0
-        var after: UInt64 = 0
+        let restored = snapshots?.newest(agreeingWith: store, logger: logger)
+        var state = restored?.state ?? CoordinationState(topology: configuration.topology)
+        var lastAcceptedAt = restored?.lastAcceptedAt ?? 0
+        var after = restored?.head.sequence ?? 0
         var folded = 0
-        // The whole hash chain is checked on the same pass: the hub never runs on a changed log.
-        var chain = ChainCheck()
+        // The chain after the snapshot is checked on the same pass (before it, the snapshot's record hash
+        // ties it to the log; `aeohub log verify` walks all of it).
+        var chain = ChainCheck(after: restored?.head ?? .empty)
         while true {
             let chunk = try store.records(matching: RecordFilter(), after: after, limit: 5000)
             guard let last = chunk.last else { break }
@@ -88,7 +93,12 @@ final class HubLoop {
         self.state = state
         self.lastAcceptedAt = max(self.lastAcceptedAt, lastAcceptedAt)
         stateIsStale = false
-        logger.info("log loaded", metadata: ["records": "\(folded)", "head": "\(head)"])
+        counters.recordsFoldedAtLoad.add(folded)
+        logger.info(
+            "log loaded",
+            metadata: [
+                "records": "\(folded)", "head": "\(head)", "snapshot": "\(restored?.head.sequence ?? 0)",
+            ])
     }
 
     /// After a failed commit the state has moved past the log; it is rebuilt before the next

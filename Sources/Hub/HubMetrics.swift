@@ -17,7 +17,9 @@ import Synchronization
 /// - `aeohub_delivered_total`, `aeohub_delivery_lag{node}` (see ``HubLoop/deliveryLag(of:)``);
 /// - `aeohub_sessions`, `aeohub_transient_sessions`, `aeohub_head_sequence`;
 /// - `aeohub_replay_requests_total`, `aeohub_replay_records_total`, `aeohub_view_requests_total`
-///   (views answered), `aeohub_projection_records_read_total`.
+///   (views answered), `aeohub_projection_records_read_total`;
+/// - `aeohub_records_folded_at_load_total` (records the hub thread folded at start-up and rebuilds:
+///   the tail after the newest snapshot), `aeohub_snapshots_written_total`.
 public final class HubCounters: Sendable {
     /// One count: the atomic and the swift-metrics counter, moved together.
     final class Tally: Sendable {
@@ -45,6 +47,9 @@ public final class HubCounters: Sendable {
     let delivered: Tally
     /// Log records the view projection has read: each once, so views cost the tail, not the log.
     let projectionRecordsRead: Tally
+    /// Records the hub thread folded at start-up and after failed commits.
+    let recordsFoldedAtLoad: Tally
+    let snapshotsWritten: Tally
     let replayRequests: Tally
     let replayRecords: Tally
     let viewsAnswered: Tally
@@ -71,6 +76,8 @@ public final class HubCounters: Sendable {
         batches = Tally("aeohub_batches_total", factory)
         delivered = Tally("aeohub_delivered_total", factory)
         projectionRecordsRead = Tally("aeohub_projection_records_read_total", factory)
+        recordsFoldedAtLoad = Tally("aeohub_records_folded_at_load_total", factory)
+        snapshotsWritten = Tally("aeohub_snapshots_written_total", factory)
         replayRequests = Tally("aeohub_replay_requests_total", factory)
         replayRecords = Tally("aeohub_replay_records_total", factory)
         viewsAnswered = Tally("aeohub_view_requests_total", factory)
@@ -113,6 +120,7 @@ public final class HubCounters: Sendable {
             "rejected": rejected.load(ordering: .relaxed), "protocol_errors": protocolErrors.count,
             "rate_limited": rateLimited.count, "batches": batches.count, "delivered": delivered.count,
             "projection_records_read": projectionRecordsRead.count,
+            "records_folded_at_load": recordsFoldedAtLoad.count, "snapshots_written": snapshotsWritten.count,
             "replay_requests": replayRequests.count, "replay_records": replayRecords.count,
             "views_answered": viewsAnswered.count,
         ]

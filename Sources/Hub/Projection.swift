@@ -14,6 +14,10 @@ import ZeroMQ
 /// history again), computes each view as the asking unit may see it, and leaves the encoded answers
 /// in an outbox the hub thread sends from. So a view includes every record committed before it was
 /// asked for, and a long listing never delays a submit.
+///
+/// This thread also writes the snapshots of the fold (SPEC.md 12): every
+/// ``HubConfiguration/snapshotEveryRecords`` records or ``HubConfiguration/snapshotInterval``, and at a
+/// graceful stop; its first fold starts from the newest snapshot that agrees with the log.
 final class Projection: Sendable {
     /// A view request waiting for an answer.
     struct Job: Sendable {
@@ -42,22 +46,42 @@ final class Projection: Sendable {
     let answersWaiting: LoopControl
     private let thread: DedicatedThread
 
-    init(store: any EventStore, topology: Topology, counters: HubCounters, logger: Logger) throws {
+    init(
+        store: any EventStore, snapshots: StateSnapshots?, configuration: HubConfiguration, counters: HubCounters,
+        logger: Logger
+    ) throws {
         let answersWaiting = try LoopControl()
         self.answersWaiting = answersWaiting
         let mail = self.mail
         thread = DedicatedThread(name: "aeohub-projection") {
             var follower = Follower(
-                store: store, state: CoordinationState(topology: topology), logger: logger, stopping: mail)
+                store: store, state: CoordinationState(topology: configuration.topology), logger: logger,
+                stopping: mail)
+            var writer = snapshots.map {
+                SnapshotWriter(
+                    snapshots: $0, every: configuration.snapshotEveryRecords, interval: configuration.snapshotInterval)
+            }
+            if let restored = snapshots?.newest(agreeingWith: store, logger: logger) {
+                follower.start(from: restored)
+                writer?.written(at: restored.head.sequence)
+            }
             while true {
                 mail.work.wait()
                 let (jobs, stopping) = mail.inbox.withLock { inbox in
                     defer { inbox.jobs.removeAll() }
                     return (inbox.jobs, inbox.stopping)
                 }
-                if stopping { return }
+                if stopping {
+                    // A graceful stop: the last records, then a snapshot, unless the first fold never ended.
+                    if follower.caughtUp {
+                        counters.projectionRecordsRead.add(follower.catchUp(untilStopped: false))
+                        writer?.write(follower, force: true, counters: counters, logger: logger)
+                    }
+                    return
+                }
                 let read = follower.catchUp()
                 counters.projectionRecordsRead.add(read)
+                if follower.caughtUp { writer?.write(follower, force: false, counters: counters, logger: logger) }
                 guard !jobs.isEmpty else { continue }
                 let answers = jobs.map { follower.answer($0) }
                 counters.viewsAnswered.add(answers.count)
@@ -111,6 +135,10 @@ private struct Follower {
     let logger: Logger
     let stopping: Projection.Mailboxes
     var folded: UInt64 = 0
+    var foldedHash = LogHead.empty.hash
+    var lastAcceptedAt: Int64 = 0
+    /// Whether a fold has reached the log's head at least once (the first one can be stopped midway).
+    var caughtUp = false
     var failure: String?
 
     init(store: any EventStore, state: CoordinationState, logger: Logger, stopping: Projection.Mailboxes) {
@@ -120,18 +148,34 @@ private struct Follower {
         self.stopping = stopping
     }
 
-    /// Folds every record after the last one folded; answers how many it read.
-    mutating func catchUp() -> Int {
+    /// Starts from a snapshot instead of the first record.
+    mutating func start(from restored: StateSnapshots.Restored) {
+        state = restored.state
+        folded = restored.head.sequence
+        foldedHash = restored.head.hash
+        lastAcceptedAt = restored.lastAcceptedAt
+    }
+
+    /// Folds every record after the last one folded; answers how many it read. Unless `untilStopped` is
+    /// false, a stop asked for meanwhile ends it between chunks.
+    mutating func catchUp(untilStopped: Bool = true) -> Int {
         var read = 0
         do {
-            while !stopping.stopping.load(ordering: .acquiring) {
+            while !(untilStopped && stopping.stopping.load(ordering: .acquiring)) {
                 let chunk = try store.records(matching: RecordFilter(), after: folded, limit: 5000)
-                guard let last = chunk.last else { break }
+                guard let last = chunk.last else {
+                    caughtUp = true
+                    break
+                }
                 for record in chunk {
-                    if let envelope = try? Envelope(serializedBytes: record.envelope) { state.fold(envelope) }
+                    if let envelope = try? Envelope(serializedBytes: record.envelope) {
+                        state.fold(envelope)
+                        lastAcceptedAt = max(lastAcceptedAt, envelope.acceptedAtMs)
+                    }
                 }
                 read += chunk.count
                 folded = last.sequence
+                foldedHash = last.hash
             }
             failure = nil
         } catch {
@@ -176,4 +220,42 @@ private struct Follower {
     static let backlogBound = 10_000
 
     typealias Job = Projection.Job
+}
+
+/// When the projection thread writes a snapshot of its fold.
+private struct SnapshotWriter {
+    let snapshots: StateSnapshots
+    let every: UInt64
+    let interval: Duration
+    private var lastSequence: UInt64 = 0
+    private var lastTime = ContinuousClock.now
+
+    init(snapshots: StateSnapshots, every: UInt64, interval: Duration) {
+        self.snapshots = snapshots
+        self.every = every
+        self.interval = interval
+    }
+
+    mutating func written(at sequence: UInt64) {
+        lastSequence = sequence
+        lastTime = .now
+    }
+
+    /// Writes a snapshot when the fold has grown by `every` records or `interval` has passed since the
+    /// last one (or, with `force`, whenever it has grown at all).
+    mutating func write(_ follower: Follower, force: Bool, counters: HubCounters, logger: Logger) {
+        guard every > 0, follower.folded > lastSequence else { return }
+        let due = follower.folded - lastSequence >= every || ContinuousClock.now - lastTime >= interval
+        guard force || due else { return }
+        do {
+            try snapshots.save(
+                follower.state, head: LogHead(sequence: follower.folded, hash: follower.foldedHash),
+                lastAcceptedAt: follower.lastAcceptedAt)
+            counters.snapshotsWritten.add(1)
+            logger.info("snapshot written", metadata: ["sequence": "\(follower.folded)"])
+        } catch {
+            logger.error("cannot write a snapshot", metadata: ["error": "\(error)"])
+        }
+        written(at: follower.folded)
+    }
 }

@@ -21,6 +21,12 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "Once listening, write the bound endpoint (with the real port) to this file.")
     var readyFile: String?
 
+    @Flag(help: "Walk the log's whole hash chain before serving (by default only the records after the newest snapshot).")
+    var verifyLog = false
+
+    @Option(help: "Write a snapshot of the folded state after this many new records (0: none); also every 10 minutes and at a graceful stop.")
+    var snapshotEvery: UInt64 = 50_000
+
     @Option(help: "trace, debug, info, notice, warning or error.")
     var logLevel: String = "info"
 
@@ -64,6 +70,8 @@ struct HubCommand: AsyncParsableCommand {
         metrics.bootstrap()
         var configuration = try file.hubConfiguration()
         configuration.metricsFactory = metrics.factory
+        configuration.verifyWholeLogAtStart = verifyLog
+        configuration.snapshotEveryRecords = snapshotEvery
         let hub = try Hub(configuration: configuration, logger: logger)
         if let readyFile { try hub.endpoint.write(toFile: readyFile, atomically: true, encoding: .utf8) }
         let reloader = AllowlistReloader(hub: hub, topologyPath: config, logger: logger)

@@ -10,6 +10,8 @@ struct ChildProcessTests {
             "/bin/sh", ["-c", "echo out; echo err >&2; echo $GREETING; exit 3"], environment: ["GREETING": "你好"])
         #expect(result.status == 3)
         #expect(result.output.split(separator: "\n").sorted() == ["err", "out", "你好"])
+        let hung = try ChildProcess.run("/bin/sleep", ["30"], timeout: .milliseconds(200))
+        #expect(hung.status == 128 + SIGKILL)
         let missing = #expect(throws: ChildProcess.SpawnError.self) { try ChildProcess.run("/no/such/program", []) }
         #expect(missing?.description.contains("/no/such/program") == true)
     }

@@ -164,8 +164,8 @@ extension CoordinationState {
 }
 
 /// A certified enterprise's certificate (高级认证).
-public struct CertificateRecord: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case valid, suspended, withdrawn }
+public struct CertificateRecord: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable { case valid, suspended, withdrawn }
     public var uscc: String
     public var name: String
     /// The case that certified it.

@@ -95,7 +95,7 @@ extension CoordinationState {
                 filedAt: t.now)
             return route([], sender: t.sender)
         case .nodePresence(let m):
-            presence[m.nodeID] = (m.online, t.now)
+            presence[m.nodeID] = Presence(online: m.online, at: t.now)
             return route([], sender: t.sender)
         default:
             throw .unhandled(t.p)
@@ -104,7 +104,7 @@ extension CoordinationState {
 }
 
 /// An incentive in the register.
-public struct IncentiveRecord: Sendable, Hashable {
+public struct IncentiveRecord: Sendable, Hashable, Codable {
     public var id: String
     public var uscc: String
     public var enterpriseName: String
@@ -119,7 +119,7 @@ public struct IncentiveRecord: Sendable, Hashable {
 }
 
 /// A publicity or training activity (measure 3).
-public struct ActivityRecord: Sendable, Hashable {
+public struct ActivityRecord: Sendable, Hashable, Codable {
     public var id: String
     public var kind: ActivityKind
     public var title: String

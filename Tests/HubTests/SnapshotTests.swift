@@ -1,0 +1,181 @@
+import ChildProcesses
+import Coordination
+import EventLog
+import Foundation
+import Hub
+import HubNode
+import HubProtocol
+import ProtocolFuzzing
+import Testing
+
+@Suite("Snapshots of the folded state")
+struct SnapshotTests {
+    /// Every message a random scenario has accepted, stamped as the hub stamps them.
+    static func acceptedSteps(seed: UInt64, topology: Topology, count: Int) -> [Envelope] {
+        var scenario = ViewScenario(seed: seed, topology: topology, today: ViewConsistencyTests.today)
+        var live = CoordinationState(topology: topology)
+        var accepted: [Envelope] = []
+        var now: Int64 = 1_788_220_800_000
+        for _ in 0..<count {
+            guard let (sender, envelope) = scenario.next() else { continue }
+            now += 60_000
+            guard (try? live.admit(envelope, from: sender, at: now)) != nil else { continue }
+            scenario.accepted(envelope, from: sender)
+            var stamped = envelope
+            stamped.sender = sender
+            stamped.sequence = UInt64(accepted.count + 1)
+            stamped.acceptedAtMs = now
+            accepted.append(stamped)
+        }
+        return accepted
+    }
+
+    @Test("a snapshot taken anywhere, restored and followed by the rest, is the fold of the whole log", arguments: 1...12)
+    func roundTrip(seed: UInt64) throws {
+        let topology = Topology(units: TestNetwork.units)
+        let steps = Self.acceptedSteps(seed: seed, topology: topology, count: 500)
+        #expect(steps.count > 100, "the scenario accepted only \(steps.count) messages")
+        var whole = CoordinationState(topology: topology)
+        for step in steps { whole.fold(step) }
+        var random = SplitMix64(seed: seed)
+        for _ in 0..<5 {
+            let cut = Int(random.next() % UInt64(steps.count + 1))
+            var head = CoordinationState(topology: topology)
+            for step in steps[..<cut] { head.fold(step) }
+            var restored = try CoordinationState(topology: topology, restoring: try head.encodedFold())
+            #expect(restored == head, "seed \(seed): the snapshot at \(cut) does not restore the same state")
+            for step in steps[cut...] { restored.fold(step) }
+            #expect(restored == whole, "seed \(seed): snapshot at \(cut) of \(steps.count), then the tail")
+        }
+    }
+
+    @Test("start-up folds only the records after the newest snapshot; a damaged or foreign snapshot is passed over")
+    func startUpFoldsTheTail() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let huli = try await network.node("huli")
+        for index in 1...30 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
+        await huli.close()
+        await network.stopHub()  // a graceful stop writes a snapshot of the whole log
+        let store = try network.store()
+        let head = try store.head().sequence
+        #expect(try store.snapshotSequences() == [head])
+
+        // Restarted: nothing to fold; ten more records, and a stop that writes no snapshot.
+        var counters = try await Self.restart(network, snapshots: false)
+        #expect(counters["records_folded_at_load"] == 0, "\(counters)")
+        let again = try await network.node("huli")
+        for index in 31...40 { _ = try await again.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
+        await again.close()
+        await network.stopHub()
+        let grown = try store.head().sequence
+
+        // The next start folds only what came after the snapshot, and serves the whole ledger.
+        counters = try await Self.restart(network, snapshots: false)
+        #expect(counters["records_folded_at_load"] == Int(grown - head), "\(counters)")
+        let coordinator = try await network.node("commerce-bureau")
+        let ledger = try await coordinator.view(.of(.requests))
+        #expect(ledger.requests.count == 40)
+        await coordinator.close()
+        await network.stopHub()
+        #expect(try network.truth() == (try Self.foldFromSnapshot(network, store: store)))
+
+        // A flipped byte: the checksum fails, the whole log is folded, and the state is the same.
+        let file = store.snapshotFolder.path + "/" + (try FileManager.default.contentsOfDirectory(
+            atPath: store.snapshotFolder.path).first { $0.hasPrefix("snapshot-") } ?? "")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: file))
+        counters = try await Self.restart(network, snapshots: false)
+        #expect(counters["records_folded_at_load"] == Int(try store.head().sequence), "\(counters)")
+        await network.stopHub()
+    }
+
+    @Test("a snapshot folded under another topology, or ahead of a log that was replaced, is not used")
+    func foreignSnapshots() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let huli = try await network.node("huli")
+        for index in 1...5 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
+        await huli.close()
+        await network.stopHub()
+        let store = try network.store()
+        let head = try store.head()
+        let snapshots = try store.snapshotSequences()
+        #expect(snapshots == [head.sequence])
+
+        // Under a topology with one unit less, the snapshot does not fit.
+        let smaller = try TestNetwork(units: TestNetwork.units.filter { $0.id != "trade-association" })
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: network.logPath + suffix) {
+            try FileManager.default.copyItem(atPath: network.logPath + suffix, toPath: smaller.logPath + suffix)
+        }
+        try FileManager.default.copyItem(
+            atPath: store.snapshotFolder.path, toPath: smaller.logPath + ".snapshots")
+        var counters = try await Self.restart(smaller, snapshots: false)
+        #expect(counters["records_folded_at_load"] == Int(head.sequence), "\(counters)")
+        await smaller.stopHub()
+
+        // Another log, longer than the snapshot's: its record at the snapshot's sequence is another one.
+        let other = try TestNetwork()
+        try other.startHub()
+        let siming = try await other.node("siming")
+        for index in 1...8 { _ = try await siming.submit(Make.request("REQ-OTHER-\(index)", area: "350203")) }
+        await siming.close()
+        await other.stopHub()
+        let otherStore = try other.store()
+        try FileManager.default.removeItem(atPath: otherStore.snapshotFolder.path)
+        try FileManager.default.copyItem(atPath: store.snapshotFolder.path, toPath: otherStore.snapshotFolder.path)
+        counters = try await Self.restart(other, snapshots: false)
+        #expect(counters["records_folded_at_load"] == Int(try otherStore.head().sequence), "\(counters)")
+        await other.stopHub()
+    }
+
+    @Test("a changed record after the newest snapshot stops the hub from starting, naming the record")
+    func changedTail() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let huli = try await network.node("huli")
+        for index in 1...5 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
+        await huli.close()
+        await network.stopHub()
+        _ = try await Self.restart(network, snapshots: false)
+        let siming = try await network.node("siming")
+        let changed = try await siming.submit(Make.report("Marker text after the snapshot"))
+        await siming.close()
+        await network.stopHub()
+
+        // A read-write open and close folds the WAL into the file, where the byte is changed.
+        do { _ = try SQLiteEventStore(path: network.logPath, tailCheck: 0) }
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: network.logPath))
+        let range = try #require(bytes.range(of: Data("Marker text".utf8)))
+        bytes[range.lowerBound] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: network.logPath))
+        #expect(try network.store().snapshotSequences().first ?? 0 < changed.sequence)
+        let refused = #expect(throws: EventLogError.self) { try Hub(configuration: network.configuration, logger: quiet) }
+        #expect("\(refused.map { "\($0)" } ?? "")".contains("\(changed.sequence)"), "\(String(describing: refused))")
+    }
+
+    /// Restarts the network's hub and answers its counters once it serves.
+    static func restart(_ network: TestNetwork, snapshots: Bool) async throws -> [String: Int] {
+        var configuration = network.configuration
+        if !snapshots { configuration.snapshotEveryRecords = 0 }
+        let hub = try Hub(configuration: configuration, logger: quiet)
+        network.endpoint = hub.endpoint
+        network.hub = hub
+        hub.start()
+        network.hubTask = Task { try await hub.run() }
+        return hub.counters.snapshot
+    }
+
+    /// The state the newest snapshot plus the tail gives, read straight from the store.
+    static func foldFromSnapshot(_ network: TestNetwork, store: SQLiteEventStore) throws -> CoordinationState {
+        let sequence = try #require(try store.snapshotSequences().first)
+        let file = try SnapshotFile(serializedBytes: try store.loadSnapshot(at: sequence))
+        let body = try SnapshotBody(serializedBytes: file.body)
+        var state = try CoordinationState(topology: network.topology, restoring: body.stateJson)
+        for record in try store.records(matching: RecordFilter(), after: sequence, limit: 100_000) {
+            state.fold(try Envelope(serializedBytes: record.envelope))
+        }
+        return state
+    }
+}
