@@ -24,6 +24,11 @@ struct Benchmark {
             "aeohub-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        if let records = Int(value(after: "--startup", in: arguments) ?? "") {
+            let requests = Int(value(after: "--requests", in: arguments) ?? "") ?? records / 10
+            try StartupBench.run(records: records, requests: min(requests, records), folder: folder)
+            return
+        }
         say(
             "AEO Hub benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(messages) messages per throughput run, 512-byte messages\n"
         )
