@@ -28,6 +28,8 @@ public struct HubConfiguration: Sendable {
     /// Submits and replay requests each node may send; `nil` for no limit. Over it, a submit is
     /// answered RATE_LIMITED (retry later with the same message id).
     public var rateLimit: RateLimit? = .standard
+    /// How long a replay's reader may leave its queue full before the replay is abandoned.
+    public var replayStallLimit: Duration = .seconds(30)
     /// A snapshot of the folded state is written after this many new records (SPEC.md 12), and at a
     /// graceful stop; `0` writes none.
     public var snapshotEveryRecords: UInt64 = 50_000

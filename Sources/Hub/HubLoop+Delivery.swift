@@ -7,7 +7,7 @@ import SwiftProtobuf
 import Synchronization
 import ZeroMQ
 
-// Delivery, replay and sending: what the hub thread sends to nodes.
+// Delivery and sending: what the hub thread sends to nodes.
 extension HubLoop {
     // MARK: Delivery
 
@@ -70,64 +70,6 @@ extension HubLoop {
         try store.saveCursors(dirtyCursors)
         dirtyCursors.removeAll(keepingCapacity: true)
         lastCursorSave = .now
-    }
-
-    // MARK: Replay
-
-    func replay(_ request: ReplayRequest, for nodeID: String, routingID: Data) throws {
-        counters.replayRequests.add(1)
-        var filter = RecordFilter()
-        filter.fromSequence = request.fromSequence
-        filter.toSequence = request.toSequence
-        filter.fromTime = request.fromTimeMs
-        filter.toTime = request.toTimeMs
-        filter.types = request.types
-        filter.uscc = request.uscc.isEmpty ? nil : request.uscc
-        filter.meetingID = request.meetingID.isEmpty ? nil : request.meetingID
-        filter.caseID = request.caseID.isEmpty ? nil : request.caseID
-        filter.node = request.nodeID.isEmpty ? nil : request.nodeID
-        if configuration.topology.units[nodeID]?.role != .coordinator {
-            if let asked = filter.node, asked != nodeID {
-                send(
-                    .replayEnd(
-                        ReplayEnd.with {
-                            $0.requestID = request.requestID
-                            $0.code = .replayForbidden
-                            $0.reason =
-                                "only the coordinator replays other units' records; \(nodeID) may replay what it sent or received"
-                        }), to: routingID)
-                return
-            }
-            filter.node = nodeID
-        }
-        var after: UInt64 = 0
-        var count: UInt64 = 0
-        let limit = request.limit == 0 ? UInt64.max : UInt64(request.limit)
-        while count < limit {
-            let chunk = try store.records(matching: filter, after: after, limit: Int(min(500, limit - count)))
-            guard let last = chunk.last else { break }
-            // A blocking send (bounded by the socket's send timeout) so a long replay waits for a
-            // slow reader instead of dropping chunks; a reader that stops reading ends the replay.
-            guard
-                send(
-                    .replayItems(
-                        ReplayItems.with { $0.requestID = request.requestID },
-                        chunk.map { StoredEnvelope(bytes: $0.envelope) }), to: routingID, blocking: true)
-            else {
-                logger.warning(
-                    "replay abandoned: the reader stopped reading", metadata: ["node": "\(nodeID)", "sent": "\(count)"])
-                return
-            }
-            count += UInt64(chunk.count)
-            counters.replayRecords.add(chunk.count)
-            after = last.sequence
-        }
-        send(
-            .replayEnd(
-                ReplayEnd.with {
-                    $0.requestID = request.requestID
-                    $0.count = count
-                }), to: routingID)
     }
 
     /// Sends the views the projection has answered.

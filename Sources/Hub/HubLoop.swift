@@ -24,6 +24,8 @@ final class HubLoop {
     var transients: [Data: TransientSession] = [:]
     var nodeByRoutingID: [Data: String] = [:]
     var dirtyCursors: [String: UInt64] = [:]
+    /// Replays under way, advanced one chunk per loop turn (``advanceReplays()``).
+    var replays: [ReplayCursor] = []
     var lastCursorSave = ContinuousClock.now
     var floodGuard: FloodGuard
     let projection: Projection
@@ -127,7 +129,7 @@ final class HubLoop {
         poller.add(fileDescriptor: projection.answersWaiting.fileDescriptor)
         let tick = configuration.heartbeatInterval / 4
         // An idle loop still goes round at least once a second, so its age shows it is alive.
-        let pollTimeout = min(tick, .seconds(1))
+        let idleTimeout = min(tick, .seconds(1))
         var lastTick = ContinuousClock.now
         pulse.begin()
         counters.head.record(Int64(clamping: head))
@@ -135,13 +137,15 @@ final class HubLoop {
             pulse.waitWhileHeld()
             pulse.beat()
             do {
-                let ready = try poller.poll(timeout: pollTimeout)
+                // While replays are under way the loop comes round at once to send their next chunks.
+                let ready = try poller.poll(timeout: replays.isEmpty ? idleTimeout : .milliseconds(1))
                 if ready[1].contains(.readable) {
                     control.drain()
                     if allowlist.generation != keyGeneration { try endRevokedSessions() }
                 }
                 if ready[0].contains(.readable) { try serveWaitingMessages() }
                 if ready[2].contains(.readable) { sendViews() }
+                if !replays.isEmpty { try advanceReplays() }
                 if ContinuousClock.now - lastTick >= tick {
                     lastTick = .now
                     try keepSessionsAlive()
@@ -337,7 +341,7 @@ final class HubLoop {
                 case .heartbeat:
                     break
                 case .replayRequest(let request):
-                    try replay(request, for: nodeID, routingID: routingID)
+                    startReplay(request, for: nodeID, routingID: routingID)
                 case .viewRequest(let request):
                     // Answered by the projection's thread; everything committed so far is in the view.
                     projection.ask(

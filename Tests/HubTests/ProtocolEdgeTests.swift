@@ -13,9 +13,12 @@ final class RawClient {
     let context: Context
     let socket: Socket
 
-    init(_ network: TestNetwork, as nodeID: String?, keys: CurveKeyPair? = nil) throws {
+    init(
+        _ network: TestNetwork, as nodeID: String?, keys: CurveKeyPair? = nil, receiveHighWaterMark: Int32? = nil
+    ) throws {
         context = try Context()
         socket = try Socket(context, type: .dealer)
+        if let receiveHighWaterMark { try socket.set(.receiveHighWaterMark, receiveHighWaterMark) }
         if let nodeID {
             try socket.makeCurveClient(keyPair: keys ?? network.keys[nodeID]!, serverKey: network.hubKeys.publicKey)
         }

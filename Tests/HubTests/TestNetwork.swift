@@ -24,6 +24,9 @@ class TestNetwork: @unchecked Sendable {
     var creditWindow = 64
     var heartbeatLiveness = 3
     var rateLimit: RateLimit? = .standard
+    /// The hub socket's high-water mark per connection, in messages.
+    var highWaterMark: Int32 = 1000
+    var replayStallLimit: Duration = .seconds(30)
     /// The hub's logger (silent unless a test listens).
     var logger = quiet
     /// Wraps the hub's SQLite store, e.g. to inject storage faults.
@@ -68,6 +71,8 @@ class TestNetwork: @unchecked Sendable {
         configuration.creditWindow = creditWindow
         configuration.heartbeatLiveness = heartbeatLiveness
         configuration.rateLimit = rateLimit
+        configuration.highWaterMark = highWaterMark
+        configuration.replayStallLimit = replayStallLimit
         if let wrapStore {
             configuration.openStore = { wrapStore(try SQLiteEventStore(path: $0.logPath, tailCheck: 0)) }
         }
