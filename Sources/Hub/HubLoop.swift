@@ -198,7 +198,8 @@ final class HubLoop {
                             }), to: routingID)
                     continue
                 }
-                if command.isMetered, !floodGuard.allow(nodeID) {
+                let bytes = message.frames.reduce(0) { $0 + $1.count }
+                if command.isMetered, !floodGuard.allow(nodeID, bytes: bytes) {
                     if sessions[nodeID]?.routingID == routingID { sessions[nodeID]?.lastHeard = .now }
                     transients[routingID]?.lastHeard = .now
                     counters.rateLimited.add(1)
@@ -211,7 +212,7 @@ final class HubLoop {
                                     $0.messageID = envelope.messageID
                                     $0.code = .rateLimited
                                     $0.reason =
-                                        "\(nodeID) sends more than \(Int(limit.perSecond)) messages per second (bursts of \(Int(limit.burst))); retry later with the same message id"
+                                        "\(nodeID) sends more than \(limit.sentence); retry later with the same message id"
                                 }), to: routingID)
                     } else if case .replayRequest(let request) = command {
                         send(

@@ -141,7 +141,16 @@ private struct Reader {
                       perSecond > 0, burst >= 1 else {
                     throw fail(node, "hub.rate_limit is 'off' or a mapping with per_second (> 0) and burst (>= 1)")
                 }
-                rateLimit = RateLimit(perSecond: perSecond, burst: burst)
+                let bytesPerSecond = node["bytes_per_second"]?.float ?? RateLimit.standardBytesPerSecond
+                let byteBurst = node["byte_burst"]?.float ?? RateLimit.standardByteBurst
+                guard bytesPerSecond > 0, byteBurst >= Double(ProtocolLimits.maxMessageBytes) else {
+                    throw fail(
+                        node,
+                        "hub.rate_limit's bytes_per_second must be > 0 and byte_burst at least "
+                            + "\(ProtocolLimits.maxMessageBytes) (one message of the largest size)")
+                }
+                rateLimit = RateLimit(
+                    perSecond: perSecond, burst: burst, bytesPerSecond: bytesPerSecond, byteBurst: byteBurst)
             }
         }
         let partnerArea = root["partner_area"]?.string ?? "3500"
