@@ -3,6 +3,7 @@ import FaultHarness
 import Foundation
 import Hub
 import Testing
+import ZeroMQ
 
 /// Runs the built `aeohub` executable, as an operator would.
 enum AEOHubProcess {
@@ -127,6 +128,34 @@ struct CommandLineTests {
         #expect(
             try KeyFiles.readSecretKey(copy.path)
                 == KeyFiles.readSecretKey(folder.appendingPathComponent("huli.secret").path))
+    }
+
+    @Test("keys generate --out makes one unit's key pair; a secret key is refused naming the file and the fix")
+    func keysOut() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = folder.appendingPathComponent("huli.secret").path
+        let made = try AEOHubProcess.run(["keys", "generate", "--out", secret])
+        #expect(made.status == 0, "\(made.output)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: secret)
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        let publicKey = try KeyFiles.readKey(folder.appendingPathComponent("huli.public").path)
+        #expect(made.output.trimmingCharacters(in: .whitespacesAndNewlines) == publicKey.z85)
+        #expect(try CurveKeyPair(secretKey: KeyFiles.readSecretKey(secret)).publicKey == publicKey)
+        let again = try AEOHubProcess.run(["keys", "generate", "--out", secret])
+        #expect(again.status != 0 && again.output.contains("already exists"), "\(again.output)")
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: secret)
+        let readable = #expect(throws: ConfigurationError.self) { try KeyFiles.readSecretKey(secret) }
+        #expect(readable?.description.contains("chmod 600 \(secret)") == true, "\(String(describing: readable))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret)
+        if geteuid() == 0 {
+            // Root may read anyone's file; a key that belongs to another user is still refused.
+            try FileManager.default.setAttributes([.ownerAccountID: 65534], ofItemAtPath: secret)
+            let foreign = #expect(throws: ConfigurationError.self) { try KeyFiles.readSecretKey(secret) }
+            #expect(foreign?.description.contains("chown 0 \(secret)") == true, "\(String(describing: foreign))")
+        }
     }
 
     func currentPeriod() -> String {
