@@ -16,20 +16,16 @@ struct NodeLifetimeTests {
 
         for _ in 0..<3000 where weakNode != nil { try await Task.sleep(for: .milliseconds(10)) }
         #expect(weakNode == nil)
-        let ended = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for task in tasks { await task.value }
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(30))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        // Polled rather than awaited: a task that never ends must fail the test, not hang it.
+        let ended = Locked(false)
+        let waiter = Task {
+            for task in tasks { await task.value }
+            ended.mutate { $0 = true }
         }
-        #expect(ended, "the dropped node's ticker, receiver and monitor are still running")
+        for _ in 0..<3000 where !ended.value { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(ended.value, "the dropped node's ticker, receiver and monitor are still running")
+        for task in tasks { task.cancel() }
+        waiter.cancel()
         await network.stopHub()
     }
 }
