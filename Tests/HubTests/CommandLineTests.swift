@@ -104,6 +104,26 @@ struct CommandLineTests {
         #expect(stats.output.contains("minutes_entry"))
     }
 
+    @Test("log stats, verify and backup leave the live log's file as it was (issue 13, defect 8)")
+    func logCommandsReadOnly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-ro-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try AEOHubProcess.run(["demo", "--dir", folder.path]).status == 0)
+        let log = folder.appendingPathComponent("log.sqlite").path
+        do { _ = try SQLiteEventStore(path: log, tailCheck: 0) }  // folds the WAL into the file
+        let before = try Data(contentsOf: URL(fileURLWithPath: log))
+        let modified = try FileManager.default.attributesOfItem(atPath: log)[.modificationDate] as? Date
+        let backup = folder.appendingPathComponent("backup.sqlite").path
+        for arguments in [["stats"], ["verify"], ["backup", "--to", backup]] {
+            let result = try AEOHubProcess.run(["log"] + arguments + ["--log", log])
+            #expect(result.status == 0, "\(arguments): \(result.output)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: log)) == before)
+        #expect(try FileManager.default.attributesOfItem(atPath: log)[.modificationDate] as? Date == modified)
+        let copied = try SQLiteEventStore(path: backup, tailCheck: 0, readOnly: true).verify()
+        if case .intact = copied {} else { Issue.record("the backup is not intact: \(copied)") }
+    }
+
     @Test("keys generate writes secret files with mode 0600 and prints the public keys")
     func keys() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-keys-\(UUID().uuidString)")
