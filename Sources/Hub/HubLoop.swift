@@ -212,7 +212,8 @@ final class HubLoop {
                                     $0.messageID = envelope.messageID
                                     $0.code = .rateLimited
                                     $0.reason =
-                                        "\(nodeID) sends more than \(limit.sentence); retry later with the same message id"
+                                        "\(nodeID) sends more than \(limit.sentence); "
+                                        + "retry later with the same message id"
                                 }), to: routingID)
                     } else if case .replayRequest(let request) = command {
                         send(

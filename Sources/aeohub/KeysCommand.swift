@@ -30,7 +30,9 @@ struct KeysCommand: ParsableCommand {
         var names: [String] = []
 
         func validate() throws {
-            guard (dir != nil) != (out != nil) else { throw ValidationError("give either --dir with names, or --out FILE") }
+            guard (dir != nil) != (out != nil) else {
+                throw ValidationError("give either --dir with names, or --out FILE")
+            }
             if dir != nil, names.isEmpty { throw ValidationError("name at least one key to make in --dir") }
             if out != nil, !names.isEmpty { throw ValidationError("--out makes one key; it takes no names") }
         }
