@@ -180,6 +180,7 @@ final class HubLoop {
                     if floodGuard.allow(nodeID) { refuseRevoked(routingID, nodeID: nodeID) }
                     continue
                 }
+                let bytes = message.frames.reduce(0) { $0 + $1.count }
                 let command: Command
                 do {
                     command = try WireCodec.decode(message.frames.dropFirst())
@@ -188,7 +189,7 @@ final class HubLoop {
                     logThrottle.warning(
                         logger, "protocol error", node: nodeID, kind: "protocol", metadata: ["error": "\(error)"])
                     // A node that keeps sending garbage gets no more answers than its rate allows.
-                    guard floodGuard.allow(nodeID) else { continue }
+                    guard floodGuard.allow(nodeID, bytes: bytes) else { continue }
                     send(
                         .error(
                             ProtocolError.with {
@@ -198,7 +199,6 @@ final class HubLoop {
                             }), to: routingID)
                     continue
                 }
-                let bytes = message.frames.reduce(0) { $0 + $1.count }
                 if command.isMetered, !floodGuard.allow(nodeID, bytes: bytes) {
                     if sessions[nodeID]?.routingID == routingID { sessions[nodeID]?.lastHeard = .now }
                     transients[routingID]?.lastHeard = .now
