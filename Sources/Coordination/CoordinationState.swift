@@ -68,7 +68,7 @@ public struct CoordinationState: Sendable, Equatable {
         }
         // Every check that can refuse comes before any change to the state, so a refused message
         // leaves it untouched.
-        let explicit = try explicitRecipients(envelope.to)
+        let explicit = try explicitRecipients(envelope.to, type: type, sender: unit)
         var admission = try apply(envelope, type: type, sender: unit, at: acceptedAt, checking: true)
         involve(admission.recipients + [sender], in: envelope)
         admission.recipients = Set(admission.recipients).union(explicit).subtracting([sender]).sorted()

@@ -4,7 +4,18 @@ import HubProtocol
 extension CoordinationState {
     // MARK: Routing helpers
 
-    func explicitRecipients(_ to: Recipients) throws(Rejection) -> Set<String> {
+    /// The recipients a sender adds with `to`. Only the coordinator addresses any type; another
+    /// unit addresses only what is meant to be passed around (a progress report), so it cannot
+    /// spread a workflow's records (an enterprise's case, a credit objection) beyond their rule.
+    func explicitRecipients(_ to: Recipients, type: MessageType, sender: Unit) throws(Rejection) -> Set<String> {
+        let addressed = !to.nodes.isEmpty || !to.roles.isEmpty || to.all
+        if addressed, sender.role != .coordinator, !Self.addressable.contains(type) {
+            throw Rejection(
+                .notAuthorised,
+                "\(sender.id) may not add recipients to \(type.rawValue): its recipients follow the routing rule; "
+                    + "only the coordinator addresses it further",
+                field: "to")
+        }
         var ids = Set<String>()
         for (index, node) in to.nodes.enumerated() {
             guard topology.units[node] != nil else {
@@ -17,6 +28,9 @@ extension CoordinationState {
         if to.all { ids.formUnion(topology.units.keys) }
         return ids
     }
+
+    /// The types any unit may address with `to`.
+    static let addressable: Set<MessageType> = [.progressReport]
 
     func route(
         _ ids: [String?], sender: Unit, uscc: String? = nil, meeting: String? = nil, caseID: String? = nil

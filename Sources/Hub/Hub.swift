@@ -37,12 +37,16 @@ public final class Hub: Service {
     public init(configuration: HubConfiguration, logger: Logger = Logger(label: "aeohub.hub")) throws {
         let context = try Context()
         let allowlist = Allowlist(configuration.nodeKeys)
+        // A stranger retrying (libzmq reconnects every 100 ms) writes one line a minute, with a count.
+        let refusals = SharedLogThrottle(interval: .seconds(60))
         let zap = try ZAPHandler(context: context) { request in
             guard request.domain == Hub.zapDomain, let key = request.clientKey else {
                 return .deny(reason: "CURVE in domain \(Hub.zapDomain) is required")
             }
             guard let nodeID = allowlist.node(for: key) else {
-                logger.warning("refused an unknown key", metadata: ["key": "\(key)", "address": "\(request.address)"])
+                refusals.warning(
+                    logger, "refused an unknown key", node: "\(key)", kind: "zap", label: "key",
+                    metadata: ["address": "\(request.address)"])
                 return .deny(reason: "unknown key")
             }
             // The key rides along with the node id, so the hub can tell a revoked key's connection.

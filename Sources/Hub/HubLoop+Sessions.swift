@@ -39,7 +39,9 @@ extension HubLoop {
             send(.close(Close.with { $0.reason = "identity mismatch" }), to: routingID)
             return
         }
-        let cursor = max(try store.cursor(for: nodeID), hello.lastSequenceSeen, dirtyCursors[nodeID] ?? 0)
+        // A node cannot have seen beyond the head (a node restored from another log may claim to):
+        // deliveries would never start.
+        let cursor = min(max(try store.cursor(for: nodeID), hello.lastSequenceSeen, dirtyCursors[nodeID] ?? 0), head)
         let wasOnline = sessions[nodeID] != nil
         if hello.transient {
             // Beside the unit's long-lived session, which it neither replaces nor shows as offline.

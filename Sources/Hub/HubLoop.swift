@@ -194,6 +194,7 @@ final class HubLoop {
                     if floodGuard.allow(nodeID) { refuseRevoked(routingID, nodeID: nodeID) }
                     continue
                 }
+                let bytes = message.frames.reduce(0) { $0 + $1.count }
                 let command: Command
                 do {
                     command = try WireCodec.decode(message.frames.dropFirst())
@@ -202,7 +203,7 @@ final class HubLoop {
                     logThrottle.warning(
                         logger, "protocol error", node: nodeID, kind: "protocol", metadata: ["error": "\(error)"])
                     // A node that keeps sending garbage gets no more answers than its rate allows.
-                    guard floodGuard.allow(nodeID) else { continue }
+                    guard floodGuard.allow(nodeID, bytes: bytes) else { continue }
                     send(
                         .error(
                             ProtocolError.with {
@@ -212,7 +213,7 @@ final class HubLoop {
                             }), to: routingID)
                     continue
                 }
-                if command.isMetered, !floodGuard.allow(nodeID) {
+                if command.isMetered, !floodGuard.allow(nodeID, bytes: bytes) {
                     if sessions[nodeID]?.routingID == routingID { sessions[nodeID]?.lastHeard = .now }
                     transients[routingID]?.lastHeard = .now
                     counters.rateLimited.add(1)
@@ -225,7 +226,8 @@ final class HubLoop {
                                     $0.messageID = envelope.messageID
                                     $0.code = .rateLimited
                                     $0.reason =
-                                        "\(nodeID) sends more than \(Int(limit.perSecond)) messages per second (bursts of \(Int(limit.burst))); retry later with the same message id"
+                                        "\(nodeID) sends more than \(limit.sentence); "
+                                        + "retry later with the same message id"
                                 }), to: routingID)
                     } else if case .replayRequest(let request) = command {
                         send(

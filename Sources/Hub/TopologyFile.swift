@@ -141,7 +141,16 @@ private struct Reader {
                       perSecond > 0, burst >= 1 else {
                     throw fail(node, "hub.rate_limit is 'off' or a mapping with per_second (> 0) and burst (>= 1)")
                 }
-                rateLimit = RateLimit(perSecond: perSecond, burst: burst)
+                let bytesPerSecond = node["bytes_per_second"]?.float ?? RateLimit.standardBytesPerSecond
+                let byteBurst = node["byte_burst"]?.float ?? RateLimit.standardByteBurst
+                guard bytesPerSecond > 0, byteBurst >= Double(ProtocolLimits.maxMessageBytes) else {
+                    throw fail(
+                        node,
+                        "hub.rate_limit's bytes_per_second must be > 0 and byte_burst at least "
+                            + "\(ProtocolLimits.maxMessageBytes) (one message of the largest size)")
+                }
+                rateLimit = RateLimit(
+                    perSecond: perSecond, burst: burst, bytesPerSecond: bytesPerSecond, byteBurst: byteBurst)
             }
         }
         let partnerArea = root["partner_area"]?.string ?? "3500"
@@ -219,18 +228,26 @@ private struct Reader {
 public enum KeyFiles {
     /// Writes `NAME.secret` (mode 0600) and `NAME.public` into `folder`; refuses to overwrite.
     public static func write(_ pair: CurveKeyPair, name: String, folder: String) throws {
-        let manager = FileManager.default
-        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let secret = URL(fileURLWithPath: folder).appendingPathComponent("\(name).secret").path
-        let publicFile = URL(fileURLWithPath: folder).appendingPathComponent("\(name).public").path
-        guard !manager.fileExists(atPath: secret) else {
-            throw ConfigurationError(file: secret, line: 0, reason: "already exists; remove it first to make a new key (key rotation)")
-        }
+        try FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let base = URL(fileURLWithPath: folder)
+        try write(
+            pair, secret: base.appendingPathComponent("\(name).secret").path,
+            public: base.appendingPathComponent("\(name).public").path)
+    }
+
+    /// Writes the secret key to `secret` (created with mode 0600; an existing file is refused) and
+    /// the public key to `public`.
+    public static func write(_ pair: CurveKeyPair, secret: String, public publicFile: String) throws {
         // Created by open(2) with O_EXCL and mode 0600, so the secret is never readable by others,
         // not even between its creation and a chmod, and an existing file is never overwritten.
-        let descriptor = open(secret, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let descriptor = open(secret, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
-            throw ConfigurationError(file: secret, line: 0, reason: "cannot create the file (\(String(cString: strerror(errno))))")
+            let reason =
+                errno == EEXIST
+                ? "already exists; remove it first to make a new key (key rotation)"
+                : "cannot create the file (\(String(cString: strerror(errno))))"
+            throw ConfigurationError(file: secret, line: 0, reason: reason)
         }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try handle.write(contentsOf: Data((pair.secretKey.z85 + "\n").utf8))
@@ -238,16 +255,39 @@ public enum KeyFiles {
         try Data((pair.publicKey.z85 + "\n").utf8).write(to: URL(fileURLWithPath: publicFile))
     }
 
+    /// Where the public key of the secret key file `secret` goes: `X.public` beside `X.secret`,
+    /// otherwise the file's name with `.public` added.
+    public static func publicPath(forSecret secret: String) -> String {
+        secret.hasSuffix(".secret") ? String(secret.dropLast(7)) + ".public" : secret + ".public"
+    }
+
     /// Reads a public key file.
     public static func readKey(_ path: String) throws -> CurveKey { try read(path, secret: path.hasSuffix(".secret")) }
 
-    /// Reads a secret key file, whatever its name; one that others may read is refused.
+    /// Reads a secret key file, whatever its name. One that others may read, or that belongs to
+    /// another user than this process's (or root), is refused with the command that fixes it.
     public static func readSecretKey(_ path: String) throws -> CurveKey { try read(path, secret: true) }
 
     private static func read(_ path: String, secret: Bool) throws -> CurveKey {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if secret, let mode = attributes?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            throw ConfigurationError(file: path, line: 0, reason: "a secret key file must not be readable by others (mode \(String(mode, radix: 8)); run chmod 600)")
+        if secret {
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                throw ConfigurationError(
+                    file: path, line: 0, reason: "cannot read the key file (\(String(cString: strerror(errno))))")
+            }
+            if status.st_mode & 0o077 != 0 {
+                throw ConfigurationError(
+                    file: path, line: 0,
+                    reason: "a secret key file must not be readable by others (mode "
+                        + "\(String(status.st_mode & 0o777, radix: 8))); run: chmod 600 \(path)")
+            }
+            let owner = geteuid()
+            if status.st_uid != owner, status.st_uid != 0 {
+                throw ConfigurationError(
+                    file: path, line: 0,
+                    reason: "a secret key file must belong to the user that reads it (uid \(owner)), not uid "
+                        + "\(status.st_uid); run: chown \(owner) \(path) && chmod 600 \(path)")
+            }
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigurationError(file: path, line: 0, reason: "cannot read the key file")

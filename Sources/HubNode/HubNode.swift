@@ -83,10 +83,12 @@ public actor HubNode {
         if let welcome { return welcome }
         if loop == nil { try connect() }
         if ticker == nil {
+            // Holds the node only for one tick at a time, and ends once the node is gone.
             ticker = Task { [weak self] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(100))
-                    await self?.tick()
+                    guard let node = self else { return }
+                    await node.tick()
                 }
             }
         }
@@ -140,7 +142,6 @@ public actor HubNode {
         pending.removeValue(forKey: messageID)?.continuation.resume(throwing: error)
     }
 
-
     /// Ends the session (CLOSE), stops the socket and fails what is still waiting.
     public func close() {
         guard !closed else { return }
@@ -159,6 +160,19 @@ public actor HubNode {
         readyContinuation.finish()
     }
 
+    /// A node dropped without ``close()`` still stops: its socket closes (the hub sees the
+    /// connection go) and its tasks end. What still waits cannot, since each waiter holds the node.
+    deinit {
+        ticker?.cancel()
+        receiver?.cancel()
+        monitor?.cancel()
+        loop?.close()
+        readyContinuation.finish()
+    }
+
+    /// The node's background tasks, for tests that check they end.
+    var backgroundTasks: [Task<Void, Never>] { [ticker, receiver, monitor].compactMap { $0 } }
+
     // MARK: Connection
 
     private func connect() throws {
@@ -176,9 +190,15 @@ public actor HubNode {
         }
         self.loop = loop
         lastHeard = .now
+        let logger = self.logger
         receiver = Task { [weak self] in
             for await message in loop.incoming {
-                await self?.receive(message)
+                guard let node = self else { return }
+                await node.receive(message)
+            }
+            // A socket that failed on its own is replaced by the ticker, as a silent hub is.
+            if let failure = loop.failure {
+                logger.error("the node's socket failed", metadata: ["error": "\(failure)"])
             }
         }
         monitor = Task { [weak self] in

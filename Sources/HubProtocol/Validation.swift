@@ -72,6 +72,8 @@ public enum EnvelopeValidator {
         try check.optionalText(envelope.correlationID, "correlation_id", max: 64)
         try check.optionalText(envelope.causationID, "causation_id", max: 64)
         if envelope.sentAtMs != 0 { try check.instant(envelope.sentAtMs, "sent_at_ms") }
+        try check.count(envelope.to.nodes, "to.nodes", max: RepeatedLimit.units)
+        try check.count(envelope.to.roles, "to.roles", max: Identifier.roles.count)
         for (index, node) in envelope.to.nodes.enumerated() { try check.nodeID(node, "to.nodes[\(index)]") }
         for (index, role) in envelope.to.roles.enumerated() where !Identifier.roles.contains(role) {
             throw ValidationFailure(
@@ -103,9 +105,19 @@ public enum TextLimit {
 
 /// Limits on repeated fields, so that one message cannot carry an unbounded list.
 public enum RepeatedLimit {
+    /// Node ids in one list (`to.nodes`, invitees, attendance, organisers).
     public static let units = 64
     public static let members = 200
     public static let milestones = 50
+    /// Agenda items of one meeting, in `meeting_convened` and added by proposals together.
+    public static let agendaItems = 100
+    /// Candidate slots of one audit: the proposal's and every counter-proposal's together.
+    public static let slots = 20
+    /// Sites of one audit and officers of its team.
+    public static let sites = 20
+    public static let team = 20
+    /// Figures of one progress report.
+    public static let figures = 100
 }
 
 struct FieldCheck {

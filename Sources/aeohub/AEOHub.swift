@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Hub
+import Logging
 
 @main
 struct AEOHub: AsyncParsableCommand {
@@ -23,6 +25,9 @@ struct AEOHub: AsyncParsableCommand {
 
     /// Runs the command and turns a failure into its exit code (and, under `--json`, a JSON object).
     static func main() async {
+        // Every logger of the process escapes control characters: text from a peer (a node id, a
+        // hub's reason, a dashboard request's path) cannot forge a log line (issue 13, defect 10).
+        LoggingSystem.bootstrap { EscapingLogHandler(wrapping: StreamLogHandler.standardOutput(label: $0)) }
         let arguments = CommandLine.arguments.dropFirst()
         let json =
             arguments.contains("--json")

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Hub
 import Testing
+import ZeroMQ
 
 /// Runs the built `aeohub` executable, as an operator would.
 enum AEOHubProcess {
@@ -99,6 +100,26 @@ struct CommandLineTests {
         #expect(stats.output.contains("minutes_entry"))
     }
 
+    @Test("log stats, verify and backup leave the live log's file as it was (issue 13, defect 8)")
+    func logCommandsReadOnly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-ro-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try AEOHubProcess.run(["demo", "--dir", folder.path]).status == 0)
+        let log = folder.appendingPathComponent("log.sqlite").path
+        do { _ = try SQLiteEventStore(path: log, tailCheck: 0) }  // folds the WAL into the file
+        let before = try Data(contentsOf: URL(fileURLWithPath: log))
+        let modified = try FileManager.default.attributesOfItem(atPath: log)[.modificationDate] as? Date
+        let backup = folder.appendingPathComponent("backup.sqlite").path
+        for arguments in [["stats"], ["verify"], ["backup", "--to", backup]] {
+            let result = try AEOHubProcess.run(["log"] + arguments + ["--log", log])
+            #expect(result.status == 0, "\(arguments): \(result.output)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: log)) == before)
+        #expect(try FileManager.default.attributesOfItem(atPath: log)[.modificationDate] as? Date == modified)
+        let copied = try SQLiteEventStore(path: backup, tailCheck: 0, readOnly: true).verify()
+        if case .intact = copied {} else { Issue.record("the backup is not intact: \(copied)") }
+    }
+
     @Test("keys generate writes secret files with mode 0600 and prints the public keys")
     func keys() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-keys-\(UUID().uuidString)")
@@ -123,6 +144,34 @@ struct CommandLineTests {
         #expect(
             try KeyFiles.readSecretKey(copy.path)
                 == KeyFiles.readSecretKey(folder.appendingPathComponent("huli.secret").path))
+    }
+
+    @Test("keys generate --out makes one unit's key pair; a secret key is refused naming the file and the fix")
+    func keysOut() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = folder.appendingPathComponent("huli.secret").path
+        let made = try AEOHubProcess.run(["keys", "generate", "--out", secret])
+        #expect(made.status == 0, "\(made.output)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: secret)
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        let publicKey = try KeyFiles.readKey(folder.appendingPathComponent("huli.public").path)
+        #expect(made.output.trimmingCharacters(in: .whitespacesAndNewlines) == publicKey.z85)
+        #expect(try CurveKeyPair(secretKey: KeyFiles.readSecretKey(secret)).publicKey == publicKey)
+        let again = try AEOHubProcess.run(["keys", "generate", "--out", secret])
+        #expect(again.status != 0 && again.output.contains("already exists"), "\(again.output)")
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: secret)
+        let readable = #expect(throws: ConfigurationError.self) { try KeyFiles.readSecretKey(secret) }
+        #expect(readable?.description.contains("chmod 600 \(secret)") == true, "\(String(describing: readable))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret)
+        if geteuid() == 0 {
+            // Root may read anyone's file; a key that belongs to another user is still refused.
+            try FileManager.default.setAttributes([.ownerAccountID: 65534], ofItemAtPath: secret)
+            let foreign = #expect(throws: ConfigurationError.self) { try KeyFiles.readSecretKey(secret) }
+            #expect(foreign?.description.contains("chown 0 \(secret)") == true, "\(String(describing: foreign))")
+        }
     }
 
     func currentPeriod() -> String {

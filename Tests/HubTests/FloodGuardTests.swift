@@ -43,6 +43,35 @@ struct FloodGuardTests {
         #expect((0..<10_000).allSatisfy { _ in unlimited.allow("huli", now: start) })
     }
 
+    @Test("large messages spend the byte budget: refused while messages are still allowed, refilled by time")
+    func byteBucket() {
+        var guardian = FloodGuard(RateLimit(perSecond: 1000, burst: 1000, bytesPerSecond: 100_000, byteBurst: 0))
+        #expect(guardian.limit?.byteBurst == Double(1 << 20))  // never below one message of the largest size
+        let start = ContinuousClock.now
+        let big = 300_000
+        let burst = (0..<5).filter { _ in guardian.allow("huli", bytes: big, now: start) }.count
+        let small = guardian.allow("huli", bytes: 100, now: start)
+        let tooSoon = guardian.allow("huli", bytes: big, now: start + .seconds(1))
+        let refilled = guardian.allow("huli", bytes: big, now: start + .seconds(3))
+        #expect(burst == 3)
+        #expect(small)
+        #expect(!tooSoon)
+        #expect(refilled)
+    }
+
+    @Test("the log throttle keeps a bounded number of sources; beyond them new sources share one window")
+    func throttleBounded() {
+        let captured = CapturedLog()
+        var throttle = LogThrottle(interval: .seconds(60), maxSources: 10)
+        let start = ContinuousClock.now
+        for key in 0..<1000 {
+            throttle.warning(captured.logger, "refused", node: "key-\(key)", kind: "zap", now: start)
+        }
+        #expect(captured.lines.withLock { $0.count } == 11)
+        throttle.warning(captured.logger, "refused", node: "key-late", kind: "zap", now: start + .seconds(61))
+        #expect(captured.lines.withLock { $0.count } == 12)
+    }
+
     @Test("repeated bad input is logged once per interval per node, with the count left out")
     func throttledLog() {
         let captured = CapturedLog()

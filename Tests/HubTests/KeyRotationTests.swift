@@ -57,4 +57,41 @@ struct KeyRotationTests {
         #expect(dongduOpenings.count == 1, "\(presence.output)")
         #expect(try await DeployedNetwork.detached { network.stop() } == 0)
     }
+
+    @Test("a unit added to the file and reloaded by SIGHUP is refused at ZAP until a restart (issue 13, defect 11)")
+    func unitAddedByReload() async throws {
+        let network = try DeployedNetwork()
+        // The new unit makes its own key and sends the public key; the operator adds it to the file.
+        let secret = network.keys.appendingPathComponent("newcomer-bureau.secret").path
+        let made = try await DeployedNetwork.detached { try AEOHubProcess.run(["keys", "generate", "--out", secret]) }
+        #expect(made.status == 0, "\(made.output)")
+        let publicKey = made.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = try String(contentsOfFile: network.topologyPath, encoding: .utf8)
+        let entry =
+            "  - id: newcomer-bureau\n    role: department\n    name: \"Newcomer Bureau\"\n"
+            + "    public_key: \"\(publicKey)\"\n"
+        text = text.replacingOccurrences(of: "\nauthorisation:", with: "\n" + entry + "authorisation:")
+        try text.write(toFile: network.topologyPath, atomically: true, encoding: .utf8)
+        network.signal(SIGHUP)
+        let deadline = Date().addingTimeInterval(10)
+        while !network.hubLog.contains("node keys reloaded"), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(network.hubLog.contains("left out until the hub restarts"), "\(network.hubLog)")
+        #expect(network.hubLog.contains("newcomer-bureau"), "\(network.hubLog)")
+
+        // Its key gets no session, so no WELCOME with an empty role and no presence record.
+        let file = try TopologyFile.load(path: network.topologyPath)
+        let pair = try CurveKeyPair(secretKey: try KeyFiles.readSecretKey(secret))
+        let node = try HubNode(
+            configuration: NodeConfiguration(
+                nodeID: "newcomer-bureau", endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair),
+            logger: quiet)
+        await #expect(throws: NodeError.self) { try await node.start(timeout: .seconds(10)) }
+        await node.close()
+        let presence = try await network.runDetached(
+            "commerce-bureau", ["replay", "--type", "node_presence", "--format", "jsonl"])
+        #expect(!presence.output.contains("newcomer-bureau"), "\(presence.output)")
+        #expect(try await DeployedNetwork.detached { network.stop() } == 0)
+    }
 }

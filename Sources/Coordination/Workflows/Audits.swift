@@ -37,6 +37,13 @@ extension CoordinationState {
             guard audit.status == .proposed || audit.status == .scheduled else {
                 throw .workflow("audit \(m.auditID) is \(audit.status.rawValue); there is nothing to answer")
             }
+            let slotsAfter = audit.slots.count + m.counterSlots.count
+            if t.checking, m.answer == .counterPropose, slotsAfter > RepeatedLimit.slots {
+                throw .workflow(
+                    "audit \(m.auditID) has \(audit.slots.count) candidate slots; with \(m.counterSlots.count) more it "
+                        + "would pass the limit of \(RepeatedLimit.slots): accept one of them, or ask the office to "
+                        + "cancel and propose again", field: "\(p).counter_slots")
+            }
             if t.checking, !audit.requiredParticipants.contains(sender.id), sender.id != audit.office {
                 if sender.role == .partner {
                     throw .notAuthorised(

@@ -27,6 +27,10 @@ extension CoordinationState {
             guard !meeting.agendaItems.contains(m.item.itemID) else {
                 throw .workflow("agenda item \(m.item.itemID) already exists in \(m.meetingID)")
             }
+            if t.checking, meeting.agendaItems.count >= RepeatedLimit.agendaItems {
+                throw .workflow(
+                    "meeting \(m.meetingID) has \(meeting.agendaItems.count) agenda items, the most one meeting takes")
+            }
             meeting.agendaItems.insert(m.item.itemID)
             meetings[m.meetingID] = meeting
             return route(meeting.invitees, sender: t.sender, meeting: m.meetingID)

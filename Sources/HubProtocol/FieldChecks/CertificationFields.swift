@@ -14,6 +14,7 @@ extension FieldCheck {
             try recordID(m.caseID, "\(p).case_id")
             try recordID(m.auditID, "\(p).audit_id")
             guard !m.sites.isEmpty else { throw fail("\(p).sites", "needs at least one site") }
+            try count(m.sites, "\(p).sites", max: RepeatedLimit.sites)
             for (i, site) in m.sites.enumerated() {
                 try required(site.name, "\(p).sites[\(i)].name", max: TextLimit.name)
                 try required(site.address, "\(p).sites[\(i)].address", max: TextLimit.name)
@@ -25,6 +26,8 @@ extension FieldCheck {
                 }
             }
             guard !m.slots.isEmpty else { throw fail("\(p).slots", "needs at least one candidate slot") }
+            try count(m.slots, "\(p).slots", max: RepeatedLimit.slots)
+            try count(m.team, "\(p).team", max: RepeatedLimit.team)
             for (i, slot) in m.slots.enumerated() { try self.slot(slot, "\(p).slots[\(i)]") }
             guard m.team.count >= 2 else {
                 throw fail(
@@ -39,6 +42,8 @@ extension FieldCheck {
             try auditKeys(m.auditID, m.caseID, p)
             try chosen(m.answer, unspecified: .unspecified, "\(p).answer", "ACCEPT, DECLINE, COUNTER_PROPOSE")
             try known(m.answer, "\(p).answer")
+            try count(m.acceptedSlots, "\(p).accepted_slots", max: RepeatedLimit.slots)
+            try count(m.counterSlots, "\(p).counter_slots", max: RepeatedLimit.slots)
             if m.answer == .accept, m.acceptedSlots.isEmpty {
                 throw fail("\(p).accepted_slots", "ACCEPT names the slots accepted (indexes into the proposal's slots)")
             }

@@ -5,8 +5,10 @@ extension FieldCheck {
         case .meetingConvened(let m):
             try recordID(m.meetingID, "\(p).meeting_id")
             try required(m.title, "\(p).title", max: TextLimit.name)
+            try count(m.agenda, "\(p).agenda", max: RepeatedLimit.agendaItems)
             for (i, item) in m.agenda.enumerated() { try agendaItem(item, "\(p).agenda[\(i)]") }
             guard !m.invitees.isEmpty else { throw fail("\(p).invitees", "needs at least one invited unit") }
+            try count(m.invitees, "\(p).invitees", max: RepeatedLimit.units)
             for (i, node) in m.invitees.enumerated() { try nodeID(node, "\(p).invitees[\(i)]") }
             guard m.hasTime else { throw fail("\(p).time", "is required") }
             try slot(m.time, "\(p).time")
@@ -24,6 +26,8 @@ extension FieldCheck {
         case .attendanceRecorded(let m):
             try recordID(m.meetingID, "\(p).meeting_id")
             guard !m.present.isEmpty else { throw fail("\(p).present", "names at least one unit present") }
+            try count(m.present, "\(p).present", max: RepeatedLimit.units)
+            try count(m.absent, "\(p).absent", max: RepeatedLimit.units)
             for (i, node) in m.present.enumerated() { try nodeID(node, "\(p).present[\(i)]") }
             for (i, node) in m.absent.enumerated() { try nodeID(node, "\(p).absent[\(i)]") }
         case .minutesEntry(let m):

@@ -4,6 +4,7 @@ extension FieldCheck {
         switch payload {
         case .progressReport(let m):
             try period(m.period, "\(p).period")
+            try count(m.figures, "\(p).figures", max: RepeatedLimit.figures)
             for (i, figure) in m.figures.enumerated() {
                 try required(figure.name, "\(p).figures[\(i)].name", max: TextLimit.person)
             }
