@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -52,9 +53,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "EventLogPostgres",
+            dependencies: [
+                "EventLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Hub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -77,7 +86,7 @@ let package = Package(
         .target(
             name: "Observability",
             dependencies: [
-                "Hub", "EventLog",
+                "Hub", "EventLog", "EventLogPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -99,8 +108,8 @@ let package = Package(
         .executableTarget(
             name: "aeohub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "Operations", "Dashboard",
-                "Observability",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres", "Hub", "HubNode", "Operations",
+                "Dashboard", "Observability",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -131,7 +140,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "EventLogPostgres"]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "HubProtocol"]),
         .testTarget(
             name: "HubTests",

@@ -1,0 +1,37 @@
+import EventLog
+import Foundation
+
+/// Backups of a log on PostgreSQL: `pg_dump` of the log's schema, in its custom format, which
+/// `pg_restore` reads back. The dump is one consistent snapshot (pg_dump reads in one transaction).
+enum PostgresDump {
+    static func dump(location: PostgresLocation, password: String?, to path: String) throws {
+        let server = location.servers[0]
+        var environment = ProcessInfo.processInfo.environment
+        if let password { environment["PGPASSWORD"] = password }
+        let arguments = [
+            "--host", server.host, "--port", String(server.port), "--username", location.user,
+            "--dbname", location.database, "--schema", location.schema, "--format", "custom",
+            "--no-password", "--file", path,
+        ]
+        let (status, errors) = try runChild(executable: "pg_dump", arguments: arguments, environment: environment)
+        guard status == 0 else { throw EventLogError.storage("pg_dump exited with status \(status): \(errors)") }
+    }
+
+    /// Runs a program found on PATH and answers its exit status and standard error. The one place this
+    /// module starts a process (to be switched to the `ChildProcesses` module when it lands).
+    static func runChild(
+        executable: String, arguments: [String], environment: [String: String]
+    ) throws -> (status: Int32, standardError: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}

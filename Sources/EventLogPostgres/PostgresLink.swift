@@ -1,0 +1,168 @@
+import EventLog
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// One PostgreSQL connection used by one caller at a time, through a synchronous API.
+///
+/// The event store's protocol is synchronous: the hub calls it from its own dedicated thread (and the
+/// projection from another), never from a Swift concurrency task. So each query is sent on the
+/// connection's NIO event loop and the calling thread waits for the answer with `EventLoopFuture.wait()`.
+/// Blocking a dedicated thread this way is fine; it must not be done from the cooperative thread pool,
+/// and async callers (a health check, say) hop to a dispatch queue first, as `HubHealth` does.
+///
+/// A lost connection is opened again on the next use, trying the servers in the location's order.
+final class PostgresLink: @unchecked Sendable {
+    // @unchecked: `current` is only touched with `lock` held.
+    let location: PostgresLocation
+    private let password: String?
+    private let readOnly: Bool
+    private let logger: Logger
+    private let lock = NSLock()
+    private var current: PostgresConnection?
+
+    init(location: PostgresLocation, password: String?, readOnly: Bool) {
+        self.location = location
+        self.password = password
+        self.readOnly = readOnly
+        var logger = Logger(label: "aeohub.store.postgres")
+        logger.logLevel = .error
+        self.logger = logger
+    }
+
+    /// Runs `body` with the connection held: no other caller's query comes in between.
+    func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let connection: PostgresConnection
+        if let current, !current.isClosed {
+            connection = current
+        } else {
+            connection = try open()
+            current = connection
+        }
+        return try body(PostgresSession(connection: connection, logger: logger))
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try withSession { session in
+            try session.execute("BEGIN")
+            do {
+                let result = try body(session)
+                try session.execute("COMMIT")
+                return result
+            } catch {
+                try? session.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = try? current?.close().wait()
+        current = nil
+    }
+
+    /// Connects to the first server that answers (and, for a writer, is not a read-only standby).
+    private func open() throws -> PostgresConnection {
+        var failures: [String] = []
+        for server in location.servers {
+            var configuration: PostgresConnection.Configuration
+            if server.host.hasPrefix("/") {
+                configuration = .init(
+                    unixSocketPath: "\(server.host)/.s.PGSQL.\(server.port)", username: location.user,
+                    password: password, database: location.database)
+            } else {
+                configuration = .init(
+                    host: server.host, port: server.port, username: location.user, password: password,
+                    database: location.database, tls: .disable)
+            }
+            configuration.options.connectTimeout = .seconds(10)
+            do {
+                let connection = try PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                    id: Int.random(in: 0..<Int(Int32.max)), logger: logger
+                ).wait()
+                let session = PostgresSession(connection: connection, logger: logger)
+                do {
+                    try session.prepare(readOnly: readOnly, schema: location.schema)
+                    return connection
+                } catch {
+                    _ = try? connection.close().wait()
+                    throw error
+                }
+            } catch {
+                failures.append("\(server.host):\(server.port): \(PostgresSession.describe(error))")
+            }
+        }
+        throw EventLogError.storage("no PostgreSQL server for \(location): \(failures.joined(separator: "; "))")
+    }
+}
+
+/// Queries on a held connection.
+struct PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Runs a query and answers its rows; a failure is an ``EventLogError``.
+    @discardableResult
+    func query(_ query: PostgresQuery) throws -> [PostgresRow] {
+        do {
+            return try connection.query(query, logger: logger).wait().rows
+        } catch {
+            throw EventLogError.storage(Self.describe(error))
+        }
+    }
+
+    func execute(_ sql: String) throws {
+        try query(PostgresQuery(unsafeSQL: sql))
+    }
+
+    /// Sets the session up for the log: the schema, durable commits, and read-only where asked.
+    fileprivate func prepare(readOnly: Bool, schema: String) throws {
+        if try query("SELECT pg_is_in_recovery()").first?.decode(Bool.self) == true, !readOnly {
+            throw EventLogError.storage("the server is a read-only standby")
+        }
+        try execute("SET search_path TO \(schema)")
+        // The store's promise: append returns once the batch is on disk, whatever the server's default.
+        try execute("SET synchronous_commit TO on")
+        if readOnly { try execute("SET default_transaction_read_only TO on") }
+    }
+
+    /// What went wrong, with the server's message: PSQLError's own description hides it.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? EventLogError, case .storage(let why) = error { return why }
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let info = error.serverInfo, let message = info[.message] {
+            let detail = info[.detail].map { " (\($0))" } ?? ""
+            if info[.sqlState] == "23505", message.contains("sender") || detail.contains("sender") {
+                return "a (sender, message id) is already in the log: \(message)\(detail)"
+            }
+            return "\(message)\(detail)"
+        }
+        return "\(error.code)"
+    }
+}
+
+/// The password for the store: the file named by `AEOHUB_STORE_PASSWORD_FILE`, else `PGPASSWORD`.
+public enum PostgresPassword {
+    /// Reads the password from `environment` (the process's own by default); `nil` if none is given.
+    public static func resolve(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String? {
+        if let file = environment["AEOHUB_STORE_PASSWORD_FILE"], !file.isEmpty {
+            do {
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                return String(text.trimmingCharacters(in: .newlines))
+            } catch {
+                throw EventLogError.storage("AEOHUB_STORE_PASSWORD_FILE \(file) cannot be read: \(error)")
+            }
+        }
+        return environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
