@@ -145,7 +145,8 @@ let package = Package(
         .testTarget(
             name: "HubTests",
             dependencies: [
-                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Operations", "FaultHarness",
+                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres", "Operations",
+                "FaultHarness",
                 "ProtocolFuzzing", "Dashboard", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

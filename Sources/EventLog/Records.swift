@@ -158,11 +158,16 @@ public enum EventLogError: Error, Sendable, Hashable, CustomStringConvertible {
     case storage(String)
     /// The log's chain is broken; the hub refuses to run on it.
     case corrupt(VerifyResult)
+    /// The writer's lease epoch is no longer the lease's (another hub took it over); nothing was written.
+    case fenced(epoch: UInt64, current: UInt64?)
 
     public var description: String {
         switch self {
         case .outOfSequence(let expected, let got): "record \(got) does not continue the log (expected \(expected))"
         case .storage(let why): "the log cannot be written: \(why)"
+        case .fenced(let epoch, let current):
+            "the log's lease has moved on (this writer holds epoch \(epoch), the lease is at "
+                + "\(current.map(String.init) ?? "none")); nothing was written"
         case .corrupt(let result): "the hub will not run on this log: \(result); restore it from a backup (aeohub log verify names the record)"
         }
     }

@@ -41,6 +41,11 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     public struct Server: Sendable, Hashable {
         public var host: String
         public var port: Int
+
+        public init(host: String, port: Int = 5432) {
+            self.host = host
+            self.port = port
+        }
     }
 
     /// The servers, tried in the order given; the first that accepts writes is used.

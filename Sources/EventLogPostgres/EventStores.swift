@@ -9,9 +9,9 @@ public enum EventStores {
     {
         switch location {
         case .sqlite(let path):
-            try SQLiteEventStore(path: path, tailCheck: tailCheck, readOnly: readOnly)
+            return try SQLiteEventStore(path: path, tailCheck: tailCheck, readOnly: readOnly)
         case .postgresql(let postgres):
-            try PostgresEventStore(location: postgres, tailCheck: tailCheck, readOnly: readOnly)
+            return try PostgresEventStore(location: postgres, tailCheck: tailCheck, readOnly: readOnly)
         }
     }
 }

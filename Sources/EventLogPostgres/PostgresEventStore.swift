@@ -106,6 +106,10 @@ public final class PostgresEventStore: EventStore {
                 recipient TEXT NOT NULL, sequence BIGINT NOT NULL, PRIMARY KEY (recipient, sequence))
             """,
             "CREATE TABLE IF NOT EXISTS cursor (node_id TEXT PRIMARY KEY, acknowledged BIGINT NOT NULL)",
+            """
+            CREATE TABLE IF NOT EXISTS lease (
+                name TEXT PRIMARY KEY, epoch BIGINT NOT NULL, holder TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)
+            """,
         ]
     }
 
