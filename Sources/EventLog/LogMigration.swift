@@ -32,8 +32,9 @@ public enum LogMigration {
             if chunk.isEmpty { break }
             let sealed = try target.append(chunk.map(\.fields))
             for (original, copy) in zip(chunk, sealed) where original.hash != copy.hash {
-                throw EventLogError.corrupt(.broken(
-                    sequence: original.sequence, reason: "its hash in the source does not match its contents"))
+                throw EventLogError.corrupt(
+                    .broken(
+                        sequence: original.sequence, reason: "its hash in the source does not match its contents"))
             }
             copied = chunk.last!.sequence
             progress(copied, sourceHead.sequence)

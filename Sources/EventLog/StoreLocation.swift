@@ -80,7 +80,9 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         let userInfo = rest[..<at]
         guard !userInfo.contains(":") else {
             throw StoreLocationError(
-                "the store URL must not hold a password; put it in the file named by AEOHUB_STORE_PASSWORD_FILE or in PGPASSWORD")
+                "the store URL must not hold a password; put it in the file named by AEOHUB_STORE_PASSWORD_FILE "
+                    + "or in PGPASSWORD"
+            )
         }
         user = String(userInfo).removingPercentEncoding ?? String(userInfo)
         rest = rest[rest.index(after: at)...]
@@ -101,7 +103,9 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             }
             servers.append(Server(host: host.removingPercentEncoding ?? host, port: port))
         }
-        if let socketFolder = query["host"] { servers = [Server(host: socketFolder, port: servers.first?.port ?? 5432)] }
+        if let socketFolder = query["host"] {
+            servers = [Server(host: socketFolder, port: servers.first?.port ?? 5432)]
+        }
         self.servers = servers
         guard !servers.isEmpty, !user.isEmpty, !database.isEmpty else {
             throw StoreLocationError("\(text): give user, host and database, postgresql://aeohub@db1,db2/aeohub")

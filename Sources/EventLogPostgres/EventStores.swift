@@ -4,7 +4,9 @@ import EventLog
 public enum EventStores {
     /// Opens (or creates) the log at `location`, checking the chain of its last `tailCheck` records.
     /// `readOnly` opens an existing log without ever writing to it (the operators' commands).
-    public static func open(_ location: StoreLocation, tailCheck: UInt64 = 1000, readOnly: Bool = false) throws
+    public static func open(
+        _ location: StoreLocation, tailCheck: UInt64 = 1000, readOnly: Bool = false
+    ) throws
         -> any EventStore
     {
         switch location {

@@ -133,7 +133,9 @@ extension PostgresEventStore {
         return try reader.withSession { session in
             func grouped(_ column: String) throws -> [String: UInt64] {
                 var result: [String: UInt64] = [:]
-                for row in try session.query(PostgresQuery(unsafeSQL: "SELECT \(column), count(*) FROM record GROUP BY 1")) {
+                for row in try session.query(
+                    PostgresQuery(unsafeSQL: "SELECT \(column), count(*) FROM record GROUP BY 1"))
+                {
                     let (key, count) = try row.decode((String, Int64).self)
                     result[key] = UInt64(count)
                 }
@@ -147,12 +149,13 @@ extension PostgresEventStore {
             let range = try session.query(
                 "SELECT count(*), max(sequence), min(accepted_at), max(accepted_at) FROM record"
             ).first!.decode((Int64, Int64?, Int64?, Int64?).self)
-            let bytes = try session.query(
-                """
-                SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
-                JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(schema) AND c.relkind = 'r'
-                """
-            ).first?.decode(Int64.self) ?? 0
+            let bytes =
+                try session.query(
+                    """
+                    SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+                    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(schema) AND c.relkind = 'r'
+                    """
+                ).first?.decode(Int64.self) ?? 0
             return LogStats(
                 records: UInt64(range.0), head: UInt64(range.1 ?? 0), firstAcceptedAt: range.2,
                 lastAcceptedAt: range.3, bytes: bytes, byType: try grouped("type"), bySender: try grouped("sender"),

@@ -159,7 +159,10 @@ public final class PostgresEventStore: EventStore {
             }
             if !recipients.isEmpty {
                 try session.query(
-                    "INSERT INTO delivery (recipient, sequence) SELECT * FROM unnest(\(recipients)::text[], \(sequences)::bigint[])"
+                    """
+                    INSERT INTO delivery (recipient, sequence)
+                    SELECT * FROM unnest(\(recipients)::text[], \(sequences)::bigint[])
+                    """
                 )
             }
             return sealed
@@ -197,7 +200,9 @@ public final class PostgresEventStore: EventStore {
     public func accepted(sender: String, messageID: String) throws -> AcceptedReference? {
         try reader.withSession { session in
             try session.query(
-                "SELECT sequence, accepted_at, envelope FROM record WHERE sender = \(sender) AND message_id = \(messageID)"
+                """
+                SELECT sequence, accepted_at, envelope FROM record WHERE sender = \(sender) AND message_id = \(messageID)
+                """
             ).first.map { row in
                 let (sequence, acceptedAt, envelope) = try row.decode((Int64, Int64, Data).self)
                 return AcceptedReference(sequence: UInt64(sequence), acceptedAt: acceptedAt, envelope: envelope)
@@ -212,7 +217,8 @@ public final class PostgresEventStore: EventStore {
         try writer.transaction { session in
             try session.query(
                 """
-                INSERT INTO cursor (node_id, acknowledged) SELECT * FROM unnest(\(nodes)::text[], \(positions)::bigint[])
+                INSERT INTO cursor (node_id, acknowledged)
+                SELECT * FROM unnest(\(nodes)::text[], \(positions)::bigint[])
                 ON CONFLICT (node_id) DO UPDATE SET acknowledged = greatest(cursor.acknowledged, excluded.acknowledged)
                 """)
         }

@@ -38,8 +38,12 @@ public final class PostgresLease: Sendable {
     /// The lease as it stands, `nil` if none was ever taken.
     public func current() throws -> Lease? {
         try link.withSession { session in
-            try Self.lease(session.query(
-                "SELECT epoch, holder, (extract(epoch FROM expires_at) * 1000)::bigint FROM lease WHERE name = 'hub'"))
+            try Self.lease(
+                session.query(
+                    """
+                    SELECT epoch, holder, (extract(epoch FROM expires_at) * 1000)::bigint FROM lease WHERE name = 'hub'
+                    """
+                ))
         }
     }
 
@@ -48,16 +52,17 @@ public final class PostgresLease: Sendable {
     public func acquire(for duration: Duration) throws -> Lease? {
         try link.transaction { session in
             let milliseconds = Self.milliseconds(duration)
-            return try Self.lease(session.query(
-                """
-                INSERT INTO lease AS l (name, epoch, holder, expires_at)
-                VALUES ('hub', 1, \(holder), clock_timestamp() + \(milliseconds)::float8 * interval '1 millisecond')
-                ON CONFLICT (name) DO UPDATE SET
-                    epoch = CASE WHEN l.holder = excluded.holder THEN l.epoch ELSE l.epoch + 1 END,
-                    holder = excluded.holder, expires_at = excluded.expires_at
-                WHERE l.holder = excluded.holder OR l.expires_at < clock_timestamp()
-                RETURNING epoch, holder, (extract(epoch FROM expires_at) * 1000)::bigint
-                """))
+            return try Self.lease(
+                session.query(
+                    """
+                    INSERT INTO lease AS l (name, epoch, holder, expires_at)
+                    VALUES ('hub', 1, \(holder), clock_timestamp() + \(milliseconds)::float8 * interval '1 millisecond')
+                    ON CONFLICT (name) DO UPDATE SET
+                        epoch = CASE WHEN l.holder = excluded.holder THEN l.epoch ELSE l.epoch + 1 END,
+                        holder = excluded.holder, expires_at = excluded.expires_at
+                    WHERE l.holder = excluded.holder OR l.expires_at < clock_timestamp()
+                    RETURNING epoch, holder, (extract(epoch FROM expires_at) * 1000)::bigint
+                    """))
         }
     }
 
@@ -65,12 +70,14 @@ public final class PostgresLease: Sendable {
     /// lapsed meanwhile with no one taking it; `nil` if it changed hands.
     public func renew(_ lease: Lease, for duration: Duration) throws -> Lease? {
         try link.transaction { session in
-            try Self.lease(session.query(
-                """
-                UPDATE lease SET expires_at = clock_timestamp() + \(Self.milliseconds(duration))::float8 * interval '1 millisecond'
-                WHERE name = 'hub' AND epoch = \(Int64(lease.epoch)) AND holder = \(holder)
-                RETURNING epoch, holder, (extract(epoch FROM expires_at) * 1000)::bigint
-                """))
+            try Self.lease(
+                session.query(
+                    """
+                    UPDATE lease
+                    SET expires_at = clock_timestamp() + \(Self.milliseconds(duration))::float8 * interval '1 millisecond'
+                    WHERE name = 'hub' AND epoch = \(Int64(lease.epoch)) AND holder = \(holder)
+                    RETURNING epoch, holder, (extract(epoch FROM expires_at) * 1000)::bigint
+                    """))
         }
     }
 

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// One PostgreSQL connection used by one caller at a time, through a synchronous API.
 ///
@@ -14,14 +15,12 @@ import PostgresNIO
 /// and async callers (a health check, say) hop to a dispatch queue first, as `HubHealth` does.
 ///
 /// A lost connection is opened again on the next use, trying the servers in the location's order.
-final class PostgresLink: @unchecked Sendable {
-    // @unchecked: `current` is only touched with `lock` held.
+final class PostgresLink: Sendable {
     let location: PostgresLocation
     private let password: String?
     private let readOnly: Bool
     private let logger: Logger
-    private let lock = NSLock()
-    private var current: PostgresConnection?
+    private let current = Mutex<PostgresConnection?>(nil)
 
     init(location: PostgresLocation, password: String?, readOnly: Bool) {
         self.location = location
@@ -33,21 +32,21 @@ final class PostgresLink: @unchecked Sendable {
     }
 
     /// Runs `body` with the connection held: no other caller's query comes in between.
-    func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        let connection: PostgresConnection
-        if let current, !current.isClosed {
-            connection = current
-        } else {
-            connection = try open()
-            current = connection
+    func withSession<T: Sendable>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try current.withLock { current in
+            let connection: PostgresConnection
+            if let open = current, !open.isClosed {
+                connection = open
+            } else {
+                connection = try self.open()
+                current = connection
+            }
+            return try body(PostgresSession(connection: connection, logger: logger))
         }
-        return try body(PostgresSession(connection: connection, logger: logger))
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+    func transaction<T: Sendable>(_ body: (PostgresSession) throws -> T) throws -> T {
         try withSession { session in
             try session.execute("BEGIN")
             do {
@@ -62,10 +61,10 @@ final class PostgresLink: @unchecked Sendable {
     }
 
     func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        _ = try? current?.close().wait()
-        current = nil
+        current.withLock { current in
+            _ = try? current?.close().wait()
+            current = nil
+        }
     }
 
     /// Connects to the first server that answers (and, for a writer, is not a read-only standby).

@@ -145,7 +145,7 @@ private struct Reader {
 
     func read(_ root: Node) throws -> TopologyFile {
         guard root.mapping != nil else { throw fail(root, "the top level must be a mapping with hub, units and authorisation") }
-        guard let hub = root["hub"], hub.mapping != nil else { throw fail(root, "hub: is required (bind, endpoint, public_key, log)") }
+        guard let hub = root["hub"], hub.mapping != nil else { throw fail(root, "hub: is required (bind, endpoint, public_key, store or log)") }
         let bind = try string(hub["bind"], "hub.bind", in: hub)
         let endpoint = try string(hub["endpoint"], "hub.endpoint", in: hub)
         guard let hubKey = try key(hub["public_key"], "hub.public_key", in: hub) else {
@@ -235,8 +235,8 @@ private struct Reader {
             }
         }
         return TopologyFile(
-            bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log, store: store,
-            creditWindow: window, rateLimit: rateLimit, topology: Topology(
+            bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
+            store: store, creditWindow: window, rateLimit: rateLimit, topology: Topology(
                 units: units, authorisation: authorisation, partnerArea: partnerArea, homeArea: homeArea,
                 requestServiceDays: serviceDays),
             unitKeys: keys)

@@ -21,7 +21,9 @@ struct LogCommand: ParsableCommand {
         var store: String?
 
         func validate() throws {
-            guard (log == nil) != (store == nil) else { throw ValidationError("give one of --log PATH and --store URL") }
+            guard (log == nil) != (store == nil) else {
+                throw ValidationError("give one of --log PATH and --store URL")
+            }
         }
 
         var location: StoreLocation {
@@ -73,7 +75,9 @@ struct LogCommand: ParsableCommand {
                 return
             }
             print("records \(stats.records), head \(stats.head), \(stats.bytes / 1024) KiB")
-            for (title, figures) in [("by type", stats.byType), ("by sender", stats.bySender), ("delivery cursors", stats.cursors)] {
+            for (title, figures) in [
+                ("by type", stats.byType), ("by sender", stats.bySender), ("delivery cursors", stats.cursors),
+            ] {
                 print("\n\(title):")
                 for (name, count) in figures.sorted(by: { $0.key < $1.key }) {
                     print("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(count)")
@@ -94,13 +98,17 @@ struct LogCommand: ParsableCommand {
         @Option(help: "Where to write the copy (a new file).") var to: String
 
         func run() throws {
-            guard !FileManager.default.fileExists(atPath: to) else { throw ValidationError("\(to) exists; choose a new file") }
+            guard !FileManager.default.fileExists(atPath: to) else {
+                throw ValidationError("\(to) exists; choose a new file")
+            }
             let store = try options.open()
             guard let sqlite = store as? SQLiteEventStore else {
                 try store.backup(to: to)
                 let size = (try? FileManager.default.attributesOfItem(atPath: to)[.size] as? Int) ?? 0
                 let schema = (store as? PostgresEventStore)?.location.schema ?? ""
-                print("backup \(to): pg_dump of schema \(schema) at head \(try store.head().sequence), \(size / 1024) KiB")
+                print(
+                    "backup \(to): pg_dump of schema \(schema) at head \(try store.head().sequence), \(size / 1024) KiB"
+                )
                 return
             }
             let copying = Progress("copying the log")
@@ -108,7 +116,9 @@ struct LogCommand: ParsableCommand {
             copying.finish()
             let checking = Progress("checking the copy")
             let copy = try SQLiteEventStore(path: to, tailCheck: 0)
-            let result = try copy.verify { checked, head in checking.update(head == 0 ? 1 : Double(checked) / Double(head)) }
+            let result = try copy.verify { checked, head in
+                checking.update(head == 0 ? 1 : Double(checked) / Double(head))
+            }
             checking.finish()
             print("backup \(to): \(result)")
         }
@@ -146,8 +156,9 @@ struct LogCommand: ParsableCommand {
                 copying.update(head == 0 ? 1 : Double(copied) / Double(head))
             }
             copying.finish()
-            print("migrated \(outcome.records) records and \(outcome.cursors) cursors to \(target): "
-                + "\(VerifyResult.intact(records: outcome.records, head: outcome.head))")
+            print(
+                "migrated \(outcome.records) records and \(outcome.cursors) cursors to \(target): "
+                    + "\(VerifyResult.intact(records: outcome.records, head: outcome.head))")
         }
     }
 }

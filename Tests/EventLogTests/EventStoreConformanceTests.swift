@@ -6,7 +6,8 @@ import Testing
 /// The `EventStore` contract, the same test functions against every store (SQLite and PostgreSQL).
 @Suite("Event store contract")
 struct EventStoreConformanceTests {
-    @Test("appends in order, chains hashes, reads back byte for byte, and commits durably", arguments: StoreKind.allCases)
+    @Test(
+        "appends in order, chains hashes, reads back byte for byte, and commits durably", arguments: StoreKind.allCases)
     func appendAndRead(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         let store = try fixture.open()
@@ -44,19 +45,25 @@ struct EventStoreConformanceTests {
         let fixture = try StoreFixture(kind)
         let store = try fixture.open()
         _ = try store.append([pending(1)])
-        #expect(throws: EventLogError.outOfSequence(expected: 3, got: 4)) { _ = try store.append([pending(2), pending(4)]) }
+        #expect(throws: EventLogError.outOfSequence(expected: 3, got: 4)) {
+            _ = try store.append([pending(2), pending(4)])
+        }
         #expect(throws: EventLogError.outOfSequence(expected: 2, got: 1)) { _ = try store.append([pending(1)]) }
         #expect(try store.head().sequence == 1)
         #expect(try store.accepted(sender: "huli", messageID: "m-2") == nil)
     }
 
-    @Test("the (sender, message id) index answers the original record and refuses a second", arguments: StoreKind.allCases)
+    @Test(
+        "the (sender, message id) index answers the original record and refuses a second", arguments: StoreKind.allCases
+    )
     func dedup(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         let store = try fixture.open()
         _ = try store.append([pending(1), pending(2)])
         let original = try #require(try store.accepted(sender: "huli", messageID: "m-2"))
-        #expect(original == AcceptedReference(sequence: 2, acceptedAt: pending(2).acceptedAt, envelope: pending(2).envelope))
+        #expect(
+            original == AcceptedReference(sequence: 2, acceptedAt: pending(2).acceptedAt, envelope: pending(2).envelope)
+        )
         #expect(try store.accepted(sender: "siming", messageID: "m-2") == nil)
         var again = pending(3)
         again.messageID = "m-2"
@@ -90,7 +97,9 @@ struct EventStoreConformanceTests {
         #expect(try store.verify() == .intact(records: 3, head: try store.head()))
     }
 
-    @Test("deliveries per recipient, counted, and cursors that never move back survive reopening", arguments: StoreKind.allCases)
+    @Test(
+        "deliveries per recipient, counted, and cursors that never move back survive reopening",
+        arguments: StoreKind.allCases)
     func deliveriesAndCursors(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         do {
@@ -124,11 +133,15 @@ struct EventStoreConformanceTests {
         let store = try fixture.open()
         _ = try store.append([
             pending(1, type: "meeting_convened", subjects: RecordSubjects(meetingID: "JM-1")),
-            pending(2, sender: "xm-dongdu", to: ["huli"], type: "case_opened", subjects: RecordSubjects(uscc: "U1", caseID: "C1")),
+            pending(
+                2, sender: "xm-dongdu", to: ["huli"], type: "case_opened",
+                subjects: RecordSubjects(uscc: "U1", caseID: "C1")),
             pending(3, type: "minutes_entry", subjects: RecordSubjects(meetingID: "JM-1")),
             pending(4, sender: "siming", to: ["commerce-bureau"], type: "progress_report", subjects: RecordSubjects()),
         ])
-        func sequences(after: UInt64 = 0, limit: Int = 100, _ configure: (inout RecordFilter) -> Void) throws -> [UInt64] {
+        func sequences(
+            after: UInt64 = 0, limit: Int = 100, _ configure: (inout RecordFilter) -> Void
+        ) throws -> [UInt64] {
             var filter = RecordFilter()
             configure(&filter)
             return try store.records(matching: filter, after: after, limit: limit).map(\.sequence)
@@ -137,11 +150,23 @@ struct EventStoreConformanceTests {
         #expect(try sequences { $0.caseID = "C1" } == [2])
         #expect(try sequences { $0.uscc = "U1" } == [2])
         #expect(try sequences { $0.types = ["progress_report", "case_opened"] } == [2, 4])
-        #expect(try sequences { $0.fromSequence = 2; $0.toSequence = 3 } == [2, 3])
-        #expect(try sequences { $0.fromTime = 1_788_220_800_002; $0.toTime = 1_788_220_800_004 } == [2, 3])
+        #expect(
+            try sequences {
+                $0.fromSequence = 2
+                $0.toSequence = 3
+            } == [2, 3])
+        #expect(
+            try sequences {
+                $0.fromTime = 1_788_220_800_002
+                $0.toTime = 1_788_220_800_004
+            } == [2, 3])
         #expect(try sequences { $0.node = "huli" } == [1, 2, 3])
         #expect(try sequences { $0.node = "siming" } == [4])
-        #expect(try sequences { $0.node = "huli"; $0.types = ["minutes_entry", "case_opened"] } == [2, 3])
+        #expect(
+            try sequences {
+                $0.node = "huli"
+                $0.types = ["minutes_entry", "case_opened"]
+            } == [2, 3])
         #expect(try sequences(after: 1, limit: 1) { $0.node = "huli" } == [2])
         let record = try #require(try store.records(matching: RecordFilter(), after: 1, limit: 1).first)
         #expect(record.fields.subjects == RecordSubjects(uscc: "U1", caseID: "C1"))
@@ -189,7 +214,9 @@ struct EventStoreConformanceTests {
         #expect(try reader.cursor(for: "huli") == 0)
     }
 
-    @Test("a log migrated to the other store keeps its sequences, hashes and cursors, and verifies", arguments: StoreKind.allCases)
+    @Test(
+        "a log migrated to the other store keeps its sequences, hashes and cursors, and verifies",
+        arguments: StoreKind.allCases)
     func migrate(kind: StoreKind) throws {
         let source = try StoreFixture(kind)
         let target = try StoreFixture(kind == .sqlite ? .postgresql : .sqlite)
@@ -202,8 +229,9 @@ struct EventStoreConformanceTests {
         let outcome = try LogMigration.copy(from: original, to: copy, batch: 700)
         let head = try original.head()
         #expect(outcome.records == 3000 && outcome.head == head && outcome.cursors == 2)
-        #expect(try copy.records(matching: RecordFilter(), after: 0, limit: 5000) ==
-            (try original.records(matching: RecordFilter(), after: 0, limit: 5000)))
+        #expect(
+            try copy.records(matching: RecordFilter(), after: 0, limit: 5000)
+                == (try original.records(matching: RecordFilter(), after: 0, limit: 5000)))
         #expect(try copy.deliveries(for: "a1", after: 2990, limit: 10).map(\.sequence) == [2991, 2994, 2997, 3000])
         #expect(try copy.cursor(for: "a1") == 900)
         #expect(try copy.verify() == .intact(records: 3000, head: try original.head()))

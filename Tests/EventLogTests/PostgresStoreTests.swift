@@ -1,20 +1,25 @@
 import EventLog
-@testable import EventLogPostgres
 import Foundation
 import Testing
+
+@testable import EventLogPostgres
 
 /// What only the PostgreSQL store has: store URLs, the password's sources, several servers, pg_dump.
 @Suite("Event log on PostgreSQL")
 struct PostgresStoreTests {
     @Test("store URLs: SQLite paths, PostgreSQL servers in order, a schema, and never a password")
     func locations() throws {
-        #expect(try StoreLocation(url: "sqlite:///var/lib/aeohub/log.sqlite") == .sqlite(path: "/var/lib/aeohub/log.sqlite"))
+        #expect(
+            try StoreLocation(url: "sqlite:///var/lib/aeohub/log.sqlite") == .sqlite(path: "/var/lib/aeohub/log.sqlite")
+        )
         #expect(try StoreLocation(url: "/var/lib/aeohub/log.sqlite") == .sqlite(path: "/var/lib/aeohub/log.sqlite"))
         let location = try StoreLocation(url: "postgresql://aeohub@db1,db2:5433/aeohub")
         #expect(
-            location == .postgresql(PostgresLocation(
-                servers: [.init(host: "db1", port: 5432), .init(host: "db2", port: 5433)], user: "aeohub",
-                database: "aeohub", schema: "aeohub")))
+            location
+                == .postgresql(
+                    PostgresLocation(
+                        servers: [.init(host: "db1", port: 5432), .init(host: "db2", port: 5433)], user: "aeohub",
+                        database: "aeohub", schema: "aeohub")))
         #expect(location.description == "postgresql://aeohub@db1:5432,db2:5433/aeohub?schema=aeohub")
         #expect(try PostgresLocation(url: "postgres://u@h/d?schema=log_2").schema == "log_2")
         let socket = try PostgresLocation(url: "postgresql://u@localhost:6543/d?host=/run/pg")
@@ -34,7 +39,9 @@ struct PostgresStoreTests {
         let folder = try TemporaryFolder()
         try "from-file\n".write(toFile: folder.path("password"), atomically: true, encoding: .utf8)
         let file = folder.path("password")
-        #expect(try PostgresPassword.resolve(environment: ["AEOHUB_STORE_PASSWORD_FILE": file, "PGPASSWORD": "env"]) == "from-file")
+        #expect(
+            try PostgresPassword.resolve(environment: ["AEOHUB_STORE_PASSWORD_FILE": file, "PGPASSWORD": "env"])
+                == "from-file")
         #expect(try PostgresPassword.resolve(environment: ["PGPASSWORD": "env"]) == "env")
         #expect(try PostgresPassword.resolve(environment: [:]) == nil)
         #expect(throws: EventLogError.self) {

@@ -6,7 +6,8 @@ import Testing
 /// contract both stores keep is in ``EventStoreConformanceTests``.
 @Suite("Event log on SQLite")
 struct SQLiteStoreTests {
-    @Test("a torn last write (the WAL cut mid-frame, as a crash leaves it) loses only that commit; the log opens intact")
+    @Test(
+        "a torn last write (the WAL cut mid-frame, as a crash leaves it) loses only that commit; the log opens intact")
     func tornTail() throws {
         let folder = try TemporaryFolder()
         let store = try SQLiteEventStore(path: folder.path("log.sqlite"))
@@ -14,7 +15,8 @@ struct SQLiteStoreTests {
         // A crash image: the files as they are on disk now, before any checkpoint.
         let crash = try TemporaryFolder()
         for suffix in ["", "-wal"] {
-            try FileManager.default.copyItem(atPath: folder.path("log.sqlite" + suffix), toPath: crash.path("log.sqlite" + suffix))
+            try FileManager.default.copyItem(
+                atPath: folder.path("log.sqlite" + suffix), toPath: crash.path("log.sqlite" + suffix))
         }
         let wal = try FileHandle(forUpdating: URL(fileURLWithPath: crash.path("log.sqlite-wal")))
         let size = try wal.seekToEnd()
@@ -24,7 +26,10 @@ struct SQLiteStoreTests {
         let reopened = try SQLiteEventStore(path: crash.path("log.sqlite"), tailCheck: .max)
         let head = try reopened.head().sequence
         #expect(head == 39)
-        guard case .intact(let records, _) = try reopened.verify() else { Issue.record("the torn log does not verify"); return }
+        guard case .intact(let records, _) = try reopened.verify() else {
+            Issue.record("the torn log does not verify")
+            return
+        }
         #expect(records == head)
         _ = try reopened.append([pending(head + 1)])  // and it goes on from there
     }

@@ -1,7 +1,8 @@
 import EventLog
-@testable import EventLogPostgres
 import Foundation
 import Testing
+
+@testable import EventLogPostgres
 
 /// A temporary folder removed at the end of the test.
 final class TemporaryFolder {
@@ -98,7 +99,8 @@ final class StoreFixture {
             try bytes.write(to: URL(fileURLWithPath: path))
         case .postgresql(let postgres):
             try TestPostgres.execute(
-                "UPDATE record SET envelope = set_byte(envelope, 9, get_byte(envelope, 9) # 1) WHERE sequence = \(sequence)",
+                "UPDATE record SET envelope = set_byte(envelope, 9, get_byte(envelope, 9) # 1) "
+                    + "WHERE sequence = \(sequence)",
                 in: postgres)
         }
     }

@@ -1,8 +1,9 @@
 import EventLog
-@testable import EventLogPostgres
 import Foundation
 import Hub
 import Testing
+
+@testable import EventLogPostgres
 
 /// The hub process with its log on PostgreSQL (`store: postgresql://...` in the topology), and the
 /// operators' log commands on that store. Needs `AEOHUB_TEST_POSTGRES` (see `Deploy/with-test-postgres.sh`).
@@ -55,7 +56,9 @@ struct PostgresHubTests {
         var back = location
         back.schema += "_back"
         defer { try? Self.dropSchema(back) }
-        let toPostgres = try AEOHubProcess.run(["log", "migrate", "--from", "sqlite://\(copy)", "--to", back.description])
+        let toPostgres = try AEOHubProcess.run([
+            "log", "migrate", "--from", "sqlite://\(copy)", "--to", back.description,
+        ])
         #expect(toPostgres.status == 0 && toPostgres.output.contains("log intact"), "\(toPostgres.output)")
         let refused = try AEOHubProcess.run(["log", "migrate", "--from", "sqlite://\(copy)", "--to", back.description])
         #expect(refused.status != 0 && refused.output.contains("not empty"), "\(refused.output)")
@@ -68,7 +71,8 @@ struct PostgresHubTests {
 
         let dump = network.folder.appendingPathComponent("log.dump").path
         let backup = try AEOHubProcess.run(["log", "backup", "--store", store, "--to", dump])
-        #expect(backup.status == 0 && backup.output.contains("pg_dump of schema \(location.schema)"), "\(backup.output)")
+        #expect(
+            backup.status == 0 && backup.output.contains("pg_dump of schema \(location.schema)"), "\(backup.output)")
         #expect(FileManager.default.fileExists(atPath: dump))
     }
 
