@@ -18,6 +18,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v pg_dump >/dev/
 if $pg_missing; then
   needed+=(postgresql)
 fi
+command -v openssl >/dev/null 2>&1 || needed+=(openssl)  # the test cluster's TLS certificate
 
 if [ "${#needed[@]}" -gt 0 ]; then
   echo "Installing: ${needed[*]}"

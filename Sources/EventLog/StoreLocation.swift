@@ -54,6 +54,22 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     public var database: String
     /// The schema of the log's tables (`aeohub` unless `?schema=` says otherwise).
     public var schema: String
+    /// TLS to the servers, as libpq's `sslmode` (`?sslmode=`; `prefer` unless said otherwise).
+    public var tls: TLSMode = .prefer
+    /// The certificate authority that `verify-full` trusts (`?sslrootcert=PATH`); the system's if nil.
+    public var rootCertificate: String?
+
+    /// How a connection uses TLS: libpq's `sslmode` values, those this store supports.
+    public enum TLSMode: String, Sendable, Hashable, CaseIterable {
+        /// Plain TCP.
+        case disable
+        /// TLS if the server offers it, without checking its certificate; plain otherwise (libpq's default).
+        case prefer
+        /// TLS or no connection, without checking the server's certificate.
+        case require
+        /// TLS, with the server's certificate checked against the trusted authorities and its host name.
+        case verifyFull = "verify-full"
+    }
 
     public init(servers: [Server], user: String, database: String, schema: String = "aeohub") {
         self.servers = servers
@@ -90,6 +106,14 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         let hosts = rest[..<slash]
         database = slash < rest.endIndex ? String(rest[rest.index(after: slash)...]) : user
         schema = query["schema"] ?? "aeohub"
+        if let mode = query["sslmode"] {
+            guard let tls = TLSMode(rawValue: mode) else {
+                let modes = TLSMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw StoreLocationError("\(text): sslmode must be one of \(modes)")
+            }
+            self.tls = tls
+        }
+        rootCertificate = query["sslrootcert"]
         var servers: [Server] = []
         for entry in hosts.split(separator: ",") {
             var host = String(entry)
@@ -122,6 +146,8 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         let authority = socket ? "localhost:\(servers[0].port)" : hosts.joined(separator: ",")
         var text = "postgresql://\(user)@\(authority)/\(database)?schema=\(schema)"
         if socket { text += "&host=\(servers[0].host)" }
+        if tls != .prefer { text += "&sslmode=\(tls.rawValue)" }
+        if let rootCertificate { text += "&sslrootcert=\(rootCertificate)" }
         return text
     }
 }

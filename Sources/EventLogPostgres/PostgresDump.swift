@@ -8,6 +8,8 @@ enum PostgresDump {
         let server = location.servers[0]
         var environment = ProcessInfo.processInfo.environment
         if let password { environment["PGPASSWORD"] = password }
+        environment["PGSSLMODE"] = location.tls.rawValue
+        if let root = location.rootCertificate { environment["PGSSLROOTCERT"] = root }
         let arguments = [
             "--host", server.host, "--port", String(server.port), "--username", location.user,
             "--dbname", location.database, "--schema", location.schema, "--format", "custom",

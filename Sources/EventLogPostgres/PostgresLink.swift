@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
@@ -67,6 +68,18 @@ final class PostgresLink: Sendable {
         }
     }
 
+    /// The TLS settings `location.tls` asks for (libpq's sslmode).
+    private func tls() throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = location.tls == .verifyFull ? .fullVerification : .none
+        if let root = location.rootCertificate { configuration.trustRoots = .file(root) }
+        switch location.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(try NIOSSLContext(configuration: configuration))
+        case .require, .verifyFull: return .require(try NIOSSLContext(configuration: configuration))
+        }
+    }
+
     /// Connects to the first server that answers (and, for a writer, is not a read-only standby).
     private func open() throws -> PostgresConnection {
         var failures: [String] = []
@@ -79,7 +92,7 @@ final class PostgresLink: Sendable {
             } else {
                 configuration = .init(
                     host: server.host, port: server.port, username: location.user, password: password,
-                    database: location.database, tls: .disable)
+                    database: location.database, tls: try tls())
             }
             configuration.options.connectTimeout = .seconds(10)
             do {

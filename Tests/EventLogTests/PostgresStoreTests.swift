@@ -22,11 +22,15 @@ struct PostgresStoreTests {
                         database: "aeohub", schema: "aeohub")))
         #expect(location.description == "postgresql://aeohub@db1:5432,db2:5433/aeohub?schema=aeohub")
         #expect(try PostgresLocation(url: "postgres://u@h/d?schema=log_2").schema == "log_2")
+        let checked = try PostgresLocation(url: "postgresql://u@h/d?sslmode=verify-full&sslrootcert=/etc/aeohub/ca.pem")
+        #expect(checked.tls == .verifyFull && checked.rootCertificate == "/etc/aeohub/ca.pem")
+        #expect(try PostgresLocation(url: checked.description) == checked)
+        #expect(try PostgresLocation(url: "postgresql://u@h/d").tls == .prefer)
         let socket = try PostgresLocation(url: "postgresql://u@localhost:6543/d?host=/run/pg")
         #expect(socket.servers == [.init(host: "/run/pg", port: 6543)])
         for bad in [
             "postgresql://aeohub:secret@db1/aeohub", "postgresql://db1/aeohub", "postgresql://u@h/d?schema=Bad-Name",
-            "postgresql://u@h:99999/d", "mysql://u@h/d", "sqlite://relative/path",
+            "postgresql://u@h:99999/d", "mysql://u@h/d", "postgresql://u@h/d?sslmode=allow", "sqlite://relative/path",
         ] {
             #expect(throws: StoreLocationError.self, "\(bad)") { _ = try StoreLocation(url: bad) }
         }
@@ -60,6 +64,29 @@ struct PostgresStoreTests {
         location.servers.removeLast()
         let error = #expect(throws: EventLogError.self) { _ = try PostgresEventStore(location: location) }
         #expect(error?.description.contains("127.0.0.1:\(silent)") == true, "\(String(describing: error))")
+    }
+
+    @Test("TLS as libpq's sslmode: prefer and require encrypt, verify-full checks the certificate, disable is plain")
+    func tls() throws {
+        var location = try TestPostgres.freshLocation()
+        guard let authority = ProcessInfo.processInfo.environment["AEOHUB_TEST_POSTGRES_CA"] else {
+            try Test.cancel("the test cluster offers no TLS (Deploy/with-test-postgres.sh found no openssl)")
+        }
+        defer { try? TestPostgres.execute("DROP SCHEMA IF EXISTS \(location.schema) CASCADE", in: location) }
+        func encrypted(_ mode: PostgresLocation.TLSMode, authority: String? = nil) throws -> Bool {
+            location.tls = mode
+            location.rootCertificate = authority
+            let store = try PostgresEventStore(location: location)
+            return try store.writer.withSession { session in
+                try session.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first?.decode(Bool.self)
+            } ?? false
+        }
+        #expect(try encrypted(.prefer))
+        #expect(try encrypted(.require))
+        #expect(try encrypted(.verifyFull, authority: authority))
+        #expect(try !encrypted(.disable))
+        // The cluster's certificate is self-signed: not one the system trusts.
+        #expect(throws: EventLogError.self) { _ = try encrypted(.verifyFull) }
     }
 
     @Test("a wrong password is refused with the server's reason")
