@@ -15,7 +15,10 @@ import Synchronization
 /// Blocking a dedicated thread this way is fine; it must not be done from the cooperative thread pool,
 /// and async callers (a health check, say) hop to a dispatch queue first, as `HubHealth` does.
 ///
-/// A lost connection is opened again on the next use, trying the servers in the location's order.
+/// A lost connection is opened again on the next use, trying the servers in the location's order; a
+/// read, or a transaction whose `BEGIN` found the connection gone, is tried once more on the new one
+/// (nothing of it reached the server). A connection lost in the middle of a transaction is an error:
+/// whether its commit happened is then for the caller to find out (the hub reads the log again).
 final class PostgresLink: Sendable {
     let location: PostgresLocation
     private let password: String?
@@ -35,14 +38,24 @@ final class PostgresLink: Sendable {
     /// Runs `body` with the connection held: no other caller's query comes in between.
     func withSession<T: Sendable>(_ body: (PostgresSession) throws -> T) throws -> T {
         try current.withLock { current in
-            let connection: PostgresConnection
-            if let open = current, !open.isClosed {
-                connection = open
-            } else {
-                connection = try self.open()
-                current = connection
+            var attempt = 0
+            while true {
+                let connection: PostgresConnection
+                if let open = current, !open.isClosed {
+                    connection = open
+                } else {
+                    connection = try self.open()
+                    current = connection
+                }
+                do {
+                    return try body(PostgresSession(connection: connection, logger: logger))
+                } catch ConnectionLost.beforeAnyEffect(let why) {
+                    _ = try? connection.close().wait()
+                    current = nil
+                    attempt += 1
+                    if attempt > 1 { throw EventLogError.storage("the connection was lost: \(why)") }
+                }
             }
-            return try body(PostgresSession(connection: connection, logger: logger))
         }
     }
 
@@ -54,6 +67,8 @@ final class PostgresLink: Sendable {
                 let result = try body(session)
                 try session.execute("COMMIT")
                 return result
+            } catch ConnectionLost.beforeAnyEffect(let why) {
+                throw EventLogError.storage("the connection was lost in a transaction: \(why)")
             } catch {
                 try? session.execute("ROLLBACK")
                 throw error
@@ -127,7 +142,21 @@ struct PostgresSession {
         do {
             return try connection.query(query, logger: logger).wait().rows
         } catch {
+            if Self.isConnectionLost(error) { throw ConnectionLost.beforeAnyEffect(Self.describe(error)) }
             throw EventLogError.storage(Self.describe(error))
+        }
+    }
+
+    /// Whether `error` means the connection is gone (closed, or its server process ended).
+    static func isConnectionLost(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown: return true
+        case .server:
+            // 57P01-57P05: the server process was terminated or is shutting down; 08: connection exceptions.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("57P") || state.hasPrefix("08")
+        default: return false
         }
     }
 
@@ -149,6 +178,7 @@ struct PostgresSession {
     /// What went wrong, with the server's message: PSQLError's own description hides it.
     static func describe(_ error: any Error) -> String {
         if let error = error as? EventLogError, case .storage(let why) = error { return why }
+        if case ConnectionLost.beforeAnyEffect(let why)? = error as? ConnectionLost { return why }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let info = error.serverInfo, let message = info[.message] {
             let detail = info[.detail].map { " (\($0))" } ?? ""
@@ -159,6 +189,12 @@ struct PostgresSession {
         }
         return "\(error.code)"
     }
+}
+
+/// A query that failed because the connection is gone. Thrown by a session's queries; a read, or a
+/// transaction's `BEGIN`, had no effect, and the link tries it once more on a new connection.
+enum ConnectionLost: Error {
+    case beforeAnyEffect(String)
 }
 
 /// The password for the store: the file named by `AEOHUB_STORE_PASSWORD_FILE`, else `PGPASSWORD`.

@@ -163,3 +163,53 @@ struct PostgresLeaseTests {
         #expect(try store.verify() == .intact(records: 2, head: try store.head()))
     }
 }
+
+/// What the store does when PostgreSQL drops its connections (a restart, a failover, an operator).
+@Suite("Lost connections on PostgreSQL")
+struct PostgresConnectionTests {
+    @Test("connections the server ends are opened again: the next read and append go through, nothing is lost")
+    func reconnect() throws {
+        let fixture = try StoreFixture(.postgresql)
+        let store = try #require(try fixture.open() as? PostgresEventStore)
+        _ = try store.append([pending(1)])
+        try store.saveCursors(["a1": 1])
+        let before = try backends(of: store)
+        guard case .postgresql(let location) = fixture.location else { return }
+        // pg_terminate_backend with a timeout returns once those server processes are gone.
+        try TestPostgres.execute(
+            "SELECT pg_terminate_backend(pid, 10000) FROM unnest(ARRAY[\(before.map(String.init).joined(separator: ","))]) AS pid",
+            in: location)
+        #expect(try store.head().sequence == 1)
+        #expect(try store.append([pending(2)]).map(\.sequence) == [2])
+        #expect(try store.cursor(for: "a1") == 1)
+        #expect(try backends(of: store).isDisjoint(with: before))
+        #expect(try store.verify() == .intact(records: 2, head: try store.head()))
+    }
+
+    @Test("connections ended while in use: reads and appends are tried again on a new connection, never doubled")
+    func reconnectWhileInUse() throws {
+        let fixture = try StoreFixture(.postgresql)
+        let store = try #require(try fixture.open() as? PostgresEventStore)
+        guard case .postgresql(let location) = fixture.location else { return }
+        for sequence in UInt64(1)...20 {
+            let reader = try backend(of: store.reader)
+            let writer = try backend(of: store.writer)
+            // The reader's without waiting: the next read may find it open, closed, or closing under it. The
+            // writer's until it is gone: a connection lost inside a transaction is (rightly) an error.
+            try TestPostgres.execute(
+                "SELECT pg_terminate_backend(\(reader)), pg_terminate_backend(\(writer), 10000)", in: location)
+            #expect(try store.head().sequence == sequence - 1)
+            #expect(try store.append([pending(sequence)]).map(\.sequence) == [sequence])
+        }
+        #expect(try store.verify() == .intact(records: 20, head: try store.head()))
+    }
+
+    /// The server process ids behind the store's writing and reading connections.
+    private func backends(of store: PostgresEventStore) throws -> Set<Int32> {
+        [try backend(of: store.writer), try backend(of: store.reader)]
+    }
+
+    private func backend(of link: PostgresLink) throws -> Int32 {
+        try link.withSession { try $0.query("SELECT pg_backend_pid()").first?.decode(Int32.self) } ?? 0
+    }
+}
