@@ -201,7 +201,8 @@ public final class PostgresEventStore: EventStore {
         try reader.withSession { session in
             try session.query(
                 """
-                SELECT sequence, accepted_at, envelope FROM record WHERE sender = \(sender) AND message_id = \(messageID)
+                SELECT sequence, accepted_at, envelope FROM record
+                WHERE sender = \(sender) AND message_id = \(messageID)
                 """
             ).first.map { row in
                 let (sequence, acceptedAt, envelope) = try row.decode((Int64, Int64, Data).self)

@@ -74,7 +74,8 @@ public final class PostgresLease: Sendable {
                 session.query(
                     """
                     UPDATE lease
-                    SET expires_at = clock_timestamp() + \(Self.milliseconds(duration))::float8 * interval '1 millisecond'
+                    SET expires_at = clock_timestamp()
+                        + \(Self.milliseconds(duration))::float8 * interval '1 millisecond'
                     WHERE name = 'hub' AND epoch = \(Int64(lease.epoch)) AND holder = \(holder)
                     RETURNING epoch, holder, (extract(epoch FROM expires_at) * 1000)::bigint
                     """))

@@ -176,9 +176,9 @@ struct PostgresConnectionTests {
         let before = try backends(of: store)
         guard case .postgresql(let location) = fixture.location else { return }
         // pg_terminate_backend with a timeout returns once those server processes are gone.
+        let pids = before.map(String.init).joined(separator: ",")
         try TestPostgres.execute(
-            "SELECT pg_terminate_backend(pid, 10000) FROM unnest(ARRAY[\(before.map(String.init).joined(separator: ","))]) AS pid",
-            in: location)
+            "SELECT pg_terminate_backend(pid, 10000) FROM unnest(ARRAY[\(pids)]) AS pid", in: location)
         #expect(try store.head().sequence == 1)
         #expect(try store.append([pending(2)]).map(\.sequence) == [2])
         #expect(try store.cursor(for: "a1") == 1)
