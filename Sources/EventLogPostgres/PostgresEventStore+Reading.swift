@@ -9,19 +9,15 @@ extension PostgresEventStore {
         """
 
     static func record(_ row: PostgresRow) throws -> LogRecord {
-        let (sequence, acceptedAt, sender, messageID, type, recipients, uscc, meetingID, caseID) = try row.decode(
-            (Int64, Int64, String, String, String, String, String?, String?, String?).self)
-        let cells = row.makeRandomAccess()
+        let (sequence, acceptedAt, sender, messageID, type, recipients, uscc, meetingID, caseID, envelope, previous, hash) =
+            try row.decode(
+                (Int64, Int64, String, String, String, String, String?, String?, String?, Data, Data, Data).self)
         return LogRecord(
             fields: PendingRecord(
                 sequence: UInt64(sequence), acceptedAt: acceptedAt, sender: sender, messageID: messageID, type: type,
                 recipients: recipients.isEmpty ? [] : recipients.split(separator: ",").map(String.init),
-                subjects: RecordSubjects(uscc: uscc, meetingID: meetingID, caseID: caseID),
-                envelope: try cells[9].decode(Data.self)
-            ),
-            previousHash: try cells[10].decode(Data.self),
-            hash: try cells[11].decode(Data.self)
-        )
+                subjects: RecordSubjects(uscc: uscc, meetingID: meetingID, caseID: caseID), envelope: envelope),
+            previousHash: previous, hash: hash)
     }
 
     public func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {
