@@ -125,6 +125,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
                 host = String(entry[..<colon])
                 port = number
             }
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }  // [::1]
             servers.append(Server(host: host.removingPercentEncoding ?? host, port: port))
         }
         if let socketFolder = query["host"] {
@@ -141,7 +142,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL, which never holds a password.
     public var description: String {
-        let hosts = servers.map { $0.host.hasPrefix("/") ? $0.host : "\($0.host):\($0.port)" }
+        let hosts = servers.map { $0.host.contains(":") ? "[\($0.host)]:\($0.port)" : "\($0.host):\($0.port)" }
         let socket = servers.first.map { $0.host.hasPrefix("/") } ?? false
         let authority = socket ? "localhost:\(servers[0].port)" : hosts.joined(separator: ",")
         var text = "postgresql://\(user)@\(authority)/\(database)?schema=\(schema)"

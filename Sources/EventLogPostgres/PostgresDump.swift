@@ -12,7 +12,7 @@ enum PostgresDump {
         if let root = location.rootCertificate { environment["PGSSLROOTCERT"] = root }
         let arguments = [
             "--host", server.host, "--port", String(server.port), "--username", location.user,
-            "--dbname", location.database, "--schema", location.schema, "--format", "custom",
+            "--dbname", location.database, "--schema", "\"\(location.schema)\"", "--format", "custom",
             "--no-password", "--file", path,
         ]
         let (status, errors) = try runChild(executable: "pg_dump", arguments: arguments, environment: environment)

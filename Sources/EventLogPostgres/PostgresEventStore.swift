@@ -33,7 +33,7 @@ public final class PostgresEventStore: EventStore {
         reader = readOnly ? writer : PostgresLink(location: location, password: password, readOnly: true)
         if readOnly {
             let exists = try reader.withSession { session in
-                try session.query("SELECT to_regclass(\(location.schema + ".record"))::text").first?
+                try session.query("SELECT to_regclass(\("\"\(location.schema)\".record"))::text").first?
                     .decode(String?.self)
             }
             guard exists != nil else {
@@ -78,7 +78,8 @@ public final class PostgresEventStore: EventStore {
 
     static func tables(schema: String) -> [String] {
         [
-            "CREATE SCHEMA IF NOT EXISTS \(schema)",
+            // Quoted: the name is checked (lower-case letters, digits, _), but may be a reserved word.
+            "CREATE SCHEMA IF NOT EXISTS \"\(schema)\"",
             """
             CREATE TABLE IF NOT EXISTS record (
                 sequence BIGINT PRIMARY KEY,

@@ -169,7 +169,7 @@ struct PostgresSession {
         if try query("SELECT pg_is_in_recovery()").first?.decode(Bool.self) == true, !readOnly {
             throw EventLogError.storage("the server is a read-only standby")
         }
-        try execute("SET search_path TO \(schema)")
+        try execute("SET search_path TO \"\(schema)\"")
         // The store's promise: append returns once the batch is on disk, whatever the server's default.
         try execute("SET synchronous_commit TO on")
         if readOnly { try execute("SET default_transaction_read_only TO on") }
