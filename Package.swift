@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -53,9 +55,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "EventLogPostgres",
+            dependencies: [
+                "EventLog", "ChildProcesses",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Hub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -79,7 +90,7 @@ let package = Package(
         .target(
             name: "Observability",
             dependencies: [
-                "Hub", "EventLog",
+                "Hub", "EventLog", "EventLogPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -101,8 +112,8 @@ let package = Package(
         .executableTarget(
             name: "aeohub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "Operations", "Dashboard",
-                "Observability",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres", "Hub", "HubNode", "Operations",
+                "Dashboard", "Observability",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -134,13 +145,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "EventLogPostgres"]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "HubProtocol"]),
         .testTarget(
             name: "HubTests",
             dependencies: [
-                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Operations", "FaultHarness",
-                "ChildProcesses", "ProtocolFuzzing", "Dashboard", "Observability",
+                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres", "Operations",
+                "FaultHarness", "ChildProcesses", "ProtocolFuzzing", "Dashboard", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -11,13 +11,27 @@ command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || needed+=(chromium-driver)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
+# PostgreSQL's server and client: the PostgreSQL store's tests start a private cluster of their own
+# (Deploy/with-test-postgres.sh) and `aeohub log backup` runs pg_dump.
+pg_missing=false
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v pg_dump >/dev/null 2>&1 || pg_missing=true
+if $pg_missing; then
+  needed+=(postgresql)
+fi
+command -v openssl >/dev/null 2>&1 || needed+=(openssl)  # the test cluster's TLS certificate
 
 if [ "${#needed[@]}" -gt 0 ]; then
   echo "Installing: ${needed[*]}"
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  if $pg_missing && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    # Only the binaries: no system cluster created or started as a service.
+    "${sudo_cmd[@]}" mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | "${sudo_cmd[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${needed[@]}"
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${needed[@]}"
 fi
 
 # Python with pyzmq and protobuf 4.21: the protocol's example node (Protocols/examples), which the

@@ -2,9 +2,11 @@ import Crypto
 import Foundation
 
 /// The hash chain: each record's hash covers the previous record's hash and all of its own fields,
-/// each length-prefixed so that no two different records hash the same input.
-enum RecordHash {
-    static func compute(previous: Data, record: PendingRecord) -> Data {
+/// each length-prefixed so that no two different records hash the same input. Every store seals
+/// records with it, so a log moved between stores keeps its hashes.
+public enum RecordHash {
+    /// The hash of `record` following a record whose hash is `previous`.
+    public static func compute(previous: Data, record: PendingRecord) -> Data {
         var hasher = SHA256()
         hasher.update(data: previous)
         hasher.update(integer: record.sequence)

@@ -57,6 +57,12 @@ public struct LogRecord: Sendable, Hashable {
 
     public var sequence: UInt64 { fields.sequence }
     public var envelope: Data { fields.envelope }
+
+    public init(fields: PendingRecord, previousHash: Data, hash: Data) {
+        self.fields = fields
+        self.previousHash = previousHash
+        self.hash = hash
+    }
 }
 
 /// The last record's sequence and hash (0 and zeros for an empty log).
@@ -78,6 +84,12 @@ public struct AcceptedReference: Sendable, Hashable {
     public var acceptedAt: Int64
     /// The stored envelope, to tell a retry (the same content) from a reused id.
     public var envelope: Data
+
+    public init(sequence: UInt64, acceptedAt: Int64, envelope: Data) {
+        self.sequence = sequence
+        self.acceptedAt = acceptedAt
+        self.envelope = envelope
+    }
 }
 
 /// Which records to read; empty conditions do not filter, the others combine with AND.
@@ -122,6 +134,20 @@ public struct LogStats: Sendable, Hashable {
     public var byType: [String: UInt64]
     public var bySender: [String: UInt64]
     public var cursors: [String: UInt64]
+
+    public init(
+        records: UInt64, head: UInt64, firstAcceptedAt: Int64?, lastAcceptedAt: Int64?, bytes: Int64,
+        byType: [String: UInt64], bySender: [String: UInt64], cursors: [String: UInt64]
+    ) {
+        self.records = records
+        self.head = head
+        self.firstAcceptedAt = firstAcceptedAt
+        self.lastAcceptedAt = lastAcceptedAt
+        self.bytes = bytes
+        self.byType = byType
+        self.bySender = bySender
+        self.cursors = cursors
+    }
 }
 
 /// Why the log refused or failed an operation.
@@ -132,18 +158,24 @@ public enum EventLogError: Error, Sendable, Hashable, CustomStringConvertible {
     case storage(String)
     /// The log's chain is broken; the hub refuses to run on it.
     case corrupt(VerifyResult)
+    /// The writer's lease epoch is no longer the lease's (another hub took it over); nothing was written.
+    case fenced(epoch: UInt64, current: UInt64?)
 
     public var description: String {
         switch self {
         case .outOfSequence(let expected, let got): "record \(got) does not continue the log (expected \(expected))"
         case .storage(let why): "the log cannot be written: \(why)"
+        case .fenced(let epoch, let current):
+            "the log's lease has moved on (this writer holds epoch \(epoch), the lease is at "
+                + "\(current.map(String.init) ?? "none")); nothing was written"
         case .corrupt(let result): "the hub will not run on this log: \(result); restore it from a backup (aeohub log verify names the record)"
         }
     }
 }
 
 /// Durable, append-only storage of the hub's records, with delivery cursors. SQLite is the
-/// embedded default (``SQLiteEventStore``); another engine implements the same protocol.
+/// embedded default (``SQLiteEventStore``); PostgreSQL (`PostgresEventStore`) implements the same
+/// protocol, with the same hash chain.
 public protocol EventStore: Sendable {
     /// The last record's sequence and hash.
     func head() throws -> LogHead
@@ -165,7 +197,15 @@ public protocol EventStore: Sendable {
     func saveCursors(_ cursors: [String: UInt64]) throws
     /// Walks the hash chain and names the first bad record.
     func verify() throws -> VerifyResult
+    /// ``verify()``, telling `progress` the records checked and the head as it goes.
+    func verify(progress: (_ checked: UInt64, _ head: UInt64) -> Void) throws -> VerifyResult
     func stats() throws -> LogStats
     /// Writes a consistent copy of the live log to `path`.
     func backup(to path: String) throws
+}
+
+extension EventStore {
+    public func verify(progress: (_ checked: UInt64, _ head: UInt64) -> Void) throws -> VerifyResult {
+        try verify()
+    }
 }

@@ -21,6 +21,8 @@ public final class Hub: Service {
     public let counters: HubCounters
     /// The event log's file, for a health check's own read-only connection.
     public let logPath: String
+    /// Where the event log lives (a SQLite file or PostgreSQL), for a health check's own connection.
+    public let store: StoreLocation
 
     private let pulse = LoopPulse()
     private let thread: DedicatedThread
@@ -60,6 +62,7 @@ public final class Hub: Service {
         let pulse = self.pulse
         self.counters = counters
         logPath = configuration.logPath
+        store = configuration.store
         self.context = context
         self.allowlist = allowlist
         units = Set(configuration.topology.units.keys)
@@ -97,7 +100,7 @@ public final class Hub: Service {
                     throw error
                 }
                 setup.withLock { $0 = .success(endpoint) }
-                logger.info("hub listening", metadata: ["endpoint": "\(endpoint)", "log": "\(configuration.logPath)"])
+                logger.info("hub listening", metadata: ["endpoint": "\(endpoint)", "log": "\(configuration.store)"])
             } catch {
                 setup.withLock { $0 = .failure(error) }
                 ready.signal()

@@ -1,5 +1,6 @@
 import Coordination
 import EventLog
+import EventLogPostgres
 import Metrics
 import ZeroMQ
 
@@ -9,8 +10,10 @@ public struct HubConfiguration: Sendable {
     public var endpoint: String
     /// The hub's long-term CURVE key pair.
     public var keyPair: CurveKeyPair
-    /// The SQLite event log.
+    /// The SQLite event log's file (``store`` is `.sqlite` at this path unless set otherwise).
     public var logPath: String
+    /// Where the event log lives: SQLite (the default, at ``logPath``) or PostgreSQL.
+    public var store: StoreLocation
     /// The units and the authorisation table.
     public var topology: Topology
     /// The allowlist: each node's public key and its node id.
@@ -40,10 +43,10 @@ public struct HubConfiguration: Sendable {
     /// Where the hub records its metrics (``HubCounters``); `nil` for the process's
     /// `MetricsSystem.factory`. Hubs sharing a process (tests) should each have their own.
     public var metricsFactory: (any MetricsFactory)?
-    /// Opens the event log; SQLite at ``logPath`` unless replaced (tests inject storage faults here).
+    /// Opens the event log at ``store`` unless replaced (tests inject storage faults here).
     /// The store skips its own tail check: the hub checks the whole chain as it folds the log.
     public var openStore: @Sendable (HubConfiguration) throws -> any EventStore = { configuration in
-        try SQLiteEventStore(path: configuration.logPath, tailCheck: 0)
+        try EventStores.open(configuration.store, tailCheck: 0)
     }
 
     public init(
@@ -52,6 +55,7 @@ public struct HubConfiguration: Sendable {
         self.endpoint = endpoint
         self.keyPair = keyPair
         self.logPath = logPath
+        store = .sqlite(path: logPath)
         self.topology = topology
         self.nodeKeys = nodeKeys
     }

@@ -1,4 +1,5 @@
 import Coordination
+import EventLog
 import Foundation
 import HubProtocol
 import Yams
@@ -41,7 +42,10 @@ public struct TopologyFile: Sendable {
     public var hubPublicKey: CurveKey
     /// The hub's secret key file (resolved against the topology file's folder).
     public var hubSecretKeyFile: String?
+    /// The SQLite log's file (`log: PATH`, or `store: sqlite:///PATH`); empty for a log on PostgreSQL.
     public var logPath: String
+    /// Where the log lives: `store: URL` (SQLite or PostgreSQL), or `log: PATH` (SQLite).
+    public var store: StoreLocation
     public var creditWindow: Int
     /// Each node's allowance of submits, replays and session openings; `nil` for no limit.
     public var rateLimit: RateLimit?
@@ -83,6 +87,7 @@ public struct TopologyFile: Sendable {
         )
         configuration.creditWindow = creditWindow
         configuration.rateLimit = rateLimit
+        configuration.store = store
         return configuration
     }
 }
@@ -117,16 +122,39 @@ private struct Reader {
         }
     }
 
+    /// `store: URL` or `log: PATH`, exactly one; a relative SQLite path is the topology folder's.
+    func storeLocation(_ hub: Node) throws -> StoreLocation {
+        switch (hub["store"], hub["log"]) {
+        case (nil, nil):
+            throw fail(hub, "hub.store (sqlite:///PATH or postgresql://USER@HOST/DATABASE) or hub.log is required")
+        case (let store?, _?):
+            throw fail(store, "give hub.store or hub.log, not both")
+        case (nil, _?):
+            return .sqlite(path: path(try string(hub["log"], "hub.log", in: hub)))
+        case (let node?, nil):
+            let text = try string(node, "hub.store", in: hub)
+            do {
+                let location = try StoreLocation(url: text)
+                if case .sqlite(let file) = location { return .sqlite(path: path(file)) }
+                return location
+            } catch {
+                throw fail(node, "hub.store: \(error)")
+            }
+        }
+    }
+
     func read(_ root: Node) throws -> TopologyFile {
         guard root.mapping != nil else { throw fail(root, "the top level must be a mapping with hub, units and authorisation") }
-        guard let hub = root["hub"], hub.mapping != nil else { throw fail(root, "hub: is required (bind, endpoint, public_key, log)") }
+        guard let hub = root["hub"], hub.mapping != nil else { throw fail(root, "hub: is required (bind, endpoint, public_key, store or log)") }
         let bind = try string(hub["bind"], "hub.bind", in: hub)
         let endpoint = try string(hub["endpoint"], "hub.endpoint", in: hub)
         guard let hubKey = try key(hub["public_key"], "hub.public_key", in: hub) else {
             throw fail(hub["public_key"] ?? hub, "hub.public_key is required (run Deploy/provision.sh to fill it in)")
         }
         let secretFile = hub["secret_key_file"]?.string.map(path)
-        let log = path(try string(hub["log"], "hub.log", in: hub))
+        let store = try storeLocation(hub)
+        var log = ""
+        if case .sqlite(let file) = store { log = file }
         var window = 64
         if let node = hub["credit_window"] {
             guard let value = node.int, (1...10_000).contains(value) else { throw fail(node, "hub.credit_window must be a whole number from 1 to 10000") }
@@ -217,7 +245,7 @@ private struct Reader {
         }
         return TopologyFile(
             bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
-            creditWindow: window, rateLimit: rateLimit, topology: Topology(
+            store: store, creditWindow: window, rateLimit: rateLimit, topology: Topology(
                 units: units, authorisation: authorisation, partnerArea: partnerArea, homeArea: homeArea,
                 requestServiceDays: serviceDays),
             unitKeys: keys)

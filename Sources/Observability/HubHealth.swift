@@ -1,4 +1,5 @@
 import EventLog
+import EventLogPostgres
 import Foundation
 import Hub
 import Synchronization
@@ -46,7 +47,7 @@ public final class HubHealth: Sendable {
     }
 
     private let hub: Hub
-    private let logPath: String
+    private let location: StoreLocation
     /// The loop age beyond which the hub counts as stuck.
     public let maxLoopAge: Duration
     private let probe = Mutex<(any EventStore)?>(nil)
@@ -57,7 +58,7 @@ public final class HubHealth: Sendable {
     /// `maxLoopAge` is unhealthy. An idle hub's loop goes round at least once a second.
     public init(hub: Hub, logPath: String? = nil, maxLoopAge: Duration = .seconds(5)) {
         self.hub = hub
-        self.logPath = logPath ?? hub.logPath
+        location = logPath.map { .sqlite(path: $0) } ?? hub.store
         self.maxLoopAge = maxLoopAge
     }
 
@@ -100,7 +101,7 @@ public final class HubHealth: Sendable {
     private func headFromProbe() throws -> UInt64 {
         let store = try probe.withLock { probe in
             if let probe { return probe }
-            let opened: any EventStore = try SQLiteEventStore(path: logPath, tailCheck: 0, readOnly: true)
+            let opened = try EventStores.open(location, tailCheck: 0, readOnly: true)
             probe = opened
             return opened
         }

@@ -52,6 +52,10 @@ struct ConfigurationTests {
                 "public_key"
             ),
             ("hub: [1\n", 2, "not valid YAML"),
+            (Self.hub + "  store: postgresql://aeohub:secret@db1/aeohub\nunits: []\n", 5, "must not hold a password"),
+            (Self.hub + "  store: postgresql://aeohub@db1/aeohub\n  log: l\nunits: []\n", 5, "not both"),
+            (Self.hub + "  store: mysql://aeohub@db1/aeohub\nunits: []\n", 5, "hub.store: "),
+            (Self.hub + "units: []\n", 2, "hub.store (sqlite:///PATH or postgresql://USER@HOST/DATABASE) or hub.log"),
         ])
     func refused(text: String, line: Int, reason: String) throws {
         let path = try write(text)
@@ -60,6 +64,9 @@ struct ConfigurationTests {
         #expect(error.line == line, "\(error)")
         #expect(error.description.contains(reason), "\(error)")
     }
+
+    static let hub =
+        "hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\"\n"
 
     @Test("a unit's unknown role and a district without its customs office are named by line")
     func unitErrors() throws {

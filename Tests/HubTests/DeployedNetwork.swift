@@ -20,9 +20,14 @@ final class DeployedNetwork: @unchecked Sendable {
 
     /// The hub's `rate_limit` setting, e.g. `{per_second: 0.1, burst: 1}`; the shipped one if nil.
     let rateLimit: String?
+    /// The hub's `store:` URL in place of its `log:` line (e.g. `postgresql://...`); `log: logPath` if nil.
+    let store: String?
 
-    init(rateLimit: String? = nil, hubArguments: (_ keys: URL) -> [String] = { _ in [] }) throws {
+    init(
+        rateLimit: String? = nil, store: String? = nil, hubArguments: (_ keys: URL) -> [String] = { _ in [] }
+    ) throws {
         self.rateLimit = rateLimit
+        self.store = store
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "aeohub-deployed-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -58,7 +63,7 @@ final class DeployedNetwork: @unchecked Sendable {
                 ("  bind: ", "  bind: tcp://127.0.0.1:*"),
                 ("  endpoint: ", "  endpoint: \(endpoint.isEmpty ? "tcp://127.0.0.1:1" : endpoint)"),
                 ("  secret_key_file: ", "  secret_key_file: \(keys.appendingPathComponent("hub.secret").path)"),
-                ("  log: ", "  log: \(logPath)"),
+                ("  log: ", store.map { "  store: \($0)" } ?? "  log: \(logPath)"),
             ] + (rateLimit.map { [("  rate_limit: ", "  rate_limit: \($0)")] } ?? [])
         text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             replacements.first { line.hasPrefix($0.0) }?.1 ?? String(line)
