@@ -15,6 +15,8 @@ public final class PostgresEventStore: EventStore {
     public let location: PostgresLocation
     let writer: PostgresLink
     let reader: PostgresLink
+    /// Snapshots have their own connection (opened on first use), so writing one never holds an append.
+    let snapshotLink: PostgresLink
     private let password: String?
     /// Chunk of records per `INSERT`: 12 parameters each, well under PostgreSQL's 65,535.
     static let insertChunk = 400
@@ -31,6 +33,7 @@ public final class PostgresEventStore: EventStore {
         self.password = password
         writer = PostgresLink(location: location, password: password, readOnly: readOnly)
         reader = readOnly ? writer : PostgresLink(location: location, password: password, readOnly: true)
+        snapshotLink = readOnly ? writer : PostgresLink(location: location, password: password, readOnly: false)
         if readOnly {
             let exists = try reader.withSession { session in
                 try session.query("SELECT to_regclass(\("\"\(location.schema)\".record"))::text").first?
@@ -56,6 +59,7 @@ public final class PostgresEventStore: EventStore {
     deinit {
         writer.close()
         if reader !== writer { reader.close() }
+        if snapshotLink !== writer { snapshotLink.close() }
     }
 
     /// The server's `synchronous_commit` and `fsync` as the writing connection sees them (both `on`).
@@ -107,6 +111,7 @@ public final class PostgresEventStore: EventStore {
                 recipient TEXT NOT NULL, sequence BIGINT NOT NULL, PRIMARY KEY (recipient, sequence))
             """,
             "CREATE TABLE IF NOT EXISTS cursor (node_id TEXT PRIMARY KEY, acknowledged BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS snapshot (sequence BIGINT PRIMARY KEY, body BYTEA NOT NULL)",
             """
             CREATE TABLE IF NOT EXISTS lease (
                 name TEXT PRIMARY KEY, epoch BIGINT NOT NULL, holder TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)

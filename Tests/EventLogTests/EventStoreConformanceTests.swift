@@ -29,6 +29,22 @@ struct EventStoreConformanceTests {
         #expect(try store.verify() == .intact(records: 10, head: LogHead(sequence: 10, hash: sealed[9].hash)))
     }
 
+    @Test("snapshots round-trip byte for byte, newest first, and only the three newest are kept", arguments: StoreKind.allCases)
+    func snapshots(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        let store = try #require(try fixture.open() as? any SnapshotStore)
+        #expect(try store.snapshotSequences() == [])
+        var bodies: [Data] = []
+        for index in 1...5 {
+            let bytes: [UInt8] = (0..<(1000 * index)).map { offset in UInt8(truncatingIfNeeded: offset &* 7 &+ index) }
+            bodies.append(Data(bytes))
+        }
+        for (index, body) in bodies.enumerated() { try store.saveSnapshot(body, sequence: UInt64(index + 1) * 100) }
+        #expect(try store.snapshotSequences() == [500, 400, 300])
+        #expect(try store.loadSnapshot(at: 400) == bodies[3])
+        #expect(throws: (any Error).self) { _ = try store.loadSnapshot(at: 100) }
+    }
+
     @Test("every store seals the same records with the same hashes")
     func sameChainEverywhere() throws {
         guard TestPostgres.isConfigured else { try Test.cancel(Comment(rawValue: TestPostgres.howToRun)) }
