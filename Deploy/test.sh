@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Deploy/install-deps.sh
+bash Deploy/check-style.sh
 swift build --build-tests
 bash Deploy/with-test-postgres.sh swift test --skip-build

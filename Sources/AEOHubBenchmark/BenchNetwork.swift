@@ -63,7 +63,8 @@ final class BenchNetwork {
         let ready = folder.appendingPathComponent("hub.endpoint").path
         let hubLog = folder.appendingPathComponent("hub.log").path
         let process = try ChildProcess(
-            executable.path, ["hub", "--config", folder.appendingPathComponent("topology.yaml").path, "--ready-file", ready],
+            executable.path,
+            ["hub", "--config", folder.appendingPathComponent("topology.yaml").path, "--ready-file", ready],
             output: .appendingTo(hubLog))
         self.process = process
         // The port is chosen by the OS; the hub writes the endpoint it bound to the ready file.

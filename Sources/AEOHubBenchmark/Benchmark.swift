@@ -30,7 +30,8 @@ struct Benchmark {
             return
         }
         say(
-            "AEO Hub benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(messages) messages per throughput run, 512-byte messages\n"
+            "AEO Hub benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(messages) messages per "
+                + "throughput run, 512-byte messages\n"
         )
 
         let raw = try rawThroughput(senders: 50, messages: messages)

@@ -10,10 +10,11 @@ import ZeroMQ
 /// the whole log beside starting from a snapshot, measured in one run.
 enum StartupBench {
     static func run(records: Int, requests: Int, folder: URL) throws {
-        let units = [
-            Unit(id: "bureau", role: .coordinator, name: "Bureau"),
-            Unit(id: "customs", role: .customs, name: "Customs"),
-        ] + (1...6).map { Unit(id: "district-\($0)", role: .district, name: "District \($0)", area: "35020\($0)") }
+        let units =
+            [
+                Unit(id: "bureau", role: .coordinator, name: "Bureau"),
+                Unit(id: "customs", role: .customs, name: "Customs"),
+            ] + (1...6).map { Unit(id: "district-\($0)", role: .district, name: "District \($0)", area: "35020\($0)") }
         let topology = Topology(units: units)
         let logPath = folder.appendingPathComponent("startup.sqlite").path
         let writing = ContinuousClock.now
@@ -39,7 +40,8 @@ enum StartupBench {
         let size = (try? snapshotFolder.loadSnapshot(at: sequence).count) ?? 0
         Benchmark.say(
             Benchmark.label("start, graceful stop writing a snapshot")
-                + String(format: "%.2f s (snapshot at %d, %.1f MB)", Benchmark.seconds(.now - stopping), sequence,
+                + String(
+                    format: "%.2f s (snapshot at %d, %.1f MB)", Benchmark.seconds(.now - stopping), sequence,
                     Double(size) / 1e6))
         configuration.snapshotEveryRecords = 0
         let restored = try timedStart(configuration, logger: logger)

@@ -7,7 +7,9 @@ import Foundation
 struct Faults: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aeohub-faults",
-        abstract: "Kill -9 the hub (and node processes) at random moments under load, then check nothing was lost or duplicated."
+        abstract:
+            "Kill -9 the hub (and node processes) at random moments under load, then check nothing was lost or "
+            + "duplicated."
     )
 
     @Option(help: "Hub kills.") var cycles = 200
@@ -16,9 +18,12 @@ struct Faults: AsyncParsableCommand {
     @Option(help: "Working folder (default: a new temporary one, kept).") var dir: String?
 
     func run() async throws {
-        let folder = dir.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-faults-\(UUID().uuidString.prefix(8))")
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aeohub")
+        let folder =
+            dir.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "aeohub-faults-\(UUID().uuidString.prefix(8))")
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "aeohub")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw ValidationError("build aeohub beside this executable first: swift build -c release")
         }

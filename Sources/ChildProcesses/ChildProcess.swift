@@ -1,10 +1,11 @@
+import Dispatch
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Dispatch
-import Synchronization
 
 /// A program started with `posix_spawn`, for the harnesses, the tests and `report --format pdf`.
 ///
@@ -87,7 +88,8 @@ public final class ChildProcess: Sendable {
             for pointer in envp ?? [] { free(pointer) }
         }
         var child = pid_t()
-        let status = envp.map { envp in posix_spawn(&child, executable, &actions, &attributes, argv, envp) }
+        let status =
+            envp.map { envp in posix_spawn(&child, executable, &actions, &attributes, argv, envp) }
             ?? posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         guard status == 0 else {
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(status)))")

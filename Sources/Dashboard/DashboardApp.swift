@@ -45,7 +45,8 @@ public enum Dashboard {
         guard settings.isLoopback || settings.accounts != nil else {
             throw SettingsError(
                 description: """
-                    the dashboard listens on \(settings.host), not a loopback address: give --accounts FILE (user:bcrypt-hash \
+                    the dashboard listens on \(settings.host), not a loopback address: \
+                    give --accounts FILE (user:bcrypt-hash \
                     lines, see `aeohub dashboard hash-password`), or put it behind a reverse proxy that authenticates
                     """)
         }
@@ -71,9 +72,13 @@ public enum Dashboard {
 struct LoopbackHostOnly: RouterMiddleware {
     typealias Context = BasicAuthRequestContext<Account>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let authority = request.head.authority ?? ""
-        let host = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }.dropFirst()) : String(authority.prefix { $0 != ":" })
+        let host =
+            authority.hasPrefix("[")
+            ? String(authority.prefix { $0 != "]" }.dropFirst()) : String(authority.prefix { $0 != ":" })
         guard ["127.0.0.1", "localhost", "::1"].contains(host.lowercased()) else {
             throw HTTPError(.forbidden, message: "this dashboard answers only on 127.0.0.1 or localhost")
         }

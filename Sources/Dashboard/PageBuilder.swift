@@ -117,7 +117,8 @@ struct PageBuilder {
             attention.append(
                 say(
                     "\(unitName(incentive.granter)) 对 \(incentive.enterprise.name) 的激励 \(incentive.incentiveID) 应停止",
-                    "\(unitName(incentive.granter)) must stop incentive \(incentive.incentiveID) to \(incentive.enterprise.name)"
+                    "\(unitName(incentive.granter)) must stop incentive \(incentive.incentiveID) to "
+                        + "\(incentive.enterprise.name)"
                 ))
         }
         if !missing.isEmpty {

@@ -121,7 +121,9 @@ struct Routes: Sendable {
 struct HubUnavailable: RouterMiddleware {
     typealias Context = BasicAuthRequestContext<Account>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as NodeError {

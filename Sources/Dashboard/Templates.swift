@@ -36,7 +36,8 @@ enum Templates {
         <html lang="{{lang}}"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta http-equiv="refresh" content="{{refresh}}">
-        <link rel="icon" href="data:,"><title>{{title}} · AEO Hub</title><link rel="stylesheet" href="/style.css"></head>
+        <link rel="icon" href="data:,"><title>{{title}} · AEO Hub</title>
+        <link rel="stylesheet" href="/style.css"></head>
         <body><header><h1>厦门市AEO企业培育协同 AEO Hub · {{title}}</h1><nav>
         {{#navigation}}<a href="{{href}}"{{#here}} class="here"{{/here}}>{{label}}</a>{{/navigation}}
         <a href="?lang={{switchLang}}" id="language">{{switchLabel}}</a> <a href="{{json}}">JSON</a>

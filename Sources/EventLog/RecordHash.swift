@@ -24,17 +24,17 @@ public enum RecordHash {
     }
 }
 
-private extension SHA256 {
-    mutating func update(integer: UInt64) {
+extension SHA256 {
+    fileprivate mutating func update(integer: UInt64) {
         withUnsafeBytes(of: integer.bigEndian) { update(bufferPointer: $0) }
     }
 
-    mutating func update(field: Data) {
+    fileprivate mutating func update(field: Data) {
         update(integer: UInt64(field.count))
         update(data: field)
     }
 
-    mutating func update(optional: String?) {
+    fileprivate mutating func update(optional: String?) {
         guard let value = optional else {
             update(data: Data([0]))
             return
@@ -64,10 +64,12 @@ public struct ChainCheck: Sendable {
             return .broken(sequence: expected, reason: "the record is missing (the next one is \(record.sequence))")
         }
         guard record.previousHash == previous else {
-            return .broken(sequence: record.sequence, reason: "its previous-hash does not match record \(expected - 1)'s hash")
+            return .broken(
+                sequence: record.sequence, reason: "its previous-hash does not match record \(expected - 1)'s hash")
         }
         guard RecordHash.compute(previous: previous, record: record.fields) == record.hash else {
-            return .broken(sequence: record.sequence, reason: "its contents do not match its hash (changed or corrupted)")
+            return .broken(
+                sequence: record.sequence, reason: "its contents do not match its hash (changed or corrupted)")
         }
         previous = record.hash
         expected += 1

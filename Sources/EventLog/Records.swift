@@ -117,7 +117,8 @@ public enum VerifyResult: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .intact(let records, let head):
-            "log intact: \(records) records, head \(head.sequence), hash \(head.hash.prefix(8).map { String(format: "%02x", $0) }.joined())…"
+            "log intact: \(records) records, head \(head.sequence), hash "
+                + "\(head.hash.prefix(8).map { String(format: "%02x", $0) }.joined())…"
         case .broken(let sequence, let reason):
             "log broken at record \(sequence): \(reason)"
         }
@@ -168,7 +169,8 @@ public enum EventLogError: Error, Sendable, Hashable, CustomStringConvertible {
         case .fenced(let epoch, let current):
             "the log's lease has moved on (this writer holds epoch \(epoch), the lease is at "
                 + "\(current.map(String.init) ?? "none")); nothing was written"
-        case .corrupt(let result): "the hub will not run on this log: \(result); restore it from a backup (aeohub log verify names the record)"
+        case .corrupt(let result):
+            "the hub will not run on this log: \(result); restore it from a backup (aeohub log verify names the record)"
         }
     }
 }

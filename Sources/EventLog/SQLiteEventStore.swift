@@ -50,37 +50,38 @@ public final class SQLiteEventStore: EventStore {
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE record (
-                    sequence INTEGER PRIMARY KEY,
-                    accepted_at INTEGER NOT NULL,
-                    sender TEXT NOT NULL,
-                    message_id TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    recipients TEXT NOT NULL,
-                    uscc TEXT,
-                    meeting_id TEXT,
-                    case_id TEXT,
-                    envelope BLOB NOT NULL,
-                    previous_hash BLOB NOT NULL,
-                    hash BLOB NOT NULL
-                );
-                CREATE UNIQUE INDEX record_sender_message ON record(sender, message_id);
-                CREATE INDEX record_time ON record(accepted_at);
-                CREATE INDEX record_type ON record(type, sequence);
-                CREATE INDEX record_uscc ON record(uscc, sequence) WHERE uscc IS NOT NULL;
-                CREATE INDEX record_meeting ON record(meeting_id, sequence) WHERE meeting_id IS NOT NULL;
-                CREATE INDEX record_case ON record(case_id, sequence) WHERE case_id IS NOT NULL;
-                CREATE TABLE delivery (
-                    recipient TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    PRIMARY KEY (recipient, sequence)
-                ) WITHOUT ROWID;
-                CREATE TABLE cursor (
-                    node_id TEXT PRIMARY KEY,
-                    acknowledged INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE record (
+                        sequence INTEGER PRIMARY KEY,
+                        accepted_at INTEGER NOT NULL,
+                        sender TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        recipients TEXT NOT NULL,
+                        uscc TEXT,
+                        meeting_id TEXT,
+                        case_id TEXT,
+                        envelope BLOB NOT NULL,
+                        previous_hash BLOB NOT NULL,
+                        hash BLOB NOT NULL
+                    );
+                    CREATE UNIQUE INDEX record_sender_message ON record(sender, message_id);
+                    CREATE INDEX record_time ON record(accepted_at);
+                    CREATE INDEX record_type ON record(type, sequence);
+                    CREATE INDEX record_uscc ON record(uscc, sequence) WHERE uscc IS NOT NULL;
+                    CREATE INDEX record_meeting ON record(meeting_id, sequence) WHERE meeting_id IS NOT NULL;
+                    CREATE INDEX record_case ON record(case_id, sequence) WHERE case_id IS NOT NULL;
+                    CREATE TABLE delivery (
+                        recipient TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        PRIMARY KEY (recipient, sequence)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE cursor (
+                        node_id TEXT PRIMARY KEY,
+                        acknowledged INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
         }
         return migrator
     }
@@ -92,7 +93,8 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private static func head(_ db: Database) throws -> LogHead {
-        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM record ORDER BY sequence DESC LIMIT 1") else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM record ORDER BY sequence DESC LIMIT 1")
+        else {
             return .empty
         }
         return LogHead(sequence: UInt64(row[0] as Int64), hash: row[1])
@@ -104,11 +106,12 @@ public final class SQLiteEventStore: EventStore {
             var head = try Self.head(db)
             var sealed: [LogRecord] = []
             sealed.reserveCapacity(batch.count)
-            let insertRecord = try db.cachedStatement(sql: """
-                INSERT INTO record (sequence, accepted_at, sender, message_id, type, recipients, uscc, meeting_id,
-                                    case_id, envelope, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insertRecord = try db.cachedStatement(
+                sql: """
+                    INSERT INTO record (sequence, accepted_at, sender, message_id, type, recipients, uscc, meeting_id,
+                                        case_id, envelope, previous_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             let insertDelivery = try db.cachedStatement(sql: "INSERT INTO delivery (recipient, sequence) VALUES (?, ?)")
             for record in batch {
                 guard record.sequence == head.sequence + 1 else {
@@ -163,23 +166,46 @@ public final class SQLiteEventStore: EventStore {
 
     public func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {
         var conditions = ["r.sequence > ?"]
-        var arguments: [any DatabaseValueConvertible] = [Int64(max(after, filter.fromSequence > 0 ? filter.fromSequence - 1 : 0))]
-        if filter.toSequence > 0 { conditions.append("r.sequence <= ?"); arguments.append(Int64(filter.toSequence)) }
-        if filter.fromTime > 0 { conditions.append("r.accepted_at >= ?"); arguments.append(filter.fromTime) }
-        if filter.toTime > 0 { conditions.append("r.accepted_at < ?"); arguments.append(filter.toTime) }
+        var arguments: [any DatabaseValueConvertible] = [
+            Int64(max(after, filter.fromSequence > 0 ? filter.fromSequence - 1 : 0))
+        ]
+        if filter.toSequence > 0 {
+            conditions.append("r.sequence <= ?")
+            arguments.append(Int64(filter.toSequence))
+        }
+        if filter.fromTime > 0 {
+            conditions.append("r.accepted_at >= ?")
+            arguments.append(filter.fromTime)
+        }
+        if filter.toTime > 0 {
+            conditions.append("r.accepted_at < ?")
+            arguments.append(filter.toTime)
+        }
         if !filter.types.isEmpty {
             conditions.append("r.type IN (\(Array(repeating: "?", count: filter.types.count).joined(separator: ",")))")
             arguments.append(contentsOf: filter.types)
         }
-        if let uscc = filter.uscc { conditions.append("r.uscc = ?"); arguments.append(uscc) }
-        if let meeting = filter.meetingID { conditions.append("r.meeting_id = ?"); arguments.append(meeting) }
-        if let caseID = filter.caseID { conditions.append("r.case_id = ?"); arguments.append(caseID) }
+        if let uscc = filter.uscc {
+            conditions.append("r.uscc = ?")
+            arguments.append(uscc)
+        }
+        if let meeting = filter.meetingID {
+            conditions.append("r.meeting_id = ?")
+            arguments.append(meeting)
+        }
+        if let caseID = filter.caseID {
+            conditions.append("r.case_id = ?")
+            arguments.append(caseID)
+        }
         if let node = filter.node {
-            conditions.append("(r.sender = ? OR EXISTS (SELECT 1 FROM delivery d WHERE d.recipient = ? AND d.sequence = r.sequence))")
+            conditions.append(
+                "(r.sender = ? OR EXISTS (SELECT 1 FROM delivery d WHERE d.recipient = ? AND d.sequence = r.sequence))")
             arguments.append(contentsOf: [node, node])
         }
         arguments.append(limit)
-        let sql = "SELECT \(Self.columns) FROM record r WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.sequence LIMIT ?"
+        let sql =
+            "SELECT \(Self.columns) FROM record r WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.sequence "
+            + "LIMIT ?"
         return try reading { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.record)
         }
@@ -187,34 +213,43 @@ public final class SQLiteEventStore: EventStore {
 
     public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
         try reading { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.columns) FROM delivery d JOIN record r ON r.sequence = d.sequence
-                WHERE d.recipient = ? AND d.sequence > ? ORDER BY d.sequence LIMIT ?
-                """, arguments: [node, Int64(after), limit]).map(Self.record)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.columns) FROM delivery d JOIN record r ON r.sequence = d.sequence
+                    WHERE d.recipient = ? AND d.sequence > ? ORDER BY d.sequence LIMIT ?
+                    """, arguments: [node, Int64(after), limit]
+            ).map(Self.record)
         }
     }
 
     public func countDeliveries(for node: String, after: UInt64, upTo: UInt64, limit: Int) throws -> Int {
         try reading { db in
-            try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM (SELECT 1 FROM delivery WHERE recipient = ? AND sequence > ? AND sequence <= ? LIMIT ?)
-                """, arguments: [node, Int64(after), Int64(upTo), limit]) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM (
+                        SELECT 1 FROM delivery WHERE recipient = ? AND sequence > ? AND sequence <= ? LIMIT ?)
+                    """, arguments: [node, Int64(after), Int64(upTo), limit]) ?? 0
         }
     }
 
     public func cursor(for node: String) throws -> UInt64 {
         try reading { db in
-            UInt64(try Int64.fetchOne(db, sql: "SELECT acknowledged FROM cursor WHERE node_id = ?", arguments: [node]) ?? 0)
+            UInt64(
+                try Int64.fetchOne(db, sql: "SELECT acknowledged FROM cursor WHERE node_id = ?", arguments: [node]) ?? 0
+            )
         }
     }
 
     public func saveCursors(_ cursors: [String: UInt64]) throws {
         guard !cursors.isEmpty else { return }
         try writing { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO cursor (node_id, acknowledged) VALUES (?, ?)
-                ON CONFLICT(node_id) DO UPDATE SET acknowledged = max(acknowledged, excluded.acknowledged)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO cursor (node_id, acknowledged) VALUES (?, ?)
+                    ON CONFLICT(node_id) DO UPDATE SET acknowledged = max(acknowledged, excluded.acknowledged)
+                    """)
             for (node, sequence) in cursors {
                 try statement.execute(arguments: [node, Int64(sequence)])
             }
@@ -239,7 +274,11 @@ public final class SQLiteEventStore: EventStore {
         if after == 0 {
             chain = ChainCheck()
         } else {
-            guard let hash = try reading({ try Data.fetchOne($0, sql: "SELECT hash FROM record WHERE sequence = ?", arguments: [Int64(after)]) }) else {
+            guard
+                let hash = try reading({
+                    try Data.fetchOne($0, sql: "SELECT hash FROM record WHERE sequence = ?", arguments: [Int64(after)])
+                })
+            else {
                 return .broken(sequence: after, reason: "the record is missing")
             }
             chain = ChainCheck(after: LogHead(sequence: after, hash: hash))
@@ -247,8 +286,11 @@ public final class SQLiteEventStore: EventStore {
         var count: UInt64 = 0
         while true {
             let chunk = try reading { db in
-                try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM record r WHERE r.sequence >= ? ORDER BY r.sequence LIMIT 5000",
-                                 arguments: [Int64(chain.expected)]).map(Self.record)
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT \(Self.columns) FROM record r WHERE r.sequence >= ? ORDER BY r.sequence LIMIT 5000",
+                    arguments: [Int64(chain.expected)]
+                ).map(Self.record)
             }
             if chunk.isEmpty { break }
             for record in chunk {
@@ -273,7 +315,8 @@ public final class SQLiteEventStore: EventStore {
             for row in try Row.fetchAll(db, sql: "SELECT node_id, acknowledged FROM cursor") {
                 cursors[row[0]] = UInt64(row[1] as Int64)
             }
-            let range = try Row.fetchOne(db, sql: "SELECT count(*), max(sequence), min(accepted_at), max(accepted_at) FROM record")!
+            let range = try Row.fetchOne(
+                db, sql: "SELECT count(*), max(sequence), min(accepted_at), max(accepted_at) FROM record")!
             let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
             return LogStats(

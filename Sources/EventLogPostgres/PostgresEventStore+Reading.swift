@@ -9,7 +9,9 @@ extension PostgresEventStore {
         """
 
     static func record(_ row: PostgresRow) throws -> LogRecord {
-        let (sequence, acceptedAt, sender, messageID, type, recipients, uscc, meetingID, caseID, envelope, previous, hash) =
+        let (
+            sequence, acceptedAt, sender, messageID, type, recipients, uscc, meetingID, caseID, envelope, previous, hash
+        ) =
             try row.decode(
                 (Int64, Int64, String, String, String, String, String?, String?, String?, Data, Data, Data).self)
         return LogRecord(

@@ -14,32 +14,6 @@ import ZeroMQ
 /// is in the log once, the log is gapless and verifies, and every recipient handled each message
 /// addressed to it once, in order.
 public final class CrashDrill {
-
-    /// What a drill saw.
-    public struct Outcome: Sendable, CustomStringConvertible {
-        public var cycles = 0
-        public var accepted = 0
-        public var logRecords: UInt64 = 0
-        public var delivered = 0
-        public var listenerKills = 0
-        public var lost = 0
-        public var duplicates = 0
-        public var outOfOrder = 0
-        public var verifyFailures = 0
-        public var hubPeakRSSKiB = 0
-        public var elapsed: Duration = .zero
-        public var problems: [String] = []
-
-        public var passed: Bool { lost == 0 && duplicates == 0 && outOfOrder == 0 && verifyFailures == 0 && problems.isEmpty }
-
-        public var description: String {
-            "\(cycles) hub kills, \(listenerKills) node kills, \(accepted) messages accepted, \(logRecords) log records, "
-                + "\(delivered) deliveries handled; lost \(lost), duplicated \(duplicates), out of order \(outOfOrder), "
-                + "verify failures \(verifyFailures); hub peak RSS \(hubPeakRSSKiB / 1024) MiB; \(elapsed)"
-                + (problems.isEmpty ? "" : "\nproblems:\n  " + problems.prefix(20).joined(separator: "\n  "))
-        }
-    }
-
     public struct Options: Sendable {
         public var cycles = 20
         public var nodes = 20
@@ -119,7 +93,9 @@ public final class CrashDrill {
 
             """
         for id in nodeIDs + listenerIDs {
-            yaml += "  - id: \(id)\n    role: association\n    name: Drill node \(id)\n    public_key: \"\(keys[id]!.publicKey.z85)\"\n"
+            yaml +=
+                "  - id: \(id)\n    role: association\n    name: Drill node \(id)\n    public_key: "
+                + "\"\(keys[id]!.publicKey.z85)\"\n"
         }
         try yaml.write(toFile: topologyPath, atomically: true, encoding: .utf8)
     }
@@ -134,7 +110,9 @@ public final class CrashDrill {
             output: .discard, error: .appendingTo(logFile("hub.log")))
         hub = process
         let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: ready), process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        while !FileManager.default.fileExists(atPath: ready), process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         guard let endpoint = try? String(contentsOfFile: ready, encoding: .utf8) else {
             throw DrillError("the hub did not start; see \(options.folder.appendingPathComponent("hub.log").path)")
         }
@@ -150,8 +128,9 @@ public final class CrashDrill {
     /// The hub's peak resident set (VmHWM), in KiB.
     private func hubPeakRSS() -> Int {
         guard let pid = hub?.pid,
-              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 
@@ -182,8 +161,9 @@ public final class CrashDrill {
         for id in listenerIDs { try startListener(id) }
         var nodes: [String: HubNode] = [:]
         for id in nodeIDs {
-            var configuration = NodeConfiguration(nodeID: id, endpoint: "tcp://127.0.0.1:\(port)", hubKey: hubKeys.publicKey, keyPair: keys[id]!,
-                                                  stateDirectory: options.folder.appendingPathComponent("state").path)
+            var configuration = NodeConfiguration(
+                nodeID: id, endpoint: "tcp://127.0.0.1:\(port)", hubKey: hubKeys.publicKey, keyPair: keys[id]!,
+                stateDirectory: options.folder.appendingPathComponent("state").path)
             configuration.retryInterval = .milliseconds(300)
             configuration.reconnectMaximum = .milliseconds(500)
             let node = try HubNode(configuration: configuration, logger: logger)
@@ -197,12 +177,15 @@ public final class CrashDrill {
             let before = tallies.accepted.withLock { $0.count }
             try await Task.sleep(for: .milliseconds(Int.random(in: options.uptime, using: &random)))
             let patience = ContinuousClock.now + .seconds(60)
-            while tallies.accepted.withLock({ $0.count }) < before + options.progressPerCycle, ContinuousClock.now < patience {
+            while tallies.accepted.withLock({ $0.count }) < before + options.progressPerCycle,
+                ContinuousClock.now < patience
+            {
                 try await Task.sleep(for: .milliseconds(20))
             }
             outcome.hubPeakRSSKiB = max(outcome.hubPeakRSSKiB, hubPeakRSS())
             for (id, process) in listeners where !process.isRunning {
-                outcome.problems.append("cycle \(cycle): node process \(id) had exited (status \(process.exitStatus ?? -1)); see \(id).log")
+                outcome.problems.append(
+                    "cycle \(cycle): node process \(id) had exited (status \(process.exitStatus ?? -1)); see \(id).log")
                 try startListener(id)
             }
             kill9(hub)
@@ -250,35 +233,45 @@ public final class CrashDrill {
             let node = nodes[id]!
             let peer = nodeIDs[(index + 1) % nodeIDs.count]
             let listeners = listenerIDs
-            tasks.append(Task {
-                var counter = 0
-                while !tallies.stopping.load(ordering: .relaxed) {
-                    counter += 1
-                    let recipient = counter % 3 == 0 && !listeners.isEmpty ? listeners[counter / 3 % listeners.count] : peer
-                    let messageID = "\(id)-\(counter)"
-                    let envelope = Envelope.with {
-                        $0.messageID = messageID
-                        $0.to = Recipients.with { $0.nodes = [recipient] }
-                        $0.progressReport = ProgressReport.with { $0.period = "2026-09/2026-10"; $0.text = "drill \(messageID)" }
+            tasks.append(
+                Task {
+                    var counter = 0
+                    while !tallies.stopping.load(ordering: .relaxed) {
+                        counter += 1
+                        let recipient =
+                            counter % 3 == 0 && !listeners.isEmpty ? listeners[counter / 3 % listeners.count] : peer
+                        let messageID = "\(id)-\(counter)"
+                        let envelope = Envelope.with {
+                            $0.messageID = messageID
+                            $0.to = Recipients.with { $0.nodes = [recipient] }
+                            $0.progressReport = ProgressReport.with {
+                                $0.period = "2026-09/2026-10"
+                                $0.text = "drill \(messageID)"
+                            }
+                        }
+                        let answer = try await node.submit(envelope)
+                        tallies.accepted.withLock { $0[messageID] = (id, recipient, answer.sequence) }
                     }
-                    let answer = try await node.submit(envelope)
-                    tallies.accepted.withLock { $0[messageID] = (id, recipient, answer.sequence) }
-                }
-            })
-            tasks.append(Task {
-                // Ends when the node closes; not awaited with the submitters.
-                try await node.handleDeliveries { delivery in
-                    guard delivery.envelope.messageType == .progressReport else { return }
-                    tallies.handled.withLock { $0[id, default: []].append((delivery.sequence, delivery.envelope.messageID)) }
-                }
-            })
+                })
+            tasks.append(
+                Task {
+                    // Ends when the node closes; not awaited with the submitters.
+                    try await node.handleDeliveries { delivery in
+                        guard delivery.envelope.messageType == .progressReport else { return }
+                        tallies.handled.withLock {
+                            $0[id, default: []].append((delivery.sequence, delivery.envelope.messageID))
+                        }
+                    }
+                })
         }
         return tasks.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
     }
 
     private func expected() -> [String: [(UInt64, String)]] {
         var byRecipient: [String: [(UInt64, String)]] = [:]
-        for (messageID, entry) in tallies.accepted.withLock({ $0 }) { byRecipient[entry.recipient, default: []].append((entry.sequence, messageID)) }
+        for (messageID, entry) in tallies.accepted.withLock({ $0 }) {
+            byRecipient[entry.recipient, default: []].append((entry.sequence, messageID))
+        }
         return byRecipient.mapValues { $0.sorted { $0.0 < $1.0 } }
     }
 
@@ -286,7 +279,8 @@ public final class CrashDrill {
         guard let text = try? String(contentsOfFile: inbox(id), encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let sequence = (object["sequence"] as? NSNumber)?.uint64Value, let id = object["message_id"] as? String else { return nil }
+                let sequence = (object["sequence"] as? NSNumber)?.uint64Value, let id = object["message_id"] as? String
+            else { return nil }
             return (sequence, id)
         }
     }
@@ -299,7 +293,9 @@ public final class CrashDrill {
         var lastCount = -1
         var lastProgress = ContinuousClock.now
         while ContinuousClock.now - lastProgress < .seconds(60) {
-            let nodeCounts = nodeIDs.map { id in (tallies.handled.withLock { $0[id]?.count ?? 0 }, expected[id]?.count ?? 0) }
+            let nodeCounts = nodeIDs.map { id in
+                (tallies.handled.withLock { $0[id]?.count ?? 0 }, expected[id]?.count ?? 0)
+            }
             let listenerCounts = listenerIDs.map { (listenerLineCount($0), expected[$0]?.count ?? 0) }
             let counts = nodeCounts + listenerCounts
             if counts.allSatisfy({ $0.0 >= $0.1 }) { return }
@@ -341,9 +337,12 @@ public final class CrashDrill {
         }
         // Every ACCEPTED is in the log, once, at its sequence.
         var inLog: [String: Int] = [:]
-        for record in bySequence.values where record.type == "progress_report" { inLog[record.messageID, default: 0] += 1 }
+        for record in bySequence.values where record.type == "progress_report" {
+            inLog[record.messageID, default: 0] += 1
+        }
         for (messageID, entry) in accepted {
-            guard let record = bySequence[entry.sequence], record.messageID == messageID, record.sender == entry.sender else {
+            guard let record = bySequence[entry.sequence], record.messageID == messageID, record.sender == entry.sender
+            else {
                 outcome.lost += 1
                 outcome.problems.append("\(messageID) was ACCEPTED as #\(entry.sequence) but is not there in the log")
                 continue
@@ -357,10 +356,16 @@ public final class CrashDrill {
             outcome.delivered += got.count
             let sequences = got.map(\.0)
             outcome.duplicates += sequences.count - Set(sequences).count
-            if sequences != sequences.sorted() { outcome.outOfOrder += 1; outcome.problems.append("\(id) handled out of order") }
+            if sequences != sequences.sorted() {
+                outcome.outOfOrder += 1
+                outcome.problems.append("\(id) handled out of order")
+            }
             let missing = Set((expected[id] ?? []).map(\.0)).subtracting(sequences)
             outcome.lost += missing.count
-            if !missing.isEmpty { outcome.problems.append("\(id) never handled \(missing.sorted().prefix(5).map { "#\($0)" }.joined(separator: ", "))") }
+            if !missing.isEmpty {
+                outcome.problems.append(
+                    "\(id) never handled \(missing.sorted().prefix(5).map { "#\($0)" }.joined(separator: ", "))")
+            }
         }
     }
 }

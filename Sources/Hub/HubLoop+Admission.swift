@@ -114,7 +114,8 @@ extension HubLoop {
                             $0.messageID = item.messageID
                             $0.code = .storageUnavailable
                             $0.reason =
-                                "the hub could not write its log (\(error)); nothing was accepted: retry with the same message id"
+                                "the hub could not write its log (\(error)); nothing was accepted: retry with the "
+                                + "same message id"
                         }), to: item.routingID)
             }
             stateIsStale = true

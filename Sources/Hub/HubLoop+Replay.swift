@@ -41,7 +41,10 @@ extension HubLoop {
             if let asked = filter.node, asked != nodeID {
                 endReplay(
                     request.requestID, to: routingID, code: .replayForbidden,
-                    reason: "only the coordinator replays other units' records; \(nodeID) may replay what it sent or received")
+                    reason:
+                        "only the coordinator replays other units' records; \(nodeID) may replay what it sent or "
+                        + "received"
+                )
                 return
             }
             filter.node = nodeID
@@ -69,7 +72,8 @@ extension HubLoop {
             let chunk = try store.records(matching: cursor.filter, after: cursor.after, limit: Int(remaining))
             if let last = chunk.last {
                 let items = Command.replayItems(
-                    ReplayItems.with { $0.requestID = cursor.requestID }, chunk.map { StoredEnvelope(bytes: $0.envelope) })
+                    ReplayItems.with { $0.requestID = cursor.requestID },
+                    chunk.map { StoredEnvelope(bytes: $0.envelope) })
                 cursor.waiting = (Message([cursor.routingID] + WireCodec.encode(items)), last.sequence, chunk.count)
             }
         }

@@ -377,7 +377,8 @@ final class HubLoop {
                             $0.messageID = item.messageID
                             $0.code = .storageUnavailable
                             $0.reason =
-                                "the hub could not read its log (\(error)); nothing was accepted: retry with the same message id"
+                                "the hub could not read its log (\(error)); nothing was accepted: retry with the same "
+                                + "message id"
                         }), to: item.routingID)
             }
             throw error

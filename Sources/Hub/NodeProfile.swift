@@ -26,8 +26,12 @@ public struct NodeProfile: Sendable, Hashable {
             return value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path
         }
         for (key, _) in mapping where !["topology", "node", "key"].contains(key.string ?? "") {
-            throw ConfigurationError(file: path, line: (key.mark?.line ?? 0), reason: "'\(key.string ?? "?")' is not a setting; use topology, node and key")
+            throw ConfigurationError(
+                file: path, line: (key.mark?.line ?? 0),
+                reason: "'\(key.string ?? "?")' is not a setting; use topology, node and key")
         }
-        return NodeProfile(topology: resolved(root["topology"]?.string), node: root["node"]?.string, key: resolved(root["key"]?.string))
+        return NodeProfile(
+            topology: resolved(root["topology"]?.string), node: root["node"]?.string, key: resolved(root["key"]?.string)
+        )
     }
 }

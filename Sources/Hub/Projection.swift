@@ -209,8 +209,9 @@ private struct Follower {
         if let cursor = try? store.cursor(for: row.unit) {
             row.acknowledgedSequence = cursor
             // Counted up to what the view includes, without reading the records.
-            let pending = (try? store.countDeliveries(
-                for: row.unit, after: cursor, upTo: folded, limit: Self.backlogBound)) ?? 0
+            let pending =
+                (try? store.countDeliveries(
+                    for: row.unit, after: cursor, upTo: folded, limit: Self.backlogBound)) ?? 0
             row.pendingDeliveries = UInt32(pending)
         }
         return row

@@ -74,16 +74,17 @@ struct StateSnapshots: Sendable {
 
     /// Writes a snapshot of `state`, folded up to `head`.
     func save(_ state: CoordinationState, head: LogHead, lastAcceptedAt: Int64) throws {
-        let body = try SnapshotBody.with {
-            $0.format = Self.format
-            $0.sequence = head.sequence
-            $0.recordHash = head.hash
-            $0.topologySha256 = topologyDigest
-            $0.stateLayout = CoordinationState.foldLayoutVersion
-            $0.stateJson = try state.encodedFold()
-            $0.lastAcceptedAtMs = lastAcceptedAt
-            $0.writtenAtMs = Int64(Date().timeIntervalSince1970 * 1000)
-        }.serializedBytes() as Data
+        let body =
+            try SnapshotBody.with {
+                $0.format = Self.format
+                $0.sequence = head.sequence
+                $0.recordHash = head.hash
+                $0.topologySha256 = topologyDigest
+                $0.stateLayout = CoordinationState.foldLayoutVersion
+                $0.stateJson = try state.encodedFold()
+                $0.lastAcceptedAtMs = lastAcceptedAt
+                $0.writtenAtMs = Int64(Date().timeIntervalSince1970 * 1000)
+            }.serializedBytes() as Data
         let file = SnapshotFile.with {
             $0.body = body
             $0.sha256 = Data(SHA256.hash(data: body))

@@ -73,13 +73,15 @@ public struct TopologyFile: Sendable {
             secret = secretKey
         } else {
             guard let file = hubSecretKeyFile else {
-                throw ConfigurationError(file: "topology", line: 0, reason: "hub.secret_key_file is required to run the hub")
+                throw ConfigurationError(
+                    file: "topology", line: 0, reason: "hub.secret_key_file is required to run the hub")
             }
             secret = try KeyFiles.readSecretKey(file)
         }
         let pair = try CurveKeyPair(secretKey: secret)
         guard pair.publicKey == hubPublicKey else {
-            throw ConfigurationError(file: hubSecretKeyFile ?? "", line: 0, reason: "this secret key does not belong to hub.public_key")
+            throw ConfigurationError(
+                file: hubSecretKeyFile ?? "", line: 0, reason: "this secret key does not belong to hub.public_key")
         }
         var configuration = HubConfiguration(
             endpoint: bind, keyPair: pair, logPath: logPath, topology: topology,
@@ -144,8 +146,12 @@ private struct Reader {
     }
 
     func read(_ root: Node) throws -> TopologyFile {
-        guard root.mapping != nil else { throw fail(root, "the top level must be a mapping with hub, units and authorisation") }
-        guard let hub = root["hub"], hub.mapping != nil else { throw fail(root, "hub: is required (bind, endpoint, public_key, store or log)") }
+        guard root.mapping != nil else {
+            throw fail(root, "the top level must be a mapping with hub, units and authorisation")
+        }
+        guard let hub = root["hub"], hub.mapping != nil else {
+            throw fail(root, "hub: is required (bind, endpoint, public_key, store or log)")
+        }
         let bind = try string(hub["bind"], "hub.bind", in: hub)
         let endpoint = try string(hub["endpoint"], "hub.endpoint", in: hub)
         guard let hubKey = try key(hub["public_key"], "hub.public_key", in: hub) else {
@@ -157,7 +163,9 @@ private struct Reader {
         if case .sqlite(let file) = store { log = file }
         var window = 64
         if let node = hub["credit_window"] {
-            guard let value = node.int, (1...10_000).contains(value) else { throw fail(node, "hub.credit_window must be a whole number from 1 to 10000") }
+            guard let value = node.int, (1...10_000).contains(value) else {
+                throw fail(node, "hub.credit_window must be a whole number from 1 to 10000")
+            }
             window = value
         }
         var rateLimit: RateLimit? = .standard
@@ -166,7 +174,8 @@ private struct Reader {
                 rateLimit = nil
             } else {
                 guard node.mapping != nil, let perSecond = node["per_second"]?.float, let burst = node["burst"]?.float,
-                      perSecond > 0, burst >= 1 else {
+                    perSecond > 0, burst >= 1
+                else {
                     throw fail(node, "hub.rate_limit is 'off' or a mapping with per_second (> 0) and burst (>= 1)")
                 }
                 let bytesPerSecond = node["bytes_per_second"]?.float ?? RateLimit.standardBytesPerSecond
@@ -185,7 +194,9 @@ private struct Reader {
         let homeArea = root["home_area"]?.string ?? "3700"
         var serviceDays = 20
         if let node = root["request_service_days"] {
-            guard let value = node.int, (1...365).contains(value) else { throw fail(node, "request_service_days must be a whole number of days from 1 to 365") }
+            guard let value = node.int, (1...365).contains(value) else {
+                throw fail(node, "request_service_days must be a whole number of days from 1 to 365")
+            }
             serviceDays = value
         }
 
@@ -197,21 +208,33 @@ private struct Reader {
         var owners: [CurveKey: String] = [:]
         for node in unitNodes {
             let id = try string(node["id"], "id", in: node)
-            guard Identifier.isNodeID(id) else { throw fail(node["id"], "'\(id)' is not a node id: 2 to 64 of a-z 0-9 and '-'") }
+            guard Identifier.isNodeID(id) else {
+                throw fail(node["id"], "'\(id)' is not a node id: 2 to 64 of a-z 0-9 and '-'")
+            }
             guard !units.contains(where: { $0.id == id }) else { throw fail(node["id"], "unit \(id) is listed twice") }
             let roleText = try string(node["role"], "role of \(id)", in: node)
             guard let role = Role(rawValue: roleText) else {
-                throw fail(node["role"], "'\(roleText)' is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw fail(
+                    node["role"],
+                    "'\(roleText)' is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let name = node["name"]?.string ?? id
             let area = node["area"]?.string
             let customs = node["customs"]?.string
             if role == .district || role == .zone {
-                guard area != nil else { throw fail(node, "\(id) is a \(role.rawValue) and needs area: (a district code such as 350206, or a zone id)") }
-                guard customs != nil else { throw fail(node, "\(id) is a \(role.rawValue) and needs customs: (its responsible customs office)") }
+                guard area != nil else {
+                    throw fail(
+                        node,
+                        "\(id) is a \(role.rawValue) and needs area: (a district code such as 350206, or a zone id)")
+                }
+                guard customs != nil else {
+                    throw fail(node, "\(id) is a \(role.rawValue) and needs customs: (its responsible customs office)")
+                }
             }
             if let key = try key(node["public_key"], "public_key of \(id)", in: node) {
-                if let other = owners[key] { throw fail(node["public_key"], "\(id) has the same public key as \(other)") }
+                if let other = owners[key] {
+                    throw fail(node["public_key"], "\(id) has the same public key as \(other)")
+                }
                 owners[key] = id
                 keys[id] = key
             }
@@ -219,33 +242,48 @@ private struct Reader {
         }
         for (unit, node) in zip(units, unitNodes) {
             if let office = unit.customsOffice, units.first(where: { $0.id == office })?.role != .customs {
-                throw fail(node["customs"], "\(unit.id)'s customs office '\(office)' is not a customs unit of this file")
+                throw fail(
+                    node["customs"], "\(unit.id)'s customs office '\(office)' is not a customs unit of this file")
             }
         }
-        guard units.contains(where: { $0.role == .coordinator }) else { throw fail(root["units"], "the network needs a coordinator unit") }
+        guard units.contains(where: { $0.role == .coordinator }) else {
+            throw fail(root["units"], "the network needs a coordinator unit")
+        }
 
         var authorisation = Topology.defaultAuthorisation
         if let table = root["authorisation"] {
-            guard let mapping = table.mapping else { throw fail(table, "authorisation: must map message types to lists of roles") }
+            guard let mapping = table.mapping else {
+                throw fail(table, "authorisation: must map message types to lists of roles")
+            }
             for (typeNode, rolesNode) in mapping {
                 guard let typeName = typeNode.string, let type = MessageType(rawValue: typeName) else {
-                    throw fail(typeNode, "'\(typeNode.string ?? "")' is not a message type (see Protocols/SPEC.md section 5)")
+                    throw fail(
+                        typeNode, "'\(typeNode.string ?? "")' is not a message type (see Protocols/SPEC.md section 5)")
                 }
-                guard let list = rolesNode.sequence else { throw fail(rolesNode, "\(typeName): give a list of roles, e.g. [customs]") }
+                guard let list = rolesNode.sequence else {
+                    throw fail(rolesNode, "\(typeName): give a list of roles, e.g. [customs]")
+                }
                 var roles: Set<Role> = []
                 for item in list {
                     guard let role = item.string.flatMap(Role.init(rawValue:)) else {
-                        throw fail(item, "'\(item.string ?? "")' is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw fail(
+                            item,
+                            "'\(item.string ?? "")' is not a role; use one of "
+                                + "\(Role.allCases.map(\.rawValue).joined(separator: ", "))"
+                        )
                     }
                     roles.insert(role)
                 }
-                if type == .nodePresence, !roles.isEmpty { throw fail(rolesNode, "node_presence is written by the hub only") }
+                if type == .nodePresence, !roles.isEmpty {
+                    throw fail(rolesNode, "node_presence is written by the hub only")
+                }
                 authorisation[type] = roles
             }
         }
         return TopologyFile(
             bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
-            store: store, creditWindow: window, rateLimit: rateLimit, topology: Topology(
+            store: store, creditWindow: window, rateLimit: rateLimit,
+            topology: Topology(
                 units: units, authorisation: authorisation, partnerArea: partnerArea, homeArea: homeArea,
                 requestServiceDays: serviceDays),
             unitKeys: keys)

@@ -27,7 +27,9 @@ public struct NodeConfiguration: Sendable {
     /// Free text sent in HELLO.
     public var software = "aeohub-node/1.0 swift"
 
-    public init(nodeID: String, endpoint: String, hubKey: CurveKey, keyPair: CurveKeyPair, stateDirectory: String? = nil) {
+    public init(
+        nodeID: String, endpoint: String, hubKey: CurveKey, keyPair: CurveKeyPair, stateDirectory: String? = nil
+    ) {
         self.nodeID = nodeID
         self.endpoint = endpoint
         self.hubKey = hubKey
@@ -70,7 +72,8 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .rejected(let code, let reason, let field): "rejected (\(code))\(field.isEmpty ? "" : " \(field)"): \(reason)"
+        case .rejected(let code, let reason, let field):
+            "rejected (\(code))\(field.isEmpty ? "" : " \(field)"): \(reason)"
         case .timedOut(let id): "no answer for message \(id) in time; it may still be accepted: retry with the same id"
         case .sessionRefused(let why): "no session with the hub: \(why)"
         case .keyRefused(let why): why

@@ -26,10 +26,12 @@ public enum USCC {
         var values: [Int] = []
         for (index, character) in characters.enumerated() {
             guard let value = alphabet.firstIndex(of: character) else {
-                let hint = character.isLowercase
+                let hint =
+                    character.isLowercase
                     ? " (write letters in capitals)"
                     : " (a USCC uses 0-9 and A-Y without I, O, S, V and Z)"
-                return .invalid(reason: "USCC \(code): '\(character)' at position \(index + 1) is not a valid character\(hint)")
+                return .invalid(
+                    reason: "USCC \(code): '\(character)' at position \(index + 1) is not a valid character\(hint)")
             }
             values.append(value)
         }
@@ -37,9 +39,17 @@ public enum USCC {
         let expected = (31 - sum % 31) % 31
         if values[17] == expected { return .valid }
         if organisationCheckPasses(characters) {
-            return .pilotException(warning: "USCC \(code) fails the GB 32100 check but is an early Fujian pilot code whose organisation code is valid; accepted")
+            return .pilotException(
+                warning:
+                    "USCC \(code) fails the GB 32100 check but is an early Fujian pilot code whose organisation code "
+                    + "is valid; accepted"
+            )
         }
-        return .invalid(reason: "USCC \(code): the check character should be '\(alphabet[expected])', not '\(characters[17])'; check the code for a typing error")
+        return .invalid(
+            reason:
+                "USCC \(code): the check character should be '\(alphabet[expected])', not '\(characters[17])'; check "
+                + "the code for a typing error"
+        )
     }
 
     /// GB 11714 check over positions 9-16 against position 17.

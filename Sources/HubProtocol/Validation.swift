@@ -235,7 +235,8 @@ struct FieldCheck {
         guard nextMonth == second, first.month % 2 == 1 else {
             throw fail(
                 field,
-                "'\(text)' is not a bimonthly period: two consecutive months starting with an odd one (01/02, 03/04 ... 11/12)"
+                "'\(text)' is not a bimonthly period: two consecutive months starting with an odd one (01/02, 03/04 "
+                    + "... 11/12)"
             )
         }
     }

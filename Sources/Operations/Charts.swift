@@ -52,7 +52,8 @@ public struct BarChart: Sendable {
                 let length = max(2, room * part / total)
                 out += "<rect x=\"\(x)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"18\" "
                 out +=
-                    "fill=\"\(Self.colours[index % 6])\"><title>\(escape(series[min(index, series.count - 1)])) \(part)</title></rect>"
+                    "fill=\"\(Self.colours[index % 6])\"><title>\(escape(series[min(index, series.count - 1)])) "
+                    + "\(part)</title></rect>"
                 x += length
             }
             out += "<text x=\"\(x + 6)\" y=\"\(y + 16)\" font-size=\"13\">\(bar.parts.reduce(0, +))</text>"

@@ -59,7 +59,8 @@ public struct Demo: Sendable {
         let serving = Task { try await group.run() }
 
         say(
-            "AEO Hub demo: \(XiamenNetwork.units.count) units on loopback, hub at \(hub.endpoint), CURVE keys in \(keysFolder)"
+            "AEO Hub demo: \(XiamenNetwork.units.count) units on loopback, hub at \(hub.endpoint), CURVE keys in "
+                + "\(keysFolder)"
         )
         say("log: \(logPath)\n")
 
@@ -76,9 +77,8 @@ public struct Demo: Sendable {
         let store = try SQLiteEventStore(path: logPath, tailCheck: 0)
         let verified = try store.verify()
         say("\nlog verify: \(verified)")
-        say(
-            "hub counters: \(hub.counters.snapshot.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
-        )
+        let counters = hub.counters.snapshot.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        say("hub counters: " + counters.joined(separator: " "))
         let outcome = Outcome(
             logPath: logPath, reportPaths: reportPaths, topologyPath: topologyPath, endpoint: hub.endpoint,
             records: try store.head().sequence)

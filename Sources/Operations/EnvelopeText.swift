@@ -52,7 +52,10 @@ public enum EnvelopeText {
         case .caseOpened(let m): "\(m.caseID) \(m.enterprise.name), application received \(m.applicationReceived)"
         case .caseExtended(let m): "\(m.caseID): \(m.reason)"
         case .auditProposed(let m):
-            "\(m.auditID) for \(m.caseID): sites \(m.sites.map { "\($0.name) [\($0.customsArea)]" }.joined(separator: ", ")); slots \(m.slots.map(slot).joined(separator: ", ")); team \(m.team.map(\.name).joined(separator: ", "))"
+            "\(m.auditID) for \(m.caseID): sites "
+                + m.sites.map { "\($0.name) [\($0.customsArea)]" }.joined(separator: ", ")
+                + "; slots \(m.slots.map(slot).joined(separator: ", "))"
+                + "; team \(m.team.map(\.name).joined(separator: ", "))"
         case .auditResponded(let m):
             "\(m.auditID): \(answer(m.answer)) \(m.acceptedSlots.map { "slot \($0 + 1)" }.joined(separator: ", "))"
                 + " \(m.note)"
@@ -63,7 +66,8 @@ public enum EnvelopeText {
         case .caseConcluded(let m): "\(m.caseID): \(m.result.label) \(m.reason)"
         case .reviewDue(let m): "\(m.uscc) review due \(m.dueDate)"
         case .meetingConvened(let m):
-            "\(m.meetingID) \"\(m.title)\" at \(m.place), \(slot(m.time)); invited \(m.invitees.joined(separator: ", "))"
+            "\(m.meetingID) \"\(m.title)\" at \(m.place), \(slot(m.time)); invited "
+                + "\(m.invitees.joined(separator: ", "))"
         case .agendaItemProposed(let m): "\(m.meetingID) item \(m.item.itemID): \(m.item.title)"
         case .meetingRsvp(let m): "\(m.meetingID): \(m.answer.label)\(m.delegate.isEmpty ? "" : " (\(m.delegate))")"
         case .attendanceRecorded(let m):
@@ -74,7 +78,11 @@ public enum EnvelopeText {
         case .actionItemProgress(let m): "\(m.actionID): \(m.status.label) \(m.note)"
         case .meetingClosed(let m): "\(m.meetingID) closed. \(m.summary)"
         case .creditChangePublished(let m):
-            "\(m.changeID) \(m.enterprise.name) (\(m.enterprise.uscc)) \(m.levelSet.level(m.fromLevel)?.name ?? m.fromLevel) -> \(m.levelSet.level(m.toLevel)?.name ?? m.toLevel) under \(m.levelSet.title), effective \(m.effectiveDate)\(m.stopJointIncentives ? "; stop joint incentives" : "")"
+            "\(m.changeID) \(m.enterprise.name) (\(m.enterprise.uscc)) "
+                + "\(m.levelSet.level(m.fromLevel)?.name ?? m.fromLevel)"
+                + " -> \(m.levelSet.level(m.toLevel)?.name ?? m.toLevel)"
+                + " under \(m.levelSet.title), effective \(m.effectiveDate)"
+                + (m.stopJointIncentives ? "; stop joint incentives" : "")
         case .creditChangeConfirmed(let m): "\(m.changeID) confirmed \(m.note)"
         case .creditChangeLifted(let m): "\(m.changeID) lifted: \(m.reason)"
         case .progressReport(let m):

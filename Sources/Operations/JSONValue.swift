@@ -26,7 +26,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// ISO 8601 in China time (UTC+8, no daylight saving), to the millisecond.
     public static func isoTime(_ milliseconds: Int64) -> String {
         let day = CivilDate(chinaTimeMilliseconds: milliseconds)
-        let inDay = min(max(milliseconds.subtractingReportingOverflow(day.chinaMidnightMilliseconds).partialValue, 0), 86_399_999)
+        let inDay = min(
+            max(milliseconds.subtractingReportingOverflow(day.chinaMidnightMilliseconds).partialValue, 0), 86_399_999)
         let (hour, minute) = (inDay / 3_600_000, inDay / 60_000 % 60)
         let (second, millisecond) = (inDay / 1000 % 60, inDay % 1000)
         return "\(day)T" + [hour, minute, second].map { two($0) }.joined(separator: ":")

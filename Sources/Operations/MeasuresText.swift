@@ -16,7 +16,8 @@ enum MeasuresText {
         case .creditRepairRequested(let m): "\(m.changeID) repair requested: \(m.grounds)"
         case .creditRepairDecided(let m): "\(m.changeID) repair \(m.granted ? "granted" : "refused"): \(m.reason)"
         case .incentiveGranted(let m):
-            "\(m.incentiveID) \(m.enterprise.name) (\(m.enterprise.uscc)), measure \(m.measure), \(m.grantedOn): \(m.support)"
+            "\(m.incentiveID) \(m.enterprise.name) (\(m.enterprise.uscc)), measure \(m.measure), \(m.grantedOn): "
+                + "\(m.support)"
         case .incentiveStopped(let m): "\(m.incentiveID) stopped: \(m.reason)"
         case .activityRecorded(let m):
             "\(m.activityID) \(m.kind.label) \"\(m.title)\" on \(m.heldOn): \(m.enterprisesReached) enterprises, "

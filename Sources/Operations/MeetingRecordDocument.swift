@@ -115,7 +115,8 @@ public struct MeetingRecordDocument: Sendable {
 
     static let template = """
         <!doctype html>
-        <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <html lang="{{lang}}"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
         <link rel="icon" href="data:,"><title>{{title}}</title>
         <style>
         @page{size:A4;margin:18mm 16mm}
@@ -134,7 +135,8 @@ public struct MeetingRecordDocument: Sendable {
         <section><h2>{{minutesTitle}}</h2><ol>{{#minutes}}<li>{{text}}</li>{{/minutes}}</ol></section>
         <section><h2>{{decisionsTitle}}</h2><ol>{{#decisions}}<li>{{text}}</li>{{/decisions}}</ol></section>
         <section><h2>{{actionsTitle}}</h2><table><thead><tr><th>#</th><th>{{ownerLabel}}</th><th>{{dueLabel}}</th>
-        <th>{{statusLabel}}</th></tr></thead><tbody>{{#actions}}<tr><td>{{id}}：{{text}}</td><td>{{owner}}</td><td>{{due}}</td>
+        <th>{{statusLabel}}</th></tr></thead><tbody>{{#actions}}<tr><td>{{id}}：{{text}}</td><td>{{owner}}</td>
+        <td>{{due}}</td>
         <td>{{status}}</td></tr>{{/actions}}</tbody></table></section>
         {{#closed}}<section><h2>{{summaryTitle}}</h2><p>{{summary}}</p></section>{{/closed}}
         </body></html>

@@ -77,7 +77,8 @@ extension ReportDocument {
             ],
             rows: state.creditChanges.values.sorted { $0.id < $1.id }.map { change in
                 let levels =
-                    "\(change.levelSet.levelName(change.from, language)) → \(change.levelSet.levelName(change.to, language))"
+                    "\(change.levelSet.levelName(change.from, language)) → "
+                    + "\(change.levelSet.levelName(change.to, language))"
                 let asked = change.confirmed.count + change.pending.count
                 let pending =
                     change.lifted
@@ -94,11 +95,13 @@ extension ReportDocument {
 
     static let template = """
         <!doctype html>
-        <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <html lang="{{lang}}"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
         <link rel="icon" href="data:,"><title>{{title}}</title>
         <style>
         @page{size:A4;margin:16mm 14mm}
-        body{font-family:"Noto Serif CJK SC","Noto Sans CJK SC","Source Han Serif SC","WenQuanYi Micro Hei","SimSun",serif;
+        body{font-family:"Noto Serif CJK SC","Noto Sans CJK SC","Source Han Serif SC","WenQuanYi Micro Hei","SimSun",
+          serif;
           color:#111;max-width:180mm;margin:1.5rem auto;padding:0 1rem;line-height:1.6;font-size:11pt}
         h1{text-align:center;font-size:18pt;margin-bottom:.2rem}
         .subtitle{text-align:center;color:#444;font-size:10pt;margin-top:0}
@@ -123,7 +126,8 @@ extension ReportDocument {
         </div>
         <section><h2>{{missingTitle}}</h2>{{#allReported}}<p>{{allReportedText}}</p>{{/allReported}}
         <ul class="missing">{{#missing}}<li>{{name}}</li>{{/missing}}</ul></section>
-        {{#tables}}<section><h2>{{heading}}</h2>{{^empty}}<table><thead><tr>{{#columns}}<th>{{name}}</th>{{/columns}}</tr></thead>
+        {{#tables}}<section><h2>{{heading}}</h2>{{^empty}}<table><thead><tr>{{#columns}}<th>{{name}}</th>{{/columns}}
+        </tr></thead>
         <tbody>{{#rows}}<tr>{{#cells}}<td>{{text}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>{{/empty}}
         {{#empty}}<p>—</p>{{/empty}}</section>{{/tables}}
         </body></html>

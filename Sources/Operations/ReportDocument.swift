@@ -57,7 +57,8 @@ public struct ReportDocument: Sendable {
             "lang": say("zh-CN", "en"), "title": title,
             "subtitle": say(
                 "据 AEO Hub 日志汇编于 \(today)：\(activity.period.start) 至 \(activity.asOf) 的办理情况及期末状态",
-                "Compiled \(today) from the AEO Hub log: \(activity.period.start) to \(activity.asOf), and the state at its end"
+                "Compiled \(today) from the AEO Hub log: \(activity.period.start) to \(activity.asOf), and the state "
+                    + "at its end"
             ),
             "charts": charts.map { ["svg": $0.svg(), "title": $0.title] },
             "figureSections": sectionOrder.map { section in

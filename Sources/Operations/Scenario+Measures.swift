@@ -59,7 +59,8 @@ extension Scenario {
             confirmations += 1
         }
         say(
-            "  \(confirmations) granting units confirmed they stopped joint incentives (the partner and the association are not asked)"
+            "  \(confirmations) granting units confirmed they stopped joint incentives (the partner and the "
+                + "association are not asked)"
         )
         try await showRegister(incentive)
     }
@@ -69,7 +70,8 @@ extension Scenario {
         for row in register.incentives where row.incentiveID == incentive {
             let stopped = row.stoppedBy.isEmpty ? "" : " by the confirmation of \(row.stoppedBy)"
             say(
-                "  finance-bureau   register: \(row.incentiveID) \(row.enterprise.name), measure \(row.measure): \(row.status)\(stopped)"
+                "  finance-bureau   register: \(row.incentiveID) \(row.enterprise.name), measure \(row.measure): "
+                    + "\(row.status)\(stopped)"
             )
         }
     }
@@ -128,7 +130,8 @@ extension Scenario {
         let certificates = try await network.node("xm-dongdu").view(ViewRequest.with { $0.kind = .certificates })
         for row in certificates.certificates where row.enterprise.uscc == Self.torch.uscc {
             say(
-                "  xm-dongdu        certificate: \(row.enterprise.name) \(row.status), certified \(row.certifiedOn), next review \(row.reviewDue)"
+                "  xm-dongdu        certificate: \(row.enterprise.name) \(row.status), certified \(row.certifiedOn), "
+                    + "next review \(row.reviewDue)"
             )
         }
     }

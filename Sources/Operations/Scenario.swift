@@ -30,7 +30,8 @@ struct Scenario {
     func submit(_ sender: String, _ envelope: Envelope) async throws -> Accepted {
         let accepted = try await network.node(sender).submit(envelope)
         say(
-            "  \(sender.padding(toLength: 16, withPad: " ", startingAt: 0)) \(envelope.messageType?.rawValue ?? "?") accepted as #\(accepted.sequence)"
+            "  \(sender.padding(toLength: 16, withPad: " ", startingAt: 0)) \(envelope.messageType?.rawValue ?? "?") "
+                + "accepted as #\(accepted.sequence)"
         )
         return accepted
     }
@@ -40,7 +41,8 @@ struct Scenario {
             try await submit(sender, envelope)
         } catch let NodeError.rejected(code, reason, _) {
             say(
-                "  \(sender.padding(toLength: 16, withPad: " ", startingAt: 0)) \(envelope.messageType?.rawValue ?? "?") REJECTED \(code): \(reason)"
+                "  \(sender.padding(toLength: 16, withPad: " ", startingAt: 0)) "
+                    + "\(envelope.messageType?.rawValue ?? "?") REJECTED \(code): \(reason)"
             )
         }
     }
@@ -202,7 +204,8 @@ struct Scenario {
         let proposal = try await network.waitFor(XiamenNetwork.fuzhou) { $0.auditProposed.auditID == auditID }
         for envelope in network.received(XiamenNetwork.fuzhou) where envelope.messageType != .nodePresence {
             say(
-                "  fuzhou-customs   caught up #\(envelope.sequence) \(envelope.messageType?.rawValue ?? "?") from \(envelope.sender)"
+                "  fuzhou-customs   caught up #\(envelope.sequence) \(envelope.messageType?.rawValue ?? "?") from "
+                    + "\(envelope.sender)"
             )
         }
         _ = proposal

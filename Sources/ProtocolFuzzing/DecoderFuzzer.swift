@@ -25,7 +25,9 @@ public struct DecoderFuzzer {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Int(Double(inputs) / seconds) : 0
             let codes = errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            return "\(inputs) inputs in \(String(format: "%.1f", seconds)) s (\(rate)/s), crashes: 0; decoded \(decoded), submits \(submits), "
+            return
+                "\(inputs) inputs in \(String(format: "%.1f", seconds)) s (\(rate)/s), crashes: 0; decoded "
+                + "\(decoded), submits \(submits), "
                 + "valid envelopes \(validated), admitted by the workflows \(admitted); wire errors: \(codes)"
         }
     }
@@ -94,13 +96,16 @@ public struct DecoderFuzzer {
         return frames
     }
 
-    private static let interesting: [UInt8] = [0x00, 0x01, 0x02, 0x07, 0x08, 0x0A, 0x10, 0x12, 0x1A, 0x22, 0x7F, 0x80, 0xFE, 0xFF]
+    private static let interesting: [UInt8] = [
+        0x00, 0x01, 0x02, 0x07, 0x08, 0x0A, 0x10, 0x12, 0x1A, 0x22, 0x7F, 0x80, 0xFE, 0xFF,
+    ]
 
     // swiftlint:disable:next cyclomatic_complexity
     private mutating func mutate(_ frames: inout [Data]) {
         if frames.isEmpty { frames = [Data()] }
         // Mostly the body frames: a mangled signature or command byte stops at the first checks.
-        let f = frames.count > 2 && random.next(below: 10) > 1
+        let f =
+            frames.count > 2 && random.next(below: 10) > 1
             ? 2 + Int(random.next(below: UInt64(frames.count - 2))) : Int(random.next(below: UInt64(frames.count)))
         var frame = [UInt8](frames[f])
         switch random.next(below: 12) {
@@ -108,10 +113,13 @@ public struct DecoderFuzzer {
             let i = Int(random.next(below: UInt64(frame.count)))
             frame[i] ^= 1 << UInt8(random.next(below: 8))
         case 1 where !frame.isEmpty:
-            frame[Int(random.next(below: UInt64(frame.count)))] = Self.interesting[Int(random.next(below: UInt64(Self.interesting.count)))]
+            frame[Int(random.next(below: UInt64(frame.count)))] =
+                Self.interesting[Int(random.next(below: UInt64(Self.interesting.count)))]
         case 2:
             let at = Int(random.next(below: UInt64(frame.count + 1)))
-            frame.insert(contentsOf: (0..<random.next(below: 16) + 1).map { _ in UInt8(truncatingIfNeeded: random.next()) }, at: at)
+            frame.insert(
+                contentsOf: (0..<random.next(below: 16) + 1).map { _ in UInt8(truncatingIfNeeded: random.next()) },
+                at: at)
         case 3 where !frame.isEmpty:
             let at = Int(random.next(below: UInt64(frame.count)))
             frame.removeSubrange(at..<min(frame.count, at + Int(random.next(below: 16)) + 1))
@@ -122,7 +130,9 @@ public struct DecoderFuzzer {
         case 5:
             frame = Array(frame.prefix(Int(random.next(below: UInt64(frame.count + 1)))))
         case 6:
-            frames.insert(Data((0..<random.next(below: 24)).map { _ in UInt8(truncatingIfNeeded: random.next()) }), at: Int(random.next(below: UInt64(frames.count + 1))))
+            frames.insert(
+                Data((0..<random.next(below: 24)).map { _ in UInt8(truncatingIfNeeded: random.next()) }),
+                at: Int(random.next(below: UInt64(frames.count + 1))))
             return
         case 7 where frames.count > 1:
             frames.remove(at: f)

@@ -12,7 +12,8 @@ public enum Z85 {
         public var description: String {
             switch self {
             case .lengthNotMultipleOfFour(let n): "Z85 encodes whole 4-byte groups; \(n) bytes is not a multiple of 4"
-            case .lengthNotMultipleOfFive(let n): "Z85 text comes in 5-character groups; \(n) characters is not a multiple of 5"
+            case .lengthNotMultipleOfFive(let n):
+                "Z85 text comes in 5-character groups; \(n) characters is not a multiple of 5"
             case .invalidCharacters(let text): "'\(text)' is not valid Z85 text"
             }
         }

@@ -74,10 +74,12 @@ struct OwnedFrame: ~Copyable {
         // only this Data ever refers to it from now on.
         let address = UInt(bitPattern: message)
         discard self
-        return Data(bytesNoCopy: bytes, count: size, deallocator: .custom { _, _ in
-            guard let message = UnsafeMutablePointer<zmq_msg_t>(bitPattern: address) else { return }
-            zmq_msg_close(message)
-            message.deallocate()
-        })
+        return Data(
+            bytesNoCopy: bytes, count: size,
+            deallocator: .custom { _, _ in
+                guard let message = UnsafeMutablePointer<zmq_msg_t>(bitPattern: address) else { return }
+                zmq_msg_close(message)
+                message.deallocate()
+            })
     }
 }

@@ -165,10 +165,11 @@ public final class SocketLoop: Sendable {
         var held: Message?
         while !control.isStopping {
             do throws(ZMQError) {
-                pending.append(contentsOf: outbox.withLock { queue in
-                    defer { queue.removeAll(keepingCapacity: true) }
-                    return queue
-                })
+                pending.append(
+                    contentsOf: outbox.withLock { queue in
+                        defer { queue.removeAll(keepingCapacity: true) }
+                        return queue
+                    })
                 let unroutable = try sendWaiting(&pending, on: socket)
                 if unroutable > 0 { outcome.withLock { $0.unroutable += unroutable } }
                 if let message = held { held = offer(message, to: continuation) }
@@ -216,7 +217,7 @@ public final class SocketLoop: Sendable {
         while done < pending.count {
             do throws(ZMQError) {
                 guard try socket.trySend(pending[done]) else { break }
-            } catch where error.isHostUnreachable {
+            } catch  where error.isHostUnreachable {
                 unroutable += 1
             }
             done += 1

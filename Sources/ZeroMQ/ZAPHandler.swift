@@ -107,7 +107,9 @@ public final class ZAPHandler: Sendable {
     /// The RFC 27 reply to one request: version, request id, status code, status text, user id,
     /// metadata.
     static func reply(to frames: [Data], authenticate: (ZAPRequest) -> ZAPDecision) -> Message {
-        func text(_ index: Int) -> String { frames.indices.contains(index) ? String(decoding: frames[index], as: UTF8.self) : "" }
+        func text(_ index: Int) -> String {
+            frames.indices.contains(index) ? String(decoding: frames[index], as: UTF8.self) : ""
+        }
         let requestID = frames.indices.contains(1) ? frames[1] : Data()
         guard frames.count >= 6, text(0) == "1.0" else {
             return zapReply(requestID: requestID, status: "500", text: "malformed ZAP request", userID: "")

@@ -1,6 +1,7 @@
 import CZeroMQ
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An error reported by libzmq: the failed operation, its `errno` and libzmq's own text for it.
@@ -50,7 +51,7 @@ enum LibZMQ {
     ) throws(ZMQError) -> Int32? {
         do {
             return try call(operation(), body)
-        } catch where error.isWouldBlock {
+        } catch  where error.isWouldBlock {
             return nil
         }
     }

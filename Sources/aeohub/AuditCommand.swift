@@ -215,7 +215,8 @@ struct AuditCommand: AsyncParsableCommand {
     struct Conclude: SubmitCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Conclude a case: certified (review in 5 years), not certified or terminated (no new application for a year)."
+                "Conclude a case: certified (review in 5 years), not certified or terminated (no new application for "
+                + "a year)."
         )
         @OptionGroup var submission: SubmitOptions
         @Option(name: .customLong("case")) var caseID: String

@@ -23,7 +23,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 
     let kind: Kind
-    /// The protocol's error code (`NOT_AUTHORISED`, ...) or a local one (a field check's code for input refused before sending,
+    /// The protocol's error code (`NOT_AUTHORISED`, ...) or a local one (a field check's code for input refused
+    /// before sending,
     /// `HUB_UNREACHABLE`, `KEY_REFUSED`, `TIMED_OUT`, `USAGE`, `INTERNAL`).
     let code: String
     let reason: String
@@ -48,20 +49,29 @@ struct CommandFailure: Error, CustomStringConvertible {
             self = failure
         case NodeError.rejected(let code, let reason, let field):
             let kind: Kind = Self.retryableCodes.contains(code) ? .retryLater : .refused
-            self.init(kind, code: code, "the hub refused \(doing) (\(code))\(field.isEmpty ? "" : ", \(field)"): \(reason)", field: field)
+            self.init(
+                kind, code: code, "the hub refused \(doing) (\(code))\(field.isEmpty ? "" : ", \(field)"): \(reason)",
+                field: field)
         case NodeError.replayRefused(let code, let reason), NodeError.viewRefused(let code, let reason):
             self.init(Self.retryableCodes.contains(code) ? .retryLater : .refused, code: code, "\(doing): \(reason)")
         case NodeError.timedOut(let messageID):
-            self.init(.retryLater, code: "TIMED_OUT",
+            self.init(
+                .retryLater, code: "TIMED_OUT",
                 "no answer from the hub in time; it may still accept the message. Retry with --message-id \(messageID)")
         case NodeError.viewTimedOut, NodeError.replayInterrupted:
             self.init(.retryLater, code: "TIMED_OUT", "\(doing): \(error)")
         case NodeError.sessionRejected(let code, let reason):
-            self.init(Self.retryableCodes.contains(code) ? .retryLater : .refused, code: code, "the hub refused the session: \(reason)")
+            self.init(
+                Self.retryableCodes.contains(code) ? .retryLater : .refused, code: code,
+                "the hub refused the session: \(reason)")
         case NodeError.keyRefused(let why):
-            self.init(.refused, code: "KEY_REFUSED", "\(why); is this key's public half registered for this unit in the hub's topology?")
+            self.init(
+                .refused, code: "KEY_REFUSED",
+                "\(why); is this key's public half registered for this unit in the hub's topology?")
         case NodeError.sessionRefused(let why):
-            self.init(.unreachable, code: "HUB_UNREACHABLE", "\(why): is it running? (--wait SECONDS waits for a hub that is starting)")
+            self.init(
+                .unreachable, code: "HUB_UNREACHABLE",
+                "\(why): is it running? (--wait SECONDS waits for a hub that is starting)")
         case NodeError.closed:
             self.init(.unreachable, code: "HUB_UNREACHABLE", "\(doing): the session with the hub ended")
         default:

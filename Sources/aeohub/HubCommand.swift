@@ -21,10 +21,15 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "Once listening, write the bound endpoint (with the real port) to this file.")
     var readyFile: String?
 
-    @Flag(help: "Walk the log's whole hash chain before serving (by default only the records after the newest snapshot).")
+    @Flag(
+        help: "Walk the log's whole hash chain before serving (by default only the records after the newest snapshot).")
     var verifyLog = false
 
-    @Option(help: "Write a snapshot of the folded state after this many new records (0: none); also every 10 minutes and at a graceful stop.")
+    @Option(
+        help: ArgumentHelp(
+            "Write a snapshot of the folded state after this many new records (0: none); also every 10 minutes and at "
+                + "a graceful stop.")
+    )
     var snapshotEvery: UInt64 = 50_000
 
     @Option(help: "trace, debug, info, notice, warning or error.")

@@ -59,7 +59,8 @@ struct KeysCommand: ParsableCommand {
         var dir: String
 
         func run() throws {
-            let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".public") }.sorted()
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".public") }
+                .sorted()
             for file in files {
                 let key = try KeyFiles.readKey(URL(fileURLWithPath: dir).appendingPathComponent(file).path)
                 print("\(String(file.dropLast(7)).padding(toLength: 20, withPad: " ", startingAt: 0)) \(key.z85)")

@@ -14,7 +14,8 @@ struct ListenCommand: AsyncParsableCommand {
         abstract: "Run as this unit's node: append every delivery to an inbox file (JSON lines), once each, in order.",
         discussion: """
             Each line is one stored envelope in the JSON mapping of Protocols/json/README.md (as replay --format \
-            jsonl prints it). A delivery is acknowledged only after its line is on disk (fsync). After a crash, deliveries already in the inbox are acknowledged \
+            jsonl prints it). A delivery is acknowledged only after its line is on disk (fsync). \
+            After a crash, deliveries already in the inbox are acknowledged \
             again without a second line, so every sequence appears once.
             """
     )
@@ -28,8 +29,9 @@ struct ListenCommand: AsyncParsableCommand {
     var state: String?
 
     @Flag(
-        help:
-            "Also print one line per delivery for people (who, what, which entity); under systemd it goes to the journal."
+        help: ArgumentHelp(
+            "Also print one line per delivery for people (who, what, which entity); under systemd it goes to the "
+                + "journal.")
     )
     var notify = false
 

@@ -20,8 +20,9 @@ struct NodeOptions: ParsableArguments {
     var key: String?
 
     @Option(
-        help:
-            "A file with topology, node and key (YAML), used for what flags and environment leave out. Env: AEOHUB_CONFIG."
+        help: ArgumentHelp(
+            "A file with topology, node and key (YAML), used for what flags and environment leave out. Env: "
+                + "AEOHUB_CONFIG.")
     )
     var config: String?
 

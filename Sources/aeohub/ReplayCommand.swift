@@ -9,13 +9,15 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Replay the log: a meeting, an enterprise, a case, a type, a node or a time range.",
         discussion:
-            "Records come in log order, each with its time (Xiamen) and sender. Units other than the coordinator replay what they sent or received."
+            "Records come in log order, each with its time (Xiamen) and sender. Units other than the coordinator "
+            + "replay what they sent or received."
     )
 
     @OptionGroup var connection: NodeOptions
     @Option(
-        help:
-            "A meeting id: its convening, agenda, RSVPs, attendance, minutes, decisions, action items and their progress."
+        help: ArgumentHelp(
+            "A meeting id: its convening, agenda, RSVPs, attendance, minutes, decisions, action items and their "
+                + "progress.")
     ) var meeting: String?
     @Option(help: "An enterprise's USCC (18 characters).", transform: { $0.uppercased() }) var uscc: String?
     @Option(name: .customLong("case"), help: "A certification case id.") var caseID: String?
@@ -38,7 +40,8 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         for name in type where MessageType(rawValue: name) == nil {
             throw ValidationError(
-                "'\(name)' is not a message type; use one of \(MessageType.allCases.map(\.rawValue).joined(separator: ", "))"
+                "'\(name)' is not a message type; use one of "
+                    + "\(MessageType.allCases.map(\.rawValue).joined(separator: ", "))"
             )
         }
         for (flag, value) in [("--since", since), ("--until", until)] {

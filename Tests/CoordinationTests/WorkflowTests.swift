@@ -251,9 +251,13 @@ struct WorkflowTests {
         #expect(views(on: Self.received.adding(days: 91)) == (true, true))
         #expect(state.creditChanges["CR1"]?.objection?.due == Self.received.adding(days: 20))
         // Lifted, it owes no answer any more: the open objection closes with it.
-        _ = try state.admit(Self.envelope {
-            $0.creditChangeLifted = CreditChangeLifted.with { $0.changeID = "CR1"; $0.reason = "Corrected." }
-        }, from: "dongdu", at: Self.now)
+        _ = try state.admit(
+            Self.envelope {
+                $0.creditChangeLifted = CreditChangeLifted.with {
+                    $0.changeID = "CR1"
+                    $0.reason = "Corrected."
+                }
+            }, from: "dongdu", at: Self.now)
         #expect(views(on: Self.received.adding(days: 91)) == (false, true))
     }
 

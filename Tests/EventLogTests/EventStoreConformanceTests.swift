@@ -29,7 +29,9 @@ struct EventStoreConformanceTests {
         #expect(try store.verify() == .intact(records: 10, head: LogHead(sequence: 10, hash: sealed[9].hash)))
     }
 
-    @Test("snapshots round-trip byte for byte, newest first, and only the three newest are kept", arguments: StoreKind.allCases)
+    @Test(
+        "snapshots round-trip byte for byte, newest first, and only the three newest are kept",
+        arguments: StoreKind.allCases)
     func snapshots(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         let store = try #require(try fixture.open() as? any SnapshotStore)

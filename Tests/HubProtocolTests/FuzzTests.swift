@@ -5,7 +5,7 @@ import Testing
 struct FuzzTests {
     @Test("a short fuzz run: mutated commands end in a value or a typed error, and reach every layer")
     func shortRun() {
-        var fuzzer = DecoderFuzzer(seed: 20261129)
+        var fuzzer = DecoderFuzzer(seed: 20_261_129)
         let report = fuzzer.run(inputs: 30_000)
         #expect(report.inputs == 30_000)
         // The mutations must not all die at the first check: each layer sees traffic.

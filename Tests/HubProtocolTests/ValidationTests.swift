@@ -6,8 +6,13 @@ import Testing
 struct ValidationTests {
     @Test("the USCC message names the character and the fix")
     func usccMessages() {
-        #expect(USCC.check("91350100M000100Y4Z") == .invalid(reason:
-            "USCC 91350100M000100Y4Z: 'Z' at position 18 is not a valid character (a USCC uses 0-9 and A-Y without I, O, S, V and Z)"))
+        #expect(
+            USCC.check("91350100M000100Y4Z")
+                == .invalid(
+                    reason:
+                        "USCC 91350100M000100Y4Z: 'Z' at position 18 is not a valid character (a USCC uses 0-9 and "
+                        + "A-Y without I, O, S, V and Z)"
+                ))
         guard case .invalid(let reason) = USCC.check("91350200776049663A") else {
             Issue.record("a wrong check character passed")
             return
@@ -23,7 +28,10 @@ struct ValidationTests {
         envelope.messageID = "m1"
         envelope.caseOpened = CaseOpened.with {
             $0.caseID = "C1"
-            $0.enterprise = Enterprise.with { $0.uscc = "91350211M0000XUF46"; $0.name = "Pilot Co." }
+            $0.enterprise = Enterprise.with {
+                $0.uscc = "91350211M0000XUF46"
+                $0.name = "Pilot Co."
+            }
             $0.applicationReceived = "2026-09-01"
         }
         let warnings = try EnvelopeValidator.validate(envelope)

@@ -107,8 +107,9 @@ struct VectorTests {
         }
     }
 
-    @Test("every valid vector decodes to its stated meaning and re-encodes to the same bytes",
-          arguments: Vectors.names("commands") + Vectors.names("messages"))
+    @Test(
+        "every valid vector decodes to its stated meaning and re-encodes to the same bytes",
+        arguments: Vectors.names("commands") + Vectors.names("messages"))
     func validVector(name: String) throws {
         let vector = try Vectors.vector(name, in: "commands", "messages")
         let frames = try Vectors.frames(vector)

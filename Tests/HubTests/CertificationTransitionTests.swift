@@ -8,7 +8,10 @@ import Testing
 // Certification cases and audits, through the hub (part of WorkflowTransitionTests).
 extension WorkflowTransitionTests {
     @Test(
-        "certification: case, extension, joint audit, answers, conflicts, reschedule, cancel, complete, conclusion, bar and review"
+        """
+        certification: case, extension, joint audit, answers, conflicts, reschedule, cancel, complete, conclusion, \
+        bar and review
+        """
     )
     func certification() async throws {
         let n = try await Nodes()

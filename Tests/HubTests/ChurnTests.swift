@@ -8,7 +8,8 @@ import ZeroMQ
 
 @Suite("Node churn", .serialized)
 struct ChurnTests {
-    @Test("100 nodes connect, submit and disconnect in waves while a slow recipient receives: nothing lost or duplicated")
+    @Test(
+        "100 nodes connect, submit and disconnect in waves while a slow recipient receives: nothing lost or duplicated")
     func churn() async throws {
         let network = try ChurnNetwork(nodes: 100)
         try network.startHub()
@@ -41,8 +42,14 @@ struct ChurnTests {
 /// A network of many anonymous association nodes and one receiver.
 final class ChurnNetwork: TestNetwork, @unchecked Sendable {
     init(nodes: Int) throws {
-        let units = [Coordination.Unit(id: "commerce-bureau", role: .coordinator, name: "Coordinator"), Coordination.Unit(id: "receiver", role: .association, name: "Receiver")]
-            + (0..<nodes).map { Coordination.Unit(id: String(format: "c%03d", $0), role: .association, name: "Churn \($0)") }
+        let units =
+            [
+                Coordination.Unit(id: "commerce-bureau", role: .coordinator, name: "Coordinator"),
+                Coordination.Unit(id: "receiver", role: .association, name: "Receiver"),
+            ]
+            + (0..<nodes).map {
+                Coordination.Unit(id: String(format: "c%03d", $0), role: .association, name: "Churn \($0)")
+            }
         try super.init(units: units)
     }
 }

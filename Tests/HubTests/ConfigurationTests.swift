@@ -71,7 +71,8 @@ struct ConfigurationTests {
     @Test("a unit's unknown role and a district without its customs office are named by line")
     func unitErrors() throws {
         let header =
-            "hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\"\n  log: l\nunits:\n"
+            "hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: "
+            + "\"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\"\n  log: l\nunits:\n"
         let role = try #require(throws: ConfigurationError.self) {
             _ = try TopologyFile.load(path: try write(header + "  - id: huli\n    role: mayor\n"))
         }

@@ -19,7 +19,10 @@ struct DashboardTests {
     }
 
     @Test(
-        "every page in Chinese and English: no console errors, the views' figures, Chinese glyphs, a phone's width, print"
+        """
+        every page in Chinese and English: no console errors, the views' figures, Chinese glyphs, a phone's width, \
+        print
+        """
     )
     func browser() throws {
         try #require(
@@ -85,7 +88,8 @@ struct DashboardTests {
         // The units view counts what waits for each unit: the downgrade above waits for the demo's
         // units, all offline now.
         let units = try JSONSerialization.jsonObject(with: Data(try HTTP.get(dashboard.url + "units.json").body.utf8))
-        let rows = try #require(((units as? [String: Any])?["sections"] as? [String: Any])?["units"] as? [[String: Any]])
+        let rows = try #require(
+            ((units as? [String: Any])?["sections"] as? [String: Any])?["units"] as? [[String: Any]])
         let dongdu = try #require(rows.first { $0["unit"] as? String == "xm-dongdu" })
         #expect((dongdu["waiting"] as? Int ?? 0) >= 1, "\(dongdu)")
         #expect(rows.count == 35)

@@ -12,7 +12,8 @@ final class DemoProcess: @unchecked Sendable {
 
     init() throws {
         binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-demo-\(UUID().uuidString.prefix(8))")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "aeohub-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         output = folder.appendingPathComponent("demo.out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
@@ -30,10 +31,12 @@ final class DemoProcess: @unchecked Sendable {
 
     /// Runs `aeohub ARGS` as `node`, with the demo's topology and that unit's key.
     func run(_ node: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try AEOHubProcess.run(arguments, environment: [
-            "AEOHUB_TOPOLOGY": folder.appendingPathComponent("topology.yaml").path, "AEOHUB_NODE": node,
-            "AEOHUB_KEY": folder.appendingPathComponent("keys/\(node).secret").path,
-        ])
+        try AEOHubProcess.run(
+            arguments,
+            environment: [
+                "AEOHUB_TOPOLOGY": folder.appendingPathComponent("topology.yaml").path, "AEOHUB_NODE": node,
+                "AEOHUB_KEY": folder.appendingPathComponent("keys/\(node).secret").path,
+            ])
     }
 
     deinit {

@@ -36,7 +36,8 @@ final class DeployedNetwork: @unchecked Sendable {
         let binary = try #require(AEOHubProcess.locate(), "build the aeohub executable first (swift build)")
         hub = try ChildProcess(
             binary.path,
-            ["hub", "--config", topologyPath, "--ready-file", ready] + hubArguments(folder.appendingPathComponent("keys")),
+            ["hub", "--config", topologyPath, "--ready-file", ready]
+                + hubArguments(folder.appendingPathComponent("keys")),
             output: .appendingTo(folder.appendingPathComponent("hub.log").path))
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: ready), hub.isRunning, Date() < deadline {

@@ -4,9 +4,15 @@ import Testing
 
 @Suite("Faults", .serialized)
 struct FaultTests {
-    @Test("crash drill, short form: the hub killed -9 under load four times, a node process killed mid-handler; nothing lost or duplicated")
+    @Test(
+        """
+        crash drill, short form: the hub killed -9 under load four times, a node process killed mid-handler; nothing \
+        lost or duplicated
+        """
+    )
     func crashDrill() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-drill-\(UUID().uuidString.prefix(8))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "aeohub-drill-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
         var options = CrashDrill.Options(folder: folder, binary: try #require(AEOHubProcess.locate()))
         options.cycles = 4

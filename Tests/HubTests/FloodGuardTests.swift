@@ -1,7 +1,8 @@
-@testable import Hub
 import Logging
 import Synchronization
 import Testing
+
+@testable import Hub
 
 /// Collects log lines.
 final class CapturedLog: Sendable {
@@ -20,7 +21,8 @@ final class CapturedLog: Sendable {
             set { metadata[key] = newValue }
         }
         func log(event: LogEvent) {
-            let extra = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let extra = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                separator: " ")
             log.lines.withLock { $0.append("\(event.message) \(extra)") }
         }
     }
@@ -78,7 +80,8 @@ struct FloodGuardTests {
         var throttle = LogThrottle(interval: .seconds(10))
         let start = ContinuousClock.now
         for index in 0..<1000 {
-            throttle.warning(captured.logger, "protocol error", node: "huli", kind: "protocol", now: start + .milliseconds(index))
+            throttle.warning(
+                captured.logger, "protocol error", node: "huli", kind: "protocol", now: start + .milliseconds(index))
         }
         throttle.warning(captured.logger, "protocol error", node: "siming", kind: "protocol", now: start)
         throttle.warning(captured.logger, "protocol error", node: "huli", kind: "protocol", now: start + .seconds(11))

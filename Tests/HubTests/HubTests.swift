@@ -18,8 +18,10 @@ struct HubTests {
         let haicangCustoms = try await network.node("xm-haicang")
         let bureau = try await network.node("commerce-bureau")
         let fuzhou = try await network.node("fuzhou-customs")
-        let inboxes = ["huli": Inbox(huli), "xm-dongdu": Inbox(dongdu), "xm-haicang": Inbox(haicangCustoms),
-                       "commerce-bureau": Inbox(bureau), "fuzhou-customs": Inbox(fuzhou)]
+        let inboxes = [
+            "huli": Inbox(huli), "xm-dongdu": Inbox(dongdu), "xm-haicang": Inbox(haicangCustoms),
+            "commerce-bureau": Inbox(bureau), "fuzhou-customs": Inbox(fuzhou),
+        ]
 
         // By rule: a request filed by Huli goes to its customs office (Dongdu) and the coordinator.
         let filed = try await huli.submit(Make.request("REQ-1"))
@@ -27,19 +29,28 @@ struct HubTests {
         // To one node, explicitly (plus the rule: reports go to the coordinator).
         let direct = try await huli.submit(Make.report("to fuzhou", to: ["fuzhou-customs"]))
         // To a role.
-        let role = try await huli.submit(Envelope.with {
-            $0.to = Recipients.with { $0.roles = ["customs"] }
-            $0.progressReport = ProgressReport.with { $0.period = "2026-09/2026-10"; $0.text = "to customs" }
-        })
+        let role = try await huli.submit(
+            Envelope.with {
+                $0.to = Recipients.with { $0.roles = ["customs"] }
+                $0.progressReport = ProgressReport.with {
+                    $0.period = "2026-09/2026-10"
+                    $0.text = "to customs"
+                }
+            })
         // To all.
-        let all = try await huli.submit(Envelope.with {
-            $0.to = Recipients.with { $0.all = true }
-            $0.progressReport = ProgressReport.with { $0.period = "2026-09/2026-10"; $0.text = "to all" }
-        })
+        let all = try await huli.submit(
+            Envelope.with {
+                $0.to = Recipients.with { $0.all = true }
+                $0.progressReport = ProgressReport.with {
+                    $0.period = "2026-09/2026-10"
+                    $0.text = "to all"
+                }
+            })
 
         func received(_ node: String) -> Set<UInt64> { Set(inboxes[node]!.sequences) }
         let expected: [String: Set<UInt64>] = [
-            "xm-dongdu": [filed.sequence, role.sequence, all.sequence], "commerce-bureau": [filed.sequence, direct.sequence, role.sequence, all.sequence],
+            "xm-dongdu": [filed.sequence, role.sequence, all.sequence],
+            "commerce-bureau": [filed.sequence, direct.sequence, role.sequence, all.sequence],
             "fuzhou-customs": [direct.sequence, all.sequence], "xm-haicang": [role.sequence, all.sequence],
         ]
         for (node, sequences) in expected {
@@ -47,7 +58,8 @@ struct HubTests {
         }
         #expect(received("xm-dongdu").isSuperset(of: [filed.sequence, role.sequence, all.sequence]))
         #expect(!received("xm-dongdu").contains(direct.sequence))
-        #expect(received("commerce-bureau").isSuperset(of: [filed.sequence, direct.sequence, role.sequence, all.sequence]))
+        #expect(
+            received("commerce-bureau").isSuperset(of: [filed.sequence, direct.sequence, role.sequence, all.sequence]))
         #expect(received("fuzhou-customs") == [direct.sequence, all.sequence])
         #expect(received("xm-haicang") == [role.sequence, all.sequence])
         #expect(received("huli").isDisjoint(with: [filed.sequence, direct.sequence, role.sequence, all.sequence]))
@@ -101,7 +113,12 @@ struct HubTests {
         await network.stopHub()
     }
 
-    @Test("a duplicate submit returns the original sequence and writes nothing; a reused id with other content is ID_REUSED")
+    @Test(
+        """
+        a duplicate submit returns the original sequence and writes nothing; a reused id with other content is \
+        ID_REUSED
+        """
+    )
     func duplicateSubmit() async throws {
         let network = try TestNetwork()
         try network.startHub()
@@ -171,22 +188,30 @@ struct HubTests {
         let bureau = try await network.node("commerce-bureau")
         _ = try await huli.submit(Make.request("REQ-9"))
         _ = try await huli.submit(Make.report("r1"))
-        _ = try await dongdu.submit(Envelope.with {
-            $0.caseOpened = CaseOpened.with {
-                $0.caseID = "CASE-1"
-                $0.enterprise = Enterprise.with { $0.uscc = Make.uscc; $0.name = "Xiamen Example Trading" }
-                $0.applicationReceived = "2026-09-01"
-            }
-        })
-        _ = try await bureau.submit(Envelope.with {
-            $0.meetingConvened = MeetingConvened.with {
-                $0.meetingID = "JM-1"
-                $0.title = "Joint meeting"
-                $0.invitees = ["xm-dongdu", "huli"]
-                $0.time = TimeSlot.with { $0.startMs = 1_788_900_000_000; $0.endMs = 1_788_907_200_000 }
-                $0.place = "Room 301"
-            }
-        })
+        _ = try await dongdu.submit(
+            Envelope.with {
+                $0.caseOpened = CaseOpened.with {
+                    $0.caseID = "CASE-1"
+                    $0.enterprise = Enterprise.with {
+                        $0.uscc = Make.uscc
+                        $0.name = "Xiamen Example Trading"
+                    }
+                    $0.applicationReceived = "2026-09-01"
+                }
+            })
+        _ = try await bureau.submit(
+            Envelope.with {
+                $0.meetingConvened = MeetingConvened.with {
+                    $0.meetingID = "JM-1"
+                    $0.title = "Joint meeting"
+                    $0.invitees = ["xm-dongdu", "huli"]
+                    $0.time = TimeSlot.with {
+                        $0.startMs = 1_788_900_000_000
+                        $0.endMs = 1_788_907_200_000
+                    }
+                    $0.place = "Room 301"
+                }
+            })
         let store = try network.store()
         let everything = try store.records(matching: RecordFilter(), after: 0, limit: 1000)
 
@@ -199,13 +224,22 @@ struct HubTests {
         try await check(ReplayRequest.with { $0.caseID = "CASE-1" }, { $0.fields.subjects.caseID == "CASE-1" })
         try await check(ReplayRequest.with { $0.uscc = Make.uscc }, { $0.fields.subjects.uscc == Make.uscc })
         try await check(ReplayRequest.with { $0.types = ["progress_report"] }, { $0.fields.type == "progress_report" })
-        try await check(ReplayRequest.with { $0.nodeID = "huli" }, { $0.fields.sender == "huli" || $0.fields.recipients.contains("huli") })
-        try await check(ReplayRequest.with { $0.fromSequence = 2; $0.toSequence = 3 }, { (2...3).contains($0.sequence) })
+        try await check(
+            ReplayRequest.with { $0.nodeID = "huli" },
+            { $0.fields.sender == "huli" || $0.fields.recipients.contains("huli") })
+        try await check(
+            ReplayRequest.with {
+                $0.fromSequence = 2
+                $0.toSequence = 3
+            }, { (2...3).contains($0.sequence) })
         let middle = everything[everything.count / 2].fields.acceptedAt
         try await check(ReplayRequest.with { $0.fromTimeMs = middle }, { $0.fields.acceptedAt >= middle })
         // A unit other than the coordinator replays only what it sent or received.
-        try await check(ReplayRequest(), { $0.fields.sender == "huli" || $0.fields.recipients.contains("huli") }, as: huli)
-        await #expect(throws: NodeError.self) { _ = try await huli.replay(ReplayRequest.with { $0.nodeID = "xm-dongdu" }) }
+        try await check(
+            ReplayRequest(), { $0.fields.sender == "huli" || $0.fields.recipients.contains("huli") }, as: huli)
+        await #expect(throws: NodeError.self) {
+            _ = try await huli.replay(ReplayRequest.with { $0.nodeID = "xm-dongdu" })
+        }
         for node in [huli, dongdu, bureau] { await node.close() }
         await network.stopHub()
     }

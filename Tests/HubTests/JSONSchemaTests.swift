@@ -19,7 +19,10 @@ struct JSONSchemaTests {
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
             text = open(sys.argv[3]).read()
-            docs = [json.loads(l) for l in text.splitlines() if l.strip()] if sys.argv[2] == "lines" else [json.loads(text)]
+            if sys.argv[2] == "lines":
+                docs = [json.loads(l) for l in text.splitlines() if l.strip()]
+            else:
+                docs = [json.loads(text)]
             for doc in docs:
                 jsonschema.validate(doc, schema)
             print(sum(len(d) if isinstance(d, list) else 1 for d in docs))

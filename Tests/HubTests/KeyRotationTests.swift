@@ -23,7 +23,9 @@ struct KeyRotationTests {
         try await DeployedNetwork.detached { try network.provision() }
         network.signal(SIGHUP)
         let deadline = Date().addingTimeInterval(10)
-        while !network.hubLog.contains("node keys reloaded"), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        while !network.hubLog.contains("node keys reloaded"), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(network.hubLog.contains("node keys reloaded"), "\(network.hubLog)")
 
         // The command line notices the stale key itself; the hub refuses it whatever the client checks.
@@ -31,7 +33,9 @@ struct KeyRotationTests {
         #expect(revoked.status != 0)
         #expect(revoked.output.contains("is not huli's key"), "\(revoked.output)")
         let oldPair = try CurveKeyPair(secretKey: try KeyFiles.readKey(old))
-        let stale = try HubNode(configuration: NodeConfiguration(nodeID: "huli", endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: oldPair), logger: quiet)
+        let stale = try HubNode(
+            configuration: NodeConfiguration(
+                nodeID: "huli", endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: oldPair), logger: quiet)
         // The hub's ZAP handler refused the key; the node hears it from the handshake at once.
         do {
             _ = try await stale.start(timeout: .seconds(10))
@@ -45,15 +49,24 @@ struct KeyRotationTests {
         #expect(network.hubLog.contains("refused an unknown key"), "\(network.hubLog)")
 
         // With the new key huli files a request; Dongdu's session, opened before the reload, gets it.
-        let filed = try await network.runDetached("huli", ["request", "file", "--request", "REQ-R1", "--uscc", "91350200776049653A",
-                                                           "--name", "Xiamen Example Trading", "--area", "350206", "--category", "policy",
-                                                           "--description", "After the rotation.", "--contact-name", "Lin Wei"])
+        let filed = try await network.runDetached(
+            "huli",
+            [
+                "request", "file", "--request", "REQ-R1", "--uscc", "91350200776049653A",
+                "--name", "Xiamen Example Trading", "--area", "350206", "--category", "policy",
+                "--description", "After the rotation.", "--contact-name", "Lin Wei",
+            ])
         #expect(filed.status == 0, "\(filed.output)")
         let received = Date().addingTimeInterval(10)
-        while !DeployedNetwork.inboxTypes(dongduInbox).contains("request_filed"), Date() < received { try await Task.sleep(for: .milliseconds(50)) }
+        while !DeployedNetwork.inboxTypes(dongduInbox).contains("request_filed"), Date() < received {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(DeployedNetwork.inboxTypes(dongduInbox) == ["request_filed"])
-        let presence = try await network.runDetached("commerce-bureau", ["replay", "--type", "node_presence", "--format", "jsonl"])
-        let dongduOpenings = presence.output.split(separator: "\n").filter { $0.contains("\"node_id\":\"xm-dongdu\"") && $0.contains("\"online\":true") }
+        let presence = try await network.runDetached(
+            "commerce-bureau", ["replay", "--type", "node_presence", "--format", "jsonl"])
+        let dongduOpenings = presence.output.split(separator: "\n").filter {
+            $0.contains("\"node_id\":\"xm-dongdu\"") && $0.contains("\"online\":true")
+        }
         #expect(dongduOpenings.count == 1, "\(presence.output)")
         #expect(try await DeployedNetwork.detached { network.stop() } == 0)
     }

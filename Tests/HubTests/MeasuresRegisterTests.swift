@@ -57,7 +57,10 @@ struct MeasuresRegisterTests {
     }
 
     @Test(
-        "credit: publicity by severity, incentives by direction, from the current level, lifted by its publisher, objection and repair"
+        """
+        credit: publicity by severity, incentives by direction, from the current level, lifted by its publisher, \
+        objection and repair
+        """
     )
     func credit() async throws {
         let n = try await T.Nodes()
@@ -151,7 +154,10 @@ struct MeasuresRegisterTests {
         // A refused decision leaves the request waiting: the corrected one is accepted.
         let typo = T.e {
             $0.creditRepairDecided = CreditRepairDecided.with {
-                $0.changeID = "CR3"; $0.granted = true; $0.reason = "Repaired."; $0.restoredLevel = "certifed"
+                $0.changeID = "CR3"
+                $0.granted = true
+                $0.reason = "Repaired."
+                $0.restoredLevel = "certifed"
             }
         }
         try await n.send("commerce-bureau", .refused(.invalidField, "'certifed' is not a level of Order 282"), typo)

@@ -82,7 +82,10 @@ struct MeasuresTransitionTests {
     }
 
     @Test(
-        "certification: no future receipt, extension only before the deadline, completion only once begun, certified only with every site audited"
+        """
+        certification: no future receipt, extension only before the deadline, completion only once begun, certified \
+        only with every site audited
+        """
     )
     func certification() async throws {
         let n = try await T.Nodes()

@@ -1,6 +1,7 @@
 import Foundation
-@testable import HubNode
 import Testing
+
+@testable import HubNode
 
 @Suite("A node's lifetime")
 struct NodeLifetimeTests {

@@ -34,9 +34,8 @@ struct ObservabilityTests {
         } catch NodeError.rejected(let code, _, _) {
             #expect(code == "ID_REUSED")
         }
-        let replayed = try await bounded("the replay", onTimeout: { await huli.close() }) {
-            try await huli.replay(ReplayRequest())
-        }
+        let replayed = try await bounded(
+            "the replay", onTimeout: { await huli.close() }, { try await huli.replay(ReplayRequest()) })
         _ = try await huli.view(.of(.requests))
 
         let after = try await observed.metrics { $0["aeohub_view_requests_total", default: 0] >= 1 }

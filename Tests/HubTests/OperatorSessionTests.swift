@@ -45,7 +45,10 @@ struct OperatorSessionTests {
     }
 
     @Test(
-        "a district, Dongdu customs, Fuzhou Customs and the coordinator run a request, a joint audit, a meeting, a credit change, a replay and the report"
+        """
+        a district, Dongdu customs, Fuzhou Customs and the coordinator run a request, a joint audit, a meeting, a \
+        credit change, a replay and the report
+        """
     )
     func scriptedSession() throws {
         let network = try DeployedNetwork()

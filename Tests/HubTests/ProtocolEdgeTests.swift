@@ -61,7 +61,13 @@ final class RawClient {
     }
 
     func hello(_ nodeID: String, lastSeen: UInt64 = 0) throws -> Welcome? {
-        try send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = nodeID; $0.lastSequenceSeen = lastSeen }))
+        try send(
+            .hello(
+                Hello.with {
+                    $0.protocolMajor = 1
+                    $0.nodeID = nodeID
+                    $0.lastSequenceSeen = lastSeen
+                }))
         return try first { if case .welcome(let w) = $0 { w } else { nil } }
     }
 }
@@ -107,13 +113,23 @@ struct ProtocolEdgeTests {
         network.logger = Logger(label: "hub") { _ in EscapingLogHandler(wrapping: CapturingLogHandler(lines: logged)) }
         try network.startHub()
         let impostor = try RawClient(network, as: "huli")
-        try impostor.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "xm-dongdu" }))
+        try impostor.send(
+            .hello(
+                Hello.with {
+                    $0.protocolMajor = 1
+                    $0.nodeID = "xm-dongdu"
+                }))
         let refusal = try impostor.first { if case .error(let e) = $0 { e } else { nil } }
         #expect(refusal?.code == .identityMismatch)
 
         // A node id with a newline cannot forge a log line (issue 13, defect 10).
         let forger = try RawClient(network, as: "siming")
-        try forger.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "siming\nFORGED hub stopped" }))
+        try forger.send(
+            .hello(
+                Hello.with {
+                    $0.protocolMajor = 1
+                    $0.nodeID = "siming\nFORGED hub stopped"
+                }))
         _ = try forger.first { if case .error(let e) = $0 { e } else { nil } }
         let lines = logged.value
         #expect(lines.contains { $0.contains("siming\\nFORGED hub stopped") }, "\(lines)")
@@ -121,7 +137,12 @@ struct ProtocolEdgeTests {
 
         // Another major version in HELLO: ERROR UNSUPPORTED_VERSION, then CLOSE.
         let future = try RawClient(network, as: "haicang")
-        try future.send(.hello(Hello.with { $0.protocolMajor = 2; $0.nodeID = "haicang" }))
+        try future.send(
+            .hello(
+                Hello.with {
+                    $0.protocolMajor = 2
+                    $0.nodeID = "haicang"
+                }))
         let unsupported = try future.first { if case .error(let e) = $0 { e } else { nil } }
         #expect(unsupported?.code == .unsupportedVersion)
         #expect(try future.first { if case .close(let c) = $0 { c } else { nil } } != nil)
@@ -130,7 +151,10 @@ struct ProtocolEdgeTests {
         try early.send(.submit(Make.report("too early")))
         let noSession = try early.first { if case .error(let e) = $0 { e } else { nil } }
         #expect(noSession?.code == .noSession)
-        #expect(try network.store().records(matching: RecordFilter(), after: 0, limit: 100).allSatisfy { $0.fields.sender != "siming" })
+        #expect(
+            try network.store().records(matching: RecordFilter(), after: 0, limit: 100).allSatisfy {
+                $0.fields.sender != "siming"
+            })
         await network.stopHub()
     }
 
@@ -163,7 +187,10 @@ struct ProtocolEdgeTests {
         #expect(try fresh.hello("huli") != nil)
         let stranger = try RawClient(network, as: "huli", keys: newcomer)
         #expect(try stranger.hello("newcomer") == nil)
-        #expect(try network.store().records(matching: RecordFilter(), after: 0, limit: 100).allSatisfy { $0.fields.sender != "newcomer" })
+        #expect(
+            try network.store().records(matching: RecordFilter(), after: 0, limit: 100).allSatisfy {
+                $0.fields.sender != "newcomer"
+            })
         await network.stopHub()
     }
 
@@ -178,7 +205,8 @@ struct ProtocolEdgeTests {
         forged.sequence = 999
         try huli.send(.submit(forged))
         let accepted = try #require(try huli.first { if case .accepted(let a) = $0 { a } else { nil } })
-        let record = try #require(try network.store().records(matching: RecordFilter(), after: accepted.sequence - 1, limit: 1).first)
+        let record = try #require(
+            try network.store().records(matching: RecordFilter(), after: accepted.sequence - 1, limit: 1).first)
         let stored = try Envelope(serializedBytes: record.envelope)
         #expect(stored.sender == "huli")
         #expect(stored.sequence == accepted.sequence)
@@ -222,16 +250,23 @@ struct ProtocolEdgeTests {
         var notMine = Make.request("REQ-Y", area: "350206")
         notMine.messageID = "b2"
         try expectRejected(notMine, .notAuthorised, "only for its own area 350203")
-        try expectRejected(Envelope.with {
-            $0.messageID = "b3"
-            $0.caseOpened = CaseOpened.with {
-                $0.caseID = "C9"; $0.enterprise = Enterprise.with { $0.uscc = Make.uscc; $0.name = "X" }; $0.applicationReceived = "2026-09-01"
-            }
-        }, .notAuthorised, "only customs units may send it")
-        try expectRejected(Envelope.with {
-            $0.messageID = "b4"
-            $0.requestWithdrawn = RequestWithdrawn.with { $0.requestID = "NOPE" }
-        }, .workflowViolation, "there is no request NOPE")
+        try expectRejected(
+            Envelope.with {
+                $0.messageID = "b3"
+                $0.caseOpened = CaseOpened.with {
+                    $0.caseID = "C9"
+                    $0.enterprise = Enterprise.with {
+                        $0.uscc = Make.uscc
+                        $0.name = "X"
+                    }
+                    $0.applicationReceived = "2026-09-01"
+                }
+            }, .notAuthorised, "only customs units may send it")
+        try expectRejected(
+            Envelope.with {
+                $0.messageID = "b4"
+                $0.requestWithdrawn = RequestWithdrawn.with { $0.requestID = "NOPE" }
+            }, .workflowViolation, "there is no request NOPE")
         try expectRejected(Make.report("to a stranger", id: "b5", to: ["nobody-here"]), .unknownRecipient, "not a unit")
 
         // Meanwhile the other node is served as usual.
@@ -242,7 +277,12 @@ struct ProtocolEdgeTests {
         await network.stopHub()
     }
 
-    @Test("a flooding node is answered RATE_LIMITED beyond its allowance while another node is served; nothing accepted is lost")
+    @Test(
+        """
+        a flooding node is answered RATE_LIMITED beyond its allowance while another node is served; nothing accepted \
+        is lost
+        """
+    )
     func flood() async throws {
         let network = try TestNetwork()
         network.rateLimit = RateLimit(perSecond: 100, burst: 200)
@@ -283,7 +323,14 @@ struct ProtocolEdgeTests {
 
         // HELLOs count too: a burst of them past the allowance opens no new sessions, and each is
         // answered, WELCOME or ERROR RATE_LIMITED (SPEC 4.1).
-        for _ in 0..<400 { try flooder.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "siming" })) }
+        for _ in 0..<400 {
+            try flooder.send(
+                .hello(
+                    Hello.with {
+                        $0.protocolMajor = 1
+                        $0.nodeID = "siming"
+                    }))
+        }
         var welcomes = 0
         var limitedHellos = 0
         while let answer = try flooder.receive(timeout: .milliseconds(500)) {
@@ -291,11 +338,14 @@ struct ProtocolEdgeTests {
             if case .error(let error) = answer, error.code == .rateLimited, error.command == 1 { limitedHellos += 1 }
         }
         #expect(welcomes > 0 && welcomes < 300, "\(welcomes) WELCOMEs for 400 HELLOs with a burst of 200")
-        #expect(welcomes + limitedHellos == 400, "\(welcomes) WELCOMEs and \(limitedHellos) RATE_LIMITED for 400 HELLOs")
+        #expect(
+            welcomes + limitedHellos == 400, "\(welcomes) WELCOMEs and \(limitedHellos) RATE_LIMITED for 400 HELLOs")
 
         // What was accepted is in the log once; what was limited is not.
         let store = try network.store()
-        let fromFlooder = try store.records(matching: RecordFilter(), after: 0, limit: 10_000).map(\.fields).filter { $0.sender == "siming" }
+        let fromFlooder = try store.records(matching: RecordFilter(), after: 0, limit: 10_000).map(\.fields).filter {
+            $0.sender == "siming"
+        }
         #expect(Set(fromFlooder.map(\.messageID)) == accepted)
         await good.close()
         await network.stopHub()
@@ -306,10 +356,20 @@ struct ProtocolEdgeTests {
         let network = try TestNetwork()
         try network.startHub()
         let stranger = try RawClient(network, as: "huli", keys: try CurveKeyPair.generate())
-        try stranger.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "huli" }))
+        try stranger.send(
+            .hello(
+                Hello.with {
+                    $0.protocolMajor = 1
+                    $0.nodeID = "huli"
+                }))
         #expect(try stranger.receive(timeout: .milliseconds(500)) == nil)
         let plaintext = try RawClient(network, as: nil)
-        try plaintext.send(.hello(Hello.with { $0.protocolMajor = 1; $0.nodeID = "huli" }))
+        try plaintext.send(
+            .hello(
+                Hello.with {
+                    $0.protocolMajor = 1
+                    $0.nodeID = "huli"
+                }))
         #expect(try plaintext.receive(timeout: .milliseconds(500)) == nil)
         #expect(try network.store().head().sequence == 0)
         await network.stopHub()

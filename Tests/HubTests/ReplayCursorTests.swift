@@ -20,7 +20,8 @@ struct ReplayCursorTests {
             envelope.acceptedAtMs = 1_788_220_800_000 + Int64(sequence)
             batch.append(
                 PendingRecord(
-                    sequence: sequence, acceptedAt: envelope.acceptedAtMs, sender: "huli", messageID: envelope.messageID,
+                    sequence: sequence, acceptedAt: envelope.acceptedAtMs, sender: "huli",
+                    messageID: envelope.messageID,
                     type: "progress_report", recipients: ["commerce-bureau"], subjects: RecordSubjects(),
                     envelope: try envelope.serializedBytes()))
             if batch.count == 1000 {
@@ -31,7 +32,8 @@ struct ReplayCursorTests {
         if !batch.isEmpty { _ = try store.append(batch) }
     }
 
-    @Test("a reader that stops reading mid-replay: others' submits are accepted meanwhile, and the replay resumes whole")
+    @Test(
+        "a reader that stops reading mid-replay: others' submits are accepted meanwhile, and the replay resumes whole")
     func stalledReader() async throws {
         let network = try TestNetwork()
         network.highWaterMark = 4

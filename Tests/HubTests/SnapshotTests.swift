@@ -30,7 +30,8 @@ struct SnapshotTests {
         return accepted
     }
 
-    @Test("a snapshot taken anywhere, restored and followed by the rest, is the fold of the whole log", arguments: 1...12)
+    @Test(
+        "a snapshot taken anywhere, restored and followed by the rest, is the fold of the whole log", arguments: 1...12)
     func roundTrip(seed: UInt64) throws {
         let topology = Topology(units: TestNetwork.units)
         let steps = Self.acceptedSteps(seed: seed, topology: topology, count: 500)
@@ -81,8 +82,11 @@ struct SnapshotTests {
         #expect(try network.truth() == (try Self.foldFromSnapshot(network, store: store)))
 
         // A flipped byte: the checksum fails, the whole log is folded, and the state is the same.
-        let file = store.snapshotFolder.path + "/" + (try FileManager.default.contentsOfDirectory(
-            atPath: store.snapshotFolder.path).first { $0.hasPrefix("snapshot-") } ?? "")
+        let file =
+            store.snapshotFolder.path + "/"
+            + (try FileManager.default.contentsOfDirectory(
+                atPath: store.snapshotFolder.path
+            ).first { $0.hasPrefix("snapshot-") } ?? "")
         var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
         bytes[bytes.count / 2] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: file))
@@ -151,7 +155,9 @@ struct SnapshotTests {
         bytes[range.lowerBound] ^= 0x20
         try bytes.write(to: URL(fileURLWithPath: network.logPath))
         #expect(try network.store().snapshotSequences().first ?? 0 < changed.sequence)
-        let refused = #expect(throws: EventLogError.self) { try Hub(configuration: network.configuration, logger: quiet) }
+        let refused = #expect(throws: EventLogError.self) {
+            try Hub(configuration: network.configuration, logger: quiet)
+        }
         #expect("\(refused.map { "\($0)" } ?? "")".contains("\(changed.sequence)"), "\(String(describing: refused))")
     }
 

@@ -32,8 +32,12 @@ final class FaultyStore: EventStore {
         if readsLeft.load(ordering: .relaxed) > 0 { readsLeft.subtract(1, ordering: .relaxed) }
         return try inner.accepted(sender: sender, messageID: messageID)
     }
-    func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] { try inner.records(matching: filter, after: after, limit: limit) }
-    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] { try inner.deliveries(for: node, after: after, limit: limit) }
+    func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {
+        try inner.records(matching: filter, after: after, limit: limit)
+    }
+    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
+        try inner.deliveries(for: node, after: after, limit: limit)
+    }
     func countDeliveries(for node: String, after: UInt64, upTo: UInt64, limit: Int) throws -> Int {
         try inner.countDeliveries(for: node, after: after, upTo: upTo, limit: limit)
     }
@@ -46,7 +50,12 @@ final class FaultyStore: EventStore {
 
 @Suite("Storage faults and clock skew", .serialized)
 struct StorageFaultTests {
-    @Test("a read that fails mid-batch acknowledges nothing and leaves no ghost: the retry is accepted (issue 13, defect 1)")
+    @Test(
+        """
+        a read that fails mid-batch acknowledges nothing and leaves no ghost: the retry is accepted (issue 13, \
+        defect 1)
+        """
+    )
     func failedReadMidBatch() async throws {
         let network = try TestNetwork()
         let faulty = Mutex<FaultyStore?>(nil)
@@ -63,7 +72,18 @@ struct StorageFaultTests {
         store.readsLeft.store(1, ordering: .relaxed)
         try raw.send(.submit(Make.request("R-GHOST").with(id: "m-1")))
         try raw.send(.submit(Make.report("second", id: "m-2")))
-        let first = try raw.first { if case .rejected(let r) = $0, r.messageID == "m-1" { r } else if case .accepted(let a) = $0, a.messageID == "m-1" { Rejected.with { $0.messageID = "m-1"; $0.reason = "accepted #\(a.sequence)" } } else { nil } }
+        let first = try raw.first {
+            if case .rejected(let r) = $0, r.messageID == "m-1" {
+                r
+            } else if case .accepted(let a) = $0, a.messageID == "m-1" {
+                Rejected.with {
+                    $0.messageID = "m-1"
+                    $0.reason = "accepted #\(a.sequence)"
+                }
+            } else {
+                nil
+            }
+        }
         store.readsLeft.store(-1, ordering: .relaxed)
         #expect(first != nil)
         // The retry, with the same id, is accepted: never refused as "request R-GHOST already exists".
@@ -83,7 +103,12 @@ struct StorageFaultTests {
         await network.stopHub()
     }
 
-    @Test("while the log cannot be written the hub answers STORAGE_UNAVAILABLE and acknowledges nothing; when it can again, the retries are accepted once")
+    @Test(
+        """
+        while the log cannot be written the hub answers STORAGE_UNAVAILABLE and acknowledges nothing; when it can \
+        again, the retries are accepted once
+        """
+    )
     func diskFull() async throws {
         let network = try TestNetwork()
         let faulty = Mutex<FaultyStore?>(nil)
@@ -136,7 +161,10 @@ struct StorageFaultTests {
         #expect(ids.count == 71)
         #expect(Set(ids).count == ids.count)
         #expect(Set(sequences).isSubset(of: Set(records.map(\.sequence))))
-        guard case .intact(let count, _) = try network.store().verify() else { Issue.record("the log does not verify"); return }
+        guard case .intact(let count, _) = try network.store().verify() else {
+            Issue.record("the log does not verify")
+            return
+        }
         #expect(count == UInt64(records.count))
         await huli.close()
         await network.stopHub()
@@ -158,7 +186,9 @@ struct StorageFaultTests {
         #expect(second.sequence == first.sequence + 1)
         for answer in [first, second] { #expect((before - 1000)...(after + 1000) ~= answer.acceptedAtMs) }
         #expect(second.acceptedAtMs >= first.acceptedAtMs)
-        let stored = try network.store().records(matching: RecordFilter(), after: 0, limit: 100).map(\.fields).filter { $0.type == "progress_report" }
+        let stored = try network.store().records(matching: RecordFilter(), after: 0, limit: 100).map(\.fields).filter {
+            $0.type == "progress_report"
+        }
         #expect(stored.map(\.acceptedAt) == [first.acceptedAtMs, second.acceptedAtMs])
         let envelope = try Envelope(serializedBytes: stored[1].envelope)
         #expect(envelope.sentAtMs == 1_000_000_000_000)  // kept as the node's claim, never used for order
@@ -178,7 +208,8 @@ final class SmallDisk {
     }()
 
     init(megabytes: Int) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("aeohub-disk-\(UUID().uuidString.prefix(8))")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "aeohub-disk-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         try Self.mount(["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", url.path])
     }
@@ -191,7 +222,9 @@ final class SmallDisk {
     }
 
     private static func mount(_ arguments: [String], program: String = "/bin/mount") throws {
-        guard try ChildProcess(program, arguments).wait() == 0 else { throw DiskError("\(program) \(arguments.joined(separator: " ")) failed") }
+        guard try ChildProcess(program, arguments).wait() == 0 else {
+            throw DiskError("\(program) \(arguments.joined(separator: " ")) failed")
+        }
     }
 
     struct DiskError: Error, CustomStringConvertible {
@@ -202,7 +235,12 @@ final class SmallDisk {
 
 @Suite("A real full disk", .serialized, .enabled(if: SmallDisk.available, "needs root to mount a small tmpfs"))
 struct RealDiskFaultTests {
-    @Test("the log's disk fills up: refused with STORAGE_UNAVAILABLE, nothing acknowledged that is not on disk; space returns and the retry is accepted once")
+    @Test(
+        """
+        the log's disk fills up: refused with STORAGE_UNAVAILABLE, nothing acknowledged that is not on disk; space \
+        returns and the retry is accepted once
+        """
+    )
     func diskFull() async throws {
         let disk = try SmallDisk(megabytes: 2)
         defer { disk.unmount() }
@@ -242,11 +280,17 @@ struct RealDiskFaultTests {
         try disk.remount("size=16m")
 
         // Space returns: the refused message, retried with its id, is accepted once.
-        guard case .accepted(let retried) = try submit(full) else { Issue.record("the retry was not accepted"); return }
+        guard case .accepted(let retried) = try submit(full) else {
+            Issue.record("the retry was not accepted")
+            return
+        }
         #expect(!retried.duplicate)
         accepted[full] = retried.sequence
         for index in 0..<20 {
-            guard case .accepted(let a) = try submit("after-\(index)") else { Issue.record("after-\(index) refused"); continue }
+            guard case .accepted(let a) = try submit("after-\(index)") else {
+                Issue.record("after-\(index) refused")
+                continue
+            }
             accepted["after-\(index)"] = a.sequence
         }
         await network.stopHub()
@@ -254,10 +298,14 @@ struct RealDiskFaultTests {
         let store = try SQLiteEventStore(path: network.logPath, tailCheck: .max)
         let records = try store.records(matching: RecordFilter(), after: 0, limit: 100_000).map(\.fields)
         #expect(records.map(\.sequence) == Array(1...UInt64(records.count)))
-        let stored = Dictionary(grouping: records.filter { $0.sender == "siming" && $0.type == "progress_report" }, by: \.messageID)
+        let stored = Dictionary(
+            grouping: records.filter { $0.sender == "siming" && $0.type == "progress_report" }, by: \.messageID)
         #expect(stored.values.allSatisfy { $0.count == 1 })
         for (id, sequence) in accepted { #expect(stored[id]?.first?.sequence == sequence, "\(id)") }
         #expect(stored["still-full"] == nil)
-        guard case .intact = try store.verify() else { Issue.record("the log does not verify"); return }
+        guard case .intact = try store.verify() else {
+            Issue.record("the log does not verify")
+            return
+        }
     }
 }

@@ -17,12 +17,17 @@ struct ThirdPartyNodeTests {
         let secret = network.folder.appendingPathComponent("commerce-bureau.secret").path
         try Data(network.keys["commerce-bureau"]!.secretKey.z85.utf8).write(to: URL(fileURLWithPath: secret))
         // Everything addressed to the coordinator up to the report (presence records come first).
-        let expected = try network.store().deliveries(for: "commerce-bureau", after: 0, limit: 100).filter { $0.sequence <= report.sequence }.count
+        let expected = try network.store().deliveries(for: "commerce-bureau", after: 0, limit: 100).filter {
+            $0.sequence <= report.sequence
+        }.count
         let script = ConfigurationTests.repository.appendingPathComponent("Protocols/examples/python_node.py").path
-        let (status, output) = try AEOHubProcess.runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", script, "--endpoint", network.endpoint, "--hub-key=\(network.hubKeys.publicKey.z85)", // "=": a Z85 key may start with "-"
-            "--node", "commerce-bureau", "--secret", secret, "--expect", "\(expected)", "--view", "requests",
-        ])
+        let (status, output) = try AEOHubProcess.runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                // "=": a Z85 key may start with "-"
+                "python3", script, "--endpoint", network.endpoint, "--hub-key=\(network.hubKeys.publicKey.z85)",
+                "--node", "commerce-bureau", "--secret", secret, "--expect", "\(expected)", "--view", "requests",
+            ])
         #expect(status == 0, "\(output)")
         #expect(output.contains("WELCOME commerce-bureau role=coordinator"))
         #expect(output.contains("ACCEPTED"))
@@ -33,7 +38,9 @@ struct ThirdPartyNodeTests {
 
         try await Task.sleep(for: .milliseconds(500))
         #expect(try network.store().cursor(for: "commerce-bureau") >= report.sequence)
-        let pythonRecords = try network.store().records(matching: RecordFilter(), after: 0, limit: 100).filter { $0.fields.sender == "commerce-bureau" && $0.fields.type == "progress_report" }
+        let pythonRecords = try network.store().records(matching: RecordFilter(), after: 0, limit: 100).filter {
+            $0.fields.sender == "commerce-bureau" && $0.fields.type == "progress_report"
+        }
         #expect(pythonRecords.count == 1)
         await huli.close()
         await network.stopHub()

@@ -86,7 +86,10 @@ struct WorkflowTransitionTests {
     }
 
     @Test(
-        "requests: filed, acknowledged, in progress, resolved, declined, withdrawn; duplicates flagged; every refusal explained"
+        """
+        requests: filed, acknowledged, in progress, resolved, declined, withdrawn; duplicates flagged; every refusal \
+        explained
+        """
     )
     func requests() async throws {
         let n = try await Nodes()

@@ -47,7 +47,7 @@ struct CurveTests {
         let received = try #require(try router.receive(timeout: .seconds(5)))
         #expect(received.userID == "xm-dongdu")
         #expect(received.frames.suffix(2) == [Data("secret".utf8), Data("payload".utf8)])
-        #expect(try router.get(.mechanism) == 2) // ZMQ_CURVE
+        #expect(try router.get(.mechanism) == 2)  // ZMQ_CURVE
 
         try router.send(Message([received.frames[0], Data("reply".utf8)]))
         #expect(try dealer.receive(timeout: .seconds(5)) == Message(strings: ["reply"]))

@@ -1,6 +1,7 @@
 import CZeroMQ
 import Foundation
 import Testing
+
 @testable import ZeroMQ
 
 @Suite("Socket loop: errors and a bounded stream")

@@ -214,7 +214,7 @@ struct SocketTests {
         let context = try Context()
         let reserve = try Socket(context, type: .pull)
         let endpoint = try reserve.bind("tcp://127.0.0.1:*")
-        reserve.close() // nobody listens there any more
+        reserve.close()  // nobody listens there any more
         let push = try Socket(context, type: .push)
         try push.set(.immediate, false)
         try push.connect(endpoint)

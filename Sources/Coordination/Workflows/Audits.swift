@@ -47,7 +47,8 @@ extension CoordinationState {
             if t.checking, !audit.requiredParticipants.contains(sender.id), sender.id != audit.office {
                 if sender.role == .partner {
                     throw .notAuthorised(
-                        "\(sender.id) answers only audits with a site in its area \(topology.partnerArea); \(m.auditID) has none"
+                        "\(sender.id) answers only audits with a site in its area \(topology.partnerArea); "
+                            + "\(m.auditID) has none"
                     )
                 }
                 throw .notAuthorised("\(sender.id) is not a participant of audit \(m.auditID)")

@@ -128,7 +128,9 @@ extension CoordinationState {
     }
 
     /// The level a lift restores: `restored`, or the change's `from` level when empty.
-    private func restoredLevel(_ change: CreditChangeRecord, _ restored: String, _ t: Transition) throws(Rejection) -> String {
+    private func restoredLevel(
+        _ change: CreditChangeRecord, _ restored: String, _ t: Transition
+    ) throws(Rejection) -> String {
         let level = restored.isEmpty ? change.from : restored
         if t.checking, change.levelSet.level(level) == nil {
             let known = change.levelSet.levels.map(\.id).joined(separator: ", ")

@@ -20,7 +20,8 @@ extension CoordinationState {
             }
             if t.checking, let stop = incentiveStop(for: uscc) {
                 throw .workflow(
-                    "\(uscc) is under credit change \(stop.id) (\(levelName(stop.levelSet, stop.to)) from \(stop.effective)): "
+                    "\(uscc) is under credit change \(stop.id) (\(levelName(stop.levelSet, stop.to)) from "
+                        + "\(stop.effective)): "
                         + "joint incentives are stopped (measure 20); grant none until the change is lifted")
             }
             incentives[m.incentiveID] = IncentiveRecord(

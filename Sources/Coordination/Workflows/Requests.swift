@@ -19,7 +19,8 @@ extension CoordinationState {
             }
             if t.checking, sender.role == .association, m.category != .aeoCertificationIntent {
                 throw .notAuthorised(
-                    "an association files enterprises' certification intentions (AEO_CERTIFICATION_INTENT) only (measure 18)",
+                    "an association files enterprises' certification intentions (AEO_CERTIFICATION_INTENT) only "
+                        + "(measure 18)",
                     field: "\(p).category")
             }
             let office = topology.responsibleCustoms(forArea: m.area)

@@ -21,7 +21,8 @@ extension FieldCheck {
                 guard Identifier.isDigits(site.customsArea, count: 4) else {
                     throw fail(
                         "\(p).sites[\(i)].customs_area",
-                        "'\(site.customsArea)' is not a customs area code: 4 digits, e.g. 3700 (Xiamen) or 3500 (Fuzhou)"
+                        "'\(site.customsArea)' is not a customs area code: 4 digits, e.g. 3700 (Xiamen) or 3500 "
+                            + "(Fuzhou)"
                     )
                 }
             }

@@ -72,7 +72,8 @@ extension FieldCheck {
         if set.stopsIncentives(from: m.fromLevel, to: m.toLevel), !m.stopJointIncentives {
             throw fail(
                 "\(p).stop_joint_incentives",
-                "a downgrade to \(toName) stops every joint incentive (measure 20): set it, so that every granting unit confirms"
+                "a downgrade to \(toName) stops every joint incentive (measure 20): set it, so that every granting "
+                    + "unit confirms"
             )
         }
         let bounds: (min: CivilDate, max: CivilDate, words: String)
@@ -89,7 +90,8 @@ extension FieldCheck {
         guard publicityEnd >= bounds.min, publicityEnd <= bounds.max else {
             throw fail(
                 "\(p).publicity_end",
-                "\(severity) is published for \(bounds.words) after \(effective): end it from \(bounds.min) to \(bounds.max), not \(publicityEnd)"
+                "\(severity) is published for \(bounds.words) after \(effective): end it from \(bounds.min) to "
+                    + "\(bounds.max), not \(publicityEnd)"
             )
         }
     }
