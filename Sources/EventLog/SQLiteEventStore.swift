@@ -136,8 +136,10 @@ public final class SQLiteEventStore: EventStore {
 
     public func accepted(sender: String, messageID: String) throws -> AcceptedReference? {
         try reading { db in
+            // Cached: the hub asks this for every submit.
             try Row.fetchOne(
-                db, sql: "SELECT sequence, accepted_at, envelope FROM record WHERE sender = ? AND message_id = ?",
+                db.cachedStatement(
+                    sql: "SELECT sequence, accepted_at, envelope FROM record WHERE sender = ? AND message_id = ?"),
                 arguments: [sender, messageID]
             ).map { AcceptedReference(sequence: UInt64($0[0] as Int64), acceptedAt: $0[1], envelope: $0[2]) }
         }

@@ -81,8 +81,9 @@ public final class Hub: Service {
                 try socket.set(.handshakeInterval, 5000)
                 try socket.makeCurveServer(keyPair: configuration.keyPair, zapDomain: Hub.zapDomain)
                 let endpoint = try socket.bind(configuration.endpoint)
-                if configuration.verifyWholeLogAtStart, case .broken = try store.verify() {
-                    throw EventLogError.corrupt(try store.verify())
+                if configuration.verifyWholeLogAtStart {
+                    let result = try store.verify()
+                    if case .broken = result { throw EventLogError.corrupt(result) }
                 }
                 let snapshots = (store as? any SnapshotStore).map {
                     StateSnapshots(store: $0, topology: configuration.topology)
