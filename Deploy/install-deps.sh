@@ -10,7 +10,8 @@ command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
 # The dashboard's browser tests: Chromium, its WebDriver, and a font with the Chinese glyphs.
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || needed+=(chromium-driver)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
+# grep reads every line (no -q): an early exit would fail fc-list with SIGPIPE, and pipefail the check.
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || needed+=(fonts-noto-cjk)
 # PostgreSQL's server and client: the PostgreSQL store's tests start a private cluster of their own
 # (Deploy/with-test-postgres.sh) and `aeohub log backup` runs pg_dump.
 pg_missing=false
