@@ -73,15 +73,20 @@ struct PageBuilder {
             figure(
                 "credit_unconfirmed", "待确认信用调整", "Credit changes awaiting confirmations", unconfirmed.count,
                 alert: true),
-            figure("incentives_must_stop", "应停未停激励", "Incentives that must stop", mustStop.count, alert: true),
-            figure("reports_missing", "本期未报送单位", "Units without a report this period", missing.count, alert: true),
+            figure(
+                "incentives_must_stop", "应停未停激励", "Incentives that must stop", mustStop.count, alert: true),
+            figure(
+                "reports_missing", "本期未报送单位", "Units without a report this period", missing.count,
+                alert: true),
             figure("units_offline", "离线单位", "Units offline", offline.count, alert: true),
             figure("units_backlog", "待投递单位", "Units with deliveries waiting", backlog.count),
         ]
         var attention: [String] = []
         for (area, items) in Dictionary(grouping: overdue, by: \.area).sorted(by: { $0.key < $1.key }) {
             attention.append(
-                say("\(areaName(area))：\(items.count) 件诉求逾期未办结", "\(areaName(area)): \(items.count) requests overdue"))
+                say(
+                    "\(areaName(area))：\(items.count) 件诉求逾期未办结",
+                    "\(areaName(area)): \(items.count) requests overdue"))
         }
         for item in lateCases + near {
             let left = daysUntil(item.deadline) ?? 0
@@ -116,7 +121,8 @@ struct PageBuilder {
         for incentive in mustStop {
             attention.append(
                 say(
-                    "\(unitName(incentive.granter)) 对 \(incentive.enterprise.name) 的激励 \(incentive.incentiveID) 应停止",
+                    "\(unitName(incentive.granter)) 对 \(incentive.enterprise.name) 的激励 "
+                        + "\(incentive.incentiveID) 应停止",
                     "\(unitName(incentive.granter)) must stop incentive \(incentive.incentiveID) to "
                         + "\(incentive.enterprise.name)"
                 ))

@@ -108,7 +108,8 @@ public struct MeetingRecordDocument: Sendable {
             "minutesTitle": say("会议记录", "Minutes"), "minutes": minutes,
             "decisionsTitle": say("议定事项", "Decisions"), "decisions": decisions,
             "actionsTitle": say("交办事项", "Action items"), "actions": order.compactMap { actions[$0] },
-            "ownerLabel": say("责任单位", "owner"), "dueLabel": say("完成时限", "due"), "statusLabel": say("进展", "status"),
+            "ownerLabel": say("责任单位", "owner"), "dueLabel": say("完成时限", "due"),
+            "statusLabel": say("进展", "status"),
             "summary": summary, "closed": closed, "summaryTitle": say("会议结束", "Closed"),
         ]
     }

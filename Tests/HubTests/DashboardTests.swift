@@ -33,7 +33,8 @@ struct DashboardTests {
         let publish = try demo.run(
             "xm-haicang",
             [
-                "credit", "publish", "--change", "CR-DASH-1", "--uscc", "913502000728319549", "--name", "思明精密零件有限公司",
+                "credit", "publish", "--change", "CR-DASH-1", "--uscc", "913502000728319549",
+                "--name", "思明精密零件有限公司",
                 "--from", "advanced_certified", "--to", "regular", "--severity", "general", "--reason", "Breach",
                 "--effective", xiamenDay(0), "--publicity-end", xiamenDay(120), "--stop-incentives",
             ])
@@ -154,7 +155,8 @@ struct DashboardTests {
         let filed = try network.run(
             "huli",
             [
-                "request", "file", "--request", "REQ-H1", "--uscc", "91350200776049653A", "--name", "厦门示例贸易有限公司",
+                "request", "file", "--request", "REQ-H1", "--uscc", "91350200776049653A",
+                "--name", "厦门示例贸易有限公司",
                 "--area", "350206", "--category", "aeo-intent", "--description", "Intends to apply.", "--contact-name",
                 "Lin Wei",
             ])
