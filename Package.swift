@@ -47,13 +47,8 @@ let package = Package(
             name: "Coordination",
             dependencies: ["HubProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
-        .target(
-            name: "EventLog",
-            dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
+        .target(name: "EventLog", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "EventLogSQLite", dependencies: ["EventLog", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "EventLogPostgres",
             dependencies: [
@@ -63,13 +58,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "EventLogStores", dependencies: ["EventLog", "EventLogSQLite", "EventLogPostgres"]),
         .target(
             name: "Hub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogStores",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -79,10 +74,24 @@ let package = Package(
             dependencies: ["ZeroMQ", "HubProtocol", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "Deployment",
+            dependencies: [
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "HubProtocol", "Coordination",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(
             name: "Operations",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "ChildProcesses",
-                .product(name: "Mustache", package: "swift-mustache"),
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogSQLite", "Hub", "HubNode",
+                "ChildProcesses", "Deployment", "Reports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -90,7 +99,7 @@ let package = Package(
         .target(
             name: "Observability",
             dependencies: [
-                "Hub", "EventLog", "EventLogPostgres",
+                "Hub", "EventLog", "EventLogStores",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -100,7 +109,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "HubProtocol", "Coordination", "HubNode", "Operations",
+                "HubProtocol", "Coordination", "HubNode", "Operations", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBasicAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -112,8 +121,8 @@ let package = Package(
         .executableTarget(
             name: "aeohub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres", "Hub", "HubNode", "Operations",
-                "Dashboard", "Observability",
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogSQLite", "EventLogPostgres",
+                "EventLogStores", "Hub", "HubNode", "Deployment", "Reports", "Operations", "Dashboard", "Observability",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -125,8 +134,8 @@ let package = Package(
         .target(
             name: "FaultHarness",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "EventLog", "Hub", "HubNode", "ChildProcesses",
-                .product(name: "Logging", package: "swift-log"),
+                "ZeroMQ", "HubProtocol", "EventLog", "EventLogSQLite", "Hub", "HubNode", "Deployment",
+                "ChildProcesses", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -140,17 +149,21 @@ let package = Package(
         .executableTarget(
             name: "AEOHubBenchmark",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "Hub", "HubNode", "ChildProcesses",
-                .product(name: "Logging", package: "swift-log"),
+                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogSQLite", "Hub", "HubNode",
+                "Deployment", "ChildProcesses", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "EventLogPostgres"]),
+        .testTarget(
+            name: "EventLogTests", dependencies: ["EventLog", "EventLogSQLite", "EventLogPostgres", "EventLogStores"]
+        ),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "HubProtocol"]),
         .testTarget(
             name: "HubTests",
             dependencies: [
-                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres", "Operations",
+                "Hub", "HubNode", "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogSQLite",
+                "EventLogPostgres",
+                "EventLogStores", "Deployment", "Reports", "Operations",
                 "FaultHarness", "ChildProcesses", "ProtocolFuzzing", "Dashboard", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,8 @@
 import ChildProcesses
 import Coordination
+import Deployment
 import EventLog
+import EventLogSQLite
 import Foundation
 import Hub
 import HubNode

@@ -1,5 +1,6 @@
 import Coordination
 import EventLog
+import EventLogSQLite
 import Foundation
 import Hub
 import HubProtocol

@@ -8,7 +8,7 @@ import HummingbirdBasicAuth
 import Logging
 import Mustache
 import NIOCore
-import Operations
+import Reports
 
 /// The coordinator's dashboard as a Hummingbird application: read-only pages over the hub's views,
 /// each with a JSON twin, and the meeting record and bimonthly report as printable documents.

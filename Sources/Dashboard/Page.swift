@@ -1,5 +1,5 @@
 import Foundation
-import Operations
+import Reports
 
 /// One dashboard page: figures at a glance, what needs attention, and tables (the CLI's listings).
 /// Rendered as HTML for people and as JSON (its twin) for scripts.

@@ -1,7 +1,7 @@
 import Coordination
 import Foundation
 import HubProtocol
-import Operations
+import Reports
 
 // The pages behind the overview: each a few figures and the CLI's listings of one workflow.
 extension PageBuilder {

@@ -1,7 +1,7 @@
 import Coordination
 import Foundation
 import HubProtocol
-import Operations
+import Reports
 
 /// Builds each page from the hub's views, in one language, as of one day.
 struct PageBuilder {

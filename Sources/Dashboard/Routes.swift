@@ -5,7 +5,7 @@ import HubProtocol
 import Hummingbird
 import HummingbirdAuth
 import Mustache
-import Operations
+import Reports
 
 /// The dashboard's routes: every page in HTML and JSON, the stylesheet, and the documents.
 struct Routes: Sendable {

@@ -3,7 +3,7 @@ import Foundation
 import PostgresNIO
 
 /// The event store on PostgreSQL (PostgresNIO): the same contract and the same hash chain as
-/// ``SQLiteEventStore``, so a log moves between the two and still verifies.
+/// `SQLiteEventStore`, so a log moves between the two and still verifies.
 ///
 /// Every append is one transaction with `synchronous_commit` on, so it returns once the server has the
 /// batch on disk (and on its synchronous standbys, if it has any); a store that can write refuses a server

@@ -1,6 +1,6 @@
 import Coordination
 import EventLog
-import EventLogPostgres
+import EventLogStores
 import Metrics
 import ZeroMQ
 

@@ -1,5 +1,5 @@
 import EventLog
-import EventLogPostgres
+import EventLogStores
 import Foundation
 import Hub
 import Synchronization

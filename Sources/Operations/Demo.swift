@@ -1,10 +1,13 @@
 import Coordination
+import Deployment
 import EventLog
+import EventLogSQLite
 import Foundation
 import Hub
 import HubNode
 import HubProtocol
 import Logging
+import Reports
 import ServiceLifecycle
 import Synchronization
 import ZeroMQ

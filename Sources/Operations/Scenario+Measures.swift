@@ -1,6 +1,8 @@
 import Coordination
+import Deployment
 import HubNode
 import HubProtocol
+import Reports
 
 // The demo's measures: the incentive register closed by a downgrade's confirmations, and a review.
 extension Scenario {

@@ -1,8 +1,10 @@
 import Coordination
+import Deployment
 import Foundation
 import HubNode
 import HubProtocol
 import Logging
+import Reports
 import ZeroMQ
 
 /// The demo's story: the three daily uses, then the meeting's replay and the report.

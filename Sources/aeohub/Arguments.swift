@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubProtocol
-import Operations
+import Reports
 
 // How people type the protocol's values on the command line.
 

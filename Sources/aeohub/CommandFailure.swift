@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubNode
-import Operations
+import Reports
 
 /// Why a command did not do what was asked: a sentence for people, and for scripts a code and an
 /// exit status that says whether to retry (README, "Exit codes").

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HubProtocol
-import Operations
+import Reports
 
 // Objections to a credit change and credit repair (信用修复, protocol 1.2): each answered within 20 days.
 extension CreditCommand {

@@ -3,6 +3,7 @@ import Coordination
 import Foundation
 import HubProtocol
 import Operations
+import Reports
 
 struct CreditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Observability
 import Operations
+import Reports
 
 struct DemoCommand: AsyncParsableCommand {
     /// Writes a line at once, unbuffered: with --keep-running the process does not exit, so a

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dashboard
+import Deployment
 import Foundation
 import Hub
 import HubNode

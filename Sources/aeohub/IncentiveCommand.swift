@@ -1,6 +1,6 @@
 import ArgumentParser
 import HubProtocol
-import Operations
+import Reports
 
 /// `aeohub incentive`: the incentive register (measures 5, 7-17, 20).
 struct IncentiveCommand: AsyncParsableCommand {

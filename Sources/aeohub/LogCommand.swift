@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventLog
 import EventLogPostgres
+import EventLogSQLite
+import EventLogStores
 import Foundation
 
 struct LogCommand: ParsableCommand {

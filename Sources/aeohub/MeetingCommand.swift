@@ -1,6 +1,6 @@
 import ArgumentParser
 import HubProtocol
-import Operations
+import Reports
 
 struct MeetingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Coordination
+import Deployment
 import Foundation
 import Hub
 import HubNode
 import HubProtocol
 import Logging
-import Operations
+import Reports
 import ZeroMQ
 
 /// The options every command that talks to the hub shares: who this node is and where the hub is.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubProtocol
-import Operations
+import Reports
 
 /// `aeohub plan`: tailored cultivation plans (measure 2).
 struct PlanCommand: AsyncParsableCommand {

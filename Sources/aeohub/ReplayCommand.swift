@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HubNode
 import HubProtocol
-import Operations
+import Reports
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HubProtocol
-import Operations
+import Reports
 
 /// `aeohub review`: reviews (复核) of certified enterprises, and the suspension of their AEO measures.
 struct ReviewCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import EventLog
 import EventLogPostgres
+import EventLogSQLite
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import EventLog
+import EventLogStores
 import Foundation
 import Testing
 

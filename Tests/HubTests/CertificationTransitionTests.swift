@@ -2,7 +2,7 @@ import Coordination
 import Foundation
 import HubNode
 import HubProtocol
-import Operations
+import Reports
 import Testing
 
 // Certification cases and audits, through the hub (part of WorkflowTransitionTests).

@@ -1,5 +1,7 @@
 import ChildProcesses
+import Deployment
 import EventLog
+import EventLogSQLite
 import Foundation
 import Hub
 import Testing

@@ -1,8 +1,9 @@
 import ChildProcesses
 import Coordination
+import Deployment
 import Foundation
 import Hub
-import Operations
+import Reports
 import Testing
 
 @Suite("The topology file")

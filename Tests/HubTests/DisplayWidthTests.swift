@@ -1,4 +1,4 @@
-import Operations
+import Reports
 import Testing
 
 /// Reads a rendered table by terminal column, with its own count of widths (not the one under

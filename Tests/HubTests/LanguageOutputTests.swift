@@ -1,7 +1,7 @@
 import Coordination
 import Foundation
 import HubProtocol
-import Operations
+import Reports
 import Testing
 
 /// The expected output in `Tests/Golden/`: what the English listings, replay and report printed

@@ -2,7 +2,7 @@ import Coordination
 import Foundation
 import HubNode
 import HubProtocol
-import Operations
+import Reports
 import Testing
 
 /// Credit levels, publicity, objections and repairs; the departments' incentive register; activities,

@@ -2,7 +2,7 @@ import Coordination
 import Foundation
 import HubNode
 import HubProtocol
-import Operations
+import Reports
 import Testing
 
 // Meetings, credit changes and reports, through the hub (part of WorkflowTransitionTests).

@@ -1,3 +1,4 @@
+import Deployment
 import EventLog
 import Foundation
 import Hub

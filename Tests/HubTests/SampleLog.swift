@@ -1,7 +1,8 @@
 import Coordination
+import Deployment
 import Foundation
 import HubProtocol
-import Operations
+import Reports
 
 /// A small log of every workflow, at fixed times, for output that must not drift.
 enum SampleLog {

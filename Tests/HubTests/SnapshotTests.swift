@@ -1,6 +1,7 @@
 import ChildProcesses
 import Coordination
 import EventLog
+import EventLogSQLite
 import Foundation
 import Hub
 import HubNode

@@ -1,5 +1,6 @@
 import ChildProcesses
 import EventLog
+import EventLogSQLite
 import Foundation
 import Hub
 import HubNode

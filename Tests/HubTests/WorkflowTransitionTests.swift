@@ -2,7 +2,7 @@ import Coordination
 import Foundation
 import HubNode
 import HubProtocol
-import Operations
+import Reports
 import Testing
 
 /// Every workflow transition, allowed and refused, submitted by real nodes to a real hub.

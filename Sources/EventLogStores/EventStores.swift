@@ -1,4 +1,6 @@
 import EventLog
+import EventLogPostgres
+import EventLogSQLite
 
 /// Opens the store a ``StoreLocation`` names: the one place that chooses between SQLite and PostgreSQL.
 public enum EventStores {

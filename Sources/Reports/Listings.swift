@@ -1,5 +1,4 @@
 import Coordination
-import HubNode
 import HubProtocol
 
 extension Cell {

@@ -1,15 +1,5 @@
+import EventLog
 import Foundation
-
-/// Where a hub keeps snapshots of its folded state (SPEC.md 12). A snapshot is derived data: losing one
-/// costs a longer start-up, never a record.
-public protocol SnapshotStore: Sendable {
-    /// Stores `snapshot`, the fold up to `sequence`, durably; keeps a few older ones and drops the rest.
-    func saveSnapshot(_ snapshot: Data, sequence: UInt64) throws
-    /// The sequences of the stored snapshots, newest first.
-    func snapshotSequences() throws -> [UInt64]
-    /// The stored bytes of the snapshot at `sequence`.
-    func loadSnapshot(at sequence: UInt64) throws -> Data
-}
 
 /// Snapshots as files in a folder beside the SQLite log (`log.sqlite.snapshots/`), each written to a
 /// temporary name, fsynced, renamed into place and the folder fsynced: a crash leaves the old set or
