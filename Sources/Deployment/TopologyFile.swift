@@ -23,13 +23,17 @@ func composeYAML(path: String) throws -> Node {
     } catch {
         throw ConfigurationError(file: path, line: 0, reason: "cannot read the file: \(error.localizedDescription)")
     }
+    return try composeYAML(text: text, file: path)
+}
+
+func composeYAML(text: String, file: String) throws -> Node {
     do {
         guard let node = try Yams.compose(yaml: text) else {
-            throw ConfigurationError(file: path, line: 1, reason: "the file is empty")
+            throw ConfigurationError(file: file, line: 1, reason: "the file is empty")
         }
         return node
     } catch let error as YamlError {
-        throw ConfigurationError(file: path, line: TopologyFile.line(of: error), reason: "not valid YAML: \(error)")
+        throw ConfigurationError(file: file, line: TopologyFile.line(of: error), reason: "not valid YAML: \(error)")
     }
 }
 
@@ -58,6 +62,13 @@ public struct TopologyFile: Sendable {
     public static func load(path: String) throws -> TopologyFile {
         let root = try composeYAML(path: path)
         return try Reader(file: path, folder: URL(fileURLWithPath: path).deletingLastPathComponent()).read(root)
+    }
+
+    /// The units of a topology file's text (its `units:` list, checked as ``load(path:)`` checks it);
+    /// the hub's section may still hold placeholders. `file` names the text in errors.
+    public static func units(yaml text: String, file: String) throws -> [Coordination.Unit] {
+        let root = try composeYAML(text: text, file: file)
+        return try Reader(file: file, folder: URL(fileURLWithPath: "/")).units(root).units
     }
 
     static func line(of error: YamlError) -> Int {
@@ -146,6 +157,60 @@ private struct Reader {
         }
     }
 
+    /// The `units:` list: ids, roles, names, areas, customs offices and public keys, each checked.
+    func units(_ root: Node) throws -> (units: [Coordination.Unit], keys: [String: CurveKey]) {
+        guard let unitNodes = root["units"]?.sequence, !unitNodes.isEmpty else {
+            throw fail(root["units"] ?? root, "units: is required, a list of the network's units")
+        }
+        var units: [Coordination.Unit] = []
+        var keys: [String: CurveKey] = [:]
+        var owners: [CurveKey: String] = [:]
+        for node in unitNodes {
+            let id = try string(node["id"], "id", in: node)
+            guard Identifier.isNodeID(id) else {
+                throw fail(node["id"], "'\(id)' is not a node id: 2 to 64 of a-z 0-9 and '-'")
+            }
+            guard !units.contains(where: { $0.id == id }) else { throw fail(node["id"], "unit \(id) is listed twice") }
+            let roleText = try string(node["role"], "role of \(id)", in: node)
+            guard let role = Role(rawValue: roleText) else {
+                throw fail(
+                    node["role"],
+                    "'\(roleText)' is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let name = node["name"]?.string ?? id
+            let area = node["area"]?.string
+            let customs = node["customs"]?.string
+            if role == .district || role == .zone {
+                guard area != nil else {
+                    throw fail(
+                        node,
+                        "\(id) is a \(role.rawValue) and needs area: (a district code such as 350206, or a zone id)")
+                }
+                guard customs != nil else {
+                    throw fail(node, "\(id) is a \(role.rawValue) and needs customs: (its responsible customs office)")
+                }
+            }
+            if let key = try key(node["public_key"], "public_key of \(id)", in: node) {
+                if let other = owners[key] {
+                    throw fail(node["public_key"], "\(id) has the same public key as \(other)")
+                }
+                owners[key] = id
+                keys[id] = key
+            }
+            units.append(Coordination.Unit(id: id, role: role, name: name, area: area, customsOffice: customs))
+        }
+        for (unit, node) in zip(units, unitNodes) {
+            if let office = unit.customsOffice, units.first(where: { $0.id == office })?.role != .customs {
+                throw fail(
+                    node["customs"], "\(unit.id)'s customs office '\(office)' is not a customs unit of this file")
+            }
+        }
+        guard units.contains(where: { $0.role == .coordinator }) else {
+            throw fail(root["units"], "the network needs a coordinator unit")
+        }
+        return (units, keys)
+    }
+
     func read(_ root: Node) throws -> TopologyFile {
         guard root.mapping != nil else {
             throw fail(root, "the top level must be a mapping with hub, units and authorisation")
@@ -201,55 +266,7 @@ private struct Reader {
             serviceDays = value
         }
 
-        guard let unitNodes = root["units"]?.sequence, !unitNodes.isEmpty else {
-            throw fail(root["units"] ?? root, "units: is required, a list of the network's units")
-        }
-        var units: [Coordination.Unit] = []
-        var keys: [String: CurveKey] = [:]
-        var owners: [CurveKey: String] = [:]
-        for node in unitNodes {
-            let id = try string(node["id"], "id", in: node)
-            guard Identifier.isNodeID(id) else {
-                throw fail(node["id"], "'\(id)' is not a node id: 2 to 64 of a-z 0-9 and '-'")
-            }
-            guard !units.contains(where: { $0.id == id }) else { throw fail(node["id"], "unit \(id) is listed twice") }
-            let roleText = try string(node["role"], "role of \(id)", in: node)
-            guard let role = Role(rawValue: roleText) else {
-                throw fail(
-                    node["role"],
-                    "'\(roleText)' is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            let name = node["name"]?.string ?? id
-            let area = node["area"]?.string
-            let customs = node["customs"]?.string
-            if role == .district || role == .zone {
-                guard area != nil else {
-                    throw fail(
-                        node,
-                        "\(id) is a \(role.rawValue) and needs area: (a district code such as 350206, or a zone id)")
-                }
-                guard customs != nil else {
-                    throw fail(node, "\(id) is a \(role.rawValue) and needs customs: (its responsible customs office)")
-                }
-            }
-            if let key = try key(node["public_key"], "public_key of \(id)", in: node) {
-                if let other = owners[key] {
-                    throw fail(node["public_key"], "\(id) has the same public key as \(other)")
-                }
-                owners[key] = id
-                keys[id] = key
-            }
-            units.append(Coordination.Unit(id: id, role: role, name: name, area: area, customsOffice: customs))
-        }
-        for (unit, node) in zip(units, unitNodes) {
-            if let office = unit.customsOffice, units.first(where: { $0.id == office })?.role != .customs {
-                throw fail(
-                    node["customs"], "\(unit.id)'s customs office '\(office)' is not a customs unit of this file")
-            }
-        }
-        guard units.contains(where: { $0.role == .coordinator }) else {
-            throw fail(root["units"], "the network needs a coordinator unit")
-        }
+        let (units, keys) = try units(root)
 
         var authorisation = Topology.defaultAuthorisation
         if let table = root["authorisation"] {

@@ -44,6 +44,19 @@ struct ConfigurationTests {
         #expect(configuration.nodeKeys.count == XiamenNetwork.units.count)
     }
 
+    @Test("the Xiamen network is written once: Deploy/xiamen-topology.yaml is what `aeohub topology template` writes")
+    func xiamenWrittenOnce() throws {
+        let shipped = try String(
+            contentsOf: Self.repository.appendingPathComponent("Deploy/xiamen-topology.yaml"), encoding: .utf8)
+        let binary = try #require(AEOHubProcess.locate())
+        let written = try AEOHubProcess.runProcess(binary, ["topology", "template"])
+        #expect(written.status == 0, "\(written.output)")
+        #expect(written.output == shipped, "regenerate it: aeohub topology template > Deploy/xiamen-topology.yaml")
+        #expect(XiamenNetwork.units.count == 35)
+        #expect(XiamenNetwork.units.first { $0.id == XiamenNetwork.coordinator }?.role == .coordinator)
+        #expect(XiamenNetwork.units.first { $0.id == XiamenNetwork.fuzhou }?.role == .partner)
+    }
+
     @Test(
         "bad configuration is refused with the file, line and reason",
         arguments: [
