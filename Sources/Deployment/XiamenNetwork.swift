@@ -31,11 +31,8 @@ public enum XiamenNetwork {
           # store: postgresql://aeohub@db1,db2/aeohub (the password from the file named by
           # AEOHUB_STORE_PASSWORD_FILE, or PGPASSWORD; never in this file)
           credit_window: 64
-          rate_limit:                                     # per node; 'off' for none
-            per_second: 500
-            burst: 2000
-            bytes_per_second: 1048576
-            byte_burst: 4194304
+          # per node; 'off' for none
+          rate_limit: {per_second: 500, burst: 2000, bytes_per_second: 1048576, byte_burst: 4194304}
         partner_area: "3500"                              # Fuzhou Customs' area: a site there makes an audit joint
         home_area: "3700"                                 # Xiamen Customs' area: audit sites lie in it or partner_area
         request_service_days: 20                          # an open enterprise request older than this is overdue

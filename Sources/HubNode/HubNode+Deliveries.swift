@@ -1,3 +1,7 @@
+import Foundation
+import HubProtocol
+import ZeroMQ
+
 // Deliveries to the application: one at a time, or in batches with one acknowledgement each.
 extension HubNode {
     /// Hands each delivery to `handler`, in sequence order, once; acknowledges it after `handler`
@@ -39,4 +43,30 @@ extension HubNode {
     }
 
     private func putBack(_ batch: [Delivery]) { ready.insert(contentsOf: batch, at: 0) }
+
+    /// Queues a delivery for the application once; one already handled is acknowledged again.
+    func deliver(_ stored: StoredEnvelope) {
+        guard let envelope = try? stored.decoded() else {
+            logger.error("undecodable delivery")
+            return
+        }
+        let sequence = envelope.sequence
+        if sequence <= lastHandled {
+            // Already handled (a redelivery after a reconnect): acknowledge again and drop.
+            send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
+            return
+        }
+        guard sequence > lastQueued else { return }
+        lastQueued = sequence
+        ready.append(Delivery(sequence: sequence, envelope: envelope, bytes: stored.bytes))
+        readyContinuation.yield()
+    }
+
+    /// Records `sequence` as handled (on disk, when a state folder is set) and acknowledges it.
+    func handled(_ sequence: UInt64) {
+        guard sequence > lastHandled else { return }
+        lastHandled = sequence
+        Self.storeLastHandled(sequence, configuration)
+        send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
+    }
 }

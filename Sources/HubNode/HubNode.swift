@@ -7,8 +7,9 @@ import ZeroMQ
 /// hub has durably accepted them, deliveries handed to the application once each, in order, and
 /// replay.
 ///
-/// The socket lives on its own thread (a ``SocketLoop``); this actor keeps the session's state and
-/// is the only code that touches it.
+/// The node's socket lives on its own ``SocketThread``, which is also this actor's executor: the
+/// actor's methods run on the thread that owns the socket, so opening, feeding and closing it never
+/// blocks a thread of the cooperative pool, and the socket never changes threads.
 public actor HubNode {
     /// A delivered envelope and its place in the log.
     public struct Delivery: Sendable {
@@ -19,8 +20,10 @@ public actor HubNode {
     }
 
     public let configuration: NodeConfiguration
-    private let logger: Logger
+    let logger: Logger
     private let context: Context
+    /// The thread that owns the socket and runs this actor; it ends when the node is freed.
+    nonisolated let socketThread: SocketThread
     private var loop: SocketLoop?
     private var receiver: Task<Void, Never>?
     private var monitor: Task<Void, Never>?
@@ -56,20 +59,21 @@ public actor HubNode {
     var views: [String: PendingView] = [:]
 
     /// The last sequence the application handled (kept on disk when a state folder is set).
-    public private(set) var lastHandled: UInt64
+    public internal(set) var lastHandled: UInt64
     /// The last sequence handed to the application (handled or waiting in `ready`).
-    private var lastQueued: UInt64
+    var lastQueued: UInt64
     /// Deliveries received and not yet taken by the application, in sequence order.
     var ready: [Delivery] = []
     /// Ticks when `ready` gains deliveries (coalesced: one tick stands for any number).
     let readyTicks: AsyncStream<Void>
-    private let readyContinuation: AsyncStream<Void>.Continuation
+    let readyContinuation: AsyncStream<Void>.Continuation
 
     /// Creates the node; call ``start()`` to connect.
     public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "aeohub.node")) throws {
         self.configuration = configuration
         self.logger = logger
         context = try Context()
+        socketThread = try SocketThread(name: "aeohub-node-\(configuration.nodeID)")
         reconnectDelay = configuration.reconnectInitial
         let last = Self.loadLastHandled(configuration)
         lastHandled = last
@@ -166,9 +170,17 @@ public actor HubNode {
         ticker?.cancel()
         receiver?.cancel()
         monitor?.cancel()
-        loop?.close()
+        // The last reference may go on any thread: the socket thread closes the socket, then ends.
+        if let loop { socketThread.execute { loop.close() } }
+        socketThread.shutdown()
         readyContinuation.finish()
     }
+
+    /// Whether the caller runs on the node's socket thread (for tests: the actor's methods do).
+    func runsOnSocketThread() -> Bool { socketThread.isCurrent }
+
+    /// Runs the actor on the thread that owns its socket.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { socketThread.asUnownedSerialExecutor() }
 
     /// The node's background tasks, for tests that check they end.
     var backgroundTasks: [Task<Void, Never>] { [ticker, receiver, monitor].compactMap { $0 } }
@@ -178,7 +190,7 @@ public actor HubNode {
     private func connect() throws {
         let configuration = self.configuration
         let loop = try SocketLoop(
-            context: context, type: .dealer, name: "aeohub-node-\(configuration.nodeID)",
+            context: context, type: .dealer, name: "aeohub-node-\(configuration.nodeID)", thread: socketThread,
             monitoring: [.handshakeFailedAuth, .handshakeFailedProtocol]
         ) { socket in
             try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: configuration.hubKey)
@@ -371,29 +383,5 @@ public actor HubNode {
         case .hello, .submit, .ack, .replayRequest, .viewRequest:
             logger.warning("hub sent a node command", metadata: ["command": "\(command.code)"])
         }
-    }
-
-    private func deliver(_ stored: StoredEnvelope) {
-        guard let envelope = try? stored.decoded() else {
-            logger.error("undecodable delivery")
-            return
-        }
-        let sequence = envelope.sequence
-        if sequence <= lastHandled {
-            // Already handled (a redelivery after a reconnect): acknowledge again and drop.
-            send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
-            return
-        }
-        guard sequence > lastQueued else { return }
-        lastQueued = sequence
-        ready.append(Delivery(sequence: sequence, envelope: envelope, bytes: stored.bytes))
-        readyContinuation.yield()
-    }
-
-    func handled(_ sequence: UInt64) {
-        guard sequence > lastHandled else { return }
-        lastHandled = sequence
-        Self.storeLastHandled(sequence, configuration)
-        send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
     }
 }

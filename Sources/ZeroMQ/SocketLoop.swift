@@ -1,12 +1,13 @@
 import Foundation
 import Synchronization
 
-/// How async Swift code uses a socket: the socket lives on a dedicated thread that owns it for its
-/// whole life; received messages come out as an `AsyncStream`, and `send` puts messages on a queue
-/// that the thread drains as the socket becomes writable.
+/// How async Swift code uses a socket: the socket lives on a ``SocketThread`` that owns it for its
+/// whole life (the executor of the actor that uses it, or a thread of its own); received messages
+/// come out as an `AsyncStream`, and `send` offers messages to the socket, queueing what it cannot
+/// take yet until it becomes writable.
 ///
 /// The socket never leaves its thread, so no lock guards it; what crosses threads is only
-/// `Sendable` values (messages), a mutex-guarded queue and an eventfd that wakes the thread.
+/// `Sendable` values (messages), a mutex-guarded queue and the thread's wake-up.
 public final class SocketLoop: Sendable {
     /// Why a message could not be queued.
     public enum SendError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -45,163 +46,105 @@ public final class SocketLoop: Sendable {
     private let outbox: Locked<[Message]>
     private let outcome: Locked<Outcome>
     private let capacity: Int
-    private let control: LoopControl
-    private let thread: DedicatedThread
+    private let thread: SocketThread
+    private let ownsThread: Bool
+    /// The socket and what the thread keeps for it; touched only on ``thread``.
+    private let confined: Confined
 
     struct Outcome: Sendable {
         var failure: ZMQError?
         var unroutable = 0
+        var closed = false
     }
 
-    /// Opens a socket of `type` on its own thread and runs `setup` there (options, bind, connect)
-    /// before returning; an error thrown by `setup` is thrown here. `sendQueueCapacity` bounds the
-    /// messages queued by ``send(_:)`` and not yet taken by the socket; `incomingCapacity` bounds
-    /// the received messages not yet taken from ``incoming``.
+    /// Opens a socket of `type` on `thread` (its own thread when `nil`) and runs `setup` there
+    /// (options, bind, connect) before returning; an error thrown by `setup` is thrown here. On its
+    /// thread (an actor whose executor the thread is) this runs inline and blocks nothing; from
+    /// another thread it waits for the thread to do it. `sendQueueCapacity` bounds the messages
+    /// queued by ``send(_:)`` and not yet taken by the socket; `incomingCapacity` bounds the
+    /// received messages not yet taken from ``incoming``.
     public init(
         context: Context,
         type: SocketType,
         name: String = "socket-loop",
+        thread: SocketThread? = nil,
         sendQueueCapacity: Int = 10_000,
         incomingCapacity: Int = SocketLoop.defaultIncomingCapacity,
         monitoring: SocketEvents = [],
         setup: @escaping @Sendable (Socket) throws -> Void
     ) throws {
         precondition(incomingCapacity > 0, "the incoming stream needs room for one message")
-        let control = try LoopControl()
-        let outbox = Locked<[Message]>([])
-        let outcome = Locked<Outcome>(Outcome())
         let (incoming, continuation) = AsyncStream.makeStream(
             of: Message.self, bufferingPolicy: .bufferingOldest(incomingCapacity))
         let (events, eventContinuation) = AsyncStream.makeStream(of: SocketEvent.self)
-        let started = DispatchSemaphore(value: 0)
-        let startResult = Locked<Result<String, any Error>>(.success(""))
-        self.control = control
-        self.outbox = outbox
-        self.outcome = outcome
-        self.capacity = sendQueueCapacity
+        self.thread = try thread ?? SocketThread(name: name)
+        ownsThread = thread == nil
+        outbox = Locked<[Message]>([])
+        outcome = Locked<Outcome>(Outcome())
+        capacity = sendQueueCapacity
         self.incoming = incoming
         self.events = events
-        thread = DedicatedThread(name: name) {
-            let socket: Socket
-            var monitor: Socket?
-            defer { eventContinuation.finish() }
-            do {
-                socket = try Socket(context, type: type)
-                if !monitoring.isEmpty {
-                    // The monitor starts before the socket connects, so no early event is missed.
-                    let endpoint = "inproc://monitor-\(UUID().uuidString)"
-                    try socket.monitor(endpoint, events: monitoring)
-                    monitor = try Socket(context, type: .pair)
-                    try monitor?.connect(endpoint)
+        confined = Confined(continuation: continuation, events: eventContinuation)
+        let opened = Locked<Result<String, any Error>>(.success(""))
+        let open: @Sendable () -> Void = { [confined, outbox, outcome, socketThread = self.thread] in
+            opened.withLock {
+                $0 = Result {
+                    try confined.open(
+                        context: context, type: type, monitoring: monitoring, setup: setup, thread: socketThread,
+                        outbox: outbox, outcome: outcome)
                 }
-                try setup(socket)
-                let endpoint = (try? socket.get(.lastEndpoint)) ?? ""
-                startResult.withLock { $0 = .success(endpoint) }
-            } catch {
-                startResult.withLock { $0 = .failure(error) }
-                continuation.finish()
-                started.signal()
-                return
             }
-            started.signal()
-            let failure = Self.run(
-                socket: socket, monitor: monitor, control: control, outbox: outbox, outcome: outcome,
-                continuation: continuation, events: eventContinuation)
-            if let failure {
-                outcome.withLock { $0.failure = failure }
-                control.requestStop()
-            }
-            monitor?.close()
-            socket.close()
-            continuation.finish()
         }
-        started.wait()
-        switch startResult.value {
+        self.thread.runAndWait(open)
+        switch opened.value {
         case .success(let endpoint):
             self.endpoint = endpoint
         case .failure(let error):
-            thread.join()
+            if ownsThread { self.thread.shutdown() }
             throw error
         }
     }
 
-    /// Queues `message` for sending; the loop sends it as soon as the socket can take it.
+    /// Queues `message` for sending; the loop sends it as soon as the socket can take it. On the
+    /// loop's thread the socket is offered it at once.
     public func send(_ message: Message) throws(SendError) {
-        guard !control.isStopping else { throw .closed }
+        guard !outcome.value.closed else { throw .closed }
         let capacity = self.capacity
         try outbox.withLock { (queue) throws(SendError) in
             guard queue.count < capacity else { throw .queueFull(capacity: capacity) }
             queue.append(message)
         }
-        control.wakeup.signal()
+        if thread.isCurrent {
+            confined.flush(thread: thread, outbox: outbox, outcome: outcome)
+        } else {
+            thread.execute { [confined, thread, outbox, outcome] in
+                confined.flush(thread: thread, outbox: outbox, outcome: outcome)
+            }
+        }
     }
 
-    /// Stops the thread, closes the socket (dropping what is unsent) and finishes ``incoming``.
+    /// Closes the socket (dropping what is unsent) and finishes ``incoming``. On the loop's thread
+    /// this happens at once; from another thread it is done by the thread, and waited for.
     public func close() {
-        control.requestStop()
-        thread.join()
+        outcome.withLock { $0.closed = true }
+        let close: @Sendable () -> Void = { [confined, thread] in confined.close(thread: thread) }
+        thread.runAndWait(close)
+        if ownsThread { thread.shutdown() }
     }
 
     deinit {
-        close()
-    }
-
-    /// Serves the socket until asked to stop; answers the error that ended it early, if any.
-    private static func run(
-        socket: Socket,
-        monitor: Socket?,
-        control: LoopControl,
-        outbox: Locked<[Message]>,
-        outcome: Locked<Outcome>,
-        continuation: AsyncStream<Message>.Continuation,
-        events: AsyncStream<SocketEvent>.Continuation
-    ) -> ZMQError? {
-        let poller = Poller()
-        poller.add(socket, events: .readable)
-        poller.add(fileDescriptor: control.wakeup.fileDescriptor)
-        if let monitor { poller.add(monitor, events: .readable) }
-        var pending: [Message] = []
-        // A received message the full stream did not take; offered again before reading more.
-        var held: Message?
-        while !control.isStopping {
-            do throws(ZMQError) {
-                pending.append(
-                    contentsOf: outbox.withLock { queue in
-                        defer { queue.removeAll(keepingCapacity: true) }
-                        return queue
-                    })
-                let unroutable = try sendWaiting(&pending, on: socket)
-                if unroutable > 0 { outcome.withLock { $0.unroutable += unroutable } }
-                if let message = held { held = offer(message, to: continuation) }
-                var wanted: PollEvents = held == nil ? .readable : []
-                if !pending.isEmpty { wanted.insert(.writable) }
-                poller.setEvents(wanted, at: 0)
-
-                // While the stream is full, look again for room every few milliseconds.
-                let ready = try poller.poll(timeout: held == nil ? nil : .milliseconds(5))
-                if ready[1].contains(.readable) { control.wakeup.drain() }
-                if let monitor, ready[2].contains(.readable) {
-                    while let message = try monitor.tryReceive() {
-                        if let event = SocketEvent(message) { events.yield(event) }
-                    }
-                }
-                if held == nil, ready[0].contains(.readable) {
-                    // Take a bounded burst, so the send side is never starved.
-                    var burst = 0
-                    while burst < 1000, held == nil, let message = try socket.tryReceive() {
-                        held = offer(message, to: continuation)
-                        burst += 1
-                    }
-                }
-            } catch {
-                return error.isContextTerminated ? nil : error
-            }
+        outcome.withLock { $0.closed = true }
+        // Never wait here: the last reference may go on any thread, the loop's own included.
+        if thread.isCurrent {
+            confined.close(thread: thread)
+        } else {
+            thread.execute { [confined, thread] in confined.close(thread: thread) }
         }
-        return nil
+        if ownsThread { thread.shutdown() }
     }
 
     /// Yields `message` to the stream; answers it back if the stream is full.
-    private static func offer(_ message: Message, to continuation: AsyncStream<Message>.Continuation) -> Message? {
+    static func offer(_ message: Message, to continuation: AsyncStream<Message>.Continuation) -> Message? {
         if case .dropped(let back) = continuation.yield(message) { return back }
         return nil
     }

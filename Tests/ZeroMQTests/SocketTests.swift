@@ -241,4 +241,5 @@ final class Locked<Value: Sendable>: Sendable {
     init(_ value: Value) { mutex = Mutex(value) }
     var value: Value { mutex.withLock { $0 } }
     func set(_ value: Value) { mutex.withLock { $0 = value } }
+    func mutate(_ body: (inout Value) -> Void) { mutex.withLock { body(&$0) } }
 }
