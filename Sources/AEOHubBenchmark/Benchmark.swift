@@ -98,20 +98,22 @@ struct Benchmark {
         let perSender = messages / senders
         let payload = Data(count: 512)
         let start = DispatchSemaphore(value: 0)
-        var threads: [DedicatedThread] = []
+        var threads: [SocketThread] = []
         for _ in 0..<senders {
-            threads.append(
-                DedicatedThread(name: "raw-sender") {
-                    guard let socket = try? Socket(context, type: .dealer),
-                        (try? socket.makeCurveClient(keyPair: try CurveKeyPair.generate(), serverKey: server.publicKey))
-                            != nil,
-                        (try? socket.set(.sendHighWaterMark, 100_000)) != nil,
-                        (try? socket.connect(endpoint)) != nil
-                    else { return }
-                    start.wait()
-                    for _ in 0..<perSender { try? socket.send([payload]) }
-                    _ = try? socket.receive(timeout: .seconds(30))  // keep the socket open until the reader is done
-                })
+            let thread = try SocketThread(name: "raw-sender")
+            thread.execute {
+                defer { thread.shutdown() }
+                guard let socket = try? Socket(context, type: .dealer),
+                    (try? socket.makeCurveClient(keyPair: try CurveKeyPair.generate(), serverKey: server.publicKey))
+                        != nil,
+                    (try? socket.set(.sendHighWaterMark, 100_000)) != nil,
+                    (try? socket.connect(endpoint)) != nil
+                else { return }
+                start.wait()
+                for _ in 0..<perSender { try? socket.send([payload]) }
+                _ = try? socket.receive(timeout: .seconds(30))  // keep the socket open until the reader is done
+            }
+            threads.append(thread)
         }
         let began = ContinuousClock.now
         for _ in 0..<senders { start.signal() }

@@ -25,7 +25,7 @@ public final class Hub: Service {
     public let store: StoreLocation
 
     private let pulse = LoopPulse()
-    private let thread: DedicatedThread
+    private let thread: SocketThread
     private let go = DispatchSemaphore(value: 0)
     private let started = Atomic<Bool>(false)
     private let control: LoopControl
@@ -68,7 +68,11 @@ public final class Hub: Service {
         units = Set(configuration.topology.units.keys)
         self.zap = zap
         self.control = control
-        thread = DedicatedThread(name: "aeohub-hub") {
+        let thread = try SocketThread(name: "aeohub-hub")
+        self.thread = thread
+        // The hub's loop owns the thread from set-up to stop, then ends it.
+        thread.execute {
+            defer { thread.shutdown() }
             let loop: HubLoop
             do {
                 let store = try configuration.openStore(configuration)

@@ -37,14 +37,77 @@ final class Projection: Sendable {
         let inbox = Mutex(Inbox())
         /// Set by ``Projection/stop()``; a long first fold checks it between chunks.
         let stopping = Atomic<Bool>(false)
-        let work = DispatchSemaphore(value: 0)
+        /// A turn is enqueued on the thread and has not yet taken the inbox: asking again adds nothing.
+        let turnEnqueued = Atomic<Bool>(false)
         let outbox = Mutex<[Message]>([])
+    }
+
+    /// The fold and the snapshot writer. Only the projection's thread touches them (hence unchecked).
+    private final class Worker: @unchecked Sendable {
+        var follower: Follower
+        var writer: SnapshotWriter?
+        let snapshots: StateSnapshots?
+        let mail: Mailboxes
+        let counters: HubCounters
+        let logger: Logger
+        let answersWaiting: LoopControl
+
+        init(
+            store: any EventStore, snapshots: StateSnapshots?, configuration: HubConfiguration, counters: HubCounters,
+            logger: Logger, mail: Mailboxes, answersWaiting: LoopControl
+        ) {
+            follower = Follower(
+                store: store, state: CoordinationState(topology: configuration.topology), logger: logger,
+                stopping: mail)
+            writer = snapshots.map {
+                SnapshotWriter(
+                    snapshots: $0, every: configuration.snapshotEveryRecords, interval: configuration.snapshotInterval)
+            }
+            self.snapshots = snapshots
+            self.mail = mail
+            self.counters = counters
+            self.logger = logger
+            self.answersWaiting = answersWaiting
+        }
+
+        /// Starts from the newest snapshot that agrees with the log.
+        func restore() {
+            if let restored = snapshots?.newest(agreeingWith: follower.store, logger: logger) {
+                follower.start(from: restored)
+                writer?.written(at: restored.head.sequence)
+            }
+        }
+
+        /// Folds the log's tail, writes a snapshot when one is due, and answers the waiting requests.
+        func turn() {
+            mail.turnEnqueued.store(false, ordering: .releasing)
+            let jobs = mail.inbox.withLock { inbox in
+                defer { inbox.jobs.removeAll() }
+                return inbox.stopping ? [] : inbox.jobs
+            }
+            guard !mail.stopping.load(ordering: .acquiring) else { return }
+            counters.projectionRecordsRead.add(follower.catchUp())
+            if follower.caughtUp { writer?.write(follower, force: false, counters: counters, logger: logger) }
+            guard !jobs.isEmpty else { return }
+            let answers = jobs.map { follower.answer($0) }
+            counters.viewsAnswered.add(answers.count)
+            mail.outbox.withLock { $0.append(contentsOf: answers) }
+            answersWaiting.wake()
+        }
+
+        /// A graceful stop: the last records, then a snapshot, unless the first fold never ended.
+        func finish() {
+            guard follower.caughtUp else { return }
+            counters.projectionRecordsRead.add(follower.catchUp(untilStopped: false))
+            writer?.write(follower, force: true, counters: counters, logger: logger)
+        }
     }
 
     private let mail = Mailboxes()
     /// Woken when answers are waiting in the outbox; the hub thread polls its file descriptor.
     let answersWaiting: LoopControl
-    private let thread: DedicatedThread
+    private let thread: SocketThread
+    private let worker: Worker
 
     init(
         store: any EventStore, snapshots: StateSnapshots?, configuration: HubConfiguration, counters: HubCounters,
@@ -52,44 +115,17 @@ final class Projection: Sendable {
     ) throws {
         let answersWaiting = try LoopControl()
         self.answersWaiting = answersWaiting
-        let mail = self.mail
-        thread = DedicatedThread(name: "aeohub-projection") {
-            var follower = Follower(
-                store: store, state: CoordinationState(topology: configuration.topology), logger: logger,
-                stopping: mail)
-            var writer = snapshots.map {
-                SnapshotWriter(
-                    snapshots: $0, every: configuration.snapshotEveryRecords, interval: configuration.snapshotInterval)
-            }
-            if let restored = snapshots?.newest(agreeingWith: store, logger: logger) {
-                follower.start(from: restored)
-                writer?.written(at: restored.head.sequence)
-            }
-            while true {
-                mail.work.wait()
-                let (jobs, stopping) = mail.inbox.withLock { inbox in
-                    defer { inbox.jobs.removeAll() }
-                    return (inbox.jobs, inbox.stopping)
-                }
-                if stopping {
-                    // A graceful stop: the last records, then a snapshot, unless the first fold never ended.
-                    if follower.caughtUp {
-                        counters.projectionRecordsRead.add(follower.catchUp(untilStopped: false))
-                        writer?.write(follower, force: true, counters: counters, logger: logger)
-                    }
-                    return
-                }
-                let read = follower.catchUp()
-                counters.projectionRecordsRead.add(read)
-                if follower.caughtUp { writer?.write(follower, force: false, counters: counters, logger: logger) }
-                guard !jobs.isEmpty else { continue }
-                let answers = jobs.map { follower.answer($0) }
-                counters.viewsAnswered.add(answers.count)
-                mail.outbox.withLock { $0.append(contentsOf: answers) }
-                answersWaiting.wake()
-            }
-        }
-        mail.work.signal()  // the first fold starts at once, off the hub thread
+        thread = try SocketThread(name: "aeohub-projection")
+        worker = Worker(
+            store: store, snapshots: snapshots, configuration: configuration, counters: counters, logger: logger,
+            mail: mail, answersWaiting: answersWaiting)
+        thread.execute { [worker] in worker.restore() }
+        enqueueTurn()  // the first fold starts at once, off the hub thread
+    }
+
+    private func enqueueTurn() {
+        guard !mail.turnEnqueued.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        thread.execute { [worker] in worker.turn() }
     }
 
     /// Queues a view request (called by the hub thread; does no I/O). The same request asked again
@@ -104,11 +140,11 @@ final class Projection: Sendable {
             inbox.jobs.append(job)
             return true
         }
-        if queued { mail.work.signal() }
+        if queued { enqueueTurn() }
     }
 
     /// Tells the projection that the log grew, so it folds the new records before the next view.
-    func logGrew() { mail.work.signal() }
+    func logGrew() { enqueueTurn() }
 
     /// The encoded answers ready to send, each with its routing id first.
     func takeAnswers() -> [Message] {
@@ -119,11 +155,12 @@ final class Projection: Sendable {
         }
     }
 
-    /// Stops the thread and waits for it.
+    /// Stops the thread (after the last records and a snapshot) and waits for it.
     func stop() {
         mail.inbox.withLock { $0.stopping = true }
         mail.stopping.store(true, ordering: .releasing)
-        mail.work.signal()
+        thread.execute { [worker] in worker.finish() }
+        thread.shutdown()
         thread.join()
     }
 }

@@ -35,73 +35,84 @@ public enum ZAPDecision: Sendable, Hashable {
 /// The ZAP handler of a context: answers every handshake of its CURVE/PLAIN server sockets.
 ///
 /// It binds `inproc://zeromq.zap.01` before `init` returns (so no handshake can race it) and serves
-/// requests on its own thread, calling `authenticate` for each. Servers that also set
+/// requests on its own ``SocketThread``, calling `authenticate` for each. Servers that also set
 /// ``SocketOption/zapEnforceDomain`` refuse everyone while no handler is bound: fail closed.
 public final class ZAPHandler: Sendable {
     /// The endpoint libzmq sends ZAP requests to.
     public static let endpoint = "inproc://zeromq.zap.01"
 
-    private let thread: DedicatedThread
-    private let control: LoopControl
+    private let thread: SocketThread
+    private let confined: Confined
+
+    /// The handler's socket, touched only on its thread (hence unchecked), and its tallies.
+    private final class Confined: @unchecked Sendable {
+        var socket: Socket?
+        var watch: SocketThread.WatchID?
+        let served = Atomic<Int>(0)
+        let stopped = Atomic<Bool>(false)
+
+        func open(
+            context: Context, thread: SocketThread, authenticate: @escaping @Sendable (ZAPRequest) -> ZAPDecision
+        ) throws(ZMQError) {
+            let socket = try Socket(context, type: .reply)
+            try socket.bind(ZAPHandler.endpoint)
+            self.socket = socket
+            watch = thread.watch(socket, events: .readable) { _ in self.serve(thread: thread, authenticate) }
+        }
+
+        private func serve(thread: SocketThread, _ authenticate: @Sendable (ZAPRequest) -> ZAPDecision) {
+            guard let socket else { return }
+            do throws(ZMQError) {
+                while let request = try socket.tryReceive() {
+                    try socket.send(ZAPHandler.reply(to: request.frames, authenticate: authenticate))
+                    served.add(1, ordering: .relaxed)
+                }
+            } catch {
+                if error.isContextTerminated { close(thread: thread) }
+            }
+        }
+
+        func close(thread: SocketThread) {
+            if let watch { thread.stopWatching(watch) }
+            watch = nil
+            socket?.close()
+            socket = nil
+        }
+    }
 
     /// Starts the handler on `context`; throws if another handler is already bound there.
     public init(context: Context, authenticate: @escaping @Sendable (ZAPRequest) -> ZAPDecision) throws(ZMQError) {
-        let control = try LoopControl()
-        let started = DispatchSemaphore(value: 0)
-        let startError = Locked<ZMQError?>(nil)
-        self.control = control
-        thread = DedicatedThread(name: "zap-handler") {
-            let socket: Socket
+        let thread = try SocketThread(name: "zap-handler")
+        let confined = Confined()
+        let failure = Locked<ZMQError?>(nil)
+        thread.runAndWait {
             do throws(ZMQError) {
-                socket = try Socket(context, type: .reply)
-                try socket.bind(Self.endpoint)
+                try confined.open(context: context, thread: thread, authenticate: authenticate)
             } catch {
-                startError.withLock { $0 = error }
-                started.signal()
-                return
+                failure.withLock { $0 = error }
             }
-            started.signal()
-            Self.serve(socket: socket, control: control, authenticate: authenticate)
         }
-        started.wait()
-        if let error = startError.value {
-            thread.join()
+        self.thread = thread
+        self.confined = confined
+        if let error = failure.value {
+            thread.shutdown()
             throw error
         }
     }
 
     /// How many handshakes the handler has answered.
-    public var requestsServed: Int { control.counter.load(ordering: .relaxed) }
+    public var requestsServed: Int { confined.served.load(ordering: .relaxed) }
 
-    /// Stops the handler and unbinds it; later handshakes are refused if domains are enforced.
+    /// Stops the handler and unbinds it before returning; later handshakes are refused if domains
+    /// are enforced.
     public func stop() {
-        guard control.requestStop() else { return }
-        thread.join()
+        guard !confined.stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        thread.runAndWait { [confined, thread] in confined.close(thread: thread) }
+        thread.shutdown()
     }
 
     deinit {
         stop()
-    }
-
-    private static func serve(
-        socket: Socket,
-        control: LoopControl,
-        authenticate: @Sendable (ZAPRequest) -> ZAPDecision
-    ) {
-        let poller = Poller()
-        poller.add(socket)
-        poller.add(fileDescriptor: control.wakeup.fileDescriptor)
-        while !control.isStopping {
-            do {
-                let ready = try poller.poll(timeout: nil)
-                if ready[1].contains(.readable) { control.wakeup.drain() }
-                guard ready[0].contains(.readable), let request = try socket.tryReceive() else { continue }
-                try socket.send(reply(to: request.frames, authenticate: authenticate))
-                control.counter.add(1, ordering: .relaxed)
-            } catch {
-                if error.isContextTerminated { return }
-            }
-        }
     }
 
     /// The RFC 27 reply to one request: version, request id, status code, status text, user id,
