@@ -63,10 +63,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The router's logic as a value: no socket, no database (it reads the log through a protocol).
+        .target(
+            name: "HubCore",
+            dependencies: [
+                "HubProtocol", "Coordination", "EventLog", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .target(
             name: "Hub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogPostgres",
+                "ZeroMQ", "HubProtocol", "HubCore", "Coordination", "EventLog", "EventLogPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -147,6 +154,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "EventLogPostgres"]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "HubProtocol"]),
+        .testTarget(name: "HubCoreTests", dependencies: ["HubCore", "HubProtocol", "Coordination", "EventLog"]),
         .testTarget(
             name: "HubTests",
             dependencies: [

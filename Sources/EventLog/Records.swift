@@ -92,6 +92,17 @@ public struct AcceptedReference: Sendable, Hashable {
     }
 }
 
+/// A sender's message id: the key a submit is deduplicated by.
+public struct MessageKey: Sendable, Hashable {
+    public var sender: String
+    public var messageID: String
+
+    public init(sender: String, messageID: String) {
+        self.sender = sender
+        self.messageID = messageID
+    }
+}
+
 /// Which records to read; empty conditions do not filter, the others combine with AND.
 public struct RecordFilter: Sendable, Hashable {
     public var fromSequence: UInt64 = 0
@@ -186,6 +197,8 @@ public protocol EventStore: Sendable {
     func append(_ batch: [PendingRecord]) throws -> [LogRecord]
     /// The record already accepted for `(sender, messageID)`, if any.
     func accepted(sender: String, messageID: String) throws -> AcceptedReference?
+    /// The records already accepted for any of `keys`, in one query (the hub asks once per batch).
+    func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference]
     /// Up to `limit` records matching `filter` with a sequence above `after`, in order.
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
     /// Up to `limit` records addressed to `node` with a sequence above `after`, in order.
@@ -207,6 +220,15 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
+    /// One lookup per key, for stores that have no batched query (test wrappers).
+    public func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference] {
+        var found: [MessageKey: AcceptedReference] = [:]
+        for key in Set(keys) {
+            if let reference = try accepted(sender: key.sender, messageID: key.messageID) { found[key] = reference }
+        }
+        return found
+    }
+
     public func verify(progress: (_ checked: UInt64, _ head: UInt64) -> Void) throws -> VerifyResult {
         try verify()
     }
