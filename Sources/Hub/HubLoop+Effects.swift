@@ -1,25 +1,45 @@
 import Foundation
 import HubCore
 import Logging
+import ZeroMQ
 
-// What the runtime does for the core: log lines, counters, view requests, saved cursors, gauges.
-extension HubLoop {
-    /// Carries out the core's effects since the last call.
-    func carryOutEffects() {
-        for effect in core.takeEffects() {
-            switch effect {
-            case .log(let line):
-                let metadata = line.metadata.mapValues { Logger.MetadataValue.string($0) }
-                switch line.level {
-                case .info: logger.info("\(line.message)", metadata: metadata)
-                case .warning: logger.warning("\(line.message)", metadata: metadata)
-                case .error: logger.error("\(line.message)", metadata: metadata)
-                }
-            case .count(let metric, let amount):
-                count(metric, amount)
-            case .askView(let routingID, let nodeID, let request, let atLeast):
-                projection.ask(Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: atLeast))
+/// The core's ``Outbox`` in the runtime: sends on the ROUTER socket that never block, and the
+/// effects carried out as they come (log lines, counters, view requests for the projection).
+final class SocketOutbox: Outbox {
+    let socket: Socket
+    let logger: Logger
+    let counters: HubCounters
+    let projection: Projection
+
+    init(_ socket: Socket, logger: Logger, counters: HubCounters, projection: Projection) {
+        self.socket = socket
+        self.logger = logger
+        self.counters = counters
+        self.projection = projection
+    }
+
+    func send(_ frames: [Data], to routingID: Data) -> SendOutcome {
+        do {
+            return try socket.trySend(Message([routingID] + frames)) ? .sent : .full
+        } catch {
+            // EHOSTUNREACH: the peer disconnected; its session expires by heartbeat.
+            return .gone
+        }
+    }
+
+    func record(_ effect: Effect) {
+        switch effect {
+        case .log(let line):
+            let metadata = line.metadata.mapValues { Logger.MetadataValue.string($0) }
+            switch line.level {
+            case .info: logger.info("\(line.message)", metadata: metadata)
+            case .warning: logger.warning("\(line.message)", metadata: metadata)
+            case .error: logger.error("\(line.message)", metadata: metadata)
             }
+        case .count(let metric, let amount):
+            count(metric, amount)
+        case .askView(let routingID, let nodeID, let request, let atLeast):
+            projection.ask(Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: atLeast))
         }
     }
 
@@ -35,7 +55,10 @@ extension HubLoop {
         case .rejected(let code): counters.reject(code: code, count: amount)
         }
     }
+}
 
+// What the runtime does besides: saved cursors, views, gauges.
+extension HubLoop {
     func saveCursorsIfDue(force: Bool) throws {
         let now = CoreTime.now
         guard let due = core.cursorsDue(now: now, force: force) else { return }

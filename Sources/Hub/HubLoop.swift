@@ -45,7 +45,8 @@ final class HubLoop {
         coreConfiguration.heartbeatLiveness = configuration.heartbeatLiveness
         coreConfiguration.replayStallLimit = configuration.replayStallLimit
         core = RouterCore(
-            configuration: coreConfiguration, log: StoreLog(store), outbox: SocketOutbox(socket),
+            configuration: coreConfiguration, log: StoreLog(store),
+            outbox: SocketOutbox(socket, logger: logger, counters: counters, projection: projection),
             state: CoordinationState(topology: configuration.topology), head: 0, lastAcceptedAt: 0)
         try rebuild()
     }
@@ -128,10 +129,7 @@ final class HubLoop {
                 }
                 if ready[0].contains(.readable) { try serveWaitingMessages() }
                 if ready[2].contains(.readable) { sendViews() }
-                if core.hasReplays {
-                    core.advanceReplays(now: .now)
-                    carryOutEffects()
-                }
+                if core.hasReplays { core.advanceReplays(now: .now) }
                 if ContinuousClock.now - lastTick >= tick {
                     lastTick = .now
                     commit(core.keepSessionsAlive(now: .now))
@@ -185,7 +183,6 @@ final class HubLoop {
     /// storage failure nothing is answered ACCEPTED: each submit gets STORAGE_UNAVAILABLE and the
     /// state is rebuilt from the log, which does not have the batch.
     func commit(_ batch: Batch) {
-        defer { carryOutEffects() }
         guard !batch.records.isEmpty else {
             if !batch.isEmpty { core.committed(batch, records: [], now: .now) }
             return
@@ -205,21 +202,5 @@ final class HubLoop {
         projection.logGrew()
         counters.batches.add(1)
         core.committed(batch, records: committed, now: .now)
-    }
-}
-
-/// The ROUTER socket as the core's ``Outbox``: sends that never block.
-final class SocketOutbox: Outbox {
-    let socket: Socket
-
-    init(_ socket: Socket) { self.socket = socket }
-
-    func send(_ frames: [Data], to routingID: Data) -> SendOutcome {
-        do {
-            return try socket.trySend(Message([routingID] + frames)) ? .sent : .full
-        } catch {
-            // EHOSTUNREACH: the peer disconnected; its session expires by heartbeat.
-            return .gone
-        }
     }
 }

@@ -78,10 +78,13 @@ public enum SendOutcome: Sendable, Equatable {
     case gone
 }
 
-/// Where the core's messages go: the runtime's socket, or a test's list. A send never blocks.
+/// Where the core's messages and effects go: the runtime's socket, logger and counters, or a test's
+/// lists. A send never blocks.
 public protocol Outbox: AnyObject {
     /// Sends one encoded command (its frames, without the routing id) to a connection.
     func send(_ frames: [Data], to routingID: Data) -> SendOutcome
+    /// Carries out (or records) an effect: a log line, a counter, a view request.
+    func record(_ effect: Effect)
 }
 
 /// The reads the core makes of the log. Any ``EventStore`` provides them (``StoreLog``); tests use

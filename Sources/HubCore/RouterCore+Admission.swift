@@ -91,7 +91,7 @@ extension RouterCore {
     public mutating func commitFailed(_ batch: Batch, error: String, now: CoreTime) {
         if !batch.records.isEmpty {
             count(.rejected(ErrorCode.storageUnavailable.name), batch.waiting.count)
-            effects.append(
+            outbox.record(
                 .log(LogLine(.error, "batch not committed", ["records": "\(batch.records.count)", "error": error])))
             for item in batch.waiting {
                 send(
@@ -208,7 +208,7 @@ extension RouterCore {
 
     mutating func count(_ metric: Metric, _ amount: Int = 1) {
         guard amount > 0 else { return }
-        effects.append(.count(metric, amount))
+        outbox.record(.count(metric, amount))
     }
 
     /// A warning, at most one per interval for each node and kind, with how many were left out.
@@ -220,7 +220,7 @@ extension RouterCore {
         var metadata = metadata
         metadata[label] = node
         if suppressed > 0 { metadata["suppressed_since_last"] = "\(suppressed)" }
-        effects.append(.log(LogLine(.warning, message, metadata)))
+        outbox.record(.log(LogLine(.warning, message, metadata)))
     }
 
     /// Sends a command to one connection; answers `false` if the connection's queue is full (its

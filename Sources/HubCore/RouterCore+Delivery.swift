@@ -38,7 +38,7 @@ extension RouterCore {
             do {
                 records = try log.deliveries(for: nodeID, after: session.sentUpTo, limit: room)
             } catch {
-                effects.append(.log(LogLine(.error, "cannot read deliveries", ["node": nodeID, "error": "\(error)"])))
+                outbox.record(.log(LogLine(.error, "cannot read deliveries", ["node": nodeID, "error": "\(error)"])))
                 return
             }
             for record in records where !sendDelivery(record, to: &session, now: now) { return }

@@ -81,7 +81,7 @@ extension RouterCore {
             do {
                 chunk = try log.records(matching: cursor.filter, after: cursor.after, limit: Int(remaining))
             } catch {
-                effects.append(
+                outbox.record(
                     .log(LogLine(.error, "replay read failed", ["node": cursor.nodeID, "error": "\(error)"])))
                 endReplay(
                     cursor.requestID, to: cursor.routingID, count: cursor.sent, code: .storageUnavailable,
@@ -111,7 +111,7 @@ extension RouterCore {
         case .full:
             let since = cursor.stalledSince ?? now.instant
             guard now.instant - since < configuration.replayStallLimit else {
-                effects.append(
+                outbox.record(
                     .log(
                         LogLine(
                             .warning, "replay abandoned: the reader stopped reading",

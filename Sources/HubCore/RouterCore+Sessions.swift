@@ -18,7 +18,7 @@ extension RouterCore {
         }
         guard hello.nodeID == nodeID else {
             count(.protocolErrors)
-            effects.append(
+            outbox.record(
                 .log(
                     LogLine(
                         .warning, "HELLO names another node than its key", ["key": nodeID, "claimed": hello.nodeID])))
@@ -68,7 +68,7 @@ extension RouterCore {
                     $0.maxMessageBytes = UInt32(ProtocolLimits.maxMessageBytes)
                     $0.hubTimeMs = now.wallMs
                 }), to: routingID, now: now)
-        effects.append(.log(LogLine(.info, "session opened", ["node": nodeID, "resume_after": "\(cursor)"])))
+        outbox.record(.log(LogLine(.info, "session opened", ["node": nodeID, "resume_after": "\(cursor)"])))
         // A command that connects, acts and leaves is not a unit coming online (SPEC.md 4.1).
         if !wasOnline, !hello.transient {
             presence(nodeID, online: true, reason: "session opened", batch: &batch, now: now)
@@ -88,7 +88,7 @@ extension RouterCore {
     mutating func endSession(_ nodeID: String, reason: String, batch: inout Batch, now: CoreTime) {
         guard let session = sessions.removeValue(forKey: nodeID) else { return }
         nodeByRoutingID[session.routingID] = nil
-        effects.append(.log(LogLine(.info, "session ended", ["node": nodeID, "reason": reason])))
+        outbox.record(.log(LogLine(.info, "session ended", ["node": nodeID, "reason": reason])))
         presence(nodeID, online: false, reason: reason, batch: &batch, now: now)
     }
 

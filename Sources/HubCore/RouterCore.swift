@@ -5,7 +5,8 @@ import HubProtocol
 
 /// The router's logic as a deterministic value: sessions, credit windows, batch admission, replay
 /// cursors, presence and the flood guard. Messages and the time come in; sends go to the
-/// ``Outbox``, records to append come out as a ``Batch``, log lines and counters as ``Effect``s.
+/// ``Outbox``, records to append come out as a ``Batch``, log lines and counters as ``Effect``s
+/// (recorded in the outbox in order with the sends, so a line is logged before its answer goes).
 /// It reads the log only through ``HubLog`` and touches neither a socket nor a database.
 ///
 /// One round: ``receive(_:now:)`` answers what it can and hands back a batch; the runtime appends
@@ -35,7 +36,6 @@ public struct RouterCore {
     var floodGuard: FloodGuard
     var replayGuard: FloodGuard
     var logThrottle = LogThrottle()
-    var effects: [Effect] = []
 
     public init(
         configuration: CoreConfiguration, log: any HubLog, outbox: any Outbox, state: CoordinationState,
@@ -57,12 +57,6 @@ public struct RouterCore {
         self.head = head
         self.lastAcceptedAt = max(self.lastAcceptedAt, lastAcceptedAt)
         stateIsStale = false
-    }
-
-    /// The log lines, counters and view requests produced since the last call.
-    public mutating func takeEffects() -> [Effect] {
-        defer { effects.removeAll(keepingCapacity: true) }
-        return effects
     }
 
     /// Whether replays are under way (the runtime then comes round at once).
@@ -211,7 +205,7 @@ public struct RouterCore {
             startReplay(request, for: nodeID, routingID: routingID, now: now)
         case .viewRequest(let request):
             // Answered by the projection; everything committed so far is in the view.
-            effects.append(.askView(routingID: routingID, nodeID: nodeID, request: request, atLeast: head))
+            outbox.record(.askView(routingID: routingID, nodeID: nodeID, request: request, atLeast: head))
         case .close:
             if transient {
                 transients[routingID] = nil

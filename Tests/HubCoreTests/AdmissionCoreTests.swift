@@ -120,7 +120,7 @@ struct AdmissionCoreTests {
             routingID: Self.huli, identity: ("huli", "key-huli"), keyIsCurrent: true, frames: [Data("junk".utf8)])
         hub.commit(hub.core.receive([garbage], now: hub.now))
         #expect(hub.outbox.take(Self.huli).errors.count == 1)
-        let effects = hub.core.takeEffects()
+        let effects = hub.outbox.takeEffects()
         #expect(effects.contains(.count(.protocolErrors, 1)))
         hub.round([("huli", .submit(CoreHarness.report("a", id: "m-1")))])
         hub.now.wallMs -= 60_000  // the wall clock steps back

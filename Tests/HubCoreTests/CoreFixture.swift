@@ -82,8 +82,27 @@ final class MemoryOutbox: Outbox {
     func send(_ frames: [Data], to routingID: Data) -> SendOutcome {
         if gone.contains(routingID) { return .gone }
         if full.contains(routingID) { return .full }
-        sent.append((routingID, try! WireCodec.decode(frames)))
+        let command = try! WireCodec.decode(frames)
+        sent.append((routingID, command))
+        journal.append("send \(command.code)")
         return .sent
+    }
+
+    /// Log lines, counters and view requests, in order.
+    var effects: [Effect] = []
+
+    /// Sends and log lines in the order they came: "send CODE", "log MESSAGE".
+    var journal: [String] = []
+
+    func record(_ effect: Effect) {
+        effects.append(effect)
+        if case .log(let line) = effect { journal.append("log \(line.message)") }
+    }
+
+    /// Takes the effects recorded so far.
+    func takeEffects() -> [Effect] {
+        defer { effects.removeAll() }
+        return effects
     }
 
     /// Takes what was sent to `routingID` so far.

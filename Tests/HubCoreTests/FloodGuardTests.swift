@@ -62,7 +62,7 @@ struct FloodGuardTests {
         let answers = hub.outbox.take(huli)
         #expect(answers.accepted.count == 19)
         #expect(answers.rejected.allSatisfy { $0.code == .rateLimited } && answers.rejected.count == 21)
-        let effects = hub.core.takeEffects()
+        let effects = hub.outbox.takeEffects()
         #expect(effects.contains(.count(.rateLimited, 1)))
         // Another node is unaffected; a second later huli has ten tokens again.
         hub.hello("siming")

@@ -50,6 +50,28 @@ struct SessionCoreTests {
         #expect(hub.core.sessions.isEmpty && hub.log.records.isEmpty)
     }
 
+    @Test("a HELLO naming another node: the warning is logged before the ERROR goes, and the node's text is kept whole")
+    func identityMismatch() {
+        var hub = CoreHarness()
+        hub.round([
+            (
+                "siming",
+                .hello(
+                    Hello.with {
+                        $0.protocolMajor = 1
+                        $0.nodeID = "siming\nFORGED hub stopped"
+                    })
+            )
+        ])
+        #expect(
+            hub.outbox.journal == ["log HELLO names another node than its key", "send ERROR", "send CLOSE"],
+            "\(hub.outbox.journal)")
+        let effects = hub.outbox.takeEffects()
+        let claimed = effects.compactMap { if case .log(let line) = $0 { line.metadata["claimed"] } else { nil } }
+        #expect(claimed == ["siming\nFORGED hub stopped"], "escaped by the runtime's log handler, not here")
+        #expect(hub.core.sessions.isEmpty)
+    }
+
     @Test("heartbeats go to quiet sessions; a silent session ends after its liveness, with an offline record")
     func liveness() throws {
         var hub = CoreHarness { $0.heartbeatInterval = .seconds(1) }
