@@ -59,10 +59,17 @@ let package = Package(
             ]
         ),
         .target(name: "EventLogStores", dependencies: ["EventLog", "EventLogSQLite", "EventLogPostgres"]),
+        // The router's logic as a value: no socket, no database (it reads the log through a protocol).
+        .target(
+            name: "HubCore",
+            dependencies: [
+                "HubProtocol", "Coordination", "EventLog", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .target(
             name: "Hub",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "Coordination", "EventLog", "EventLogStores",
+                "ZeroMQ", "HubProtocol", "HubCore", "Coordination", "EventLog", "EventLogStores",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -158,6 +165,7 @@ let package = Package(
             name: "EventLogTests", dependencies: ["EventLog", "EventLogSQLite", "EventLogPostgres", "EventLogStores"]
         ),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "HubProtocol"]),
+        .testTarget(name: "HubCoreTests", dependencies: ["HubCore", "HubProtocol", "Coordination", "EventLog"]),
         .testTarget(
             name: "HubTests",
             dependencies: [

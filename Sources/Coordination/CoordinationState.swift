@@ -39,6 +39,8 @@ public struct CoordinationState: Sendable, Equatable {
     /// Credit changes and incentives by enterprise.
     var changesOf: [String: [String]] = [:]
     var incentivesOf: [String: [String]] = [:]
+    /// The index entries the checks visited (``WorkCount``).
+    public internal(set) var work = WorkCount()
 
     /// The node id the hub stamps on the records it writes itself.
     public static let hubID = "hub"

@@ -7,6 +7,8 @@ public protocol LogReader: Sendable {
     func head() throws -> LogHead
     /// The record already accepted for `(sender, messageID)`, if any.
     func accepted(sender: String, messageID: String) throws -> AcceptedReference?
+    /// The records already accepted for any of `keys`, in one query (the hub asks once per batch).
+    func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference]
     /// Up to `limit` records matching `filter` with a sequence above `after`, in order.
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
     /// Up to `limit` records addressed to `node` with a sequence above `after`, in order.
@@ -26,6 +28,15 @@ public protocol LogReader: Sendable {
 }
 
 extension LogReader {
+    /// One lookup per key, for stores that have no batched query (test wrappers).
+    public func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference] {
+        var found: [MessageKey: AcceptedReference] = [:]
+        for key in Set(keys) {
+            if let reference = try accepted(sender: key.sender, messageID: key.messageID) { found[key] = reference }
+        }
+        return found
+    }
+
     public func verify(progress: (_ checked: UInt64, _ head: UInt64) -> Void) throws -> VerifyResult {
         try verify()
     }

@@ -92,6 +92,17 @@ public struct AcceptedReference: Sendable, Hashable {
     }
 }
 
+/// A sender's message id: the key a submit is deduplicated by.
+public struct MessageKey: Sendable, Hashable {
+    public var sender: String
+    public var messageID: String
+
+    public init(sender: String, messageID: String) {
+        self.sender = sender
+        self.messageID = messageID
+    }
+}
+
 /// Which records to read; empty conditions do not filter, the others combine with AND.
 public struct RecordFilter: Sendable, Hashable {
     public var fromSequence: UInt64 = 0

@@ -217,6 +217,30 @@ public final class PostgresEventStore: EventStore {
         }
     }
 
+    public func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference] {
+        let unique = Array(Set(keys))
+        guard !unique.isEmpty else { return [:] }
+        let senders = unique.map(\.sender)
+        let messageIDs = unique.map(\.messageID)
+        return try reader.withSession { session in
+            var found: [MessageKey: AcceptedReference] = [:]
+            // One query for the batch: each key one search of the (sender, message_id) index.
+            let rows = try session.query(
+                """
+                SELECT r.sender, r.message_id, r.sequence, r.accepted_at, r.envelope
+                FROM unnest(\(senders)::text[], \(messageIDs)::text[]) AS k(sender, message_id)
+                JOIN record r ON r.sender = k.sender AND r.message_id = k.message_id
+                """)
+            for row in rows {
+                let (sender, messageID, sequence, acceptedAt, envelope) = try row.decode(
+                    (String, String, Int64, Int64, Data).self)
+                found[MessageKey(sender: sender, messageID: messageID)] = AcceptedReference(
+                    sequence: UInt64(sequence), acceptedAt: acceptedAt, envelope: envelope)
+            }
+            return found
+        }
+    }
+
     public func saveCursors(_ cursors: [String: UInt64]) throws {
         guard !cursors.isEmpty else { return }
         let nodes = Array(cursors.keys)

@@ -146,6 +146,32 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    public func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference] {
+        let unique = Array(Set(keys))
+        guard !unique.isEmpty else { return [:] }
+        return try reading { db in
+            var found: [MessageKey: AcceptedReference] = [:]
+            // One statement per batch (a batch holds at most a few thousand submits; SQLite takes
+            // 32,766 arguments). A join, so that each key is one search of the unique index.
+            for start in stride(from: 0, to: unique.count, by: 10_000) {
+                let slice = unique[start..<min(unique.count, start + 10_000)]
+                let values = Array(repeating: "(?, ?)", count: slice.count).joined(separator: ", ")
+                let statement = try db.cachedStatement(
+                    sql: """
+                        WITH k(sender, message_id) AS (VALUES \(values))
+                        SELECT r.sender, r.message_id, r.sequence, r.accepted_at, r.envelope
+                        FROM k JOIN record r ON r.sender = k.sender AND r.message_id = k.message_id
+                        """)
+                let arguments = StatementArguments(slice.flatMap { [$0.sender, $0.messageID] })
+                for row in try Row.fetchAll(statement, arguments: arguments) {
+                    found[MessageKey(sender: row[0], messageID: row[1])] = AcceptedReference(
+                        sequence: UInt64(row[2] as Int64), acceptedAt: row[3], envelope: row[4])
+                }
+            }
+            return found
+        }
+    }
+
     // MARK: Reading
 
     private static let columns = """

@@ -14,7 +14,7 @@ import Synchronization
 /// - `aeohub_protocol_errors_total`, `aeohub_rate_limited_total`;
 /// - `aeohub_batches_total`, `aeohub_batch_size` (records per committed transaction),
 ///   `aeohub_commit_seconds` (the append transaction, fsync included: SQLite does not tell them apart);
-/// - `aeohub_delivered_total`, `aeohub_delivery_lag{node}` (see ``HubLoop/deliveryLag(of:)``);
+/// - `aeohub_delivered_total`, `aeohub_delivery_lag{node}` (see `RouterCore.deliveryLag(of:)` in HubCore);
 /// - `aeohub_sessions`, `aeohub_transient_sessions`, `aeohub_head_sequence`;
 /// - `aeohub_replay_requests_total`, `aeohub_replay_records_total`, `aeohub_view_requests_total`
 ///   (views answered), `aeohub_projection_records_read_total`;

@@ -73,6 +73,26 @@ struct EventStoreConformanceTests {
     }
 
     @Test(
+        "one query answers a batch's (sender, message id) keys: the stored ones, none of the others",
+        arguments: StoreKind.allCases)
+    func batchedDedup(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        let store = try fixture.open()
+        _ = try store.append((1...5).map { pending($0) })
+        let keys = [
+            MessageKey(sender: "huli", messageID: "m-2"), MessageKey(sender: "huli", messageID: "m-4"),
+            MessageKey(sender: "huli", messageID: "m-9"), MessageKey(sender: "siming", messageID: "m-2"),
+            MessageKey(sender: "huli", messageID: "m-2"),
+        ]
+        let found = try store.accepted(keys)
+        #expect(Set(found.keys) == [keys[0], keys[1]])
+        #expect(
+            found[keys[1]]
+                == AcceptedReference(sequence: 4, acceptedAt: pending(4).acceptedAt, envelope: pending(4).envelope))
+        #expect(try store.accepted([]).isEmpty)
+    }
+
+    @Test(
         "the (sender, message id) index answers the original record and refuses a second", arguments: StoreKind.allCases
     )
     func dedup(kind: StoreKind) throws {

@@ -169,7 +169,7 @@ extension CoordinationState {
         }
     }
 
-    func schedule(_ audit: inout AuditRecord, _ slot: TimeSlot, _ p: String) throws(Rejection) {
+    mutating func schedule(_ audit: inout AuditRecord, _ slot: TimeSlot, _ p: String) throws(Rejection) {
         guard let index = audit.slots.firstIndex(of: slot) else {
             throw .workflow(
                 "the slot is not one of audit \(audit.id)'s candidate slots; propose it first", field: "\(p).slot")
@@ -182,6 +182,7 @@ extension CoordinationState {
         }
         guard let record = cases[audit.caseID] else { return }
         try withinDeadline(slot, record, field: "\(p).slot")
+        work.entriesVisited += scheduledAudits.count
         for id in scheduledAudits.sorted() where id != audit.id {
             guard let other = audits[id], let booked = other.scheduled, booked.startMs < slot.endMs,
                 slot.startMs < booked.endMs

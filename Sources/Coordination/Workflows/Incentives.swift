@@ -48,6 +48,7 @@ extension CoordinationState {
 
     /// Closes the incentives `granter` gave `uscc`, as its confirmation of `change` says it did.
     mutating func stopIncentives(of uscc: String, grantedBy granter: String, change: String, at now: Int64) {
+        work.entriesVisited += incentivesOf[uscc]?.count ?? 0
         for id in incentivesOf[uscc] ?? [] where incentives[id]?.granter == granter && incentives[id]?.stoppedAt == nil
         {
             incentives[id]?.stoppedAt = now

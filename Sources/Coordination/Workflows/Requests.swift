@@ -31,6 +31,7 @@ extension CoordinationState {
             }
             let key = Self.requestKey(m.enterprise.uscc, m.category)
             let duplicate = openRequests[key]?.first
+            work.entriesVisited += 1
             requests[m.requestID] = RequestRecord(
                 id: m.requestID, uscc: m.enterprise.uscc, enterpriseName: m.enterprise.name, area: m.area,
                 category: m.category, filer: sender.id, filedAt: now, status: .filed, handlingOffice: office,
@@ -106,6 +107,7 @@ extension CoordinationState {
         request.updatedAt = now
         requests[request.id] = request
         if !request.isOpen {
+            work.entriesVisited += openRequests[Self.requestKey(request.uscc, request.category)]?.count ?? 0
             openRequests[Self.requestKey(request.uscc, request.category)]?.removeAll { $0 == request.id }
         }
         return route([request.filer, request.handlingOffice], sender: sender, uscc: request.uscc)

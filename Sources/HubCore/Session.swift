@@ -1,22 +1,22 @@
 import Foundation
 
 /// One node's open session: where its connection is, what it has in flight, when it was last heard.
-struct Session {
-    let nodeID: String
+public struct Session: Sendable {
+    public let nodeID: String
     /// The CURVE key (Z85) the connection authenticated with; a reload that drops it ends the session.
-    var key: String
-    var routingID: Data
+    public var key: String
+    public var routingID: Data
     /// The highest sequence sent to the node (delivered, perhaps not yet acknowledged).
-    var sentUpTo: UInt64
+    public var sentUpTo: UInt64
     /// The highest sequence the node acknowledged.
-    var ackedUpTo: UInt64
+    public var ackedUpTo: UInt64
     /// Sequences sent and not yet acknowledged, in order; never more than the credit window.
-    var inFlight: [UInt64] = []
+    public var inFlight: [UInt64] = []
     /// `true` when every record addressed to the node up to the log's head has been sent, so new
     /// records can go straight from the committed batch instead of a read.
-    var caughtUp = false
-    var lastHeard: ContinuousClock.Instant
-    var lastSent: ContinuousClock.Instant
+    public var caughtUp = false
+    public var lastHeard: ContinuousClock.Instant
+    public var lastSent: ContinuousClock.Instant
 
     mutating func acknowledge(upTo sequence: UInt64) {
         guard sequence > ackedUpTo else { return }
@@ -31,9 +31,9 @@ struct Session {
 
 /// A transient session (HELLO.transient: a command that connects, acts and leaves). It lives beside
 /// the unit's long-lived session, by connection, is delivered nothing and leaves no presence record.
-struct TransientSession {
-    let nodeID: String
-    let key: String
-    var lastHeard: ContinuousClock.Instant
-    var lastSent: ContinuousClock.Instant
+public struct TransientSession: Sendable {
+    public let nodeID: String
+    public let key: String
+    public var lastHeard: ContinuousClock.Instant
+    public var lastSent: ContinuousClock.Instant
 }

@@ -1,0 +1,87 @@
+import Foundation
+import HubCore
+import Logging
+import ZeroMQ
+
+/// The core's ``Outbox`` in the runtime: sends on the ROUTER socket that never block, and the
+/// effects carried out as they come (log lines, counters, view requests for the projection).
+final class SocketOutbox: Outbox {
+    let socket: Socket
+    let logger: Logger
+    let counters: HubCounters
+    let projection: Projection
+
+    init(_ socket: Socket, logger: Logger, counters: HubCounters, projection: Projection) {
+        self.socket = socket
+        self.logger = logger
+        self.counters = counters
+        self.projection = projection
+    }
+
+    func send(_ frames: [Data], to routingID: Data) -> SendOutcome {
+        do {
+            return try socket.trySend(Message([routingID] + frames)) ? .sent : .full
+        } catch {
+            // EHOSTUNREACH: the peer disconnected; its session expires by heartbeat.
+            return .gone
+        }
+    }
+
+    func record(_ effect: Effect) {
+        switch effect {
+        case .log(let line):
+            let metadata = line.metadata.mapValues { Logger.MetadataValue.string($0) }
+            switch line.level {
+            case .info: logger.info("\(line.message)", metadata: metadata)
+            case .warning: logger.warning("\(line.message)", metadata: metadata)
+            case .error: logger.error("\(line.message)", metadata: metadata)
+            }
+        case .count(let metric, let amount):
+            count(metric, amount)
+        case .askView(let routingID, let nodeID, let request, let atLeast):
+            projection.ask(Projection.Job(routingID: routingID, nodeID: nodeID, request: request, atLeast: atLeast))
+        }
+    }
+
+    private func count(_ metric: Metric, _ amount: Int) {
+        switch metric {
+        case .protocolErrors: counters.protocolErrors.add(amount)
+        case .rateLimited: counters.rateLimited.add(amount)
+        case .duplicates: counters.duplicates.add(amount)
+        case .accepted: counters.accepted.add(amount)
+        case .delivered: counters.delivered.add(amount)
+        case .replayRequests: counters.replayRequests.add(amount)
+        case .replayRecords: counters.replayRecords.add(amount)
+        case .rejected(let code): counters.reject(code: code, count: amount)
+        }
+    }
+}
+
+// What the runtime does besides: saved cursors, views, gauges.
+extension HubLoop {
+    func saveCursorsIfDue(force: Bool) throws {
+        let now = CoreTime.now
+        guard let due = core.cursorsDue(now: now, force: force) else { return }
+        try store.saveCursors(due)
+        core.cursorsSaved(due, now: now)
+    }
+
+    /// Sends the views the projection has answered.
+    func sendViews() {
+        for answer in projection.takeAnswers() {
+            // A full queue or a vanished peer drops the answer; the node asks again after its timeout.
+            _ = try? socket.trySend(answer)
+        }
+    }
+
+    /// Sets the session gauges, and every two seconds each unit's delivery lag.
+    func recordGauges() {
+        counters.sessions.record(core.sessions.count)
+        counters.transientSessions.record(core.transients.count)
+        guard ContinuousClock.now - lastLagUpdate >= .seconds(2) else { return }
+        lastLagUpdate = .now
+        for nodeID in configuration.topology.units.keys {
+            if let lag = core.deliveryLag(of: nodeID) { counters.setLag(lag, node: nodeID) }
+        }
+    }
+}

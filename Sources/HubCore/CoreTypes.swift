@@ -1,0 +1,171 @@
+import Coordination
+import EventLog
+import Foundation
+import HubProtocol
+
+/// What the router core needs to know about its network and its limits.
+public struct CoreConfiguration: Sendable {
+    /// The units and the authorisation table.
+    public var topology: Topology
+    /// Unacknowledged deliveries in flight per node.
+    public var creditWindow: Int = 64
+    /// How often each side shows it is alive.
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// Intervals of silence after which the peer is gone.
+    public var heartbeatLiveness: Int = 3
+    /// Submits, HELLOs and view requests each node may send; `nil` for no limit.
+    public var rateLimit: RateLimit?
+    /// Replay requests each node may send: a budget of its own, lower than the submits' (a replay
+    /// reads much more than a submit writes); `nil` for no limit.
+    public var replayRateLimit: RateLimit?
+    /// Records replays may send per loop turn, all replays together, one chunk each in turn.
+    public var replayRecordsPerTurn = 500
+    /// Replays one node may have under way at once; more are refused RATE_LIMITED.
+    public var replaysPerNode = 2
+    /// How long a replay's reader may leave its queue full before the replay is abandoned.
+    public var replayStallLimit: Duration = .seconds(30)
+    /// How often acknowledged positions are handed to the store.
+    public var cursorSaveInterval: Duration = .milliseconds(200)
+
+    public init(topology: Topology, rateLimit: RateLimit? = .standard) {
+        self.topology = topology
+        self.rateLimit = rateLimit
+        replayRateLimit = rateLimit.map(RateLimit.replays(under:))
+    }
+}
+
+/// The core's clocks, both given by the caller: a monotonic instant for liveness, rates and
+/// stalls, and the wall clock (Unix milliseconds) the accepted records are stamped with.
+public struct CoreTime: Sendable {
+    public var instant: ContinuousClock.Instant
+    public var wallMs: Int64
+
+    public init(instant: ContinuousClock.Instant, wallMs: Int64) {
+        self.instant = instant
+        self.wallMs = wallMs
+    }
+
+    /// The machine's clocks now.
+    public static var now: CoreTime {
+        CoreTime(instant: .now, wallMs: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+}
+
+/// One message read from the socket: its connection, who its key says it is, and its frames
+/// after the routing id.
+public struct Inbound: Sendable {
+    public var routingID: Data
+    /// The node id and the CURVE key (Z85) of the connection; `nil` when the User-Id is missing.
+    public var identity: (node: String, key: String)?
+    /// Whether the key is still registered for the node (a reload may have removed it).
+    public var keyIsCurrent: Bool
+    public var frames: [Data]
+
+    public init(routingID: Data, identity: (node: String, key: String)?, keyIsCurrent: Bool, frames: [Data]) {
+        self.routingID = routingID
+        self.identity = identity
+        self.keyIsCurrent = keyIsCurrent
+        self.frames = frames
+    }
+}
+
+/// What became of a send.
+public enum SendOutcome: Sendable, Equatable {
+    case sent
+    /// The connection's queue is at its high-water mark; nothing was sent.
+    case full
+    /// The peer is gone.
+    case gone
+}
+
+/// Where the core's messages and effects go: the runtime's socket, logger and counters, or a test's
+/// lists. A send never blocks.
+public protocol Outbox: AnyObject {
+    /// Sends one encoded command (its frames, without the routing id) to a connection.
+    func send(_ frames: [Data], to routingID: Data) -> SendOutcome
+    /// Carries out (or records) an effect: a log line, a counter, a view request.
+    func record(_ effect: Effect)
+}
+
+/// The reads the core makes of the log. Any ``EventStore`` provides them (``StoreLog``); tests use
+/// an in-memory log.
+public protocol HubLog: AnyObject {
+    /// The records already accepted for these (sender, message id) keys: one query.
+    func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference]
+    /// The last sequence `node` acknowledged.
+    func cursor(for node: String) throws -> UInt64
+    /// Up to `limit` records addressed to `node` after `after`, in order.
+    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord]
+    /// Up to `limit` records matching `filter` after `after`, in order.
+    func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
+}
+
+/// An ``EventStore`` read as a ``HubLog``.
+public final class StoreLog: HubLog {
+    public let store: any EventStore
+
+    public init(_ store: any EventStore) { self.store = store }
+
+    public func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference] {
+        try store.accepted(keys)
+    }
+    public func cursor(for node: String) throws -> UInt64 { try store.cursor(for: node) }
+    public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
+        try store.deliveries(for: node, after: after, limit: limit)
+    }
+    public func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {
+        try store.records(matching: filter, after: after, limit: limit)
+    }
+}
+
+/// What the core asks the runtime to do besides sending: log lines, counter increments and view
+/// requests, as values.
+public enum Effect: Sendable, Equatable {
+    case log(LogLine)
+    case count(Metric, Int)
+    /// A view request for the projection, to be answered with everything up to `atLeast` in it.
+    case askView(routingID: Data, nodeID: String, request: ViewRequest, atLeast: UInt64)
+}
+
+/// A log line as a value.
+public struct LogLine: Sendable, Equatable {
+    public enum Level: Sendable, Equatable { case info, warning, error }
+    public var level: Level
+    public var message: String
+    public var metadata: [String: String]
+
+    public init(_ level: Level, _ message: String, _ metadata: [String: String] = [:]) {
+        self.level = level
+        self.message = message
+        self.metadata = metadata
+    }
+}
+
+/// The hub's counters the core moves.
+public enum Metric: Sendable, Hashable {
+    case protocolErrors, rateLimited, duplicates, accepted, delivered, replayRequests, replayRecords
+    /// A refused submit, by its code's name.
+    case rejected(String)
+}
+
+/// A submit waiting for its batch to be durable.
+public struct Waiting: Sendable, Equatable {
+    public let routingID: Data
+    public let messageID: String
+    public let sequence: UInt64
+    public let acceptedAt: Int64
+    public let duplicate: Bool
+}
+
+/// What one round of the core produced for the log: records to append in one transaction, the
+/// submits to answer once they are durable, and the nodes whose deliveries to top up afterwards.
+public struct Batch: Sendable {
+    public var records: [PendingRecord] = []
+    public var waiting: [Waiting] = []
+    public var touched: Set<String> = []
+
+    public init() {}
+
+    /// Whether nothing needs writing or answering.
+    public var isEmpty: Bool { records.isEmpty && waiting.isEmpty && touched.isEmpty }
+}
