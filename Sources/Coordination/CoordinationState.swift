@@ -52,12 +52,12 @@ public struct CoordinationState: Sendable, Equatable {
     /// Checks that `sender` may send `envelope` now, applies it, and answers where it goes.
     public mutating func admit(
         _ envelope: Envelope, from sender: String, at acceptedAt: Int64
-    ) throws(Rejection) -> Admission {
+    ) throws(Refusal) -> Admission {
         guard let type = envelope.messageType else {
-            throw Rejection(.unknownMessageType, "no message type this hub knows is set", field: "payload")
+            throw Refusal(.unknownMessageType, "no message type this hub knows is set", field: "payload")
         }
         guard let unit = topology.units[sender] else {
-            throw Rejection.notAuthorised("\(sender) is not a unit of this network")
+            throw Refusal.notAuthorised("\(sender) is not a unit of this network")
         }
         let allowed = topology.authorisation[type] ?? []
         guard allowed.contains(unit.role) else {
@@ -65,7 +65,7 @@ public struct CoordinationState: Sendable, Equatable {
                 allowed.isEmpty
                 ? "only the hub writes it"
                 : "only \(allowed.sorted().map(\.rawValue).joined(separator: ", ")) units may send it"
-            throw Rejection.notAuthorised(
+            throw Refusal.notAuthorised(
                 "\(sender) is a \(unit.role.rawValue) unit and may not send \(type.rawValue): \(who)")
         }
         // Every check that can refuse comes before any change to the state, so a refused message
@@ -97,9 +97,9 @@ public struct CoordinationState: Sendable, Equatable {
 
     private mutating func apply(
         _ envelope: Envelope, type: MessageType, sender: Unit, at now: Int64, checking: Bool
-    ) throws(Rejection) -> Admission {
+    ) throws(Refusal) -> Admission {
         guard let payload = envelope.payload else {
-            throw Rejection(.unknownMessageType, "no message type this hub knows is set", field: "payload")
+            throw Refusal(.unknownMessageType, "no message type this hub knows is set", field: "payload")
         }
         let t = Transition(sender: sender, now: now, checking: checking, p: type.rawValue)
         switch type.workflow {
@@ -130,9 +130,9 @@ struct Transition {
     var today: CivilDate { CivilDate(chinaTimeMilliseconds: now) }
 }
 
-extension Rejection {
+extension Refusal {
     /// A payload reached a workflow that does not own it: a programming error, refused rather than crash.
-    static func unhandled(_ p: String) -> Rejection {
-        Rejection(.unknownMessageType, "\(p) is not handled by its workflow", field: "payload")
+    static func unhandled(_ p: String) -> Refusal {
+        Refusal(.unknownMessageType, "\(p) is not handled by its workflow", field: "payload")
     }
 }

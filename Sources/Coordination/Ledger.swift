@@ -1,25 +1,12 @@
 import HubProtocol
 
-/// A refusal by a rule: the protocol's code, the field if any, and a sentence a person can act on.
-public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
-    public let code: ErrorCode
-    public let reason: String
-    public let field: String
-
-    public init(_ code: ErrorCode, _ reason: String, field: String = "") {
-        self.code = code
-        self.reason = reason
-        self.field = field
+extension Refusal {
+    static func workflow(_ reason: String, field: String = "") -> Refusal {
+        Refusal(.workflowViolation, reason, field: field)
     }
-
-    static func workflow(_ reason: String, field: String = "") -> Rejection {
-        Rejection(.workflowViolation, reason, field: field)
+    static func notAuthorised(_ reason: String, field: String = "") -> Refusal {
+        Refusal(.notAuthorised, reason, field: field)
     }
-    static func notAuthorised(_ reason: String, field: String = "") -> Rejection {
-        Rejection(.notAuthorised, reason, field: field)
-    }
-
-    public var description: String { "\(code.name): \(reason)" }
 }
 
 /// Where an accepted message goes and what it can be found by.

@@ -7,10 +7,10 @@ extension CoordinationState {
     /// The recipients a sender adds with `to`. Only the coordinator addresses any type; another
     /// unit addresses only what is meant to be passed around (a progress report), so it cannot
     /// spread a workflow's records (an enterprise's case, a credit objection) beyond their rule.
-    func explicitRecipients(_ to: Recipients, type: MessageType, sender: Unit) throws(Rejection) -> Set<String> {
+    func explicitRecipients(_ to: Recipients, type: MessageType, sender: Unit) throws(Refusal) -> Set<String> {
         let addressed = !to.nodes.isEmpty || !to.roles.isEmpty || to.all
         if addressed, sender.role != .coordinator, !Self.addressable.contains(type) {
-            throw Rejection(
+            throw Refusal(
                 .notAuthorised,
                 "\(sender.id) may not add recipients to \(type.rawValue): its recipients follow the routing rule; "
                     + "only the coordinator addresses it further",
@@ -19,7 +19,7 @@ extension CoordinationState {
         var ids = Set<String>()
         for (index, node) in to.nodes.enumerated() {
             guard topology.units[node] != nil else {
-                throw Rejection(
+                throw Refusal(
                     .unknownRecipient, "'\(node)' is not a unit of this network", field: "to.nodes[\(index)]")
             }
             ids.insert(node)
@@ -45,9 +45,9 @@ extension CoordinationState {
 
     /// A date field; validation refuses a bad one before the hub admits it, but a record from another
     /// implementation or an older version is refused here rather than crash the fold.
-    func date(_ text: String, _ field: String) throws(Rejection) -> CivilDate {
+    func date(_ text: String, _ field: String) throws(Refusal) -> CivilDate {
         guard let date = CivilDate(text) else {
-            throw Rejection(.invalidField, "'\(text)' is not a date (YYYY-MM-DD)", field: field)
+            throw Refusal(.invalidField, "'\(text)' is not a date (YYYY-MM-DD)", field: field)
         }
         return date
     }

@@ -10,15 +10,15 @@ extension RouterCore {
     /// the log.
     mutating func admit(
         _ envelope: Envelope, from nodeID: String, batch: inout Batch, now: CoreTime
-    ) -> Result<PendingRecord, Rejection> {
+    ) -> Result<PendingRecord, Refusal> {
         do {
             _ = try EnvelopeValidator.validate(envelope)
         } catch {
-            return .failure(Rejection(error.code, error.reason, field: error.field))
+            return .failure(Refusal(error.code, error.reason, field: error.field))
         }
         guard !stateIsStale else {
             return .failure(
-                Rejection(
+                Refusal(
                     .storageUnavailable,
                     "the hub cannot read its log; nothing was accepted: retry with the same message id"))
         }
@@ -125,7 +125,7 @@ extension RouterCore {
 
     // MARK: Refusals
 
-    mutating func refuse(_ messageID: String, to routingID: Data, _ rejection: Rejection, nodeID: String, now: CoreTime)
+    mutating func refuse(_ messageID: String, to routingID: Data, _ rejection: Refusal, nodeID: String, now: CoreTime)
     {
         count(.rejected(rejection.code.name))
         warn(

@@ -69,7 +69,7 @@ public struct RouterCore {
         let inbound: Inbound
         let node: String
         let key: String
-        let command: Result<Command, WireError>
+        let command: Result<Command, Refusal>
         let bytes: Int
     }
 
@@ -95,7 +95,7 @@ public struct RouterCore {
                 continue
             }
             let bytes = inbound.routingID.count + inbound.frames.reduce(0) { $0 + $1.count }
-            let command: Result<Command, WireError>
+            let command: Result<Command, Refusal>
             do { command = .success(try WireCodec.decode(inbound.frames)) } catch { command = .failure(error) }
             decoded.append(
                 Decoded(inbound: inbound, node: identity.node, key: identity.key, command: command, bytes: bytes))
@@ -237,7 +237,7 @@ public struct RouterCore {
         if let failure = reads.failure {
             refuse(
                 envelope.messageID, to: routingID,
-                Rejection(
+                Refusal(
                     .storageUnavailable,
                     "the hub could not read its log (\(failure)); nothing was accepted: retry with the same "
                         + "message id"),

@@ -7,9 +7,10 @@ import ZeroMQ
 /// hub has durably accepted them, deliveries handed to the application once each, in order, and
 /// replay.
 ///
-/// The node's socket lives on its own ``SocketThread``, which is also this actor's executor: the
-/// actor's methods run on the thread that owns the socket, so opening, feeding and closing it never
-/// blocks a thread of the cooperative pool, and the socket never changes threads.
+/// The node's socket lives on a ``SocketThread`` (from ``SocketThreadGroup/shared``, as a swift-nio
+/// channel lives on an event loop), which is also this actor's executor: the actor's methods run on
+/// the thread that owns the socket, so opening, feeding and closing it never blocks a thread of the
+/// cooperative pool, and the socket never changes threads.
 public actor HubNode {
     /// A delivered envelope and its place in the log.
     public struct Delivery: Sendable {
@@ -22,7 +23,8 @@ public actor HubNode {
     public let configuration: NodeConfiguration
     let logger: Logger
     private let context: Context
-    /// The thread that owns the socket and runs this actor; it ends when the node is freed.
+    /// The thread that owns the socket and runs this actor (shared with other nodes; it lives as
+    /// long as the process, so it outlives every job on its way to this actor).
     nonisolated let socketThread: SocketThread
     private var loop: SocketLoop?
     private var receiver: Task<Void, Never>?
@@ -73,7 +75,7 @@ public actor HubNode {
         self.configuration = configuration
         self.logger = logger
         context = try Context()
-        socketThread = try SocketThread(name: "aeohub-node-\(configuration.nodeID)")
+        socketThread = SocketThreadGroup.shared.next()
         reconnectDelay = configuration.reconnectInitial
         let last = Self.loadLastHandled(configuration)
         lastHandled = last
@@ -170,9 +172,8 @@ public actor HubNode {
         ticker?.cancel()
         receiver?.cancel()
         monitor?.cancel()
-        // The last reference may go on any thread: the socket thread closes the socket, then ends.
+        // The last reference may go on any thread: the socket's own thread closes it.
         if let loop { socketThread.execute { loop.close() } }
-        socketThread.shutdown()
         readyContinuation.finish()
     }
 

@@ -1,20 +1,27 @@
 import SwiftProtobuf
 
-/// Why an envelope was refused before any workflow saw it: the code, the field and what to fix.
-public struct ValidationFailure: Error, Sendable, Hashable, CustomStringConvertible {
+/// Why the hub refuses something, wherever it is found (the frame codec, field validation, a
+/// workflow rule): the code the protocol answers with, the field it is about (empty when it is about
+/// none) and a sentence a person can act on.
+public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
     public let code: ErrorCode
-    /// The field's path, e.g. `request_filed.enterprise.uscc`.
-    public let field: String
     /// A sentence a person can act on.
     public let reason: String
+    /// The field's path, e.g. `request_filed.enterprise.uscc`; empty if the refusal is not about one field.
+    public let field: String
 
-    public init(code: ErrorCode = .invalidField, field: String, reason: String) {
+    public init(_ code: ErrorCode, _ reason: String, field: String = "") {
         self.code = code
-        self.field = field
         self.reason = reason
+        self.field = field
     }
 
-    public var description: String { "\(field): \(reason)" }
+    /// A field that fails validation: INVALID_FIELD unless `code` says otherwise.
+    public init(code: ErrorCode = .invalidField, field: String, reason: String) {
+        self.init(code, reason, field: field)
+    }
+
+    public var description: String { field.isEmpty ? "\(code.name): \(reason)" : "\(field): \(reason)" }
 }
 
 /// Field rules for identifiers, shared by validation and configuration.
@@ -66,7 +73,7 @@ extension Envelope {
 public enum EnvelopeValidator {
     /// Validates `envelope` and answers warnings about accepted oddities (such as a Fujian pilot
     /// USCC); throws the first failure.
-    public static func validate(_ envelope: Envelope) throws(ValidationFailure) -> [String] {
+    public static func validate(_ envelope: Envelope) throws(Refusal) -> [String] {
         var check = FieldCheck()
         try check.recordID(envelope.messageID, "message_id")
         try check.optionalText(envelope.correlationID, "correlation_id", max: 64)
@@ -76,12 +83,12 @@ public enum EnvelopeValidator {
         try check.count(envelope.to.roles, "to.roles", max: Identifier.roles.count)
         for (index, node) in envelope.to.nodes.enumerated() { try check.nodeID(node, "to.nodes[\(index)]") }
         for (index, role) in envelope.to.roles.enumerated() where !Identifier.roles.contains(role) {
-            throw ValidationFailure(
+            throw Refusal(
                 field: "to.roles[\(index)]",
                 reason: "'\(role)' is not a role; use one of \(Identifier.roles.sorted().joined(separator: ", "))")
         }
         guard let type = envelope.messageType else {
-            throw ValidationFailure(
+            throw Refusal(
                 code: .unknownMessageType, field: "payload",
                 reason: "no message type this hub knows is set; set exactly one payload field (SPEC.md 5)")
         }
@@ -90,7 +97,7 @@ public enum EnvelopeValidator {
     }
 
     /// Checks a bimonthly reporting period, `YYYY-MM/YYYY-MM` (01/02, 03/04 ... 11/12).
-    public static func validatePeriod(_ text: String, field: String = "period") throws(ValidationFailure) {
+    public static func validatePeriod(_ text: String, field: String = "period") throws(Refusal) {
         try FieldCheck().period(text, field)
     }
 }
@@ -123,35 +130,35 @@ public enum RepeatedLimit {
 struct FieldCheck {
     var warnings: [String] = []
 
-    func fail(_ field: String, _ reason: String) -> ValidationFailure {
-        ValidationFailure(field: field, reason: reason)
+    func fail(_ field: String, _ reason: String) -> Refusal {
+        Refusal(field: field, reason: reason)
     }
 
-    func required(_ text: String, _ field: String, max: Int) throws(ValidationFailure) {
+    func required(_ text: String, _ field: String, max: Int) throws(Refusal) {
         guard !text.allSatisfy(\.isWhitespace) else { throw fail(field, "is required") }
         try optionalText(text, field, max: max)
     }
 
-    func optionalText(_ text: String, _ field: String, max: Int) throws(ValidationFailure) {
+    func optionalText(_ text: String, _ field: String, max: Int) throws(Refusal) {
         let count = text.count
         guard count <= max else { throw fail(field, "is \(count) characters long; the limit is \(max)") }
     }
 
-    func recordID(_ text: String, _ field: String) throws(ValidationFailure) {
+    func recordID(_ text: String, _ field: String) throws(Refusal) {
         guard !text.isEmpty else { throw fail(field, "is required") }
         guard Identifier.isRecordID(text) else {
             throw fail(field, "'\(text)' is not an id: use 1 to 64 of A-Z a-z 0-9 . _ : -")
         }
     }
 
-    func nodeID(_ text: String, _ field: String) throws(ValidationFailure) {
+    func nodeID(_ text: String, _ field: String) throws(Refusal) {
         guard Identifier.isNodeID(text) else {
             throw fail(
                 field, "'\(text)' is not a node id: use 2 to 64 of a-z 0-9 and '-', starting with a letter or digit")
         }
     }
 
-    func date(_ text: String, _ field: String) throws(ValidationFailure) -> CivilDate {
+    func date(_ text: String, _ field: String) throws(Refusal) -> CivilDate {
         guard let date = CivilDate(text) else {
             throw fail(
                 field,
@@ -164,13 +171,13 @@ struct FieldCheck {
     /// Instants from 2000 to 2100: anything else is a mistake (or an attack on readers' arithmetic).
     static let instants: ClosedRange<Int64> = 946_684_800_000...4_102_444_800_000
 
-    func instant(_ milliseconds: Int64, _ field: String) throws(ValidationFailure) {
+    func instant(_ milliseconds: Int64, _ field: String) throws(Refusal) {
         guard Self.instants.contains(milliseconds) else {
             throw fail(field, "\(milliseconds) is not an instant from 2000 to 2100 in Unix milliseconds")
         }
     }
 
-    func slot(_ slot: TimeSlot, _ field: String) throws(ValidationFailure) {
+    func slot(_ slot: TimeSlot, _ field: String) throws(Refusal) {
         guard slot.startMs > 0 else { throw fail("\(field).start_ms", "is required (Unix milliseconds)") }
         try instant(slot.startMs, "\(field).start_ms")
         try instant(slot.endMs, "\(field).end_ms")
@@ -180,7 +187,7 @@ struct FieldCheck {
         }
     }
 
-    mutating func uscc(_ text: String, _ field: String) throws(ValidationFailure) {
+    mutating func uscc(_ text: String, _ field: String) throws(Refusal) {
         switch USCC.check(text) {
         case .valid: break
         case .pilotException(let warning): warnings.append(warning)
@@ -188,7 +195,7 @@ struct FieldCheck {
         }
     }
 
-    mutating func enterprise(_ enterprise: Enterprise, present: Bool, _ field: String) throws(ValidationFailure) {
+    mutating func enterprise(_ enterprise: Enterprise, present: Bool, _ field: String) throws(Refusal) {
         guard present else { throw fail(field, "is required (uscc and name)") }
         try uscc(enterprise.uscc, "\(field).uscc")
         try required(enterprise.name, "\(field).name", max: TextLimit.name)
@@ -199,7 +206,7 @@ struct FieldCheck {
         }
     }
 
-    func contact(_ contact: Contact, present: Bool, _ field: String) throws(ValidationFailure) {
+    func contact(_ contact: Contact, present: Bool, _ field: String) throws(Refusal) {
         guard present else { throw fail(field, "is required (the enterprise's contact for customs affairs)") }
         try required(contact.name, "\(field).name", max: TextLimit.person)
         try optionalText(contact.title, "\(field).title", max: TextLimit.person)
@@ -207,13 +214,13 @@ struct FieldCheck {
         try optionalText(contact.email, "\(field).email", max: 254)
     }
 
-    func officer(_ officer: Officer, _ field: String) throws(ValidationFailure) {
+    func officer(_ officer: Officer, _ field: String) throws(Refusal) {
         try required(officer.officerID, "\(field).officer_id", max: 32)
         try required(officer.name, "\(field).name", max: TextLimit.person)
         if !officer.office.isEmpty { try nodeID(officer.office, "\(field).office") }
     }
 
-    func area(_ text: String, _ field: String) throws(ValidationFailure) {
+    func area(_ text: String, _ field: String) throws(Refusal) {
         guard Identifier.isDigits(text, count: 6) || Identifier.isNodeID(text) else {
             throw fail(
                 field,
@@ -223,7 +230,7 @@ struct FieldCheck {
         }
     }
 
-    func period(_ text: String, _ field: String) throws(ValidationFailure) {
+    func period(_ text: String, _ field: String) throws(Refusal) {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let first = CivilDate("\(parts[0])-01"), let second = CivilDate("\(parts[1])-01") else {
             throw fail(field, "'\(text)' is not a period; write YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10")
@@ -241,21 +248,20 @@ struct FieldCheck {
         }
     }
 
-    func count<T>(_ items: [T], _ field: String, max: Int) throws(ValidationFailure) {
+    func count<T>(_ items: [T], _ field: String, max: Int) throws(Refusal) {
         guard items.count <= max else { throw fail(field, "has \(items.count) entries; the limit is \(max)") }
     }
 
     /// An enum value this version knows (a newer sender's value is refused rather than misread).
-    func known<E: SwiftProtobuf.Enum & CaseIterable>(_ value: E, _ field: String) throws(ValidationFailure) {
+    func known<E: SwiftProtobuf.Enum & CaseIterable>(_ value: E, _ field: String) throws(Refusal) {
         guard E.allCases.contains(value) else { throw fail(field, "\(value.rawValue) is not a value this hub knows") }
     }
 
-    func chosen<E: Equatable>(_ value: E, unspecified: E, _ field: String, _ options: String) throws(ValidationFailure)
-    {
+    func chosen<E: Equatable>(_ value: E, unspecified: E, _ field: String, _ options: String) throws(Refusal) {
         guard value != unspecified else { throw fail(field, "is required: one of \(options)") }
     }
 
-    mutating func payload(_ envelope: Envelope, _ type: MessageType) throws(ValidationFailure) {
+    mutating func payload(_ envelope: Envelope, _ type: MessageType) throws(Refusal) {
         guard let payload = envelope.payload else { return }
         let p = type.rawValue
         switch type.workflow {
@@ -269,12 +275,12 @@ struct FieldCheck {
         }
     }
 
-    func auditKeys(_ auditID: String, _ caseID: String, _ p: String) throws(ValidationFailure) {
+    func auditKeys(_ auditID: String, _ caseID: String, _ p: String) throws(Refusal) {
         try recordID(auditID, "\(p).audit_id")
         try recordID(caseID, "\(p).case_id")
     }
 
-    func agendaItem(_ item: AgendaItem, _ field: String) throws(ValidationFailure) {
+    func agendaItem(_ item: AgendaItem, _ field: String) throws(Refusal) {
         try recordID(item.itemID, "\(field).item_id")
         try required(item.title, "\(field).title", max: TextLimit.name)
         if !item.proposer.isEmpty { try nodeID(item.proposer, "\(field).proposer") }

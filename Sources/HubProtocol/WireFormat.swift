@@ -107,19 +107,6 @@ public enum Command: Sendable, Equatable {
     }
 }
 
-/// Why frames are not a valid command, with the code the protocol answers it with.
-public struct WireError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let code: ErrorCode
-    public let reason: String
-
-    public init(_ code: ErrorCode, _ reason: String) {
-        self.code = code
-        self.reason = reason
-    }
-
-    public var description: String { "\(code.name): \(reason)" }
-}
-
 /// Turns commands into ZeroMQ frames and back (SPEC.md 4).
 public enum WireCodec {
     /// The frames of `command`, signature first.
@@ -148,33 +135,33 @@ public enum WireCodec {
     }
 
     /// Decodes frames (without a ROUTER's routing-id frame) into a command.
-    public static func decode<Frames: Collection<Data>>(_ frames: Frames) throws(WireError) -> Command {
+    public static func decode<Frames: Collection<Data>>(_ frames: Frames) throws(Refusal) -> Command {
         let frames = Array(frames)
         let total = frames.reduce(0) { $0 + $1.count }
         guard total <= ProtocolLimits.maxMessageBytes else {
-            throw WireError(.tooLarge, "the message is \(total) bytes; the limit is \(ProtocolLimits.maxMessageBytes)")
+            throw Refusal(.tooLarge, "the message is \(total) bytes; the limit is \(ProtocolLimits.maxMessageBytes)")
         }
         guard frames.count >= 2 else {
-            throw WireError(
+            throw Refusal(
                 .malformedFrames, "a command has at least 2 frames (signature, command code); got \(frames.count)")
         }
         let signature = frames[0]
         guard signature.count == 6, signature.prefix(4) == Data("AEOH".utf8) else {
-            throw WireError(
+            throw Refusal(
                 .badSignature, "frame 0 must be the 6-byte signature 'AEOH' + major + minor (hex 41454f480100)")
         }
         let major = signature[signature.startIndex + 4]
         guard major == ProtocolVersion.major else {
-            throw WireError(
+            throw Refusal(
                 .unsupportedVersion,
                 "protocol major version \(major) is not supported; this side speaks \(ProtocolVersion.major).x")
         }
         guard frames[1].count == 1 else {
-            throw WireError(.malformedFrames, "frame 1 must be a single command byte; got \(frames[1].count) bytes")
+            throw Refusal(.malformedFrames, "frame 1 must be a single command byte; got \(frames[1].count) bytes")
         }
         let rawCode = frames[1][frames[1].startIndex]
         guard let code = CommandCode(rawValue: rawCode) else {
-            throw WireError(.unknownCommand, "unknown command code 0x\(String(rawCode, radix: 16))")
+            throw Refusal(.unknownCommand, "unknown command code 0x\(String(rawCode, radix: 16))")
         }
         let body = frames.dropFirst(2)
         switch code {
@@ -183,14 +170,14 @@ public enum WireCodec {
             return .heartbeat
         case .replayItems:
             guard let header = body.first else {
-                throw WireError(.malformedFrames, "REPLAY_ITEMS needs a header frame")
+                throw Refusal(.malformedFrames, "REPLAY_ITEMS needs a header frame")
             }
             return .replayItems(try parse(header, code), body.dropFirst().map(StoredEnvelope.init(bytes:)))
         case .deliver: return .deliver(StoredEnvelope(bytes: try single(body, code)))
         case .submit:
             let frame = try single(body, code)
             guard frame.count <= ProtocolLimits.maxEnvelopeBytes else {
-                throw WireError(
+                throw Refusal(
                     .tooLarge, "the envelope is \(frame.count) bytes; the limit is \(ProtocolLimits.maxEnvelopeBytes)")
             }
             return .submit(try parse(frame, code))
@@ -208,22 +195,22 @@ public enum WireCodec {
         }
     }
 
-    private static func single(_ body: ArraySlice<Data>, _ code: CommandCode) throws(WireError) -> Data {
+    private static func single(_ body: ArraySlice<Data>, _ code: CommandCode) throws(Refusal) -> Data {
         try expectBodies(1, body, code)
         return body[body.startIndex]
     }
 
-    private static func expectBodies(_ count: Int, _ body: ArraySlice<Data>, _ code: CommandCode) throws(WireError) {
+    private static func expectBodies(_ count: Int, _ body: ArraySlice<Data>, _ code: CommandCode) throws(Refusal) {
         guard body.count == count else {
-            throw WireError(.malformedFrames, "\(code) has \(count + 2) frames; got \(body.count + 2)")
+            throw Refusal(.malformedFrames, "\(code) has \(count + 2) frames; got \(body.count + 2)")
         }
     }
 
-    private static func parse<M: SwiftProtobuf.Message>(_ frame: Data, _ code: CommandCode) throws(WireError) -> M {
+    private static func parse<M: SwiftProtobuf.Message>(_ frame: Data, _ code: CommandCode) throws(Refusal) -> M {
         do {
             return try M(serializedBytes: frame)
         } catch {
-            throw WireError(.undecodable, "the \(code) body is not a valid \(M.protoMessageName) (\(error))")
+            throw Refusal(.undecodable, "the \(code) body is not a valid \(M.protoMessageName) (\(error))")
         }
     }
 

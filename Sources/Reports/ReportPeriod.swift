@@ -9,25 +9,25 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
     public let end: CivilDate
 
     /// Why a period cannot be reported on.
-    public struct Refusal: Error, Sendable, CustomStringConvertible {
+    public struct Unusable: Error, Sendable, CustomStringConvertible {
         public let description: String
     }
 
     /// Parses `YYYY-MM/YYYY-MM` and refuses a malformed period or one that has not begun by `today`.
-    public init(_ text: String, today: CivilDate) throws(Refusal) {
+    public init(_ text: String, today: CivilDate) throws(Unusable) {
         do {
             try EnvelopeValidator.validatePeriod(text, field: "period")
         } catch {
-            throw Refusal(description: "period '\(text)': \(error.reason)")
+            throw Unusable(description: "period '\(text)': \(error.reason)")
         }
         let year = Int(text.prefix(4)) ?? 0
         let month = Int(text.dropFirst(5).prefix(2)) ?? 1
         guard let start = CivilDate(year: year, month: month, day: 1) else {
-            throw Refusal(description: "period '\(text)' is not a real pair of months")
+            throw Unusable(description: "period '\(text)' is not a real pair of months")
         }
         guard start <= today else {
             let current = ReportPeriod(containing: today)
-            throw Refusal(
+            throw Unusable(
                 description: "period \(text) has not begun yet (today is \(today)); the current period is \(current)")
         }
         self.init(start: start)

@@ -8,7 +8,7 @@ struct LimitRuleTests {
     typealias W = WorkflowTests
     var state = CoordinationState(topology: Topology(units: WorkflowTests.units))
 
-    mutating func admit(_ from: String, _ build: (inout Envelope) -> Void) throws(Rejection) {
+    mutating func admit(_ from: String, _ build: (inout Envelope) -> Void) throws(Refusal) {
         _ = try state.admit(W.envelope(build), from: from, at: W.now)
     }
 
@@ -32,7 +32,7 @@ struct LimitRuleTests {
         let ten = (0..<10).map { W.slot(daysAfterReceipt: 20 + $0) }
         try admit("fuzhou", counterProposal(ten))
         #expect(state.audits["A1"]?.slots.count == 11)
-        let refusal = #expect(throws: Rejection.self) { try admit("fuzhou", counterProposal(ten)) }
+        let refusal = #expect(throws: Refusal.self) { try admit("fuzhou", counterProposal(ten)) }
         #expect(refusal?.code == .workflowViolation)
         #expect(refusal?.field == "audit_responded.counter_slots")
         #expect(state.audits["A1"]?.slots.count == 11)
@@ -68,10 +68,10 @@ struct LimitRuleTests {
                 }
             }
         }
-        let stranger = #expect(throws: Rejection.self) { try admit("haicang-customs", item("X")) }
+        let stranger = #expect(throws: Refusal.self) { try admit("haicang-customs", item("X")) }
         #expect(stranger?.code == .notAuthorised)
         try admit("huli", item("last"))
-        let full = #expect(throws: Rejection.self) { try admit("dongdu", item("one-more")) }
+        let full = #expect(throws: Refusal.self) { try admit("dongdu", item("one-more")) }
         #expect(full?.code == .workflowViolation)
     }
 
@@ -96,7 +96,7 @@ struct LimitRuleTests {
             Recipients.with { $0.all = true }, Recipients.with { $0.nodes = ["fuzhou"] },
             Recipients.with { $0.roles = ["customs"] },
         ] {
-            let refusal = #expect(throws: Rejection.self) { try admit("huli", filed(to: to)) }
+            let refusal = #expect(throws: Refusal.self) { try admit("huli", filed(to: to)) }
             #expect(refusal?.code == .notAuthorised)
             #expect(refusal?.field == "to")
         }
@@ -132,11 +132,11 @@ struct LimitRuleTests {
                 $0.text = "t"
             }
         }
-        let recipients = #expect(throws: ValidationFailure.self) { try EnvelopeValidator.validate(tooMany) }
+        let recipients = #expect(throws: Refusal.self) { try EnvelopeValidator.validate(tooMany) }
         #expect(recipients?.field == "to.nodes")
         tooMany.to = Recipients()
         tooMany.progressReport.figures = (0..<101).map { n in Figure.with { $0.name = "f\(n)" } }
-        let figures = #expect(throws: ValidationFailure.self) { try EnvelopeValidator.validate(tooMany) }
+        let figures = #expect(throws: Refusal.self) { try EnvelopeValidator.validate(tooMany) }
         #expect(figures?.field == "progress_report.figures")
         let counter = Envelope.with {
             $0.messageID = "m2"
@@ -147,7 +147,7 @@ struct LimitRuleTests {
                 $0.counterSlots = (0..<21).map { WorkflowTests.slot(daysAfterReceipt: $0) }
             }
         }
-        let slots = #expect(throws: ValidationFailure.self) { try EnvelopeValidator.validate(counter) }
+        let slots = #expect(throws: Refusal.self) { try EnvelopeValidator.validate(counter) }
         #expect(slots?.field == "audit_responded.counter_slots")
     }
 }

@@ -90,7 +90,7 @@ struct WorkflowTests {
         #expect(proposal.recipients.contains("fuzhou"))
         #expect(state.audits["A1"]?.joint == true)
 
-        #expect(throws: Rejection.self) { try state.admit(schedule(slots[1]), from: "dongdu", at: Self.now) }
+        #expect(throws: Refusal.self) { try state.admit(schedule(slots[1]), from: "dongdu", at: Self.now) }
         _ = try state.admit(
             Self.envelope {
                 $0.auditResponded = AuditResponded.with {
@@ -100,7 +100,7 @@ struct WorkflowTests {
                     $0.acceptedSlots = [1]
                 }
             }, from: "fuzhou", at: Self.now)
-        let refusedSlot0 = #expect(throws: Rejection.self) {
+        let refusedSlot0 = #expect(throws: Refusal.self) {
             try state.admit(schedule(slots[0]), from: "dongdu", at: Self.now)
         }
         #expect(refusedSlot0?.reason.contains("not accepted by fuzhou") == true)
@@ -112,7 +112,7 @@ struct WorkflowTests {
     mutating func partnerOnlyForItsArea() throws {
         try openCase()
         _ = try propose(sites: ["3700"], slots: [Self.slot(daysAfterReceipt: 20)])
-        let error = #expect(throws: Rejection.self) {
+        let error = #expect(throws: Refusal.self) {
             try state.admit(
                 Self.envelope {
                     $0.auditResponded = AuditResponded.with {
@@ -130,7 +130,7 @@ struct WorkflowTests {
     mutating func deadline() throws {
         try openCase()
         #expect(state.cases["C1"]?.deadline.description == "2026-11-30")
-        #expect(throws: Rejection.self) { _ = try propose(sites: ["3700"], slots: [Self.slot(daysAfterReceipt: 95)]) }
+        #expect(throws: Refusal.self) { _ = try propose(sites: ["3700"], slots: [Self.slot(daysAfterReceipt: 95)]) }
         let extend = Self.envelope {
             $0.caseExtended = CaseExtended.with {
                 $0.caseID = "C1"
@@ -140,7 +140,7 @@ struct WorkflowTests {
         _ = try state.admit(extend, from: "dongdu", at: Self.now)
         #expect(state.cases["C1"]?.deadline.description == "2026-12-30")
         _ = try propose(sites: ["3700"], slots: [Self.slot(daysAfterReceipt: 95)])
-        let twice = #expect(throws: Rejection.self) { try state.admit(extend, from: "dongdu", at: Self.now) }
+        let twice = #expect(throws: Refusal.self) { try state.admit(extend, from: "dongdu", at: Self.now) }
         #expect(twice?.reason.contains("already extended once") == true)
     }
 
@@ -151,7 +151,7 @@ struct WorkflowTests {
         _ = try propose(sites: ["3700"], slots: [slot], team: ["O1", "O2"], id: "A1")
         _ = try state.admit(schedule(slot, audit: "A1"), from: "dongdu", at: Self.now)
         _ = try propose(sites: ["3700"], slots: [slot], team: ["O2", "O3"], id: "A2")
-        let conflict = #expect(throws: Rejection.self) {
+        let conflict = #expect(throws: Refusal.self) {
             try state.admit(schedule(slot, audit: "A2"), from: "dongdu", at: Self.now)
         }
         #expect(conflict?.reason.contains("already booked") == true)
@@ -167,7 +167,7 @@ struct WorkflowTests {
                     $0.result = .notCertified
                 }
             }, from: "dongdu", at: Self.now)
-        let reapply = #expect(throws: Rejection.self) {
+        let reapply = #expect(throws: Refusal.self) {
             try state.admit(
                 Self.envelope {
                     $0.caseOpened = CaseOpened.with {
@@ -209,7 +209,7 @@ struct WorkflowTests {
         let confirm = Self.envelope { $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = "CR1" } }
         let routed = try state.admit(confirm, from: "huli", at: Self.now)
         #expect(routed.recipients == ["bureau", "dongdu"])
-        #expect(throws: Rejection.self) { try state.admit(confirm, from: "huli", at: Self.now) }
+        #expect(throws: Refusal.self) { try state.admit(confirm, from: "huli", at: Self.now) }
         #expect(state.creditChanges["CR1"]?.pending == ["bureau", "haicang-customs"])
     }
 
@@ -292,7 +292,7 @@ struct WorkflowTests {
                 $0.text = "late"
             }
         }
-        #expect(throws: Rejection.self) { try state.admit(late, from: "bureau", at: Self.now) }
+        #expect(throws: Refusal.self) { try state.admit(late, from: "bureau", at: Self.now) }
         #expect(state.actions["X1"]?.isOverdue(on: CivilDate("2026-09-11")!) == true)
         try admit("huli") {
             $0.actionItemProgress = ActionItemProgress.with {

@@ -147,13 +147,13 @@ struct VectorTests {
                 Issue.record("\(name) decoded as \(command.code) without error")
                 return
             }
-            let error = try #require(throws: ValidationFailure.self) { _ = try EnvelopeValidator.validate(envelope) }
+            let error = try #require(throws: Refusal.self) { _ = try EnvelopeValidator.validate(envelope) }
             #expect(error.code.name == expectedCode)
             #expect(error.field == vector["field"] as? String)
             if let contains = vector["reason_contains"] as? String {
                 #expect(error.reason.contains(contains), "\(error.reason)")
             }
-        } catch let error as WireError {
+        } catch let error as Refusal {
             #expect(error.code.name == expectedCode, "\(name): \(error)")
         }
     }

@@ -13,7 +13,6 @@ struct NodeLifetimeTests {
         weak let weakNode = node
         let tasks = try #require(await node?.backgroundTasks)
         #expect(tasks.count == 3)
-        let socketThread = try #require(node?.socketThread)
         node = nil
 
         for _ in 0..<3000 where weakNode != nil { try await Task.sleep(for: .milliseconds(10)) }
@@ -26,16 +25,8 @@ struct NodeLifetimeTests {
         }
         for _ in 0..<3000 where !ended.value { try await Task.sleep(for: .milliseconds(10)) }
         #expect(ended.value, "the dropped node's ticker, receiver and monitor are still running")
-        let threadEnded = Locked(false)
-        let threadWaiter = Task {
-            await socketThread.finish()
-            threadEnded.mutate { $0 = true }
-        }
-        for _ in 0..<3000 where !threadEnded.value { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(threadEnded.value, "the dropped node's socket thread is still running")
         for task in tasks { task.cancel() }
         waiter.cancel()
-        threadWaiter.cancel()
         await network.stopHub()
     }
 

@@ -3,7 +3,7 @@ import HubProtocol
 // On-site audits of a case (measures 2, 21): proposed with candidate slots, answered by the required
 // participants (Fuzhou Customs for a site in its area), scheduled, completed once begun.
 extension CoordinationState {
-    mutating func applyAudit(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyAudit(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender) = (t.p, t.sender)
         switch payload {
         case .auditProposed(let m):
@@ -16,7 +16,7 @@ extension CoordinationState {
             }
             let areas = [topology.homeArea, topology.partnerArea]
             if t.checking, let index = m.sites.firstIndex(where: { !areas.contains($0.customsArea) }) {
-                throw Rejection(
+                throw Refusal(
                     .invalidField,
                     "customs area \(m.sites[index].customsArea) is neither this network's (\(topology.homeArea)) "
                         + "nor the partner's (\(topology.partnerArea))",
@@ -111,11 +111,11 @@ extension CoordinationState {
 
     private func answer(
         _ audit: inout AuditRecord, _ m: AuditResponded, from sender: String, _ p: String
-    ) throws(Rejection) {
+    ) throws(Refusal) {
         switch m.answer {
         case .accept:
             if let bad = m.acceptedSlots.first(where: { Int($0) >= audit.slots.count }) {
-                throw Rejection(
+                throw Refusal(
                     .invalidField,
                     "slot index \(bad) does not exist; the proposal has \(audit.slots.count) slots "
                         + "(indexes 0 to \(audit.slots.count - 1); the command line numbers them from 1)",
@@ -140,7 +140,7 @@ extension CoordinationState {
         }
     }
 
-    private func requireOffice(_ audit: AuditRecord, _ sender: Unit, _ checking: Bool, _ verb: String) throws(Rejection)
+    private func requireOffice(_ audit: AuditRecord, _ sender: Unit, _ checking: Bool, _ verb: String) throws(Refusal)
     {
         if checking, sender.id != audit.office {
             throw .notAuthorised("only \(audit.office), the case's customs office, \(verb) its audits")
@@ -151,17 +151,17 @@ extension CoordinationState {
         route([audit.office] + audit.requiredParticipants, sender: sender, uscc: audit.uscc, caseID: audit.caseID)
     }
 
-    func audit(_ id: String, _ caseID: String, _ p: String) throws(Rejection) -> AuditRecord {
+    func audit(_ id: String, _ caseID: String, _ p: String) throws(Refusal) -> AuditRecord {
         guard let audit = audits[id] else { throw .workflow("there is no audit \(id)", field: "\(p).audit_id") }
         guard audit.caseID == caseID else {
-            throw Rejection(
+            throw Refusal(
                 .invalidField, "audit \(id) belongs to case \(audit.caseID), not \(caseID)", field: "\(p).case_id")
         }
         guard cases[caseID]?.status == .open else { throw .workflow("case \(caseID) is concluded") }
         return audit
     }
 
-    func withinDeadline(_ slot: TimeSlot, _ record: CaseRecord, field: String) throws(Rejection) {
+    func withinDeadline(_ slot: TimeSlot, _ record: CaseRecord, field: String) throws(Refusal) {
         let end = record.deadline.adding(days: 1).chinaMidnightMilliseconds
         guard slot.endMs <= end else {
             let hint = record.extended ? "" : " (one 30-day extension is possible)"
@@ -169,7 +169,7 @@ extension CoordinationState {
         }
     }
 
-    mutating func schedule(_ audit: inout AuditRecord, _ slot: TimeSlot, _ p: String) throws(Rejection) {
+    mutating func schedule(_ audit: inout AuditRecord, _ slot: TimeSlot, _ p: String) throws(Refusal) {
         guard let index = audit.slots.firstIndex(of: slot) else {
             throw .workflow(
                 "the slot is not one of audit \(audit.id)'s candidate slots; propose it first", field: "\(p).slot")

@@ -2,7 +2,7 @@ import HubProtocol
 
 // Certification cases and reviews (复核), certificates and their suspension (measures 2, 21; BRIEF.md).
 extension CoordinationState {
-    mutating func applyCertification(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission
+    mutating func applyCertification(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission
     {
         let (p, sender) = (t.p, t.sender)
         switch payload {
@@ -94,7 +94,7 @@ extension CoordinationState {
         }
     }
 
-    private mutating func conclude(_ m: CaseConcluded, _ t: Transition) throws(Rejection) -> Admission {
+    private mutating func conclude(_ m: CaseConcluded, _ t: Transition) throws(Refusal) -> Admission {
         var record = try openCase(m.caseID, t.sender, t.checking, t.p)
         let today = t.today
         let review = record.kind == .review
@@ -129,7 +129,7 @@ extension CoordinationState {
     }
 
     /// CERTIFIED needs a passed on-site audit of every site named by an audit of the case not cancelled.
-    private func requireAudited(_ record: CaseRecord) throws(Rejection) {
+    private func requireAudited(_ record: CaseRecord) throws(Refusal) {
         let live = record.audits.compactMap { audits[$0] }.filter { $0.status != .cancelled }
         let passed = live.filter {
             $0.status == .completed && ($0.outcome == .passed || $0.outcome == .passedWithFindings)
@@ -147,7 +147,7 @@ extension CoordinationState {
 
     static func siteKey(_ site: AuditSite) -> String { "\(site.customsArea)\u{0}\(site.name)\u{0}\(site.address)" }
 
-    func openCase(_ id: String, _ sender: Unit, _ checking: Bool, _ p: String) throws(Rejection) -> CaseRecord {
+    func openCase(_ id: String, _ sender: Unit, _ checking: Bool, _ p: String) throws(Refusal) -> CaseRecord {
         guard let record = cases[id] else { throw .workflow("there is no case \(id)", field: "\(p).case_id") }
         guard record.status == .open else { throw .workflow("case \(id) is concluded (\(record.status.rawValue))") }
         if checking, record.office != sender.id {

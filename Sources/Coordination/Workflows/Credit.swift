@@ -7,7 +7,7 @@ extension CoordinationState {
     /// Days within which an objection is reviewed and a repair decided.
     public static let creditAnswerDays = 20
 
-    mutating func applyCredit(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyCredit(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender) = (t.p, t.sender)
         switch payload {
         case .creditChangePublished(let m):
@@ -109,7 +109,7 @@ extension CoordinationState {
 
     func levelName(_ set: LevelSet, _ id: String) -> String { set.level(id).map { "\($0.name) (\(id))" } ?? id }
 
-    private func change(_ id: String, _ p: String) throws(Rejection) -> CreditChangeRecord {
+    private func change(_ id: String, _ p: String) throws(Refusal) -> CreditChangeRecord {
         guard let change = creditChanges[id] else {
             throw .workflow("there is no credit change \(id)", field: "\(p).change_id")
         }
@@ -117,7 +117,7 @@ extension CoordinationState {
     }
 
     /// A change not lifted; `decider`: the sender must be its publisher or the coordinator.
-    private func liftable(_ id: String, _ t: Transition, decider: Bool = true) throws(Rejection) -> CreditChangeRecord {
+    private func liftable(_ id: String, _ t: Transition, decider: Bool = true) throws(Refusal) -> CreditChangeRecord {
         let change = try change(id, t.p)
         guard !change.lifted else { throw .workflow("credit change \(id) was already lifted") }
         if t.checking, decider, t.sender.id != change.publisher, t.sender.role != .coordinator {
@@ -130,11 +130,11 @@ extension CoordinationState {
     /// The level a lift restores: `restored`, or the change's `from` level when empty.
     private func restoredLevel(
         _ change: CreditChangeRecord, _ restored: String, _ t: Transition
-    ) throws(Rejection) -> String {
+    ) throws(Refusal) -> String {
         let level = restored.isEmpty ? change.from : restored
         if t.checking, change.levelSet.level(level) == nil {
             let known = change.levelSet.levels.map(\.id).joined(separator: ", ")
-            throw Rejection(
+            throw Refusal(
                 .invalidField, "'\(restored)' is not a level of \(change.levelSet.title); use one of \(known)",
                 field: "\(t.p).restored_level")
         }

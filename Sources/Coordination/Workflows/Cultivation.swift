@@ -2,7 +2,7 @@ import HubProtocol
 
 // The credit cultivation key list (measure 1) and cultivation plans (measure 2).
 extension CoordinationState {
-    mutating func applyCultivation(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyCultivation(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender, now) = (t.p, t.sender, t.now)
         switch payload {
         case .cultivationRecommended(let m):
@@ -55,7 +55,7 @@ extension CoordinationState {
                     "plan \(m.planID) belongs to \(plan.office); only that office records its milestones")
             }
             guard Int(m.milestone) <= plan.milestones.count else {
-                throw Rejection(
+                throw Refusal(
                     .invalidField,
                     "plan \(m.planID) has milestones 1 to \(plan.milestones.count); there is no \(m.milestone)",
                     field: "\(p).milestone")
@@ -74,7 +74,7 @@ extension CoordinationState {
     mutating func moveCultivation(
         _ uscc: String, from: Set<CultivationRecord.Status>, to status: CultivationRecord.Status, at now: Int64,
         sender: Unit, refusal: String, field: String
-    ) throws(Rejection) -> Admission {
+    ) throws(Refusal) -> Admission {
         guard var record = cultivation[uscc], from.contains(record.status) else {
             throw .workflow(refusal, field: field)
         }

@@ -3,7 +3,7 @@ import HubProtocol
 // The incentive register (measures 5, 7-17, 20): granting units record what they granted; a credit
 // change that stops joint incentives marks them to stop, and the granter's confirmation closes them.
 extension CoordinationState {
-    mutating func applyIncentive(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyIncentive(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender) = (t.p, t.sender)
         switch payload {
         case .incentiveGranted(let m):
@@ -63,7 +63,7 @@ extension CoordinationState {
         return incentiveStop(for: incentive.uscc) == nil ? "active" : "must_stop"
     }
 
-    mutating func applyActivity(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyActivity(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender) = (t.p, t.sender)
         guard case .activityRecorded(let m) = payload else { throw .unhandled(p) }
         guard activities[m.activityID] == nil else {
@@ -76,7 +76,7 @@ extension CoordinationState {
                 field: "\(p).held_on")
         }
         if t.checking, let index = m.organisers.firstIndex(where: { topology.units[$0] == nil }) {
-            throw Rejection(
+            throw Refusal(
                 .invalidField, "'\(m.organisers[index])' is not a unit of this network",
                 field: "\(p).organisers[\(index)]")
         }
@@ -88,7 +88,7 @@ extension CoordinationState {
         return route(organisers, sender: sender)
     }
 
-    mutating func applyReport(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyReport(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         switch payload {
         case .progressReport(let m):
             reports["\(t.sender.id)\u{0}\(m.period)"] = ReportRecord(

@@ -3,7 +3,7 @@ import HubProtocol
 // Joint meetings (联席会, measure 18): convened and minuted by the coordinator; invitees propose
 // agenda items and answer; action items are followed up by their owner units.
 extension CoordinationState {
-    mutating func applyMeeting(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyMeeting(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let p = t.p
         switch payload {
         case .meetingConvened(let m):
@@ -11,7 +11,7 @@ extension CoordinationState {
                 throw .workflow("meeting \(m.meetingID) already exists", field: "\(p).meeting_id")
             }
             for (index, invitee) in m.invitees.enumerated() where topology.units[invitee] == nil && t.checking {
-                throw Rejection(
+                throw Refusal(
                     .invalidField, "'\(invitee)' is not a unit of this network", field: "\(p).invitees[\(index)]")
             }
             meetings[m.meetingID] = MeetingRecord(
@@ -59,7 +59,7 @@ extension CoordinationState {
                 throw .workflow("action item \(m.actionID) already exists", field: "\(p).action_id")
             }
             if t.checking, topology.units[m.ownerUnit] == nil {
-                throw Rejection(
+                throw Refusal(
                     .invalidField, "'\(m.ownerUnit)' is not a unit of this network", field: "\(p).owner_unit")
             }
             let due = try date(m.dueDate, "\(p).due_date")
@@ -88,7 +88,7 @@ extension CoordinationState {
         }
     }
 
-    func openMeeting(_ id: String, _ p: String) throws(Rejection) -> MeetingRecord {
+    func openMeeting(_ id: String, _ p: String) throws(Refusal) -> MeetingRecord {
         guard let meeting = meetings[id] else { throw .workflow("there is no meeting \(id)", field: "\(p).meeting_id") }
         guard !meeting.closed else { throw .workflow("meeting \(id) is closed") }
         return meeting

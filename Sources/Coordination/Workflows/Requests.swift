@@ -4,7 +4,7 @@ import HubProtocol
 // association (certification intentions only) or by the coordinator; answered by the customs office
 // responsible for the area.
 extension CoordinationState {
-    mutating func applyRequest(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Rejection) -> Admission {
+    mutating func applyRequest(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender, now) = (t.p, t.sender, t.now)
         switch payload {
         case .requestFiled(let m):
@@ -25,7 +25,7 @@ extension CoordinationState {
             }
             let office = topology.responsibleCustoms(forArea: m.area)
             if t.checking, office == nil {
-                throw Rejection(
+                throw Refusal(
                     .invalidField, "no customs office is responsible for area \(m.area) in the topology",
                     field: "\(p).area")
             }
@@ -49,7 +49,7 @@ extension CoordinationState {
             // The office the request was routed to takes it on or hands it to another office.
             try requireHandler(request, sender, t.checking)
             guard topology.units[m.handlingOffice]?.role == .customs else {
-                throw Rejection(
+                throw Refusal(
                     .invalidField, "\(m.handlingOffice) is not a customs office", field: "\(p).handling_office")
             }
             request.status = .acknowledged
@@ -91,13 +91,13 @@ extension CoordinationState {
 
     static func requestKey(_ uscc: String, _ category: RequestCategory) -> String { "\(uscc)\u{0}\(category.rawValue)" }
 
-    func openRequest(_ id: String, _ p: String) throws(Rejection) -> RequestRecord {
+    func openRequest(_ id: String, _ p: String) throws(Refusal) -> RequestRecord {
         guard let request = requests[id] else { throw .workflow("there is no request \(id)", field: "\(p).request_id") }
         guard request.isOpen else { throw .workflow("request \(id) is already \(request.status.rawValue)") }
         return request
     }
 
-    func requireHandler(_ request: RequestRecord, _ sender: Unit, _ checking: Bool) throws(Rejection) {
+    func requireHandler(_ request: RequestRecord, _ sender: Unit, _ checking: Bool) throws(Refusal) {
         guard checking, let office = request.handlingOffice, office != sender.id else { return }
         throw .notAuthorised("request \(request.id) is handled by \(office); only that office may answer it")
     }

@@ -1,6 +1,6 @@
 // Field rules of the certification messages (SPEC.md 5 and 8).
 extension FieldCheck {
-    mutating func certificationFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(ValidationFailure) {
+    mutating func certificationFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(Refusal) {
         switch payload {
         case .caseOpened(let m):
             try recordID(m.caseID, "\(p).case_id")

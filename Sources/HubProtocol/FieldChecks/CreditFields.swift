@@ -1,6 +1,6 @@
 // Field rules of the credit messages (SPEC.md 5 and 8).
 extension FieldCheck {
-    mutating func creditFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(ValidationFailure) {
+    mutating func creditFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(Refusal) {
         switch payload {
         case .creditChangePublished(let m):
             try recordID(m.changeID, "\(p).change_id")
@@ -58,7 +58,7 @@ extension FieldCheck {
     /// Publicity periods by severity and the incentives rule of a change's direction (SPEC.md 6.4).
     func creditDirection(
         _ m: CreditChangePublished, effective: CivilDate, publicityEnd: CivilDate?, _ p: String
-    ) throws(ValidationFailure) {
+    ) throws(Refusal) {
         let set = m.levelSet
         let toName = set.level(m.toLevel)?.name ?? m.toLevel
         guard set.isDowngrade(from: m.fromLevel, to: m.toLevel) else {

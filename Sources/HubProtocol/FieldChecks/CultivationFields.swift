@@ -1,6 +1,6 @@
 // Field rules of the cultivation messages (SPEC.md 5 and 8).
 extension FieldCheck {
-    mutating func cultivationFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(ValidationFailure) {
+    mutating func cultivationFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(Refusal) {
         switch payload {
         case .cultivationRecommended(let m):
             try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")

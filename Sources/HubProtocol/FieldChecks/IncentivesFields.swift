@@ -3,7 +3,7 @@ extension FieldCheck {
     /// The measures an incentive can implement: 5 (financial support) and 7 to 17 (BRIEF.md).
     static let incentiveMeasures: Set<UInt32> = [5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
 
-    mutating func incentiveFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(ValidationFailure) {
+    mutating func incentiveFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(Refusal) {
         switch payload {
         case .incentiveGranted(let m):
             try recordID(m.incentiveID, "\(p).incentive_id")

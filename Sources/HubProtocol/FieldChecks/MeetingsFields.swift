@@ -1,6 +1,6 @@
 // Field rules of the meetings messages (SPEC.md 5 and 8).
 extension FieldCheck {
-    mutating func meetingFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(ValidationFailure) {
+    mutating func meetingFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(Refusal) {
         switch payload {
         case .meetingConvened(let m):
             try recordID(m.meetingID, "\(p).meeting_id")

@@ -1,6 +1,6 @@
 // Field rules of the reports messages (SPEC.md 5 and 8).
 extension FieldCheck {
-    mutating func reportFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(ValidationFailure) {
+    mutating func reportFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(Refusal) {
         switch payload {
         case .progressReport(let m):
             try period(m.period, "\(p).period")

@@ -1,6 +1,6 @@
 // Field rules of the requests messages (SPEC.md 5 and 8).
 extension FieldCheck {
-    mutating func requestFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(ValidationFailure) {
+    mutating func requestFields(_ payload: Envelope.OneOf_Payload, _ p: String) throws(Refusal) {
         switch payload {
         case .requestFiled(let m):
             try recordID(m.requestID, "\(p).request_id")
