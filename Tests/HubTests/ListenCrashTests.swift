@@ -67,7 +67,7 @@ struct ListenCrashTests {
                     killedAt.append(lines.count)
                     break
                 }
-                Thread.sleep(forTimeInterval: 0.005)
+                try await Task.sleep(for: .milliseconds(5))
             }
             process.kill9()
         }
@@ -78,7 +78,7 @@ struct ListenCrashTests {
         defer { last.kill9() }
         let deadline = Date().addingTimeInterval(60)
         while Self.sequences(inbox).count < accepted.count, last.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         last.terminate()
         last.wait()
