@@ -22,9 +22,20 @@ final class BenchNetwork {
     var nodes: [String: HubNode] = [:]
     /// Deliveries each catch-up node has waiting (set by ``catchUp(records:)``).
     var target = 0
+    /// The coordinator's handler, which keeps its deliveries flowing while others submit.
+    var drain: Task<Void, any Error>?
     let logger: Logger
 
-    init(folder: URL, nodeCount: Int) throws {
+    /// The `aeohub` executable beside this one.
+    var aeohub: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aeohub").path
+    }
+    var topologyPath: String { folder.appendingPathComponent("topology.yaml").path }
+    func keyPath(_ id: String) -> String { folder.appendingPathComponent("keys/\(id).secret").path }
+
+    /// Units and their keys in `keys/`; the hub's log at `log.sqlite`, or the `store` URL (e.g. `postgresql://...`,
+    /// its password from `AEOHUB_STORE_PASSWORD_FILE`).
+    init(folder: URL, nodeCount: Int, store: String? = nil) throws {
         self.folder = folder
         hubKeys = try CurveKeyPair.generate()
         nodeIDs = (1...nodeCount).map { String(format: "n%03d", $0) }
@@ -39,18 +50,27 @@ final class BenchNetwork {
               endpoint: tcp://127.0.0.1:0
               public_key: "\(hubKeys.publicKey.z85)"
               secret_key_file: keys/hub.secret
-              log: log.sqlite
+              \(store.map { "store: \($0)" } ?? "log: log.sqlite")
               credit_window: 256
               rate_limit: off
             units:
 
             """
         for (id, role) in [
-            ("bureau", "coordinator"), ("catchup", "coordinator"), ("catchup-each", "coordinator"),
-            ("catchup-batched", "coordinator"), ("customs", "customs"),
+            // One coordinator, which every message reaches; the catch-up units get only what is
+            // written to them (`catchUp(records:)`, `StartupBench.fill`).
+            ("bureau", "coordinator"), ("catchup", "customs"), ("catchup-each", "customs"),
+            ("catchup-batched", "customs"), ("catchup-listen", "customs"), ("catchup-listen-each", "customs"),
+            ("customs", "customs"),
         ] + nodeIDs.map({ ($0, "association") }) {
             keys[id] = try CurveKeyPair.generate()
+            try KeyFiles.write(keys[id]!, name: id, folder: keysFolder)
             yaml += "  - id: \(id)\n    role: \(role)\n    public_key: \"\(keys[id]!.publicKey.z85)\"\n"
+        }
+        // The districts that file the requests of the scale table's logs (`StartupBench.fill`).
+        for district in 1...6 {
+            yaml += "  - id: district-\(district)\n    role: district\n"
+            yaml += "    area: \"35020\(district)\"\n    customs: customs\n"
         }
         try yaml.write(to: folder.appendingPathComponent("topology.yaml"), atomically: true, encoding: .utf8)
     }
@@ -59,22 +79,29 @@ final class BenchNetwork {
         try SQLiteEventStore(path: folder.appendingPathComponent("log.sqlite").path, tailCheck: 0)
     }
 
-    func startHub() throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("aeohub")
+    /// Starts the hub process; answers the seconds until it served (its log folded, its endpoint bound).
+    @discardableResult
+    func startHub() throws -> Double {
+        let began = ContinuousClock.now
         let ready = folder.appendingPathComponent("hub.endpoint").path
         let hubLog = folder.appendingPathComponent("hub.log").path
         let process = try ChildProcess(
-            executable.path,
+            aeohub,
             ["hub", "--config", folder.appendingPathComponent("topology.yaml").path, "--ready-file", ready],
             output: .appendingTo(hubLog))
         self.process = process
         // The port is chosen by the OS; the hub writes the endpoint it bound to the ready file.
-        let deadline = Date().addingTimeInterval(60)
+        try? FileManager.default.removeItem(atPath: ready)
+        let deadline = Date().addingTimeInterval(900)
         while process.isRunning, Date() < deadline {
             if let written = try? String(contentsOfFile: ready, encoding: .utf8), !written.isEmpty {
                 endpoint = written.trimmingCharacters(in: .whitespacesAndNewlines)
-                return
+                // Command-line nodes (`aeohub listen`, listings) read the endpoint from the topology.
+                let yaml = try String(contentsOfFile: topologyPath, encoding: .utf8)
+                    .split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { $0.hasPrefix("  endpoint: ") ? "  endpoint: \(endpoint)" : String($0) }
+                try yaml.joined(separator: "\n").write(toFile: topologyPath, atomically: true, encoding: .utf8)
+                return Benchmark.seconds(ContinuousClock.now - began)
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
@@ -263,7 +290,7 @@ final class BenchNetwork {
     static let catchUpNodes = ["bureau", "catchup", "catchup-each", "catchup-batched"]
 
     /// Seconds for node `id` to receive `target` deliveries through `handle`.
-    private func timeCatchUp(
+    func timeCatchUp(
         _ id: String, _ handle: @escaping @Sendable (HubNode, Received) async throws -> Void
     ) async throws -> Double {
         let node = try await node(id)

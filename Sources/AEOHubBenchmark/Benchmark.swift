@@ -9,6 +9,9 @@ import Synchronization
 import ZeroMQ
 
 /// `swift run -c release aeohub-benchmark`: the hub's figures beside raw libzmq, measured in one run.
+/// `--accept LOADS` for durable accept at each load (`Deploy/bench-anchors.sh` runs it beside
+/// PostgreSQL and NATS JetStream), `--scale RECORDS` for the costs that may grow with history,
+/// `--startup RECORDS` for start-up with and without a snapshot.
 @main
 struct Benchmark {
     static let payloadText = String(repeating: "x", count: 440)  // makes a ~512-byte envelope
@@ -24,6 +27,14 @@ struct Benchmark {
             "aeohub-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        if arguments.contains("--accept") {
+            try await BenchNetwork.runAccept(arguments: arguments, folder: folder)
+            return
+        }
+        if arguments.contains("--scale") {
+            try await ScaleBench.run(arguments: arguments, folder: folder)
+            return
+        }
         if let records = Int(value(after: "--startup", in: arguments) ?? "") {
             let requests = Int(value(after: "--requests", in: arguments) ?? "") ?? records / 10
             try StartupBench.run(records: records, requests: min(requests, records), folder: folder)

@@ -61,8 +61,11 @@ enum StartupBench {
         return elapsed
     }
 
-    /// Enterprise requests from the districts, then progress reports, appended in batches of 1,000.
-    private static func fill(_ path: String, records: Int, requests: Int) throws {
+    /// Enterprise requests from the districts, then progress reports, appended in batches of 1,000;
+    /// each to customs, and from sequence `alsoFrom` on to the units `alsoTo` as well.
+    static func fill(
+        _ path: String, records: Int, requests: Int, alsoTo: [String] = [], alsoFrom: UInt64 = .max
+    ) throws {
         let store = try SQLiteEventStore(path: path, tailCheck: 0)
         let start: Int64 = 1_788_220_800_000
         var batch: [PendingRecord] = []
@@ -91,11 +94,13 @@ enum StartupBench {
                     $0.text = "Progress in the period, report \(sequence)."
                 }
             }
+            let recipients = sequence >= alsoFrom ? ["customs"] + alsoTo : ["customs"]
+            envelope.deliveredTo = recipients
             batch.append(
                 PendingRecord(
                     sequence: sequence, acceptedAt: envelope.acceptedAtMs, sender: district,
                     messageID: envelope.messageID, type: envelope.messageType?.rawValue ?? "",
-                    recipients: ["customs"], subjects: RecordSubjects(), envelope: try envelope.serializedBytes()))
+                    recipients: recipients, subjects: RecordSubjects(), envelope: try envelope.serializedBytes()))
             if batch.count == 1000 || sequence == records {
                 _ = try store.append(batch)
                 batch.removeAll(keepingCapacity: true)

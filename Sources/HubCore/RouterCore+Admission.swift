@@ -125,8 +125,7 @@ extension RouterCore {
 
     // MARK: Refusals
 
-    mutating func refuse(_ messageID: String, to routingID: Data, _ rejection: Refusal, nodeID: String, now: CoreTime)
-    {
+    mutating func refuse(_ messageID: String, to routingID: Data, _ rejection: Refusal, nodeID: String, now: CoreTime) {
         count(.rejected(rejection.code.name))
         warn(
             "submit refused", node: nodeID, kind: "rejected",

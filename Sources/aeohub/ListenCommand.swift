@@ -40,6 +40,11 @@ struct ListenCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var drillDelayMs: Int = 0
 
+    /// At most this many deliveries per fsync (the benchmark sets 1 to time an fsync per delivery);
+    /// 512, or 1 with a drill delay, when not given.
+    @Option(help: .hidden)
+    var batchLimit: Int?
+
     func run() async throws {
         let inboxURL = URL(fileURLWithPath: inbox)
         let writer = try InboxWriter(path: inbox)
@@ -54,7 +59,8 @@ struct ListenCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             services: [
                 InboxService(
-                    node: node, writer: writer, notify: notify ? languageOptions.language : nil, delay: drillDelayMs)
+                    node: node, writer: writer, notify: notify ? languageOptions.language : nil, delay: drillDelayMs,
+                    batchLimit: max(1, batchLimit ?? (drillDelayMs > 0 ? 1 : 512)))
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: .init(label: "aeohub.listen")
         )
@@ -70,14 +76,16 @@ private struct InboxService: Service {
     /// The language of a line per delivery for people; none without `--notify`.
     let notify: Language?
     let delay: Int
+    let batchLimit: Int
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            // One fsync per batch of what has arrived, not per delivery (the drill's delay keeps
-            // batches of one, so that it can kill the process between any two deliveries).
-            try await node.handleDeliveryBatches(limit: delay > 0 ? 1 : 512) { batch in
-                if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            // One fsync per batch of what has arrived, not per delivery.
+            try await node.handleDeliveryBatches(limit: batchLimit) { batch in
                 let written = try writer.append(batch)
+                // The drills pause after a batch is durable and before it counts as handled: a kill
+                // there leaves a batch the hub delivers again and the inbox must not write twice.
+                if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
                 guard let notify else { return }
                 for delivery in written {
                     FileHandle.standardOutput.write(

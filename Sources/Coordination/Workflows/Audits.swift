@@ -140,8 +140,7 @@ extension CoordinationState {
         }
     }
 
-    private func requireOffice(_ audit: AuditRecord, _ sender: Unit, _ checking: Bool, _ verb: String) throws(Refusal)
-    {
+    private func requireOffice(_ audit: AuditRecord, _ sender: Unit, _ checking: Bool, _ verb: String) throws(Refusal) {
         if checking, sender.id != audit.office {
             throw .notAuthorised("only \(audit.office), the case's customs office, \(verb) its audits")
         }

@@ -2,8 +2,7 @@ import HubProtocol
 
 // Certification cases and reviews (复核), certificates and their suspension (measures 2, 21; BRIEF.md).
 extension CoordinationState {
-    mutating func applyCertification(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission
-    {
+    mutating func applyCertification(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender) = (t.p, t.sender)
         switch payload {
         case .caseOpened(let m):
