@@ -125,13 +125,15 @@ let package = Package(
         .target(
             name: "FaultHarness",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "EventLog", "Hub", "HubNode", "ChildProcesses",
+                "ZeroMQ", "HubProtocol", "EventLog", "EventLogPostgres", "Hub", "HubNode", "ChildProcesses",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "AEOHubFaults",
-            dependencies: ["FaultHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "FaultHarness", "EventLog", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "AEOHubFuzz",
