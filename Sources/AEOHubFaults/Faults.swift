@@ -28,6 +28,13 @@ struct Faults: AsyncParsableCommand {
             "Failover drill: the PostgreSQL database (default AEOHUB_TEST_POSTGRES, as Deploy/with-test-postgres.sh "
                 + "sets it); the drill makes a schema of its own there."))
     var store: String?
+    @Option(
+        help: ArgumentHelp(
+            "Failover drill: a shell command run once under load after the hub faults (e.g. promote a PostgreSQL "
+                + "standby: Deploy/with-test-postgres-standby.sh sets AEOHUB_TEST_PROMOTE)."))
+    var databaseFault: String?
+    @Option(help: "Failover drill: the hubs' --snapshot-every (a takeover folds the records since the newest one).")
+    var snapshotEvery = 5000
 
     func run() async throws {
         let folder =
@@ -67,6 +74,8 @@ struct Faults: AsyncParsableCommand {
         options.pauses = pauses
         options.nodes = nodes
         options.leaseSeconds = leaseSeconds
+        options.databaseFault = databaseFault
+        options.snapshotEvery = snapshotEvery
         say(
             "failover drill in \(folder.path): \(kills) kills and \(pauses) pauses of the primary, \(nodes) nodes, "
                 + "lease \(leaseSeconds) s, log in \(location)")

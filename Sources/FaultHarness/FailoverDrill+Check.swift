@@ -25,6 +25,8 @@ extension FailoverDrill {
         public var fencedBatches = 0
         /// Times a hub stopped serving because it lost the lease (from their logs).
         public var stepDowns = 0
+        /// From the start of the database fault (``Options/databaseFault``) to the first ACCEPTED after it.
+        public var databaseFaultServiceBack: Duration?
         public var elapsed: Duration = .zero
         public var problems: [String] = []
 
@@ -52,6 +54,7 @@ extension FailoverDrill {
                 + "service back (fault -> first ACCEPTED): median \(Self.format(Self.median(serviceBack))), max "
                 + "\(Self.format(serviceBack.max()))\n"
                 + "step-downs on a lost lease: \(stepDowns); batches refused as fenced: \(fencedBatches); \(elapsed)"
+                + (databaseFaultServiceBack.map { "\ndatabase fault -> first ACCEPTED: \(Self.format($0))" } ?? "")
                 + (problems.isEmpty ? "" : "\nproblems:\n  " + problems.prefix(20).joined(separator: "\n  "))
         }
     }

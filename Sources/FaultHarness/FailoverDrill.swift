@@ -29,11 +29,16 @@ public final class FailoverDrill {
         public var progressPerCycle = 20
         /// The lease's duration (`aeohub hub --lease-seconds`).
         public var leaseSeconds = 3.0
+        /// `aeohub hub --snapshot-every`: a takeover folds the records written since the newest snapshot.
+        public var snapshotEvery = 5000
         public var folder: URL
         /// The `aeohub` executable.
         public var binary: URL
         /// The PostgreSQL log; the drill uses a schema of its own in that database.
         public var store: PostgresLocation
+        /// A shell command run once under load after the hub faults, e.g. one that stops the PostgreSQL
+        /// primary and promotes its synchronous standby (`Deploy/with-test-postgres-standby.sh` gives one).
+        public var databaseFault: String?
 
         public init(folder: URL, binary: URL, store: PostgresLocation) {
             self.folder = folder
@@ -133,7 +138,8 @@ public final class FailoverDrill {
             options.binary.path,
             [
                 "hub", "--config", topologyPath, "--bind", endpoints[index], "--ready-file", readyFile(index),
-                "--lease-seconds", "\(options.leaseSeconds)", "--log-level", "notice",
+                "--lease-seconds", "\(options.leaseSeconds)", "--snapshot-every", "\(options.snapshotEvery)",
+                "--log-level", "notice",
             ],
             output: .discard, error: .appendingTo(file("hub-\(index == 0 ? "a" : "b").log")))
     }
@@ -180,6 +186,7 @@ public final class FailoverDrill {
                         + "\(Outcome.format(Outcome.median(outcome.takeovers)))")
             }
         }
+        if let command = options.databaseFault { try await databaseFault(command, outcome: &outcome) }
         say("  stopping the submitters and waiting for every delivery")
         tallies.stopping.store(true, ordering: .relaxed)
         for worker in workers { _ = await worker.result }
@@ -193,6 +200,27 @@ public final class FailoverDrill {
         try check(&outcome)
         outcome.elapsed = .now - started
         return outcome
+    }
+
+    /// Runs `command` (on a thread of its own: it blocks) under load, and measures the time from its start
+    /// to the first ACCEPTED after it ended.
+    private func databaseFault(_ command: String, outcome: inout Outcome) async throws {
+        try await Task.sleep(for: .seconds(3))
+        say("  database fault: \(command)")
+        let started = ContinuousClock.now
+        let result = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result { try ChildProcess.run("/bin/bash", ["-c", command], timeout: .seconds(300)) })
+            }
+        }
+        if result.status != 0 { outcome.problems.append("the database fault failed: \(result.output)") }
+        let acceptedAfter = tallies.acceptedCount
+        while tallies.acceptedCount <= acceptedAfter, ContinuousClock.now - started < .seconds(120) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        outcome.databaseFaultServiceBack = ContinuousClock.now - started
+        try await Task.sleep(for: .seconds(5))
     }
 
     /// One fault of the primary under load: killed, or paused past its lease and continued.

@@ -135,13 +135,23 @@ public final class LeasedHub: Service, Sendable {
             store.fence(epoch: held.epoch) { term.fenced.store(true, ordering: .sequentiallyConsistent) }
             return store
         }
+        // Renewed from now on: loading the log (the records after the newest snapshot) may take longer
+        // than the lease.
+        startRenewing(held, lease: lease, term: term)
         let hub: Hub
         do {
             hub = try Hub(configuration: configuration, logger: logger)
         } catch {
+            term.over.store(true, ordering: .sequentiallyConsistent)
             logger.error("cannot serve with the lease; letting it go", metadata: ["error": "\(error)"])
             try? lease.release(held)
             pause(settings.duration)
+            return
+        }
+        if let reason = term.endReason(stopping: isStopping) {
+            hub.stop()
+            term.over.store(true, ordering: .sequentiallyConsistent)
+            logger.notice("lost the lease while loading the log", metadata: ["reason": "\(reason)"])
             return
         }
         current.withLock { $0 = hub }
@@ -150,7 +160,6 @@ public final class LeasedHub: Service, Sendable {
             "serving: this hub holds the lease",
             metadata: ["endpoint": "\(hub.endpoint)", "epoch": "\(held.epoch)", "holder": "\(settings.holder)"])
         onEvent(.serving(endpoint: hub.endpoint, epoch: held.epoch))
-        startRenewing(held, lease: lease, term: term)
         let reason = watch(term)
         // Stop serving first, so that no session outlives the lease; then let the lease go if graceful.
         hub.stop()
@@ -192,12 +201,7 @@ public final class LeasedHub: Service, Sendable {
     /// Waits until the term ends; answers why.
     private func watch(_ term: Term) -> String {
         while true {
-            if isStopping { return "the hub is stopping" }
-            if term.lost.load(ordering: .sequentiallyConsistent) { return "another hub holds the lease" }
-            if term.fenced.load(ordering: .sequentiallyConsistent) {
-                return "an append was fenced: another hub holds the lease"
-            }
-            if ContinuousClock.now >= term.validUntil { return "the lease ran out before it could be renewed" }
+            if let reason = term.endReason(stopping: isStopping) { return reason }
             pause(.milliseconds(20))
         }
     }
@@ -212,6 +216,17 @@ public final class LeasedHub: Service, Sendable {
         init(validUntil: ContinuousClock.Instant) { until = Mutex(validUntil) }
 
         var validUntil: ContinuousClock.Instant { until.withLock { $0 } }
+
+        /// Why serving under this term must end now, `nil` while it may go on.
+        func endReason(stopping: Bool) -> String? {
+            if stopping { return "the hub is stopping" }
+            if lost.load(ordering: .sequentiallyConsistent) { return "another hub holds the lease" }
+            if fenced.load(ordering: .sequentiallyConsistent) {
+                return "an append was fenced: another hub holds the lease"
+            }
+            if ContinuousClock.now >= validUntil { return "the lease ran out before it could be renewed" }
+            return nil
+        }
         func extend(to instant: ContinuousClock.Instant) { until.withLock { $0 = max($0, instant) } }
     }
 }
