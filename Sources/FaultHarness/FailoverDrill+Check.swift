@@ -25,6 +25,9 @@ extension FailoverDrill {
         public var fencedBatches = 0
         /// Times a hub stopped serving because it lost the lease (from their logs).
         public var stepDowns = 0
+        /// Exit statuses of hubs that exited on their own (75: could not stop serving in time) and were
+        /// started again.
+        public var exits: [Int32] = []
         /// From the start of the database fault (``Options/databaseFault``) to the first ACCEPTED after it.
         public var databaseFaultServiceBack: Duration?
         public var elapsed: Duration = .zero
@@ -53,7 +56,8 @@ extension FailoverDrill {
                 + "\(Self.format(takeovers.max()))\n"
                 + "service back (fault -> first ACCEPTED): median \(Self.format(Self.median(serviceBack))), max "
                 + "\(Self.format(serviceBack.max()))\n"
-                + "step-downs on a lost lease: \(stepDowns); batches refused as fenced: \(fencedBatches); \(elapsed)"
+                + "step-downs on a lost lease: \(stepDowns); batches refused as fenced: \(fencedBatches); "
+                + "hubs that exited and were restarted: \(exits.count) \(exits); \(elapsed)"
                 + (databaseFaultServiceBack.map { "\ndatabase fault -> first ACCEPTED: \(Self.format($0))" } ?? "")
                 + (problems.isEmpty ? "" : "\nproblems:\n  " + problems.prefix(20).joined(separator: "\n  "))
         }

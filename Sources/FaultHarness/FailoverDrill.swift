@@ -231,6 +231,11 @@ public final class FailoverDrill {
         while tallies.acceptedCount < before + options.progressPerCycle, ContinuousClock.now < patience {
             try await Task.sleep(for: .milliseconds(10))
         }
+        // A hub that could not stop serving in time exits (75): started again, as systemd's Restart= does.
+        for index in 0...1 where hubs[index]?.isRunning == false {
+            outcome.exits.append(hubs[index]?.exitStatus ?? -1)
+            try startHub(index)
+        }
         let old = primary
         let backup = 1 - old
         guard let process = hubs[old] else { return }
@@ -261,6 +266,10 @@ public final class FailoverDrill {
             }
             if FileManager.default.fileExists(atPath: readyFile(old)) {
                 outcome.problems.append("a continued primary did not step down within 30 s")
+            }
+            if !process.isRunning {
+                outcome.exits.append(process.exitStatus ?? -1)
+                try startHub(old)
             }
         } else {
             outcome.kills += 1

@@ -162,12 +162,31 @@ public final class LeasedHub: Service, Sendable {
         onEvent(.serving(endpoint: hub.endpoint, epoch: held.epoch))
         let reason = watch(term)
         // Stop serving first, so that no session outlives the lease; then let the lease go if graceful.
-        hub.stop()
+        stopOrExit(hub, reason: reason)
         current.withLock { $0 = nil }
         term.over.store(true, ordering: .sequentiallyConsistent)
         if isStopping { try? lease.release(held) }
         logger.notice("stopped serving", metadata: ["reason": "\(reason)", "epoch": "\(held.epoch)"])
         onEvent(.steppedDown(reason: reason))
+    }
+
+    /// Stops `hub`; if its thread does not finish within the lease's duration (stuck in I/O: a query of a
+    /// process resumed from SIGSTOP was seen never to return), the process exits (75), so that it serves
+    /// nothing more: its sockets close, and the service manager starts it again as the backup.
+    private func stopOrExit(_ hub: Hub, reason: String) {
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            hub.stop()
+            stopped.signal()
+        }
+        let seconds = Double(settings.duration.components.seconds)
+        if stopped.wait(timeout: .now() + max(seconds, 1)) == .timedOut {
+            logger.critical(
+                "the hub did not stop serving in time; exiting so that it is started again as the backup",
+                metadata: ["reason": "\(reason)"])
+            onEvent(.steppedDown(reason: reason))
+            _exit(75)
+        }
     }
 
     /// Renews on a thread of its own, so a database that does not answer never keeps ``watch(_:)`` from
