@@ -141,13 +141,15 @@ let package = Package(
         .target(
             name: "FaultHarness",
             dependencies: [
-                "ZeroMQ", "HubProtocol", "EventLog", "EventLogSQLite", "Hub", "HubNode", "Deployment",
-                "ChildProcesses", .product(name: "Logging", package: "swift-log"),
+                "ZeroMQ", "HubProtocol", "EventLog", "EventLogSQLite", "EventLogPostgres", "Hub", "HubNode",
+                "Deployment", "ChildProcesses", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "AEOHubFaults",
-            dependencies: ["FaultHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "FaultHarness", "EventLog", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "AEOHubFuzz",

@@ -42,8 +42,11 @@ func composeYAML(text: String, file: String) throws -> Node {
 public struct TopologyFile: Sendable {
     /// Where the hub binds.
     public var bind: String
-    /// What nodes connect to.
-    public var endpoint: String
+    /// What nodes connect to: the first of ``endpoints``.
+    public var endpoint: String { endpoints[0] }
+    /// What nodes connect to, in order: one hub, or the two hubs of a pair (SPEC.md 13), which nodes
+    /// fail over between. `hub.endpoint` is one text or a list.
+    public var endpoints: [String]
     public var hubPublicKey: CurveKey
     /// The hub's secret key file (resolved against the topology file's folder).
     public var hubSecretKeyFile: String?
@@ -219,7 +222,15 @@ private struct Reader {
             throw fail(root, "hub: is required (bind, endpoint, public_key, store or log)")
         }
         let bind = try string(hub["bind"], "hub.bind", in: hub)
-        let endpoint = try string(hub["endpoint"], "hub.endpoint", in: hub)
+        let endpoints: [String]
+        if let list = hub["endpoint"]?.sequence {
+            endpoints = try list.map { try string($0, "each of hub.endpoint", in: hub) }
+            guard !endpoints.isEmpty, Set(endpoints).count == endpoints.count else {
+                throw fail(hub["endpoint"], "hub.endpoint: list each hub's endpoint once (one, or the two of a pair)")
+            }
+        } else {
+            endpoints = [try string(hub["endpoint"], "hub.endpoint", in: hub)]
+        }
         guard let hubKey = try key(hub["public_key"], "hub.public_key", in: hub) else {
             throw fail(hub["public_key"] ?? hub, "hub.public_key is required (run Deploy/provision.sh to fill it in)")
         }
@@ -299,7 +310,7 @@ private struct Reader {
             }
         }
         return TopologyFile(
-            bind: bind, endpoint: endpoint, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
+            bind: bind, endpoints: endpoints, hubPublicKey: hubKey, hubSecretKeyFile: secretFile, logPath: log,
             store: store, creditWindow: window, rateLimit: rateLimit,
             topology: Topology(
                 units: units, authorisation: authorisation, partnerArea: partnerArea, homeArea: homeArea,

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import PostgresNIO
+import Synchronization
 
 /// The event store on PostgreSQL (PostgresNIO): the same contract and the same hash chain as
 /// `SQLiteEventStore`, so a log moves between the two and still verifies.
@@ -18,6 +19,8 @@ public final class PostgresEventStore: EventStore {
     /// Snapshots have their own connection (opened on first use), so writing one never holds an append.
     let snapshotLink: PostgresLink
     private let password: String?
+    /// The lease epoch every ``append(_:)`` is fenced by, once ``fence(epoch:whenFenced:)`` set it.
+    let fencing = Mutex<Fencing?>(nil)
     /// Chunk of records per `INSERT`: 12 parameters each, well under PostgreSQL's 65,535.
     static let insertChunk = 400
 
@@ -133,7 +136,13 @@ public final class PostgresEventStore: EventStore {
     }
 
     public func append(_ batch: [PendingRecord]) throws -> [LogRecord] {
-        try append(batch, fence: nil)
+        guard let fencing = fencing.withLock({ $0 }) else { return try append(batch, fence: nil) }
+        do {
+            return try append(batch, fencedBy: fencing.epoch)
+        } catch let error as EventLogError {
+            if case .fenced = error { fencing.whenFenced() }
+            throw error
+        }
     }
 
     /// ``append(_:)``, running `fence` first in the same transaction: it throws to refuse the batch.

@@ -82,6 +82,18 @@ public final class PostgresLease: Sendable {
         }
     }
 
+    /// Lets `lease` lapse now, if this holder still has it at the same epoch, so the other hub of the
+    /// pair takes over at its next poll instead of waiting for the expiry (a graceful stop).
+    public func release(_ lease: Lease) throws {
+        try link.transaction { session in
+            try session.query(
+                """
+                UPDATE lease SET expires_at = clock_timestamp() - interval '1 millisecond'
+                WHERE name = 'hub' AND epoch = \(Int64(lease.epoch)) AND holder = \(holder)
+                """)
+        }
+    }
+
     private static func milliseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
@@ -93,7 +105,20 @@ public final class PostgresLease: Sendable {
     }
 }
 
+/// The epoch a store's appends are fenced by, and whom to tell when one is refused.
+struct Fencing: Sendable {
+    let epoch: UInt64
+    let whenFenced: @Sendable () -> Void
+}
+
 extension PostgresEventStore {
+    /// From now on every ``append(_:)`` is fenced by `epoch` (as ``append(_:fencedBy:)``): the hub of a
+    /// pair writes through an ordinary `EventStore` and still cannot append once its lease changed hands.
+    /// `whenFenced` is called (on the appending thread) each time an append is refused for that reason.
+    public func fence(epoch: UInt64, whenFenced: @escaping @Sendable () -> Void = {}) {
+        fencing.withLock { $0 = Fencing(epoch: epoch, whenFenced: whenFenced) }
+    }
+
     /// ``append(_:)`` only while the lease's epoch is still `epoch`: checked, with the lease row locked
     /// against a takeover, in the append's own transaction. Throws ``EventLogError/fenced(epoch:current:)``
     /// and writes nothing otherwise.

@@ -172,7 +172,14 @@ struct PostgresSession {
         try execute("SET search_path TO \"\(schema)\"")
         // The store's promise: append returns once the batch is on disk, whatever the server's default.
         try execute("SET synchronous_commit TO on")
-        if readOnly { try execute("SET default_transaction_read_only TO on") }
+        if readOnly {
+            try execute("SET default_transaction_read_only TO on")
+        } else {
+            // Every transaction of the store is a few statements sent back to back; one left open this
+            // long belongs to a paused or stuck process (a stopped hub of a pair). The server ends it,
+            // so its lock on the lease row cannot keep the other hub from taking over.
+            try execute("SET idle_in_transaction_session_timeout TO '2s'")
+        }
     }
 
     /// What went wrong, with the server's message: PSQLError's own description hides it.

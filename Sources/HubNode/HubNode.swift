@@ -37,7 +37,11 @@ public actor HubNode {
     private var lastSent = ContinuousClock.now
     private var lastHello = ContinuousClock.now - .seconds(3600)
     private var reconnectDelay: Duration
-    private var helloWaiters: [CheckedContinuation<Welcome, any Error>] = []
+    /// Which of the endpoints the socket goes to (Binary Star: the next one after each silence).
+    private var endpointIndex = 0
+    /// The endpoint the node is connected (or connecting) to now.
+    public var currentEndpoint: String { configuration.endpoints[endpointIndex % configuration.endpoints.count] }
+    var helloWaiters: [CheckedContinuation<Welcome, any Error>] = []
 
     private struct PendingSubmit {
         let frames: Message
@@ -101,19 +105,13 @@ public actor HubNode {
         sendHello()
         let deadline = ContinuousClock.now + timeout
         // The waiters are resumed by WELCOME or by this timer, so no continuation is left behind.
-        let endpoint = configuration.endpoint
+        let endpoint = configuration.endpoints.joined(separator: " or ")
         let timer = Task { [weak self] in
             try await Task.sleep(until: deadline)
             await self?.failWelcomeWaiters(.sessionRefused("no answer from the hub at \(endpoint) within \(timeout)"))
         }
         defer { timer.cancel() }
         return try await waitForWelcome()
-    }
-
-    private func failWelcomeWaiters(_ error: NodeError) {
-        let waiters = helloWaiters
-        helloWaiters.removeAll()
-        for waiter in waiters { waiter.resume(throwing: error) }
     }
 
     private func waitForWelcome() async throws -> Welcome {
@@ -190,16 +188,19 @@ public actor HubNode {
 
     private func connect() throws {
         let configuration = self.configuration
+        let endpoint = currentEndpoint
+        // A pair's backup binds only when it takes over: retry it often, not after libzmq's longer backoff.
+        let retryMaximum: Int32 = configuration.endpoints.count > 1 ? 500 : 5000
         let loop = try SocketLoop(
             context: context, type: .dealer, name: "aeohub-node-\(configuration.nodeID)", thread: socketThread,
             monitoring: [.handshakeFailedAuth, .handshakeFailedProtocol]
         ) { socket in
             try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: configuration.hubKey)
             try socket.set(.reconnectInterval, 100)
-            try socket.set(.reconnectIntervalMax, 5000)
+            try socket.set(.reconnectIntervalMax, retryMaximum)
             try socket.set(.sendHighWaterMark, 1000)
             try socket.set(.receiveHighWaterMark, 1000)
-            try socket.connect(configuration.endpoint)
+            try socket.connect(endpoint)
         }
         self.loop = loop
         lastHeard = .now
@@ -221,21 +222,6 @@ public actor HubNode {
         }
     }
 
-    /// A refused handshake: no WELCOME will come on this connection, so whoever waits for one is
-    /// told why at once.
-    private func handshakeFailed(_ event: SocketEvent) {
-        let endpoint = configuration.endpoint
-        if event.event == .handshakeFailedAuth, event.value == 400 {
-            failWelcomeWaiters(.keyRefused("the hub at \(endpoint) refused this node's key (ZAP status 400)"))
-        } else if event.event == .handshakeFailedAuth {
-            failWelcomeWaiters(
-                .sessionRejected(code: "ZAP_\(event.value)", reason: "the hub at \(endpoint) could not check this key"))
-        } else {
-            failWelcomeWaiters(
-                .keyRefused("the CURVE handshake with \(endpoint) failed; is the hub's public key right?"))
-        }
-    }
-
     private func disconnect() {
         loop?.close()
         loop = nil
@@ -246,10 +232,19 @@ public actor HubNode {
         welcome = nil
     }
 
-    /// Paranoid Pirate: a hub silent for `liveness` intervals means a new socket and a new HELLO.
+    /// Paranoid Pirate: a hub silent for `liveness` intervals means a new socket and a new HELLO. With
+    /// two endpoints (a pair), Binary Star: the new socket goes to the other hub, at once; the backoff
+    /// grows only when every endpoint was tried.
     private func reconnect() {
+        let count = configuration.endpoints.count
+        endpointIndex = (endpointIndex + 1) % count
+        let wrapped = endpointIndex == 0
         logger.info(
-            "hub silent; reconnecting", metadata: ["node": "\(configuration.nodeID)", "backoff": "\(reconnectDelay)"])
+            "hub silent; reconnecting",
+            metadata: [
+                "node": "\(configuration.nodeID)", "endpoint": "\(currentEndpoint)",
+                "backoff": "\(wrapped ? reconnectDelay : .zero)",
+            ])
         disconnect()
         for (id, replay) in replays {
             replay.continuation.resume(throwing: NodeError.replayInterrupted)
@@ -260,8 +255,12 @@ public actor HubNode {
         } catch {
             logger.error("reconnect failed", metadata: ["error": "\(error)"])
         }
-        lastHeard = .now + reconnectDelay
-        reconnectDelay = min(reconnectDelay * 2, configuration.reconnectMaximum)
+        if wrapped {
+            lastHeard = .now + reconnectDelay
+            reconnectDelay = min(reconnectDelay * 2, configuration.reconnectMaximum)
+        } else {
+            lastHeard = .now
+        }
         sendHello()
     }
 
@@ -379,6 +378,8 @@ public actor HubNode {
             }
         case .close:
             welcome = nil
+            // A hub of a pair closes its sessions when it stops serving: the other one serves, or will.
+            if configuration.endpoints.count > 1, !closed { reconnect() }
         case .view(let view):
             views.removeValue(forKey: view.requestID)?.continuation.resume(returning: view)
         case .hello, .submit, .ack, .replayRequest, .viewRequest:

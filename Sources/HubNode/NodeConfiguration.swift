@@ -4,8 +4,14 @@ import ZeroMQ
 public struct NodeConfiguration: Sendable {
     /// This node's id, as the topology gives it to its key.
     public var nodeID: String
-    /// The hub's endpoint, e.g. `tcp://hub.example:5570`.
-    public var endpoint: String
+    /// The hub's endpoint, e.g. `tcp://hub.example:5570`: the first of ``endpoints``.
+    public var endpoint: String {
+        get { endpoints[0] }
+        set { endpoints[0] = newValue }
+    }
+    /// The hub's endpoints: one, or the primary's and the backup's of a pair (SPEC.md 13). A node that
+    /// hears nothing from the hub for `heartbeatLiveness` intervals, or is closed by it, tries the next.
+    public var endpoints: [String]
     /// The hub's public key.
     public var hubKey: CurveKey
     /// This node's key pair.
@@ -31,7 +37,7 @@ public struct NodeConfiguration: Sendable {
         nodeID: String, endpoint: String, hubKey: CurveKey, keyPair: CurveKeyPair, stateDirectory: String? = nil
     ) {
         self.nodeID = nodeID
-        self.endpoint = endpoint
+        endpoints = [endpoint]
         self.hubKey = hubKey
         self.keyPair = keyPair
         self.stateDirectory = stateDirectory

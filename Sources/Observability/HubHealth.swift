@@ -46,7 +46,7 @@ public final class HubHealth: Sendable {
         }
     }
 
-    private let hub: Hub
+    private let status: @Sendable () -> HubLoopStatus
     private let location: StoreLocation
     /// The loop age beyond which the hub counts as stuck.
     public let maxLoopAge: Duration
@@ -57,15 +57,23 @@ public final class HubHealth: Sendable {
     /// Checks `hub`, whose log is at `logPath` (the hub's own by default); a loop older than
     /// `maxLoopAge` is unhealthy. An idle hub's loop goes round at least once a second.
     public init(hub: Hub, logPath: String? = nil, maxLoopAge: Duration = .seconds(5)) {
-        self.hub = hub
+        status = { hub.loopStatus }
         location = logPath.map { .sqlite(path: $0) } ?? hub.store
+        self.maxLoopAge = maxLoopAge
+    }
+
+    /// Checks a hub of a pair (``LeasedHub``): while it waits for the lease its loop has not started,
+    /// so it answers unhealthy (503), which is what a load balancer in front of the pair needs.
+    public init(pair: LeasedHub, store: StoreLocation, maxLoopAge: Duration = .seconds(5)) {
+        status = { pair.hub?.loopStatus ?? .notStarted }
+        location = store
         self.maxLoopAge = maxLoopAge
     }
 
     /// Looks at the loop and reads the log's head.
     public func check() async -> Report {
         var report = Report(healthy: true, loopAge: nil, storeError: nil, head: nil, reasons: [])
-        switch hub.loopStatus {
+        switch status() {
         case .notStarted:
             report.reasons.append("the hub loop has not started")
         case .stopped:

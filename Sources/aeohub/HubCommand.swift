@@ -33,6 +33,18 @@ struct HubCommand: AsyncParsableCommand {
     )
     var snapshotEvery: UInt64 = 50_000
 
+    @Option(help: "Bind here instead of the topology's hub.bind (the second hub of a pair on the same machine).")
+    var bind: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With the log on PostgreSQL: seconds the lease lasts unless renewed (renewed every third of it). The "
+                + "backup takes over within about this long of the primary's death."))
+    var leaseSeconds: Double = 3
+
+    @Option(help: "With the log on PostgreSQL: this hub's name in the lease (default: host/pid/random).")
+    var leaseHolder: String?
+
     @Option(help: "trace, debug, info, notice, warning or error.")
     var logLevel: String = "info"
 
@@ -78,9 +90,14 @@ struct HubCommand: AsyncParsableCommand {
         configuration.metricsFactory = metrics.factory
         configuration.verifyWholeLogAtStart = verifyLog
         configuration.snapshotEveryRecords = snapshotEvery
+        if let bind { configuration.endpoint = bind }
+        if case .postgresql = configuration.store {
+            try await runPair(configuration, file: file, metrics: metrics, address: address, logger: logger)
+            return
+        }
         let hub = try Hub(configuration: configuration, logger: logger)
         if let readyFile { try hub.endpoint.write(toFile: readyFile, atomically: true, encoding: .utf8) }
-        let reloader = AllowlistReloader(hub: hub, topologyPath: config, logger: logger)
+        let reloader = AllowlistReloader(topologyPath: config, logger: logger) { hub.reloadAllowlist($0) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: hub),
             .init(
@@ -99,6 +116,10 @@ struct HubCommand: AsyncParsableCommand {
                     service: try dashboardService(dashboard, file: file, hubEndpoint: hub.endpoint, logger: logger),
                     failureTerminationBehavior: .gracefullyShutdownGroup))
         }
+        try await runGroup(services, logger: logger)
+    }
+
+    func runGroup(_ services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services,
@@ -107,6 +128,52 @@ struct HubCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+
+    /// A hub of a primary/backup pair (SPEC.md 13): it serves only while it holds the lease on the log.
+    /// The ready file holds the endpoint while this hub serves, and is removed when it stops serving.
+    func runPair(
+        _ configuration: HubConfiguration, file: TopologyFile, metrics: MetricsBackend,
+        address: (host: String, port: Int)?, logger: Logger
+    ) async throws {
+        guard leaseSeconds >= 0.3 else { throw ValidationError("--lease-seconds must be at least 0.3") }
+        var settings = LeaseSettings()
+        if let leaseHolder { settings.holder = leaseHolder }
+        settings.duration = .milliseconds(Int64(leaseSeconds * 1000))
+        settings.renewInterval = settings.duration / 3
+        settings.pollInterval = min(.milliseconds(250), settings.duration / 6)
+        let readyFile = self.readyFile
+        let pair = try LeasedHub(configuration: configuration, settings: settings, logger: logger) { event in
+            guard let readyFile else { return }
+            switch event {
+            case .serving(let endpoint, _): try? endpoint.write(toFile: readyFile, atomically: true, encoding: .utf8)
+            case .steppedDown: try? FileManager.default.removeItem(atPath: readyFile)
+            }
+        }
+        logger.notice(
+            "waiting for the lease on the log", metadata: ["holder": "\(settings.holder)", "store": "\(file.store)"])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: pair),
+            .init(
+                service: AllowlistReloader(topologyPath: config, logger: logger) { pair.reloadAllowlist($0) },
+                successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let address {
+            let health = HubHealth(
+                pair: pair, store: configuration.store,
+                maxLoopAge: .milliseconds(Int64(healthMaxLoopAge * 1000)))
+            let server = ObservabilityServer(
+                host: address.host, port: address.port, metrics: metrics, health: health, logger: logger)
+            services.append(.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        if let dashboard {
+            // The dashboard is a node of the pair like any other: it follows whichever hub serves.
+            services.append(
+                .init(
+                    service: try dashboardService(dashboard, file: file, hubEndpoint: file.endpoint, logger: logger),
+                    failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        try await runGroup(services, logger: logger)
     }
 }
 
@@ -136,7 +203,8 @@ extension HubCommand {
         }
         // The dashboard connects to this hub on loopback whatever address the hub binds.
         let endpoint = hubEndpoint.replacingOccurrences(of: "tcp://0.0.0.0:", with: "tcp://127.0.0.1:")
-        let node = NodeConfiguration(nodeID: nodeID, endpoint: endpoint, hubKey: file.hubPublicKey, keyPair: pair)
+        var node = NodeConfiguration(nodeID: nodeID, endpoint: endpoint, hubKey: file.hubPublicKey, keyPair: pair)
+        if file.endpoints.count > 1 { node.endpoints = file.endpoints }
         return DashboardService(node: node, topology: file.topology, settings: settings, logger: logger)
     }
 }
@@ -145,16 +213,17 @@ extension HubCommand {
 /// Sessions already open stay; a key no longer listed is refused at its next handshake. A file
 /// that does not load is logged and the keys in force are kept.
 struct AllowlistReloader: Service {
-    let hub: Hub
     let topologyPath: String
     let logger: Logger
+    /// Gives the hub the keys; answers the units left out.
+    let reload: @Sendable ([CurveKey: String]) -> [String]
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             do {
                 let file = try TopologyFile.load(path: topologyPath)
                 let keys = Dictionary(file.unitKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
-                let leftOut = hub.reloadAllowlist(keys)
+                let leftOut = reload(keys)
                 logger.notice(
                     "node keys reloaded",
                     metadata: ["file": "\(topologyPath)", "keys": "\(keys.count - leftOut.count)"])

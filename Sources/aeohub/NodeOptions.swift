@@ -83,6 +83,7 @@ struct NodeOptions: ParsableArguments {
         var configuration = NodeConfiguration(
             nodeID: nodeID, endpoint: file.endpoint, hubKey: file.hubPublicKey, keyPair: pair,
             stateDirectory: stateDirectory)
+        configuration.endpoints = file.endpoints
         configuration.retryInterval = .milliseconds(500)
         configuration.transient = transient
         let node = try HubNode(configuration: configuration, logger: logger)
@@ -94,8 +95,9 @@ struct NodeOptions: ParsableArguments {
                     break
                 } catch let error as NodeError where error.isTransient && (waitForHub || ContinuousClock.now < giveUp) {
                     let why = "\(error)"
+                    let hub = file.endpoints.joined(separator: " or ")
                     FileHandle.standardError.write(
-                        Data("no session with the hub at \(file.endpoint) yet (\(why)); still trying\n".utf8))
+                        Data("no session with the hub at \(hub) yet (\(why)); still trying\n".utf8))
                 }
             }
         } catch {

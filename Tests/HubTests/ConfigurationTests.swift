@@ -82,6 +82,23 @@ struct ConfigurationTests {
     static let hub =
         "hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n  public_key: \"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\"\n"
 
+    @Test("hub.endpoint: one text is one hub, a list the two hubs of a pair; an endpoint listed twice is refused")
+    func endpoints() throws {
+        let key = "  public_key: \"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\"\n  log: l\n"
+        let units = "units:\n  - id: co\n    role: coordinator\n"
+        let one = try TopologyFile.load(
+            path: try write("hub:\n  bind: tcp://*:1\n  endpoint: tcp://h:1\n" + key + units))
+        #expect(one.endpoints == ["tcp://h:1"] && one.endpoint == "tcp://h:1")
+        let pair = try TopologyFile.load(
+            path: try write("hub:\n  bind: tcp://*:1\n  endpoint: [tcp://h1:1, tcp://h2:1]\n" + key + units))
+        #expect(pair.endpoints == ["tcp://h1:1", "tcp://h2:1"] && pair.endpoint == "tcp://h1:1")
+        let twice = try #require(throws: ConfigurationError.self) {
+            _ = try TopologyFile.load(
+                path: try write("hub:\n  bind: tcp://*:1\n  endpoint: [tcp://h1:1, tcp://h1:1]\n" + key + units))
+        }
+        #expect(twice.line == 3 && twice.reason.contains("once"), "\(twice)")
+    }
+
     @Test("a unit's unknown role and a district without its customs office are named by line")
     func unitErrors() throws {
         let header =
