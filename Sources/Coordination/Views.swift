@@ -22,6 +22,16 @@ extension CoordinationState {
     /// is overdue). `as_of_sequence` is the caller's to set. A bad request answers a view with its
     /// code and reason and no rows.
     public func view(_ request: ViewRequest, for unit: String, on today: CivilDate) -> View {
+        var cache = ViewRowsCache()
+        return view(request, for: unit, on: today, cache: &cache)
+    }
+
+    /// ``view(_:for:on:)``, keeping each listing's sorted rows in `cache`, so that paging through a
+    /// listing builds and sorts its rows once, not once per page. The caller empties the cache when
+    /// the state changes.
+    public func view(
+        _ request: ViewRequest, for unit: String, on today: CivilDate, cache: inout ViewRowsCache
+    ) -> View {
         var view = View.with {
             $0.requestID = request.requestID
             $0.kind = request.kind
@@ -44,10 +54,18 @@ extension CoordinationState {
             view.reason = "\(stray) does not filter this view; it filters \(kinds.joined(separator: ", "))"
             return view
         }
-        func page<Row: SwiftProtobuf.Message>(_ rows: [(key: String, row: Row)], _ assign: (inout View, [Row]) -> Void)
-        {
-            let sorted = rows.sorted { $0.key < $1.key }
-            let rest = request.afterKey.isEmpty ? sorted[...] : sorted.drop { $0.key <= request.afterKey }
+        func page<Row: SwiftProtobuf.Message>(
+            _ rows: @autoclosure () -> [(key: String, row: Row)], _ assign: (inout View, [Row]) -> Void
+        ) {
+            let signature = ViewRowsCache.signature(request, unit: unit, today: today)
+            let sorted: [(key: String, row: Row)]
+            if let cached = cache.rows(signature) as? [(key: String, row: Row)] {
+                sorted = cached
+            } else {
+                sorted = rows().sorted { $0.key < $1.key }
+                cache.keep(sorted, count: sorted.count, for: signature)
+            }
+            let rest = sorted[Self.firstIndex(in: sorted, after: request.afterKey)...]
             // Up to page_size rows and the byte budget, and always at least one row.
             var bytes = 0
             let fitting = rest.prefix(pageSize).prefix { item in
@@ -80,6 +98,19 @@ extension CoordinationState {
                 + "reports, certificates, incentives, activities, plans, units)"
         }
         return view
+    }
+
+    /// Where the rows after `key` start in `sorted` (all of them for an empty key): a binary search,
+    /// so a page costs its own rows, not the listing's.
+    static func firstIndex<Row>(in sorted: [(key: String, row: Row)], after key: String) -> Int {
+        guard !key.isEmpty else { return 0 }
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle].key <= key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The filters each view applies; any other filter set in a request is refused.

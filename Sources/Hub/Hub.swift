@@ -36,6 +36,8 @@ public final class Hub: Service {
     private let units: Set<String>
 
     /// Opens the log and binds the socket; throws if either fails (a corrupt log, a taken port).
+    /// Waits while the log loads: async code uses ``open(configuration:logger:)``.
+    @available(*, noasync, message: "waits while the log loads; use `await Hub.open(configuration:logger:)`")
     public init(configuration: HubConfiguration, logger: Logger = Logger(label: "aeohub.hub")) throws {
         let context = try Context()
         let allowlist = Allowlist(configuration.nodeKeys)
@@ -130,6 +132,20 @@ public final class Hub: Service {
     /// The ZAP domain of the hub's socket.
     public static let zapDomain = "aeohub"
 
+    /// Opens the hub as ``init(configuration:logger:)`` does, suspending while the log loads: the
+    /// waiting happens on a thread of its own, never on one of the cooperative pool.
+    public static func open(
+        configuration: HubConfiguration, logger: Logger = Logger(label: "aeohub.hub")
+    ) async throws -> Hub {
+        let opener = try SocketThread(name: "aeohub-hub-open")
+        return try await withCheckedThrowingContinuation { continuation in
+            opener.execute {
+                defer { opener.shutdown() }
+                continuation.resume(with: Result { try Hub(configuration: configuration, logger: logger) })
+            }
+        }
+    }
+
     /// Starts serving on the hub's own thread, without waiting for ``run()`` (which starts it too).
     /// Safe to call more than once.
     public func start() {
@@ -143,18 +159,32 @@ public final class Hub: Service {
         await withTaskCancellationOrGracefulShutdownHandler {
             await thread.finish()
         } onCancelOrGracefulShutdown: {
-            self.stop()
+            self.requestStop()
         }
-        stop()
+        await shutdown()
     }
 
-    /// Stops serving: the batch in hand is finished and the log closed. Safe to call more than once.
+    /// Stops serving: the batch in hand is finished and the log closed. Suspends until the hub's
+    /// thread has ended, blocking no thread. Safe to call more than once.
+    public func shutdown() async {
+        requestStop()
+        await thread.finish()
+        zap.stop()
+    }
+
+    /// ``shutdown()`` for synchronous code: blocks until the hub's thread has ended.
+    @available(*, noasync, message: "blocks until the hub's thread ends; use `await shutdown()`")
     public func stop() {
+        requestStop()
+        thread.join()
+        zap.stop()
+    }
+
+    /// Asks the hub's loop to stop (it finishes the batch in hand); returns at once.
+    private func requestStop() {
         control.requestStop()
         pulse.releaseHold()
         start()  // lets a hub that never started reach its stop check
-        thread.join()
-        zap.stop()
     }
 
     /// Where the hub's thread is: not started, running (and how long ago its loop last went round),

@@ -53,7 +53,7 @@ public struct Demo: Sendable {
         let configuration = HubConfiguration(
             endpoint: "tcp://127.0.0.1:*", keyPair: hubKeys, logPath: logPath, topology: topology,
             nodeKeys: Dictionary(uniqueKeysWithValues: unitKeys.map { ($0.value.publicKey, $0.key) }))
-        let hub = try Hub(configuration: configuration, logger: logger)
+        let hub = try await Hub.open(configuration: configuration, logger: logger)
         let topologyPath = try writeTopology(
             endpoint: hub.endpoint, hubKeys: hubKeys, unitKeys: unitKeys, logPath: logPath)
         let group = ServiceGroup(

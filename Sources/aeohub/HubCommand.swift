@@ -95,7 +95,7 @@ struct HubCommand: AsyncParsableCommand {
             try await runPair(configuration, file: file, metrics: metrics, address: address, logger: logger)
             return
         }
-        let hub = try Hub(configuration: configuration, logger: logger)
+        let hub = try await Hub.open(configuration: configuration, logger: logger)
         if let readyFile { try hub.endpoint.write(toFile: readyFile, atomically: true, encoding: .utf8) }
         let reloader = AllowlistReloader(topologyPath: config, logger: logger) { hub.reloadAllowlist($0) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

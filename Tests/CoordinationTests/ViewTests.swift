@@ -72,6 +72,29 @@ struct ViewTests {
         #expect(small.actions.count == 5 && small.nextKey == "A1004")
     }
 
+    @Test("paging through a listing builds its rows once, however many pages it has (issue 14: no O(n) per page)")
+    func pagingCostsTheListingOnce() throws {
+        let today = CivilDate(year: 2026, month: 11, day: 29)!
+        for count in [200, 2000] {
+            let state = try Self.state(actions: count, textLength: 10)
+            var cache = ViewRowsCache()
+            var request = ViewRequest.with {
+                $0.kind = .actions
+                $0.pageSize = 7
+            }
+            var seen: [String] = []
+            repeat {
+                request.requestID = "page-\(seen.count)"
+                let view = state.view(request, for: "huli", on: today, cache: &cache)
+                seen += view.actions.map(\.actionID)
+                request.afterKey = view.nextKey
+            } while !request.afterKey.isEmpty
+            #expect(seen == (0..<count).map { "A\(1000 + $0)" })
+            // Built once for the whole listing: with a build per page this would be count * count / 7.
+            #expect(cache.rowsBuilt == count)
+        }
+    }
+
     @Test("a filter the view does not apply is refused, not ignored; an oversized page too")
     func filters() throws {
         let state = try Self.state(actions: 1, textLength: 10)

@@ -111,8 +111,7 @@ struct FailoverTests {
             store.fence(epoch: first.epoch) { fenced.add(1, ordering: .relaxed) }
             return store
         }
-        let hub = try Hub(configuration: configuration, logger: quiet)
-        defer { hub.stop() }
+        let hub = try await Hub.open(configuration: configuration, logger: quiet)
         hub.start()
         network.endpoint = hub.endpoint
         let node = try await network.node("trade-association")
@@ -132,6 +131,7 @@ struct FailoverTests {
         #expect(try check.head().sequence == before.sequence)
         #expect(try check.accepted(sender: "trade-association", messageID: "r2") == nil)
         await node.close()
+        await hub.shutdown()
     }
 
     @Test("failover drill, short form: the primary killed -9 twice and paused past its lease once, under load")

@@ -157,7 +157,7 @@ private final class ObservedHub: Sendable {
         let metrics = MetricsBackend()
         var configuration = network.configuration
         configuration.metricsFactory = metrics.factory
-        let hub = try Hub(configuration: configuration, logger: quiet)
+        let hub = try await Hub.open(configuration: configuration, logger: quiet)
         network.endpoint = hub.endpoint
         network.hub = hub
         hub.start()

@@ -166,7 +166,7 @@ struct SnapshotTests {
     static func restart(_ network: TestNetwork, snapshots: Bool) async throws -> [String: Int] {
         var configuration = network.configuration
         if !snapshots { configuration.snapshotEveryRecords = 0 }
-        let hub = try Hub(configuration: configuration, logger: quiet)
+        let hub = try await Hub.open(configuration: configuration, logger: quiet)
         network.endpoint = hub.endpoint
         network.hub = hub
         hub.start()

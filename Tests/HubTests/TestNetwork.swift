@@ -90,7 +90,7 @@ class TestNetwork: @unchecked Sendable {
     }
 
     func stopHub() async {
-        hub?.stop()
+        await hub?.shutdown()
         _ = await hubTask?.result
         hub = nil
     }
