@@ -19,21 +19,24 @@ public struct ViewRowsCache {
     public mutating func removeAll() { entries.removeAll() }
 
     /// What names a listing: the request without its id, page size and position, the unit and the day.
-    static func signature(_ request: ViewRequest, unit: String, today: CivilDate) -> Data {
+    /// `nil` if the request cannot be serialized: such a listing is not kept.
+    static func signature(_ request: ViewRequest, unit: String, today: CivilDate) -> Data? {
         var listing = request
         listing.requestID = ""
         listing.afterKey = ""
         listing.pageSize = 0
-        let bytes: [UInt8] = (try? listing.serializedBytes()) ?? []
+        guard let bytes = try? listing.serializedBytes() as [UInt8] else { return nil }
         return Data(bytes) + Data("\u{0}\(unit)\u{0}\(today)".utf8)
     }
 
-    func rows(_ signature: Data) -> Any? {
-        entries.first { $0.signature == signature }?.rows
+    func rows(_ signature: Data?) -> Any? {
+        guard let signature else { return nil }
+        return entries.first { $0.signature == signature }?.rows
     }
 
-    mutating func keep(_ rows: Any, count: Int, for signature: Data) {
+    mutating func keep(_ rows: Any, count: Int, for signature: Data?) {
         rowsBuilt += count
+        guard let signature else { return }
         entries.removeAll { $0.signature == signature }
         entries.append((signature, rows))
         if entries.count > Self.capacity { entries.removeFirst() }

@@ -97,6 +97,8 @@ final class HubLoop {
         guard core.stateIsStale else { return }
         do {
             try rebuild()
+            // A commit reported as failed may have been written: deliver what the log holds.
+            core.catchUpSessions(now: .now)
         } catch {
             logger.error("cannot rebuild the workflow state from the log", metadata: ["error": "\(error)"])
         }

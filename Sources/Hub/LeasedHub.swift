@@ -153,12 +153,15 @@ public final class LeasedHub: Service, Sendable {
             return
         }
         if let reason = term.endReason(stopping: isStopping) {
-            hub.stop()
+            stopOrExit(hub, reason: reason)
             term.over.store(true, ordering: .sequentiallyConsistent)
             logger.notice("lost the lease while loading the log", metadata: ["reason": "\(reason)"])
             return
         }
         current.withLock { $0 = hub }
+        // A key reload while the log loaded changed the configuration but found no hub to tell.
+        let keys = self.configuration.withLock { $0.nodeKeys }
+        if keys != configuration.nodeKeys { hub.reloadAllowlist(keys) }
         hub.start()
         logger.notice(
             "serving: this hub holds the lease",
@@ -179,7 +182,12 @@ public final class LeasedHub: Service, Sendable {
     /// nothing more: its sockets close, and the service manager starts it again as the backup.
     private func stopOrExit(_ hub: Hub, reason: String) {
         let stopped = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
+        guard let stopper = try? SocketThread(name: "aeohub-hub-stop") else {
+            hub.stop()
+            return
+        }
+        stopper.execute {
+            defer { stopper.shutdown() }
             hub.stop()
             stopped.signal()
         }

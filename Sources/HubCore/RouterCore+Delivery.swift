@@ -27,6 +27,11 @@ extension RouterCore {
         for nodeID in toPump.sorted() { pump(nodeID, now: now) }
     }
 
+    /// Fills every session's window that is not caught up (after ``install(state:head:lastAcceptedAt:)``).
+    public mutating func catchUpSessions(now: CoreTime) {
+        for nodeID in sessions.keys.sorted() { pump(nodeID, now: now) }
+    }
+
     /// Fills the node's credit window from the log, unless it is caught up (then new records reach
     /// it straight from each committed batch).
     mutating func pump(_ nodeID: String, now: CoreTime) {

@@ -52,7 +52,12 @@ public struct RouterCore {
     }
 
     /// Replaces the workflow state with one folded from the log (at start, or after a failed commit).
+    /// A head beyond the one the core knew means a commit reported as failed was written after all:
+    /// every session then reads its deliveries from the log again (``catchUpSessions(now:)``).
     public mutating func install(state: CoordinationState, head: UInt64, lastAcceptedAt: Int64) {
+        if head > self.head {
+            for nodeID in sessions.keys { sessions[nodeID]?.caughtUp = false }
+        }
         self.state = state
         self.head = head
         self.lastAcceptedAt = max(self.lastAcceptedAt, lastAcceptedAt)

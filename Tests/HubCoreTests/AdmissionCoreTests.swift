@@ -8,6 +8,7 @@ import Testing
 @Suite("HubCore: batch admission")
 struct AdmissionCoreTests {
     static let huli = CoreHarness.routing("huli")
+    static let dongdu = CoreHarness.routing("xm-dongdu")
 
     @Test("one dedup query per batch, however many submits it holds; a retry inside the batch is one record")
     func dedupWithinBatch() {
@@ -109,6 +110,31 @@ struct AdmissionCoreTests {
         hub.core.install(state: state, head: UInt64(hub.log.records.count), lastAcceptedAt: 0)
         hub.round([("huli", .submit(CoreHarness.request("R-1", messageID: "m-1")))])
         #expect(hub.outbox.take(Self.huli).accepted.map(\.messageID) == ["m-1"])
+    }
+
+    @Test("a commit reported as failed that was written after all: after the rebuild, its recipients get it")
+    func failedCommitThatWasWritten() throws {
+        var hub = CoreHarness()
+        hub.hello("huli")
+        hub.hello("xm-dongdu")
+        _ = hub.outbox.take(Self.huli)
+        _ = hub.outbox.take(Self.dongdu)
+        let batch = hub.core.receive(
+            [
+                Inbound(
+                    routingID: Self.huli, identity: ("huli", "key-huli"), keyIsCurrent: true,
+                    frames: WireCodec.encode(.submit(CoreHarness.request("R-1", messageID: "m-1"))))
+            ], now: hub.now)
+        // The connection dropped during COMMIT, but the server had written the batch.
+        _ = hub.log.append(batch.records)
+        hub.core.commitFailed(batch, error: "connection lost during COMMIT (injected)", now: hub.now)
+        #expect(hub.outbox.take(Self.dongdu).deliveries.isEmpty)
+        var state = CoordinationState(topology: CoreHarness.topology)
+        for record in hub.log.records { state.fold(try Envelope(serializedBytes: record.envelope)) }
+        hub.core.install(state: state, head: UInt64(hub.log.records.count), lastAcceptedAt: 0)
+        hub.core.catchUpSessions(now: hub.now)
+        let delivered = hub.outbox.take(Self.dongdu).deliveries.compactMap { try? $0.decoded() }
+        #expect(delivered.map(\.messageID) == ["m-1"])
     }
 
     @Test("garbage is answered by a protocol ERROR and counted; accepted times never go back")
