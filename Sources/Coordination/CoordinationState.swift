@@ -8,24 +8,24 @@ import HubProtocol
 /// that fails to commit.
 public struct CoordinationState: Sendable, Equatable {
     public let topology: Topology
-    public internal(set) var requests: [String: RequestRecord] = [:]
-    public internal(set) var cultivation: [String: CultivationRecord] = [:]
-    public internal(set) var cases: [String: CaseRecord] = [:]
-    public internal(set) var audits: [String: AuditRecord] = [:]
-    public internal(set) var meetings: [String: MeetingRecord] = [:]
-    public internal(set) var actions: [String: ActionRecord] = [:]
-    public internal(set) var creditChanges: [String: CreditChangeRecord] = [:]
+    public internal(set) var requests = RecordBook<RequestRecord>()
+    public internal(set) var cultivation = RecordBook<CultivationRecord>()
+    public internal(set) var cases = RecordBook<CaseRecord>()
+    public internal(set) var audits = RecordBook<AuditRecord>()
+    public internal(set) var meetings = RecordBook<MeetingRecord>()
+    public internal(set) var actions = RecordBook<ActionRecord>()
+    public internal(set) var creditChanges = RecordBook<CreditChangeRecord>()
     /// Each unit's latest report per period, keyed by unit and period.
-    public internal(set) var reports: [String: ReportRecord] = [:]
+    public internal(set) var reports = RecordBook<ReportRecord>()
     /// Enterprises that may not apply again before the date (a failed certification).
     public internal(set) var barredUntil: [String: CivilDate] = [:]
     /// Certified enterprises by USCC.
-    public internal(set) var certificates: [String: CertificateRecord] = [:]
+    public internal(set) var certificates = RecordBook<CertificateRecord>()
     /// Each enterprise's current level per level set, keyed by ``levelKey(_:_:)``.
     public internal(set) var creditLevels: [String: CurrentLevel] = [:]
-    public internal(set) var incentives: [String: IncentiveRecord] = [:]
-    public internal(set) var activities: [String: ActivityRecord] = [:]
-    public internal(set) var plans: [String: PlanRecord] = [:]
+    public internal(set) var incentives = RecordBook<IncentiveRecord>()
+    public internal(set) var activities = RecordBook<ActivityRecord>()
+    public internal(set) var plans = RecordBook<PlanRecord>()
     /// Each node's latest presence: online or not, and when the hub wrote it (ms).
     public internal(set) var presence: [String: Presence] = [:]
 

@@ -30,20 +30,20 @@ extension CoordinationState {
 
     /// The fields of the fold, for ``encodedFold()``.
     struct Folded: Codable {
-        var requests: [String: RequestRecord]
-        var cultivation: [String: CultivationRecord]
-        var cases: [String: CaseRecord]
-        var audits: [String: AuditRecord]
-        var meetings: [String: MeetingRecord]
-        var actions: [String: ActionRecord]
-        var creditChanges: [String: CreditChangeRecord]
-        var reports: [String: ReportRecord]
+        var requests: RecordBook<RequestRecord>
+        var cultivation: RecordBook<CultivationRecord>
+        var cases: RecordBook<CaseRecord>
+        var audits: RecordBook<AuditRecord>
+        var meetings: RecordBook<MeetingRecord>
+        var actions: RecordBook<ActionRecord>
+        var creditChanges: RecordBook<CreditChangeRecord>
+        var reports: RecordBook<ReportRecord>
         var barredUntil: [String: CivilDate]
-        var certificates: [String: CertificateRecord]
+        var certificates: RecordBook<CertificateRecord>
         var creditLevels: [String: CurrentLevel]
-        var incentives: [String: IncentiveRecord]
-        var activities: [String: ActivityRecord]
-        var plans: [String: PlanRecord]
+        var incentives: RecordBook<IncentiveRecord>
+        var activities: RecordBook<ActivityRecord>
+        var plans: RecordBook<PlanRecord>
         var presence: [String: Presence]
         var openRequests: [String: [String]]
         var openCase: [String: String]

@@ -173,9 +173,6 @@ private struct Follower {
     let stopping: Projection.Mailboxes
     var folded: UInt64 = 0
     var foldedHash = LogHead.empty.hash
-    /// The listings being paged through, for the state at ``viewCacheSequence``.
-    var viewCache = ViewRowsCache()
-    var viewCacheSequence: UInt64 = 0
     var lastAcceptedAt: Int64 = 0
     /// Whether a fold has reached the log's head at least once (the first one can be stopped midway).
     var caughtUp = false
@@ -236,11 +233,7 @@ private struct Follower {
             }
         } else {
             let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-            if viewCacheSequence != folded {
-                viewCache.removeAll()
-                viewCacheSequence = folded
-            }
-            view = state.view(job.request, for: job.nodeID, on: today, cache: &viewCache)
+            view = state.view(job.request, for: job.nodeID, on: today)
             if job.request.kind == .units { view.units = view.units.map(addDeliveries) }
         }
         view.asOfSequence = folded

@@ -190,7 +190,9 @@ struct WorkflowTransitionTests {
 
         let state = try await n.view()
         #expect(
-            state.requests.mapValues(\.status) == ["R1": .resolved, "R2": .filed, "R3": .declined, "R4": .withdrawn])
+            state.requests.byID.mapValues(\.status) == [
+                "R1": .resolved, "R2": .filed, "R3": .declined, "R4": .withdrawn,
+            ])
         #expect(state.requests["R2"]?.duplicateOf == "R1")
         let later = Self.today.adding(days: 21)
         #expect(state.requests["R2"]?.isOverdue(on: later, serviceDays: 20) == true)
