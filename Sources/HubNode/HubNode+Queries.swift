@@ -24,18 +24,13 @@ extension HubNode {
     }
 
     /// Asks the hub for a view of the one state as this node may see it, every page, and returns
-    /// the rows in one `View` (its `as_of_sequence` is the last page's). Throws
-    /// ``NodeError/viewRefused(code:reason:)`` when the hub answers with an error code, and
-    /// ``NodeError/viewTimedOut`` when a page does not come within `deadline` (asked again meanwhile).
+    /// the rows in one `View` (its `as_of_sequence` is the last page's). Throws as ``page(_:deadline:)``.
+    /// A long listing is better read with ``page(_:deadline:)``, a page at a time, in bounded memory.
     public func view(_ request: ViewRequest, deadline: Duration = .seconds(30)) async throws -> View {
         var request = request
         var merged = View()
         repeat {
-            request.requestID = UUID().uuidString.lowercased()
-            let page = try await viewPage(request, deadline: deadline)
-            guard page.code == .unspecified else {
-                throw NodeError.viewRefused(code: page.code.name, reason: page.reason)
-            }
+            let page = try await page(request, deadline: deadline)
             merged.kind = page.kind
             merged.total = page.total
             merged.asOfSequence = page.asOfSequence
@@ -55,6 +50,20 @@ extension HubNode {
             request.afterKey = page.nextKey
         } while !request.afterKey.isEmpty
         return merged
+    }
+
+    /// One page of a view, from `request.after_key` (the first page for an empty one); the next page
+    /// starts at its `next_key`, and it is the last when that is empty. Throws
+    /// ``NodeError/viewRefused(code:reason:)`` when the hub answers with an error code, and
+    /// ``NodeError/viewTimedOut`` when the page does not come within `deadline` (asked again meanwhile).
+    public func page(_ request: ViewRequest, deadline: Duration = .seconds(30)) async throws -> View {
+        var request = request
+        request.requestID = UUID().uuidString.lowercased()
+        let page = try await viewPage(request, deadline: deadline)
+        guard page.code == .unspecified else {
+            throw NodeError.viewRefused(code: page.code.name, reason: page.reason)
+        }
+        return page
     }
 
     /// One page of a view; asked again after a reconnect (a new WELCOME) until answered or `deadline`.

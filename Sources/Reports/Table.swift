@@ -54,20 +54,67 @@ public struct Table: Sendable, Hashable {
     /// are counted in terminal columns (``DisplayWidth``): a Chinese character takes two.
     public func render(empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty }
-        let texts = self.texts
-        let widths = columns.indices.map { column in
-            ([columns[column]] + texts.map { $0[column] }).map(\.displayWidth).max() ?? 0
-        }
-        func line(_ cells: [String]) -> String {
-            zip(cells, widths).map { $0.padded(toWidth: $1) }.joined(separator: "  ").trimmingTrailingSpaces()
-        }
-        return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + texts.map(line))
-            .joined(separator: "\n")
+        let widths = self.widths(atLeast: [])
+        return ([header(widths)] + lines(widths)).joined(separator: "\n")
     }
 
     /// The rows as a JSON array of objects, keyed by column in snake case, with typed values.
-    public func json() throws -> String {
-        try JSONValue.array(rows.map { .object(Dictionary(uniqueKeysWithValues: zip(keys, $0.map(\.json)))) }).text()
+    public func json() throws -> String { try JSONValue.array(objects).text() }
+
+    /// Each row as a JSON object keyed by column.
+    var objects: [JSONValue] { rows.map { .object(Dictionary(uniqueKeysWithValues: zip(keys, $0.map(\.json)))) } }
+
+    /// Each column's width: its title's, its widest cell's, or the width given, whichever is widest.
+    func widths(atLeast given: [Int]) -> [Int] {
+        let texts = self.texts
+        return columns.indices.map { column in
+            let widest = ([columns[column]] + texts.map { $0[column] }).map(\.displayWidth).max() ?? 0
+            return column < given.count ? max(widest, given[column]) : widest
+        }
+    }
+
+    /// The titles and a rule under them.
+    func header(_ widths: [Int]) -> String {
+        line(columns, widths) + "\n" + line(widths.map { String(repeating: "-", count: $0) }, widths)
+    }
+
+    /// The rows, padded to `widths`.
+    func lines(_ widths: [Int]) -> [String] { texts.map { line($0, widths) } }
+
+    private func line(_ cells: [String], _ widths: [Int]) -> String {
+        zip(cells, widths).map { $0.padded(toWidth: $1) }.joined(separator: "  ").trimmingTrailingSpaces()
+    }
+}
+
+/// A listing printed a page at a time, so that its printer holds one page, not the listing. Text
+/// takes its column widths from the first page; a wider cell on a later page widens its column from
+/// that page on. JSON is one array of row objects, as ``Table/json()`` prints it.
+public struct TableStream {
+    private let json: Bool
+    private var widths: [Int]?
+    private var rowsWritten = 0
+
+    public init(json: Bool) { self.json = json }
+
+    /// The text to print, newlines included, for one page's rows (nothing for a page without rows).
+    public mutating func text(of page: Table) throws -> String? {
+        guard !page.rows.isEmpty else { return nil }
+        defer { rowsWritten += page.rows.count }
+        if json {
+            let objects = try page.objects.map { try $0.text().split(separator: "\n").map { "  " + $0 } }
+            let text = objects.map { $0.joined(separator: "\n") }.joined(separator: ",\n")
+            return (rowsWritten == 0 ? "[\n" : ",\n") + text
+        }
+        let widths = page.widths(atLeast: self.widths ?? [])
+        defer { self.widths = widths }
+        let lines = page.lines(widths).joined(separator: "\n") + "\n"
+        return self.widths == nil ? page.header(widths) + "\n" + lines : lines
+    }
+
+    /// The text that ends the listing.
+    public func end(empty: String = "(none)") -> String {
+        if json { return rowsWritten == 0 ? "[]\n" : "\n]\n" }
+        return rowsWritten == 0 ? empty + "\n" : ""
     }
 }
 

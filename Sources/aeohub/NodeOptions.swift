@@ -211,19 +211,26 @@ protocol ListingCommand: AsyncParsableCommand {
 }
 
 extension ListingCommand {
+    /// Prints the listing a page at a time as the pages come, so that memory holds one page.
     func run() async throws {
         let session = try await connection.connect()
-        let view: View
+        var request = ViewRequest.with { $0.kind = viewKind }
+        var stream = TableStream(json: output.json)
+        let today = CivilDate.today
         do {
-            view = try await session.node.view(ViewRequest.with { $0.kind = viewKind }, deadline: session.timeout)
+            repeat {
+                let page = try await session.node.page(request, deadline: session.timeout)
+                let listings = Listings(
+                    view: page, today: today, serviceDays: session.topology.requestServiceDays,
+                    language: output.language)
+                if let text = try stream.text(of: table(listings)) { Swift.print(text, terminator: "") }
+                request.afterKey = page.nextKey
+            } while !request.afterKey.isEmpty
         } catch {
             await session.close()
             throw CommandFailure(error, doing: "reading the view")
         }
         await session.close()
-        let today = CivilDate.today
-        let listings = Listings(
-            view: view, today: today, serviceDays: session.topology.requestServiceDays, language: output.language)
-        try output.print(table(listings))
+        Swift.print(stream.end(), terminator: "")
     }
 }
