@@ -29,7 +29,7 @@ public struct Unit: Sendable, Hashable, Codable {
 /// The network's units and who may send what.
 public struct Topology: Sendable, Hashable {
     /// Every unit by node id.
-    public var units: [String: Unit]
+    public var units: [String: Unit] { didSet { lookups = Lookups(units) } }
     /// The roles that may send each type.
     public var authorisation: [MessageType: Set<Role>]
     /// The customs area code of the partner (Fuzhou Customs); a site there makes an audit joint.
@@ -47,19 +47,36 @@ public struct Topology: Sendable, Hashable {
     ) {
         self.homeArea = homeArea
         self.units = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        lookups = Lookups(self.units)
         self.authorisation = authorisation
         self.partnerArea = partnerArea
         self.requestServiceDays = requestServiceDays
     }
 
     /// Node ids of every unit with `role`, sorted.
-    public func ids(of role: Role) -> [String] {
-        units.values.filter { $0.role == role }.map(\.id).sorted()
-    }
+    public func ids(of role: Role) -> [String] { lookups.idsByRole[role] ?? [] }
 
     /// The customs office responsible for a district or zone `area`.
-    public func responsibleCustoms(forArea area: String) -> String? {
-        units.values.first { $0.area == area && $0.customsOffice != nil }?.customsOffice
+    public func responsibleCustoms(forArea area: String) -> String? { lookups.customsByArea[area] }
+
+    /// What the rules ask of the units for every message, worked out once (issue 14: not per submit).
+    private var lookups: Lookups
+
+    private struct Lookups: Sendable, Hashable {
+        let idsByRole: [Role: [String]]
+        let customsByArea: [String: String]
+
+        init(_ units: [String: Unit]) {
+            idsByRole = Dictionary(grouping: units.values, by: \.role).mapValues { $0.map(\.id).sorted() }
+            // The first unit by id names an area's office, so that the answer does not depend on hashing.
+            var customs: [String: String] = [:]
+            for unit in units.values.sorted(by: { $0.id < $1.id }) {
+                if let area = unit.area, let office = unit.customsOffice, customs[area] == nil {
+                    customs[area] = office
+                }
+            }
+            customsByArea = customs
+        }
     }
 
     /// The defaults of SPEC.md 6.2.

@@ -134,34 +134,36 @@ struct FieldCheck {
         Refusal(field: field, reason: reason)
     }
 
-    func required(_ text: String, _ field: String, max: Int) throws(Refusal) {
-        guard !text.allSatisfy(\.isWhitespace) else { throw fail(field, "is required") }
-        try optionalText(text, field, max: max)
+    func required(_ text: String, _ field: @autoclosure () -> String, max: Int) throws(Refusal) {
+        guard !text.allSatisfy(\.isWhitespace) else { throw fail(field(), "is required") }
+        try optionalText(text, field(), max: max)
     }
 
-    func optionalText(_ text: String, _ field: String, max: Int) throws(Refusal) {
+    func optionalText(_ text: String, _ field: @autoclosure () -> String, max: Int) throws(Refusal) {
+        // Characters never outnumber UTF-8 bytes: most texts pass without counting characters.
+        guard text.utf8.count > max else { return }
         let count = text.count
-        guard count <= max else { throw fail(field, "is \(count) characters long; the limit is \(max)") }
+        guard count <= max else { throw fail(field(), "is \(count) characters long; the limit is \(max)") }
     }
 
-    func recordID(_ text: String, _ field: String) throws(Refusal) {
-        guard !text.isEmpty else { throw fail(field, "is required") }
+    func recordID(_ text: String, _ field: @autoclosure () -> String) throws(Refusal) {
+        guard !text.isEmpty else { throw fail(field(), "is required") }
         guard Identifier.isRecordID(text) else {
-            throw fail(field, "'\(text)' is not an id: use 1 to 64 of A-Z a-z 0-9 . _ : -")
+            throw fail(field(), "'\(text)' is not an id: use 1 to 64 of A-Z a-z 0-9 . _ : -")
         }
     }
 
-    func nodeID(_ text: String, _ field: String) throws(Refusal) {
+    func nodeID(_ text: String, _ field: @autoclosure () -> String) throws(Refusal) {
         guard Identifier.isNodeID(text) else {
             throw fail(
-                field, "'\(text)' is not a node id: use 2 to 64 of a-z 0-9 and '-', starting with a letter or digit")
+                field(), "'\(text)' is not a node id: use 2 to 64 of a-z 0-9 and '-', starting with a letter or digit")
         }
     }
 
-    func date(_ text: String, _ field: String) throws(Refusal) -> CivilDate {
+    func date(_ text: String, _ field: @autoclosure () -> String) throws(Refusal) -> CivilDate {
         guard let date = CivilDate(text) else {
             throw fail(
-                field,
+                field(),
                 text.isEmpty
                     ? "is required (a date, YYYY-MM-DD)" : "'\(text)' is not a date; write YYYY-MM-DD, e.g. 2026-09-15")
         }
@@ -171,69 +173,71 @@ struct FieldCheck {
     /// Instants from 2000 to 2100: anything else is a mistake (or an attack on readers' arithmetic).
     static let instants: ClosedRange<Int64> = 946_684_800_000...4_102_444_800_000
 
-    func instant(_ milliseconds: Int64, _ field: String) throws(Refusal) {
+    func instant(_ milliseconds: Int64, _ field: @autoclosure () -> String) throws(Refusal) {
         guard Self.instants.contains(milliseconds) else {
-            throw fail(field, "\(milliseconds) is not an instant from 2000 to 2100 in Unix milliseconds")
+            throw fail(field(), "\(milliseconds) is not an instant from 2000 to 2100 in Unix milliseconds")
         }
     }
 
-    func slot(_ slot: TimeSlot, _ field: String) throws(Refusal) {
-        guard slot.startMs > 0 else { throw fail("\(field).start_ms", "is required (Unix milliseconds)") }
-        try instant(slot.startMs, "\(field).start_ms")
-        try instant(slot.endMs, "\(field).end_ms")
-        guard slot.endMs > slot.startMs else { throw fail("\(field).end_ms", "must be after start_ms") }
+    func slot(_ slot: TimeSlot, _ field: @autoclosure () -> String) throws(Refusal) {
+        guard slot.startMs > 0 else { throw fail("\(field()).start_ms", "is required (Unix milliseconds)") }
+        try instant(slot.startMs, "\(field()).start_ms")
+        try instant(slot.endMs, "\(field()).end_ms")
+        guard slot.endMs > slot.startMs else { throw fail("\(field()).end_ms", "must be after start_ms") }
         guard slot.endMs - slot.startMs <= 14 * 86_400_000 else {
-            throw fail(field, "lasts more than 14 days; split it into shorter slots")
+            throw fail(field(), "lasts more than 14 days; split it into shorter slots")
         }
     }
 
-    mutating func uscc(_ text: String, _ field: String) throws(Refusal) {
+    mutating func uscc(_ text: String, _ field: @autoclosure () -> String) throws(Refusal) {
         switch USCC.check(text) {
         case .valid: break
         case .pilotException(let warning): warnings.append(warning)
-        case .invalid(let reason): throw fail(field, reason)
+        case .invalid(let reason): throw fail(field(), reason)
         }
     }
 
-    mutating func enterprise(_ enterprise: Enterprise, present: Bool, _ field: String) throws(Refusal) {
-        guard present else { throw fail(field, "is required (uscc and name)") }
-        try uscc(enterprise.uscc, "\(field).uscc")
-        try required(enterprise.name, "\(field).name", max: TextLimit.name)
+    mutating func enterprise(
+        _ enterprise: Enterprise, present: Bool, _ field: @autoclosure () -> String
+    ) throws(Refusal) {
+        guard present else { throw fail(field(), "is required (uscc and name)") }
+        try uscc(enterprise.uscc, "\(field()).uscc")
+        try required(enterprise.name, "\(field()).name", max: TextLimit.name)
         if !enterprise.customsCode.isEmpty, !Identifier.isDigits(enterprise.customsCode, count: 10) {
             throw fail(
-                "\(field).customs_code",
+                "\(field()).customs_code",
                 "'\(enterprise.customsCode)' is not a customs registration code: it has 10 digits")
         }
     }
 
-    func contact(_ contact: Contact, present: Bool, _ field: String) throws(Refusal) {
-        guard present else { throw fail(field, "is required (the enterprise's contact for customs affairs)") }
-        try required(contact.name, "\(field).name", max: TextLimit.person)
-        try optionalText(contact.title, "\(field).title", max: TextLimit.person)
-        try optionalText(contact.phone, "\(field).phone", max: 32)
-        try optionalText(contact.email, "\(field).email", max: 254)
+    func contact(_ contact: Contact, present: Bool, _ field: @autoclosure () -> String) throws(Refusal) {
+        guard present else { throw fail(field(), "is required (the enterprise's contact for customs affairs)") }
+        try required(contact.name, "\(field()).name", max: TextLimit.person)
+        try optionalText(contact.title, "\(field()).title", max: TextLimit.person)
+        try optionalText(contact.phone, "\(field()).phone", max: 32)
+        try optionalText(contact.email, "\(field()).email", max: 254)
     }
 
-    func officer(_ officer: Officer, _ field: String) throws(Refusal) {
-        try required(officer.officerID, "\(field).officer_id", max: 32)
-        try required(officer.name, "\(field).name", max: TextLimit.person)
-        if !officer.office.isEmpty { try nodeID(officer.office, "\(field).office") }
+    func officer(_ officer: Officer, _ field: @autoclosure () -> String) throws(Refusal) {
+        try required(officer.officerID, "\(field()).officer_id", max: 32)
+        try required(officer.name, "\(field()).name", max: TextLimit.person)
+        if !officer.office.isEmpty { try nodeID(officer.office, "\(field()).office") }
     }
 
-    func area(_ text: String, _ field: String) throws(Refusal) {
+    func area(_ text: String, _ field: @autoclosure () -> String) throws(Refusal) {
         guard Identifier.isDigits(text, count: 6) || Identifier.isNodeID(text) else {
             throw fail(
-                field,
+                field(),
                 text.isEmpty
                     ? "is required (a district code such as 350203, or a zone id)"
                     : "'\(text)' is neither a 6-digit district code nor a zone id")
         }
     }
 
-    func period(_ text: String, _ field: String) throws(Refusal) {
+    func period(_ text: String, _ field: @autoclosure () -> String) throws(Refusal) {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let first = CivilDate("\(parts[0])-01"), let second = CivilDate("\(parts[1])-01") else {
-            throw fail(field, "'\(text)' is not a period; write YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10")
+            throw fail(field(), "'\(text)' is not a period; write YYYY-MM/YYYY-MM, e.g. 2026-09/2026-10")
         }
         let nextMonth =
             first.month == 12
@@ -241,24 +245,26 @@ struct FieldCheck {
             : CivilDate(year: first.year, month: first.month + 1, day: 1)
         guard nextMonth == second, first.month % 2 == 1 else {
             throw fail(
-                field,
+                field(),
                 "'\(text)' is not a bimonthly period: two consecutive months starting with an odd one (01/02, 03/04 "
                     + "... 11/12)"
             )
         }
     }
 
-    func count<T>(_ items: [T], _ field: String, max: Int) throws(Refusal) {
-        guard items.count <= max else { throw fail(field, "has \(items.count) entries; the limit is \(max)") }
+    func count<T>(_ items: [T], _ field: @autoclosure () -> String, max: Int) throws(Refusal) {
+        guard items.count <= max else { throw fail(field(), "has \(items.count) entries; the limit is \(max)") }
     }
 
     /// An enum value this version knows (a newer sender's value is refused rather than misread).
-    func known<E: SwiftProtobuf.Enum & CaseIterable>(_ value: E, _ field: String) throws(Refusal) {
-        guard E.allCases.contains(value) else { throw fail(field, "\(value.rawValue) is not a value this hub knows") }
+    func known<E: SwiftProtobuf.Enum & CaseIterable>(_ value: E, _ field: @autoclosure () -> String) throws(Refusal) {
+        guard E.allCases.contains(value) else { throw fail(field(), "\(value.rawValue) is not a value this hub knows") }
     }
 
-    func chosen<E: Equatable>(_ value: E, unspecified: E, _ field: String, _ options: String) throws(Refusal) {
-        guard value != unspecified else { throw fail(field, "is required: one of \(options)") }
+    func chosen<E: Equatable>(
+        _ value: E, unspecified: E, _ field: @autoclosure () -> String, _ options: String
+    ) throws(Refusal) {
+        guard value != unspecified else { throw fail(field(), "is required: one of \(options)") }
     }
 
     mutating func payload(_ envelope: Envelope, _ type: MessageType) throws(Refusal) {
@@ -280,9 +286,9 @@ struct FieldCheck {
         try recordID(caseID, "\(p).case_id")
     }
 
-    func agendaItem(_ item: AgendaItem, _ field: String) throws(Refusal) {
-        try recordID(item.itemID, "\(field).item_id")
-        try required(item.title, "\(field).title", max: TextLimit.name)
-        if !item.proposer.isEmpty { try nodeID(item.proposer, "\(field).proposer") }
+    func agendaItem(_ item: AgendaItem, _ field: @autoclosure () -> String) throws(Refusal) {
+        try recordID(item.itemID, "\(field()).item_id")
+        try required(item.title, "\(field()).title", max: TextLimit.name)
+        if !item.proposer.isEmpty { try nodeID(item.proposer, "\(field()).proposer") }
     }
 }
