@@ -25,6 +25,12 @@ final class HubLoop {
     var keyGeneration: Int
     /// When the delivery-lag gauges were last set (``recordGauges()``).
     var lastLagUpdate = ContinuousClock.now - .seconds(60)
+    /// Appends batches off this thread, while the loop admits the next one.
+    let writer: BatchWriter
+    /// The batch the writer is appending, and when it was handed over.
+    var writing: (batch: Batch, since: ContinuousClock.Instant)?
+    /// What was admitted meanwhile, to be appended next, in one transaction.
+    var waitingToWrite: Batch?
 
     init(
         configuration: HubConfiguration, store: any EventStore, snapshots: StateSnapshots?, socket: Socket,
@@ -39,6 +45,7 @@ final class HubLoop {
         self.socket = socket
         self.logger = logger
         self.counters = counters
+        writer = try BatchWriter(store: store)
         var coreConfiguration = CoreConfiguration(topology: configuration.topology, rateLimit: configuration.rateLimit)
         coreConfiguration.creditWindow = configuration.creditWindow
         coreConfiguration.heartbeatInterval = configuration.heartbeatInterval
@@ -94,7 +101,7 @@ final class HubLoop {
     /// After a failed commit the state has moved past the log; it is rebuilt before the next batch is
     /// checked, and the core refuses submits while the log cannot be read.
     func rebuildIfStale() {
-        guard core.stateIsStale else { return }
+        guard core.stateIsStale, writing == nil, waitingToWrite == nil else { return }
         do {
             try rebuild()
             // A commit reported as failed may have been written: deliver what the log holds.
@@ -113,6 +120,7 @@ final class HubLoop {
         poller.add(socket)
         poller.add(fileDescriptor: control.fileDescriptor)
         poller.add(fileDescriptor: projection.answersWaiting.fileDescriptor)
+        poller.add(fileDescriptor: writer.finished.fileDescriptor)
         let tick = configuration.heartbeatInterval / 4
         // An idle loop still goes round at least once a second, so its age shows it is alive.
         let idleTimeout = min(tick, .seconds(1))
@@ -129,6 +137,7 @@ final class HubLoop {
                     control.drain()
                     if allowlist.generation != keyGeneration { endRevokedSessions() }
                 }
+                if ready[3].contains(.readable) { writeFinished() }
                 if ready[0].contains(.readable) { try serveWaitingMessages() }
                 if ready[2].contains(.readable) { sendViews() }
                 if core.hasReplays { core.advanceReplays(now: .now) }
@@ -148,6 +157,11 @@ final class HubLoop {
     }
 
     func shutdown() {
+        while writing != nil {
+            writer.waitUntilIdle()
+            writeFinished()
+        }
+        writer.stop()
         core.closeAll(now: .now)
         try? saveCursorsIfDue(force: true)
         projection.stop()
@@ -181,28 +195,51 @@ final class HubLoop {
         commit(core.endRevokedSessions(isCurrent: { allowlist.isCurrent(.init(node: $0, key: $1)) }, now: .now))
     }
 
-    /// Appends the batch durably, then lets the core answer every waiting submit and deliver. On a
-    /// storage failure nothing is answered ACCEPTED: each submit gets STORAGE_UNAVAILABLE and the
-    /// state is rebuilt from the log, which does not have the batch.
+    /// Hands the batch to the writer, or, while it writes another, keeps it to append next. The core
+    /// answers and delivers once the batch is durable (``writeFinished()``); a batch with nothing to
+    /// write is answered at once unless it waits behind one being written (a retry of its submit).
     func commit(_ batch: Batch) {
-        guard !batch.records.isEmpty else {
-            if !batch.isEmpty { core.committed(batch, records: [], now: .now) }
-            return
+        if writing != nil || waitingToWrite != nil {
+            if !batch.isEmpty { waitingToWrite.append(batch) }
+        } else if !batch.records.isEmpty {
+            writing = (batch, .now)
+            writer.write(batch.records)
+        } else if !batch.isEmpty {
+            core.committed(batch, records: [], now: .now)
         }
-        let committed: [LogRecord]
-        let started = ContinuousClock.now
-        do {
-            committed = try store.append(batch.records)
-        } catch {
+    }
+
+    /// The writer has finished the batch: on success the core answers every waiting submit ACCEPTED
+    /// and delivers, and the batch admitted meanwhile goes to the writer. On a storage failure nothing
+    /// is answered ACCEPTED: each submit of it and of the batch admitted meanwhile (whose records
+    /// follow it) gets STORAGE_UNAVAILABLE, and the state is rebuilt from the log.
+    func writeFinished() {
+        guard let (batch, since) = writing, let outcome = writer.takeOutcome() else { return }
+        writing = nil
+        let next = waitingToWrite
+        waitingToWrite = nil
+        switch outcome {
+        case .success(let committed):
+            counters.commitTime.record(duration: ContinuousClock.now - since)
+            counters.batchSize.record(committed.count)
+            counters.head.record(Int64(clamping: committed.last?.sequence ?? head))
+            projection.logGrew()
+            counters.batches.add(1)
+            core.committed(batch, records: committed, now: .now)
+            if let next { commit(next) }
+        case .failure(let error):
             core.commitFailed(batch, error: "\(error)", now: .now)
+            if let next {
+                core.commitFailed(next, error: "a batch before it was not written (\(error))", now: .now)
+            }
             rebuildIfStale()
-            return
         }
-        counters.commitTime.record(duration: ContinuousClock.now - started)
-        counters.batchSize.record(committed.count)
-        counters.head.record(Int64(clamping: committed.last?.sequence ?? head))
-        projection.logGrew()
-        counters.batches.add(1)
-        core.committed(batch, records: committed, now: .now)
+    }
+}
+
+extension Batch? {
+    /// Appends `later` to the batch, or starts one with it.
+    fileprivate mutating func append(_ later: Batch) {
+        if self == nil { self = later } else { self!.append(later) }
     }
 }

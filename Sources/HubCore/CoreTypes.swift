@@ -168,4 +168,11 @@ public struct Batch: Sendable {
 
     /// Whether nothing needs writing or answering.
     public var isEmpty: Bool { records.isEmpty && waiting.isEmpty && touched.isEmpty }
+
+    /// Adds a later batch, to be written in the same transaction after this one's records.
+    public mutating func append(_ later: Batch) {
+        records += later.records
+        waiting += later.waiting
+        touched.formUnion(later.touched)
+    }
 }

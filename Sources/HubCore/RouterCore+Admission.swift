@@ -31,11 +31,12 @@ extension RouterCore {
         }
         var stamped = envelope
         stamped.sender = nodeID
-        stamped.sequence = head + UInt64(batch.records.count) + 1
+        stamped.sequence = stampedHead + 1
         stamped.acceptedAtMs = acceptedAt
         stamped.deliveredTo = admission.recipients
         let record = Self.record(stamped, admission: admission)
         batch.records.append(record)
+        stampedHead = record.sequence
         return .success(record)
     }
 
@@ -52,7 +53,7 @@ extension RouterCore {
     /// A presence record written by the hub itself.
     mutating func presence(_ nodeID: String, online: Bool, reason: String, batch: inout Batch, now: CoreTime) {
         let acceptedAt = nextTimestamp(now)
-        let sequence = head + UInt64(batch.records.count) + 1
+        let sequence = stampedHead + 1
         var envelope = Envelope()
         envelope.messageID = "presence-\(sequence)"
         envelope.nodePresence = NodePresence.with {
@@ -67,6 +68,7 @@ extension RouterCore {
         envelope.deliveredTo = recipients
         state.fold(envelope)
         batch.records.append(Self.record(envelope, admission: Admission(recipients: recipients)))
+        stampedHead = sequence
     }
 
     /// The wall clock, never behind a time already stamped (a clock stepped back keeps the log's
@@ -82,33 +84,45 @@ extension RouterCore {
     /// and the new records go to their online recipients.
     public mutating func committed(_ batch: Batch, records: [LogRecord], now: CoreTime) {
         head = records.last?.sequence ?? head
+        forgetUnwritten(batch)
         for item in batch.waiting { answerAccepted(item, now: now) }
         deliver(records, alsoPumping: batch.touched, now: now)
     }
 
     /// The batch could not be written: nothing is answered ACCEPTED, each waiting submit gets
-    /// STORAGE_UNAVAILABLE, and the state is stale until rebuilt from the log.
+    /// STORAGE_UNAVAILABLE, and the state is stale until rebuilt from the log. A runtime that writes
+    /// one batch while it admits the next fails that next one too: its records follow the failed ones.
     public mutating func commitFailed(_ batch: Batch, error: String, now: CoreTime) {
+        forgetUnwritten(batch)
+        stampedHead = head
         if !batch.records.isEmpty {
-            count(.rejected(ErrorCode.storageUnavailable.name), batch.waiting.count)
             outbox.record(
                 .log(LogLine(.error, "batch not committed", ["records": "\(batch.records.count)", "error": error])))
-            for item in batch.waiting {
-                send(
-                    .rejected(
-                        Rejected.with {
-                            $0.messageID = item.messageID
-                            $0.code = .storageUnavailable
-                            $0.reason =
-                                "the hub could not write its log (\(error)); nothing was accepted: retry with the "
-                                + "same message id"
-                        }), to: item.routingID, now: now)
-            }
             stateIsStale = true
-        } else {
-            for item in batch.waiting { answerAccepted(item, now: now) }
+        }
+        // Retries of a submit that was not written are refused with it; of a durable one, answered.
+        for item in batch.waiting {
+            guard item.sequence > head else {
+                answerAccepted(item, now: now)
+                continue
+            }
+            count(.rejected(ErrorCode.storageUnavailable.name))
+            send(
+                .rejected(
+                    Rejected.with {
+                        $0.messageID = item.messageID
+                        $0.code = .storageUnavailable
+                        $0.reason =
+                            "the hub could not write its log (\(error)); nothing was accepted: retry with the "
+                            + "same message id"
+                    }), to: item.routingID, now: now)
         }
         deliver([], alsoPumping: batch.touched, now: now)
+    }
+
+    /// The batch's submits are durable or failed: a retry of one is now the log's to answer.
+    private mutating func forgetUnwritten(_ batch: Batch) {
+        for record in batch.records { unwritten[MessageKey(sender: record.sender, messageID: record.messageID)] = nil }
     }
 
     mutating func answerAccepted(_ item: Waiting, now: CoreTime) {

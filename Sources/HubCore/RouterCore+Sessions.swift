@@ -59,7 +59,7 @@ extension RouterCore {
                 Welcome.with {
                     $0.nodeID = nodeID
                     $0.role = role
-                    $0.headSequence = head + UInt64(batch.records.count)
+                    $0.headSequence = stampedHead
                     $0.resumeAfter = cursor
                     $0.heartbeatIntervalMs = UInt32(
                         interval.seconds * 1000 + interval.attoseconds / 1_000_000_000_000_000)

@@ -20,6 +20,12 @@ public struct RouterCore {
     public internal(set) var state: CoordinationState
     /// The last durable sequence.
     public internal(set) var head: UInt64
+    /// The sequence of the last record put in a batch: the head, plus the records of batches handed
+    /// back and not yet committed (the runtime may write one batch while it admits the next).
+    public internal(set) var stampedHead: UInt64
+    /// The submits in batches not yet committed, by sender and message id: a retry of one is answered
+    /// once that batch is durable, and the same id with other content is refused.
+    var unwritten: [MessageKey: (sequence: UInt64, content: Envelope)] = [:]
     public internal(set) var lastAcceptedAt: Int64
     /// After a failed commit the state has moved past the log: submits are refused until the
     /// runtime rebuilds it from the log and calls ``install(state:head:lastAcceptedAt:)``.
@@ -46,6 +52,7 @@ public struct RouterCore {
         self.outbox = outbox
         self.state = state
         self.head = head
+        stampedHead = head
         self.lastAcceptedAt = lastAcceptedAt
         floodGuard = FloodGuard(configuration.rateLimit)
         replayGuard = FloodGuard(configuration.replayRateLimit)
@@ -60,6 +67,8 @@ public struct RouterCore {
         }
         self.state = state
         self.head = head
+        stampedHead = head
+        unwritten = [:]
         self.lastAcceptedAt = max(self.lastAcceptedAt, lastAcceptedAt)
         stateIsStale = false
     }
@@ -107,10 +116,8 @@ public struct RouterCore {
         }
         let reads = read(for: decoded)
         var batch = Batch()
-        // "sender\u{0}messageID" -> sequence and content, for retries inside one batch
-        var batchIDs: [MessageKey: (sequence: UInt64, content: Envelope)] = [:]
         for message in decoded {
-            handle(message, reads: reads, batchIDs: &batchIDs, batch: &batch, now: now)
+            handle(message, reads: reads, batch: &batch, now: now)
         }
         return batch
     }
@@ -140,8 +147,7 @@ public struct RouterCore {
     }
 
     private mutating func handle(
-        _ message: Decoded, reads: BatchReads, batchIDs: inout [MessageKey: (sequence: UInt64, content: Envelope)],
-        batch: inout Batch, now: CoreTime
+        _ message: Decoded, reads: BatchReads, batch: inout Batch, now: CoreTime
     ) {
         let nodeID = message.node
         let routingID = message.inbound.routingID
@@ -196,8 +202,7 @@ public struct RouterCore {
         switch command {
         case .submit(let envelope):
             submit(
-                envelope, nodeID: nodeID, routingID: routingID, reads: reads, batchIDs: &batchIDs, batch: &batch,
-                now: now)
+                envelope, nodeID: nodeID, routingID: routingID, reads: reads, batch: &batch, now: now)
         case .ack(let ack):
             // A transient session is delivered nothing, so it has nothing to acknowledge.
             guard !transient, let session = sessions[nodeID], ack.sequence <= session.sentUpTo else { return }
@@ -235,8 +240,7 @@ public struct RouterCore {
     }
 
     private mutating func submit(
-        _ envelope: Envelope, nodeID: String, routingID: Data, reads: BatchReads,
-        batchIDs: inout [MessageKey: (sequence: UInt64, content: Envelope)], batch: inout Batch, now: CoreTime
+        _ envelope: Envelope, nodeID: String, routingID: Data, reads: BatchReads, batch: inout Batch, now: CoreTime
     ) {
         let key = MessageKey(sender: nodeID, messageID: envelope.messageID)
         if let failure = reads.failure {
@@ -249,7 +253,8 @@ public struct RouterCore {
                 nodeID: nodeID, now: now)
             return
         }
-        if let earlier = batchIDs[key] {
+        // A retry of a submit in this batch or one not yet committed: answered once that is durable.
+        if let earlier = unwritten[key] {
             if earlier.content != envelope.content {
                 refuseReusedID(
                     envelope.messageID, sequence: earlier.sequence, routingID: routingID, nodeID: nodeID, now: now)
@@ -280,7 +285,7 @@ public struct RouterCore {
         }
         switch admit(envelope, from: nodeID, batch: &batch, now: now) {
         case .success(let record):
-            batchIDs[key] = (record.sequence, envelope.content)
+            unwritten[key] = (record.sequence, envelope.content)
             batch.waiting.append(
                 Waiting(
                     routingID: routingID, messageID: envelope.messageID, sequence: record.sequence,
