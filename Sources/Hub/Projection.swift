@@ -70,12 +70,10 @@ final class Projection: Sendable {
             self.answersWaiting = answersWaiting
         }
 
-        /// Starts from the newest snapshot that agrees with the log.
-        func restore() {
-            if let restored = snapshots?.newest(agreeingWith: follower.store, logger: logger) {
-                follower.start(from: restored)
-                writer?.written(at: restored.head.sequence)
-            }
+        /// Starts from the snapshot the hub restored.
+        func start(from restored: StateSnapshots.Restored) {
+            follower.start(from: restored)
+            writer?.written(at: restored.head.sequence)
         }
 
         /// Folds the log's tail, writes a snapshot when one is due, and answers the waiting requests.
@@ -109,9 +107,11 @@ final class Projection: Sendable {
     private let thread: SocketThread
     private let worker: Worker
 
+    /// Folds the log from `restored` (the hub's snapshot, restored once for the loop and the projection)
+    /// or, if `nil`, from the first record.
     init(
-        store: any EventStore, snapshots: StateSnapshots?, configuration: HubConfiguration, counters: HubCounters,
-        logger: Logger
+        store: any EventStore, snapshots: StateSnapshots?, restored: StateSnapshots.Restored?,
+        configuration: HubConfiguration, counters: HubCounters, logger: Logger
     ) throws {
         let answersWaiting = try LoopControl()
         self.answersWaiting = answersWaiting
@@ -119,7 +119,7 @@ final class Projection: Sendable {
         worker = Worker(
             store: store, snapshots: snapshots, configuration: configuration, counters: counters, logger: logger,
             mail: mail, answersWaiting: answersWaiting)
-        thread.execute { [worker] in worker.restore() }
+        if let restored { thread.execute { [worker] in worker.start(from: restored) } }
         enqueueTurn()  // the first fold starts at once, off the hub thread
     }
 
