@@ -17,7 +17,7 @@ import ZeroMQ
 ///
 /// This thread also writes the snapshots of the fold (SPEC.md 12): every
 /// ``HubConfiguration/snapshotEveryRecords`` records or ``HubConfiguration/snapshotInterval``, and at a
-/// graceful stop; its first fold starts from the newest snapshot that agrees with the log.
+/// graceful stop; its first fold starts from the snapshot the hub restored at start-up, if any.
 final class Projection: Sendable {
     /// A view request waiting for an answer.
     struct Job: Sendable {
@@ -46,7 +46,6 @@ final class Projection: Sendable {
     private final class Worker: @unchecked Sendable {
         var follower: Follower
         var writer: SnapshotWriter?
-        let snapshots: StateSnapshots?
         let mail: Mailboxes
         let counters: HubCounters
         let logger: Logger
@@ -63,7 +62,6 @@ final class Projection: Sendable {
                 SnapshotWriter(
                     snapshots: $0, every: configuration.snapshotEveryRecords, interval: configuration.snapshotInterval)
             }
-            self.snapshots = snapshots
             self.mail = mail
             self.counters = counters
             self.logger = logger
