@@ -177,6 +177,7 @@ let package = Package(
                 "FaultHarness", "ChildProcesses", "ProtocolFuzzing", "Dashboard", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -3,100 +3,108 @@ import HubProtocol
 import SwiftProtobuf
 
 /// A node's latest presence: online or not, and when the hub wrote it (ms).
-public struct Presence: Sendable, Hashable, Codable {
+public struct Presence: Sendable, Hashable {
     public var online: Bool
     public var at: Int64
 }
 
-extension CoordinationState {
-    /// The version of ``encodedFold()``'s layout. A snapshot of another version is not restored (the hub
-    /// folds the log instead): raise it whenever a record's stored fields change.
-    public static let foldLayoutVersion: UInt32 = 1
+/// A stored state that does not decode into records (a date that is not `YYYY-MM-DD`, an unknown status).
+public struct StoredStateError: Error, CustomStringConvertible {
+    public let description: String
+}
 
-    /// Everything the fold holds but the topology, as UTF-8 JSON (SPEC.md 12): what a snapshot stores.
-    public func encodedFold() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return try encoder.encode(Folded(self))
+extension CoordinationState {
+    /// How a snapshot stores the state (SPEC.md 12): 2 is ``StoredState`` (state.proto). A snapshot of
+    /// another layout is not restored (the hub folds the log instead): raise it whenever the stored
+    /// fields change meaning.
+    public static let foldLayoutVersion: UInt32 = 2
+
+    /// Everything the fold holds but the topology: what a snapshot stores.
+    public var storedFold: StoredState {
+        var stored = StoredState()
+        stored.requests = requests.byID.mapValues(\.stored)
+        stored.cultivation = cultivation.byID.mapValues(\.stored)
+        stored.cases = cases.byID.mapValues(\.stored)
+        stored.audits = audits.byID.mapValues(\.stored)
+        stored.meetings = meetings.byID.mapValues(\.stored)
+        stored.actions = actions.byID.mapValues(\.stored)
+        stored.creditChanges = creditChanges.byID.mapValues(\.stored)
+        stored.reports = reports.byID.mapValues(\.stored)
+        stored.barredUntil = barredUntil.mapValues(\.description)
+        stored.certificates = certificates.byID.mapValues(\.stored)
+        stored.creditLevels = creditLevels.mapValues { level in
+            StoredLevel.with {
+                $0.level = level.level
+                $0.changeID = level.changeID
+            }
+        }
+        stored.incentives = incentives.byID.mapValues(\.stored)
+        stored.activities = activities.byID.mapValues(\.stored)
+        stored.plans = plans.byID.mapValues(\.stored)
+        stored.presence = presence.mapValues { presence in
+            StoredPresence.with {
+                $0.online = presence.online
+                $0.atMs = presence.at
+            }
+        }
+        stored.openRequests = openRequests.mapValues(StoredIds.init(_:))
+        stored.openCase = openCase
+        stored.scheduledAudits = Array(scheduledAudits)
+        stored.changesOf = changesOf.mapValues(StoredIds.init(_:))
+        stored.incentivesOf = incentivesOf.mapValues(StoredIds.init(_:))
+        return stored
     }
 
     /// The state a snapshot holds, under `topology` (the snapshot names the topology it was folded under,
     /// and is restored only under the same one).
-    public init(topology: Topology, restoring encoded: Data) throws {
-        let folded = try JSONDecoder().decode(Folded.self, from: encoded)
+    public init(topology: Topology, restoring stored: StoredState) throws {
         self.init(topology: topology)
-        folded.restore(into: &self)
+        try restore(stored)
     }
 
-    /// The fields of the fold, for ``encodedFold()``.
-    struct Folded: Codable {
-        var requests: RecordBook<RequestRecord>
-        var cultivation: RecordBook<CultivationRecord>
-        var cases: RecordBook<CaseRecord>
-        var audits: RecordBook<AuditRecord>
-        var meetings: RecordBook<MeetingRecord>
-        var actions: RecordBook<ActionRecord>
-        var creditChanges: RecordBook<CreditChangeRecord>
-        var reports: RecordBook<ReportRecord>
-        var barredUntil: [String: CivilDate]
-        var certificates: RecordBook<CertificateRecord>
-        var creditLevels: [String: CurrentLevel]
-        var incentives: RecordBook<IncentiveRecord>
-        var activities: RecordBook<ActivityRecord>
-        var plans: RecordBook<PlanRecord>
-        var presence: [String: Presence]
-        var openRequests: [String: [String]]
-        var openCase: [String: String]
-        var scheduledAudits: Set<String>
-        var changesOf: [String: [String]]
-        var incentivesOf: [String: [String]]
-
-        init(_ state: CoordinationState) {
-            requests = state.requests
-            cultivation = state.cultivation
-            cases = state.cases
-            audits = state.audits
-            meetings = state.meetings
-            actions = state.actions
-            creditChanges = state.creditChanges
-            reports = state.reports
-            barredUntil = state.barredUntil
-            certificates = state.certificates
-            creditLevels = state.creditLevels
-            incentives = state.incentives
-            activities = state.activities
-            plans = state.plans
-            presence = state.presence
-            openRequests = state.openRequests
-            openCase = state.openCase
-            scheduledAudits = state.scheduledAudits
-            changesOf = state.changesOf
-            incentivesOf = state.incentivesOf
-        }
-
-        func restore(into state: inout CoordinationState) {
-            state.requests = requests
-            state.cultivation = cultivation
-            state.cases = cases
-            state.audits = audits
-            state.meetings = meetings
-            state.actions = actions
-            state.creditChanges = creditChanges
-            state.reports = reports
-            state.barredUntil = barredUntil
-            state.certificates = certificates
-            state.creditLevels = creditLevels
-            state.incentives = incentives
-            state.activities = activities
-            state.plans = plans
-            state.presence = presence
-            state.openRequests = openRequests
-            state.openCase = openCase
-            state.scheduledAudits = scheduledAudits
-            state.changesOf = changesOf
-            state.incentivesOf = incentivesOf
-        }
+    /// Sets every field of the fold from `stored`: the one place a restore touches the state.
+    mutating func restore(_ stored: StoredState) throws {
+        requests = RecordBook(try stored.requests.mapValues(RequestRecord.init(stored:)))
+        cultivation = RecordBook(try stored.cultivation.mapValues(CultivationRecord.init(stored:)))
+        cases = RecordBook(try stored.cases.mapValues(CaseRecord.init(stored:)))
+        audits = RecordBook(try stored.audits.mapValues(AuditRecord.init(stored:)))
+        meetings = RecordBook(stored.meetings.mapValues(MeetingRecord.init(stored:)))
+        actions = RecordBook(try stored.actions.mapValues(ActionRecord.init(stored:)))
+        creditChanges = RecordBook(try stored.creditChanges.mapValues(CreditChangeRecord.init(stored:)))
+        reports = RecordBook(stored.reports.mapValues(ReportRecord.init(stored:)))
+        barredUntil = try stored.barredUntil.mapValues { try civilDate($0, "barred_until") }
+        certificates = RecordBook(try stored.certificates.mapValues(CertificateRecord.init(stored:)))
+        creditLevels = stored.creditLevels.mapValues { CurrentLevel(level: $0.level, changeID: $0.changeID) }
+        incentives = RecordBook(try stored.incentives.mapValues(IncentiveRecord.init(stored:)))
+        activities = RecordBook(try stored.activities.mapValues(ActivityRecord.init(stored:)))
+        plans = RecordBook(stored.plans.mapValues(PlanRecord.init(stored:)))
+        presence = stored.presence.mapValues { Presence(online: $0.online, at: $0.atMs) }
+        openRequests = stored.openRequests.mapValues(\.ids)
+        openCase = stored.openCase
+        scheduledAudits = Set(stored.scheduledAudits)
+        changesOf = stored.changesOf.mapValues(\.ids)
+        incentivesOf = stored.incentivesOf.mapValues(\.ids)
     }
+}
+
+extension StoredIds {
+    init(_ ids: [String]) {
+        self.init()
+        self.ids = ids
+    }
+}
+
+/// A stored date, `YYYY-MM-DD`.
+func civilDate(_ text: String, _ field: String) throws -> CivilDate {
+    guard let date = CivilDate(text) else {
+        throw StoredStateError(description: "\(field) \"\(text)\" is not a date YYYY-MM-DD")
+    }
+    return date
+}
+
+/// A stored optional date: absent is `nil`.
+func civilDate(_ text: String, present: Bool, _ field: String) throws -> CivilDate? {
+    present ? try civilDate(text, field) : nil
 }
 
 extension Topology {
@@ -119,54 +127,4 @@ extension Topology {
         encoder.outputFormatting = .sortedKeys
         return (try? encoder.encode(canonical)) ?? Data()
     }
-}
-
-// Protocol enums are stored by number and messages by their binary encoding (base64 in the JSON), so a
-// snapshot keeps every field exactly.
-extension RequestCategory: Codable {}
-extension KeyListCategory: Codable {}
-extension CaseKind: Codable {}
-extension SuspensionGround: Codable {}
-extension PlanApproach: Codable {}
-extension ActivityKind: Codable {}
-extension ActionStatus: Codable {}
-extension AuditOutcome: Codable {}
-extension LevelSet: Codable {}
-extension Severity: Codable {}
-
-extension SwiftProtobuf.Message {
-    /// A message stored in a snapshot as its binary encoding.
-    fileprivate static func decodeBinary(from decoder: any Swift.Decoder) throws -> Self {
-        try Self(serializedBytes: try decoder.singleValueContainer().decode(Data.self))
-    }
-
-    fileprivate func encodeBinary(to encoder: any Swift.Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(try serializedBytes() as Data)
-    }
-}
-
-extension TimeSlot: Codable {
-    public init(from decoder: any Swift.Decoder) throws { self = try .decodeBinary(from: decoder) }
-    public func encode(to encoder: any Swift.Encoder) throws { try encodeBinary(to: encoder) }
-}
-
-extension AuditSite: Codable {
-    public init(from decoder: any Swift.Decoder) throws { self = try .decodeBinary(from: decoder) }
-    public func encode(to encoder: any Swift.Encoder) throws { try encodeBinary(to: encoder) }
-}
-
-extension Enterprise: Codable {
-    public init(from decoder: any Swift.Decoder) throws { self = try .decodeBinary(from: decoder) }
-    public func encode(to encoder: any Swift.Encoder) throws { try encodeBinary(to: encoder) }
-}
-
-extension Officer: Codable {
-    public init(from decoder: any Swift.Decoder) throws { self = try .decodeBinary(from: decoder) }
-    public func encode(to encoder: any Swift.Encoder) throws { try encodeBinary(to: encoder) }
-}
-
-extension Milestone: Codable {
-    public init(from decoder: any Swift.Decoder) throws { self = try .decodeBinary(from: decoder) }
-    public func encode(to encoder: any Swift.Encoder) throws { try encodeBinary(to: encoder) }
 }

@@ -46,7 +46,7 @@ public enum Subject: Sendable, Hashable {
 // MARK: - Workflow records
 
 /// An enterprise request in the ledger.
-public struct RequestRecord: Sendable, Hashable, Codable {
+public struct RequestRecord: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, Codable {
         case filed, acknowledged
         case inProgress = "in_progress"
@@ -76,7 +76,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
     public func isOverdue(on date: CivilDate, serviceDays: Int) -> Bool { isOpen && age(on: date) > serviceDays }
 }
 
-public struct CultivationRecord: Sendable, Hashable, Codable {
+public struct CultivationRecord: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, Codable { case recommended, listed, declined, removed }
     public var uscc: String
     public var name: String
@@ -87,7 +87,7 @@ public struct CultivationRecord: Sendable, Hashable, Codable {
     public var category: KeyListCategory = .unspecified
 }
 
-public struct CaseRecord: Sendable, Hashable, Codable {
+public struct CaseRecord: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, Codable {
         case open, certified
         case notCertified = "not_certified"
@@ -113,7 +113,7 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public func isOverdue(on date: CivilDate) -> Bool { status == .open && deadline < date }
 }
 
-public struct AuditRecord: Sendable, Hashable, Codable {
+public struct AuditRecord: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, Codable { case proposed, scheduled, cancelled, completed }
     public var id: String
     public var caseID: String
@@ -139,7 +139,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     }
 }
 
-public struct MeetingRecord: Sendable, Hashable, Codable {
+public struct MeetingRecord: Sendable, Hashable {
     public var id: String
     public var title: String
     public var invitees: [String]
@@ -152,7 +152,7 @@ public struct MeetingRecord: Sendable, Hashable, Codable {
     public var participants: Set<String> = []
 }
 
-public struct ActionRecord: Sendable, Hashable, Codable {
+public struct ActionRecord: Sendable, Hashable {
     public var id: String
     public var meetingID: String
     public var owner: String
@@ -164,7 +164,7 @@ public struct ActionRecord: Sendable, Hashable, Codable {
     public func isOverdue(on date: CivilDate) -> Bool { status != .done && due < date }
 }
 
-public struct CreditChangeRecord: Sendable, Hashable, Codable {
+public struct CreditChangeRecord: Sendable, Hashable {
     public var id: String
     public var uscc: String
     public var enterpriseName: String
@@ -188,7 +188,7 @@ public struct CreditChangeRecord: Sendable, Hashable, Codable {
     }
 }
 
-public struct ReportRecord: Sendable, Hashable, Codable {
+public struct ReportRecord: Sendable, Hashable {
     public var unit: String
     public var period: String
     public var figures: [String: Int64]

@@ -90,20 +90,3 @@ extension RecordBook: Equatable {
     /// Two books are equal when their records are: the order follows from them.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.byID == rhs.byID }
 }
-
-extension RecordBook: ExpressibleByDictionaryLiteral {
-    public init(dictionaryLiteral elements: (String, Record)...) {
-        self.init(Dictionary(uniqueKeysWithValues: elements))
-    }
-}
-
-/// Stored (in a snapshot) as the dictionary of records; the order is rebuilt when it is read.
-extension RecordBook: Codable where Record: Codable {
-    public init(from decoder: any Decoder) throws {
-        self.init(try [String: Record](from: decoder))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try byID.encode(to: encoder)
-    }
-}

@@ -94,13 +94,16 @@ public final class Hub: Service {
                 let snapshots = (store as? any SnapshotStore).map {
                     StateSnapshots(store: $0, topology: configuration.topology)
                 }
+                // Restored once: the loop and the projection both start from it (it is the largest cost of a
+                // start from a snapshot, and the two threads share two cores with everything else).
+                let restored = snapshots?.newest(agreeingWith: store, logger: logger)
                 let projection = try Projection(
-                    store: store, snapshots: snapshots, configuration: configuration, counters: counters,
-                    logger: logger)
+                    store: store, snapshots: snapshots, restored: restored, configuration: configuration,
+                    counters: counters, logger: logger)
                 do {
                     loop = try HubLoop(
-                        configuration: configuration, store: store, snapshots: snapshots, socket: socket,
-                        projection: projection,
+                        configuration: configuration, store: store, snapshots: snapshots, restored: restored,
+                        socket: socket, projection: projection,
                         allowlist: allowlist, logger: logger, counters: counters)
                 } catch {
                     projection.stop()

@@ -33,8 +33,9 @@ final class HubLoop {
     var waitingToWrite: Batch?
 
     init(
-        configuration: HubConfiguration, store: any EventStore, snapshots: StateSnapshots?, socket: Socket,
-        projection: Projection, allowlist: Allowlist, logger: Logger, counters: HubCounters
+        configuration: HubConfiguration, store: any EventStore, snapshots: StateSnapshots?,
+        restored: StateSnapshots.Restored?, socket: Socket, projection: Projection, allowlist: Allowlist,
+        logger: Logger, counters: HubCounters
     ) throws {
         self.snapshots = snapshots
         self.configuration = configuration
@@ -55,7 +56,7 @@ final class HubLoop {
             configuration: coreConfiguration, log: StoreLog(store),
             outbox: SocketOutbox(socket, logger: logger, counters: counters, projection: projection),
             state: CoordinationState(topology: configuration.topology), head: 0, lastAcceptedAt: 0)
-        try rebuild()
+        try rebuild(from: restored)
     }
 
     var head: UInt64 { core.head }
@@ -64,7 +65,11 @@ final class HubLoop {
     /// from the first record): the state is never kept anywhere else. The state is replaced only when
     /// the whole tail was read.
     func rebuild() throws {
-        let restored = snapshots?.newest(agreeingWith: store, logger: logger)
+        try rebuild(from: snapshots?.newest(agreeingWith: store, logger: logger))
+    }
+
+    /// Folds the records after `restored` (all of them if `nil`) into it.
+    private func rebuild(from restored: StateSnapshots.Restored?) throws {
         var state = restored?.state ?? CoordinationState(topology: configuration.topology)
         var lastAcceptedAt = restored?.lastAcceptedAt ?? 0
         var after = restored?.head.sequence ?? 0

@@ -17,7 +17,7 @@ import ZeroMQ
 ///
 /// This thread also writes the snapshots of the fold (SPEC.md 12): every
 /// ``HubConfiguration/snapshotEveryRecords`` records or ``HubConfiguration/snapshotInterval``, and at a
-/// graceful stop; its first fold starts from the newest snapshot that agrees with the log.
+/// graceful stop; its first fold starts from the snapshot the hub restored at start-up, if any.
 final class Projection: Sendable {
     /// A view request waiting for an answer.
     struct Job: Sendable {
@@ -46,7 +46,6 @@ final class Projection: Sendable {
     private final class Worker: @unchecked Sendable {
         var follower: Follower
         var writer: SnapshotWriter?
-        let snapshots: StateSnapshots?
         let mail: Mailboxes
         let counters: HubCounters
         let logger: Logger
@@ -63,19 +62,16 @@ final class Projection: Sendable {
                 SnapshotWriter(
                     snapshots: $0, every: configuration.snapshotEveryRecords, interval: configuration.snapshotInterval)
             }
-            self.snapshots = snapshots
             self.mail = mail
             self.counters = counters
             self.logger = logger
             self.answersWaiting = answersWaiting
         }
 
-        /// Starts from the newest snapshot that agrees with the log.
-        func restore() {
-            if let restored = snapshots?.newest(agreeingWith: follower.store, logger: logger) {
-                follower.start(from: restored)
-                writer?.written(at: restored.head.sequence)
-            }
+        /// Starts from the snapshot the hub restored.
+        func start(from restored: StateSnapshots.Restored) {
+            follower.start(from: restored)
+            writer?.written(at: restored.head.sequence)
         }
 
         /// Folds the log's tail, writes a snapshot when one is due, and answers the waiting requests.
@@ -109,9 +105,11 @@ final class Projection: Sendable {
     private let thread: SocketThread
     private let worker: Worker
 
+    /// Folds the log from `restored` (the hub's snapshot, restored once for the loop and the projection)
+    /// or, if `nil`, from the first record.
     init(
-        store: any EventStore, snapshots: StateSnapshots?, configuration: HubConfiguration, counters: HubCounters,
-        logger: Logger
+        store: any EventStore, snapshots: StateSnapshots?, restored: StateSnapshots.Restored?,
+        configuration: HubConfiguration, counters: HubCounters, logger: Logger
     ) throws {
         let answersWaiting = try LoopControl()
         self.answersWaiting = answersWaiting
@@ -119,7 +117,7 @@ final class Projection: Sendable {
         worker = Worker(
             store: store, snapshots: snapshots, configuration: configuration, counters: counters, logger: logger,
             mail: mail, answersWaiting: answersWaiting)
-        thread.execute { [worker] in worker.restore() }
+        if let restored { thread.execute { [worker] in worker.start(from: restored) } }
         enqueueTurn()  // the first fold starts at once, off the hub thread
     }
 

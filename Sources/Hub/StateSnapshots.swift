@@ -57,7 +57,8 @@ struct StateSnapshots: Sendable {
         }
         let body = try SnapshotBody(serializedBytes: file.body)
         guard body.format == Self.format, body.stateLayout == CoordinationState.foldLayoutVersion else {
-            throw Unusable(description: "format \(body.format), layout \(body.stateLayout) is not this hub's")
+            let hint = body.stateLayout == 1 ? " (layout 1, the state as JSON, is no longer read)" : ""
+            throw Unusable(description: "format \(body.format), layout \(body.stateLayout) is not this hub's\(hint)")
         }
         guard body.sequence == sequence else { throw Unusable(description: "it names record \(body.sequence)") }
         guard body.topologySha256 == topologyDigest else {
@@ -67,7 +68,7 @@ struct StateSnapshots: Sendable {
         guard let record, record.sequence == sequence, record.hash == body.recordHash else {
             throw Unusable(description: "the log's record \(sequence) is not the one it was folded up to")
         }
-        let state = try CoordinationState(topology: topology, restoring: body.stateJson)
+        let state = try CoordinationState(topology: topology, restoring: body.state)
         return Restored(
             state: state, head: LogHead(sequence: sequence, hash: record.hash), lastAcceptedAt: body.lastAcceptedAtMs)
     }
@@ -81,7 +82,7 @@ struct StateSnapshots: Sendable {
                 $0.recordHash = head.hash
                 $0.topologySha256 = topologyDigest
                 $0.stateLayout = CoordinationState.foldLayoutVersion
-                $0.stateJson = try state.encodedFold()
+                $0.state = state.storedFold
                 $0.lastAcceptedAtMs = lastAcceptedAt
                 $0.writtenAtMs = Int64(Date().timeIntervalSince1970 * 1000)
             }.serializedBytes() as Data

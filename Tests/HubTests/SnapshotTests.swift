@@ -1,5 +1,6 @@
 import ChildProcesses
 import Coordination
+import Crypto
 import EventLog
 import EventLogSQLite
 import Foundation
@@ -16,7 +17,8 @@ struct SnapshotTests {
         var scenario = ViewScenario(seed: seed, topology: topology, today: ViewConsistencyTests.today)
         var live = CoordinationState(topology: topology)
         var accepted: [Envelope] = []
-        var now: Int64 = 1_788_220_800_000
+        // The scenario dates its messages from `today`: the hub's clock starts that morning.
+        var now = ViewConsistencyTests.today.chinaMidnightMilliseconds + 3_600_000
         for _ in 0..<count {
             guard let (sender, envelope) = scenario.next() else { continue }
             now += 60_000
@@ -44,11 +46,86 @@ struct SnapshotTests {
             let cut = Int(random.next() % UInt64(steps.count + 1))
             var head = CoordinationState(topology: topology)
             for step in steps[..<cut] { head.fold(step) }
-            var restored = try CoordinationState(topology: topology, restoring: try head.encodedFold())
+            let bytes: [UInt8] = try head.storedFold.serializedBytes()
+            var restored = try CoordinationState(topology: topology, restoring: try StoredState(serializedBytes: bytes))
             #expect(restored == head, "seed \(seed): the snapshot at \(cut) does not restore the same state")
             for step in steps[cut...] { restored.fold(step) }
             #expect(restored == whole, "seed \(seed): snapshot at \(cut) of \(steps.count), then the tail")
         }
+    }
+
+    @Test("the round trip's scenarios hold every kind of record the state stores")
+    func roundTripCoversTheState() throws {
+        let topology = Topology(units: TestNetwork.units)
+        var never: Set<String> = [
+            "requests", "cultivation", "cases", "audits", "meetings", "actions", "credit changes", "reports",
+            "incentives", "activities", "plans", "credit levels", "open requests", "changes of", "incentives of",
+        ]
+        for seed in UInt64(1)...12 {
+            var state = CoordinationState(topology: topology)
+            for step in Self.acceptedSteps(seed: seed, topology: topology, count: 500) { state.fold(step) }
+            let stored = state.storedFold
+            let counts: [String: Int] = [
+                "requests": stored.requests.count, "cultivation": stored.cultivation.count,
+                "cases": stored.cases.count, "audits": stored.audits.count, "meetings": stored.meetings.count,
+                "actions": stored.actions.count, "credit changes": stored.creditChanges.count,
+                "reports": stored.reports.count, "incentives": stored.incentives.count,
+                "activities": stored.activities.count, "plans": stored.plans.count,
+                "credit levels": stored.creditLevels.count, "open requests": stored.openRequests.count,
+                "changes of": stored.changesOf.count, "incentives of": stored.incentivesOf.count,
+            ]
+            never.subtract(counts.filter { $0.value > 0 }.keys)
+        }
+        #expect(never.isEmpty, "never stored: \(never.sorted())")
+    }
+
+    @Test("a stored state that does not decode into records is refused, naming the field")
+    func undecodableState() throws {
+        let topology = Topology(units: TestNetwork.units)
+        var stored = StoredState()
+        stored.actions["A-1"] = StoredAction.with {
+            $0.id = "A-1"
+            $0.due = "2026-02-30"
+        }
+        let refused = #expect(throws: StoredStateError.self) {
+            try CoordinationState(topology: topology, restoring: stored)
+        }
+        #expect(refused?.description.contains("action due") == true, "\(String(describing: refused))")
+    }
+
+    @Test("a snapshot of layout 1 (JSON) is passed over: the hub folds the whole log, then writes layout 2")
+    func layoutOne() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let huli = try await network.node("huli")
+        for index in 1...5 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
+        await huli.close()
+        await network.stopHub()
+        let store = try network.store()
+        let head = try store.head().sequence
+        let sequence = try #require(try store.snapshotSequences().first)
+        var file = try SnapshotFile(serializedBytes: try store.loadSnapshot(at: sequence))
+        var body = try SnapshotBody(serializedBytes: file.body)
+        #expect(body.stateLayout == 2 && body.state.requests.count == 5)
+        // The same snapshot as a hub of layout 1 wrote it: intact, same topology, same record.
+        body.stateLayout = 1
+        body.clearState()
+        body.stateJson = Data(#"{"requests":{}}"#.utf8)
+        file.body = try body.serializedBytes()
+        file.sha256 = Data(SHA256.hash(data: file.body))
+        try store.saveSnapshot(try file.serializedBytes(), sequence: sequence)
+        let counters = try await Self.restart(network, snapshots: true)
+        #expect(counters["records_folded_at_load"] == Int(head), "\(counters)")
+        let coordinator = try await network.node("commerce-bureau")
+        #expect(try await coordinator.view(.of(.requests)).requests.count == 5)
+        await coordinator.close()
+        await network.stopHub()
+        // The graceful stop wrote a snapshot of layout 2 after it (presence records came meanwhile).
+        let newest = try #require(try store.snapshotSequences().first)
+        #expect(newest > sequence)
+        let rewritten = try SnapshotBody(
+            serializedBytes: try SnapshotFile(serializedBytes: try store.loadSnapshot(at: newest)).body)
+        #expect(rewritten.stateLayout == 2 && rewritten.state.requests.count == 5)
     }
 
     @Test("start-up folds only the records after the newest snapshot; a damaged or foreign snapshot is passed over")
@@ -179,7 +256,7 @@ struct SnapshotTests {
         let sequence = try #require(try store.snapshotSequences().first)
         let file = try SnapshotFile(serializedBytes: try store.loadSnapshot(at: sequence))
         let body = try SnapshotBody(serializedBytes: file.body)
-        var state = try CoordinationState(topology: network.topology, restoring: body.stateJson)
+        var state = try CoordinationState(topology: network.topology, restoring: body.state)
         for record in try store.records(matching: RecordFilter(), after: sequence, limit: 100_000) {
             state.fold(try Envelope(serializedBytes: record.envelope))
         }

@@ -163,7 +163,7 @@ extension CoordinationState {
 }
 
 /// A certified enterprise's certificate (高级认证).
-public struct CertificateRecord: Sendable, Hashable, Codable {
+public struct CertificateRecord: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, Codable { case valid, suspended, withdrawn }
     public var uscc: String
     public var name: String

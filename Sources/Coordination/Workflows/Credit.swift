@@ -162,13 +162,13 @@ extension CoordinationState {
 }
 
 /// An enterprise's level in one level set, and the change that set it.
-public struct CurrentLevel: Sendable, Hashable, Codable {
+public struct CurrentLevel: Sendable, Hashable {
     public var level: String
     public var changeID: String
 }
 
 /// An objection or a repair request: filed, due, and decided.
-public struct CreditMatter: Sendable, Hashable, Codable {
+public struct CreditMatter: Sendable, Hashable {
     public var filedOn: CivilDate
     public var due: CivilDate
     /// `change_stands` / `change_withdrawn` for an objection, `granted` / `refused` for a repair.

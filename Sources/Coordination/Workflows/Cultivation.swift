@@ -89,7 +89,7 @@ extension CoordinationState {
 }
 
 /// A tailored cultivation plan (measure 2).
-public struct PlanRecord: Sendable, Hashable, Codable {
+public struct PlanRecord: Sendable, Hashable {
     public var id: String
     public var enterprise: Enterprise
     public var approach: PlanApproach

@@ -106,7 +106,7 @@ extension CoordinationState {
 }
 
 /// An incentive in the register.
-public struct IncentiveRecord: Sendable, Hashable, Codable {
+public struct IncentiveRecord: Sendable, Hashable {
     public var id: String
     public var uscc: String
     public var enterpriseName: String
@@ -121,7 +121,7 @@ public struct IncentiveRecord: Sendable, Hashable, Codable {
 }
 
 /// A publicity or training activity (measure 3).
-public struct ActivityRecord: Sendable, Hashable, Codable {
+public struct ActivityRecord: Sendable, Hashable {
     public var id: String
     public var kind: ActivityKind
     public var title: String

@@ -54,7 +54,7 @@ public nonisolated struct SnapshotBody: Sendable {
   /// 1; a reader ignores a snapshot of a format it does not know
   public var format: UInt32 = 0
 
-  /// the last record folded into state_json
+  /// the last record folded into the state
   public var sequence: UInt64 = 0
 
   /// that record's hash; the snapshot is used only if the log agrees
@@ -63,10 +63,10 @@ public nonisolated struct SnapshotBody: Sendable {
   /// SHA-256 of the topology's canonical JSON; used only under the same one
   public var topologySha256: Data = Data()
 
-  /// the layout version of state_json (the hub's foldLayoutVersion)
+  /// how the state is stored (the hub's foldLayoutVersion): 2 is `state`
   public var stateLayout: UInt32 = 0
 
-  /// the folded state, UTF-8 JSON (SPEC.md 12)
+  /// layout 1 only (no longer written): the state as UTF-8 JSON
   public var stateJson: Data = Data()
 
   /// the latest accepted_at_ms folded (accepted times never go back)
@@ -75,9 +75,21 @@ public nonisolated struct SnapshotBody: Sendable {
   /// when the snapshot was taken
   public var writtenAtMs: Int64 = 0
 
+  /// layout 2: the folded state (state.proto)
+  public var state: StoredState {
+    get {_state ?? StoredState()}
+    set {_state = newValue}
+  }
+  /// Returns true if `state` has been explicitly set.
+  public var hasState: Bool {self._state != nil}
+  /// Clears the value of `state`. Subsequent reads from it will return its default value.
+  public mutating func clearState() {self._state = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _state: StoredState? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -121,7 +133,7 @@ nonisolated extension SnapshotFile: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension SnapshotBody: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SnapshotBody"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}format\0\u{1}sequence\0\u{3}record_hash\0\u{3}topology_sha256\0\u{3}state_layout\0\u{3}state_json\0\u{3}last_accepted_at_ms\0\u{3}written_at_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}format\0\u{1}sequence\0\u{3}record_hash\0\u{3}topology_sha256\0\u{3}state_layout\0\u{3}state_json\0\u{3}last_accepted_at_ms\0\u{3}written_at_ms\0\u{1}state\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -137,12 +149,17 @@ nonisolated extension SnapshotBody: SwiftProtobuf.Message, SwiftProtobuf._Messag
       case 6: try { try decoder.decodeSingularBytesField(value: &self.stateJson) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.lastAcceptedAtMs) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.writtenAtMs) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._state) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if self.format != 0 {
       try visitor.visitSingularUInt32Field(value: self.format, fieldNumber: 1)
     }
@@ -167,6 +184,9 @@ nonisolated extension SnapshotBody: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if self.writtenAtMs != 0 {
       try visitor.visitSingularInt64Field(value: self.writtenAtMs, fieldNumber: 8)
     }
+    try { if let v = self._state {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -179,6 +199,7 @@ nonisolated extension SnapshotBody: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if lhs.stateJson != rhs.stateJson {return false}
     if lhs.lastAcceptedAtMs != rhs.lastAcceptedAtMs {return false}
     if lhs.writtenAtMs != rhs.writtenAtMs {return false}
+    if lhs._state != rhs._state {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -11,9 +11,10 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from aeohub.v1 import state_pb2 as aeohub_dot_v1_dot_state__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x61\x65ohub/v1/snapshot.proto\x12\taeohub.v1\",\n\x0cSnapshotFile\x12\x0c\n\x04\x62ody\x18\x01 \x01(\x0c\x12\x0e\n\x06sha256\x18\x02 \x01(\x0c\"\xbc\x01\n\x0cSnapshotBody\x12\x0e\n\x06\x66ormat\x18\x01 \x01(\r\x12\x10\n\x08sequence\x18\x02 \x01(\x04\x12\x13\n\x0brecord_hash\x18\x03 \x01(\x0c\x12\x17\n\x0ftopology_sha256\x18\x04 \x01(\x0c\x12\x14\n\x0cstate_layout\x18\x05 \x01(\r\x12\x12\n\nstate_json\x18\x06 \x01(\x0c\x12\x1b\n\x13last_accepted_at_ms\x18\x07 \x01(\x03\x12\x15\n\rwritten_at_ms\x18\x08 \x01(\x03\x42\x03\xba\x02\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x61\x65ohub/v1/snapshot.proto\x12\taeohub.v1\x1a\x15\x61\x65ohub/v1/state.proto\",\n\x0cSnapshotFile\x12\x0c\n\x04\x62ody\x18\x01 \x01(\x0c\x12\x0e\n\x06sha256\x18\x02 \x01(\x0c\"\xe3\x01\n\x0cSnapshotBody\x12\x0e\n\x06\x66ormat\x18\x01 \x01(\r\x12\x10\n\x08sequence\x18\x02 \x01(\x04\x12\x13\n\x0brecord_hash\x18\x03 \x01(\x0c\x12\x17\n\x0ftopology_sha256\x18\x04 \x01(\x0c\x12\x14\n\x0cstate_layout\x18\x05 \x01(\r\x12\x12\n\nstate_json\x18\x06 \x01(\x0c\x12\x1b\n\x13last_accepted_at_ms\x18\x07 \x01(\x03\x12\x15\n\rwritten_at_ms\x18\x08 \x01(\x03\x12%\n\x05state\x18\t \x01(\x0b\x32\x16.aeohub.v1.StoredStateB\x03\xba\x02\x00\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aeohub.v1.snapshot_pb2', globals())
@@ -21,8 +22,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\272\002\000'
-  _SNAPSHOTFILE._serialized_start=39
-  _SNAPSHOTFILE._serialized_end=83
-  _SNAPSHOTBODY._serialized_start=86
-  _SNAPSHOTBODY._serialized_end=274
+  _SNAPSHOTFILE._serialized_start=62
+  _SNAPSHOTFILE._serialized_end=106
+  _SNAPSHOTBODY._serialized_start=109
+  _SNAPSHOTBODY._serialized_end=336
 # @@protoc_insertion_point(module_scope)
