@@ -28,15 +28,18 @@ public enum EnvelopeJSON {
     }
 
     /// One line of JSON.
-    public static func line(_ envelope: Envelope) throws -> String { try object(envelope).text(pretty: false) }
+    public static func line(_ envelope: Envelope) throws -> String { object(envelope).compactText() }
 
     /// The payload's fields, from protobuf's JSON with the mapping's conventions applied.
     static func payload(_ envelope: Envelope) -> JSONValue {
         var options = JSONEncodingOptions()
         options.preserveProtoFieldNames = true
+        // Protobuf's JSON of an envelope holding nothing but the payload: `{"TYPE": {...}}`.
+        var alone = Envelope()
+        alone.payload = envelope.payload
         guard let type = envelope.messageType?.rawValue,
-            let text = try? envelope.jsonString(options: options),
-            case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+            let text: [UInt8] = try? alone.jsonUTF8Bytes(options: options),
+            case .object(let object)? = JSONValue.parse(text),
             let payload = object[type]
         else { return .null }
         return convert(payload, key: "")

@@ -30,8 +30,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
             max(milliseconds.subtractingReportingOverflow(day.chinaMidnightMilliseconds).partialValue, 0), 86_399_999)
         let (hour, minute) = (inDay / 3_600_000, inDay / 60_000 % 60)
         let (second, millisecond) = (inDay / 1000 % 60, inDay % 1000)
-        return "\(day)T" + [hour, minute, second].map { two($0) }.joined(separator: ":")
-            + "." + String(format: "%03d", Int(millisecond)) + "+08:00"
+        let fraction = millisecond < 10 ? "00\(millisecond)" : millisecond < 100 ? "0\(millisecond)" : "\(millisecond)"
+        return "\(day)T\(two(hour)):\(two(minute)):\(two(second)).\(fraction)+08:00"
     }
 
     private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
@@ -65,11 +65,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Pretty, sorted-key JSON text.
+    /// Pretty, sorted-key JSON text (compact without `pretty`: ``compactText()``).
     public func text(pretty: Bool = true) throws -> String {
+        guard pretty else { return compactText() }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }
