@@ -217,7 +217,10 @@ public final class Hub: Service {
     }
 
     deinit {
-        stop()
+        requestStop()
+        // The last reference can go on the hub's own thread (a job it ran); that thread cannot wait for itself.
+        if !thread.isCurrent { thread.join() }
+        zap.stop()
     }
 }
 
