@@ -66,7 +66,7 @@ extension HubNode {
     func handled(_ sequence: UInt64) {
         guard sequence > lastHandled else { return }
         lastHandled = sequence
-        Self.storeLastHandled(sequence, configuration)
+        if configuration.lastHandledByApplication == nil { Self.storeLastHandled(sequence, configuration) }
         send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
     }
 }

@@ -81,7 +81,7 @@ public actor HubNode {
         context = try Context()
         socketThread = SocketThreadGroup.shared.next()
         reconnectDelay = configuration.reconnectInitial
-        let last = Self.loadLastHandled(configuration)
+        let last = max(Self.loadLastHandled(configuration), configuration.lastHandledByApplication ?? 0)
         lastHandled = last
         lastQueued = last
         (readyTicks, readyContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

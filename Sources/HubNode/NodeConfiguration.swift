@@ -19,6 +19,11 @@ public struct NodeConfiguration: Sendable {
     /// A folder where the node keeps the last sequence its application handled, so that it sees
     /// each delivery once across restarts. `nil` keeps it in memory only.
     public var stateDirectory: String?
+    /// The last sequence the application has handled, when it records every delivery's sequence
+    /// durably itself (as `aeohub listen`'s inbox does). The node then starts after the later of this
+    /// and its state file and writes no state file, so a batch of deliveries costs the application's
+    /// own fsync only; the application's record is what keeps each delivery handled once.
+    public var lastHandledByApplication: UInt64?
     /// How long to wait for an answer before sending a submit again (with the same message id).
     public var retryInterval: Duration = .seconds(2)
     /// How often to show the hub this node is alive, and how many silent intervals mean it is gone.

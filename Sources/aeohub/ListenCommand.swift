@@ -25,7 +25,10 @@ struct ListenCommand: AsyncParsableCommand {
     @Option(help: "The inbox file (created if missing).")
     var inbox: String
 
-    @Option(help: "Folder for the node's state (the last handled delivery). Default: the inbox's folder.")
+    @Option(
+        help: ArgumentHelp(
+            "Folder of the node's state file from earlier versions, read at start (the inbox now records the "
+                + "last handled delivery). Default: the inbox's folder."))
     var state: String?
 
     @Flag(
@@ -48,8 +51,11 @@ struct ListenCommand: AsyncParsableCommand {
     func run() async throws {
         let inboxURL = URL(fileURLWithPath: inbox)
         let writer = try InboxWriter(path: inbox)
+        // The inbox records each delivery's sequence, fsynced before it counts as handled: it is what
+        // keeps each delivery once, so the node keeps no state file beside it (one fsync per batch).
         let session = try await connection.connect(
-            stateDirectory: state ?? inboxURL.deletingLastPathComponent().path, waitForHub: true, transient: false)
+            stateDirectory: state ?? inboxURL.deletingLastPathComponent().path, waitForHub: true, transient: false,
+            lastHandledByApplication: writer.lastSequence)
         let node = session.node
         FileHandle.standardError.write(
             Data(

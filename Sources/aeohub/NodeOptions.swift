@@ -74,8 +74,10 @@ struct NodeOptions: ParsableArguments {
     /// A daemon passes `waitForHub`: a hub that is down or still starting (it checks its whole log
     /// first) is waited for instead of being an error; a command waits `--wait` seconds for it.
     /// A command's session is `transient` (the hub records no presence for it); a daemon's is not.
+    /// `lastHandledByApplication`: see ``NodeConfiguration/lastHandledByApplication``.
     func connect(
-        stateDirectory: String? = nil, waitForHub: Bool = false, transient: Bool = true
+        stateDirectory: String? = nil, waitForHub: Bool = false, transient: Bool = true,
+        lastHandledByApplication: UInt64? = nil
     ) async throws -> NodeSession {
         let (file, nodeID, pair) = try identity()
         var logger = Logger(label: "aeohub.node")
@@ -86,6 +88,7 @@ struct NodeOptions: ParsableArguments {
         configuration.endpoints = file.endpoints
         configuration.retryInterval = .milliseconds(500)
         configuration.transient = transient
+        configuration.lastHandledByApplication = lastHandledByApplication
         let node = try HubNode(configuration: configuration, logger: logger)
         let giveUp = ContinuousClock.now + .seconds(wait)
         do {
