@@ -17,12 +17,11 @@ public enum EnvelopeText {
     }
 
     /// An instant in Xiamen's time (China Standard Time, UTC+8), `YYYY-MM-DD HH:MM:SS`.
+    /// Worked out by hand, as ``JSONValue/isoTime(_:)`` is: a `DateFormatter` per call (ICU's set-up)
+    /// cost a listing most of its time.
     public static func timestamp(_ milliseconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        let iso = JSONValue.isoTime(milliseconds)  // YYYY-MM-DDTHH:MM:SS.mmm+08:00
+        return iso.prefix(10) + " " + iso.dropFirst(11).prefix(8)
     }
 
     public static func slot(_ slot: TimeSlot) -> String {
