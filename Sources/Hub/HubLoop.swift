@@ -56,7 +56,12 @@ final class HubLoop {
             configuration: coreConfiguration, log: StoreLog(store),
             outbox: SocketOutbox(socket, logger: logger, counters: counters, projection: projection),
             state: CoordinationState(topology: configuration.topology), head: 0, lastAcceptedAt: 0)
-        try rebuild(from: restored)
+        do {
+            try rebuild(from: restored)
+        } catch {
+            writer.stop()
+            throw error
+        }
     }
 
     var head: UInt64 { core.head }
@@ -176,6 +181,12 @@ final class HubLoop {
     /// Reads what is waiting on the socket (up to one batch), lets the core check it, commits the
     /// records in one transaction, then the core answers and delivers.
     func serveWaitingMessages() throws {
+        // A write that lags a whole batch behind holds the loop back, as a blocking commit did: the state
+        // runs no further ahead of the log, and senders feel it through their credit and the socket.
+        if let waiting = waitingToWrite, waiting.records.count >= configuration.maxBatch {
+            writer.waitUntilIdle()
+            writeFinished()
+        }
         var messages: [Inbound] = []
         while messages.count < configuration.maxBatch, let message = try socket.tryReceive() {
             guard message.frames.count >= 2 else {
@@ -219,7 +230,7 @@ final class HubLoop {
     /// is answered ACCEPTED: each submit of it and of the batch admitted meanwhile (whose records
     /// follow it) gets STORAGE_UNAVAILABLE, and the state is rebuilt from the log.
     func writeFinished() {
-        guard let (batch, since) = writing, let outcome = writer.takeOutcome() else { return }
+        guard let outcome = writer.takeOutcome(), let (batch, since) = writing else { return }
         writing = nil
         let next = waitingToWrite
         waitingToWrite = nil

@@ -25,7 +25,7 @@ public struct RouterCore {
     public internal(set) var stampedHead: UInt64
     /// The submits in batches not yet committed, by sender and message id: a retry of one is answered
     /// once that batch is durable, and the same id with other content is refused.
-    var unwritten: [MessageKey: (sequence: UInt64, content: Envelope)] = [:]
+    var unwritten: [MessageKey: (sequence: UInt64, acceptedAt: Int64, content: Envelope)] = [:]
     public internal(set) var lastAcceptedAt: Int64
     /// After a failed commit the state has moved past the log: submits are refused until the
     /// runtime rebuilds it from the log and calls ``install(state:head:lastAcceptedAt:)``.
@@ -243,6 +243,20 @@ public struct RouterCore {
         _ envelope: Envelope, nodeID: String, routingID: Data, reads: BatchReads, batch: inout Batch, now: CoreTime
     ) {
         let key = MessageKey(sender: nodeID, messageID: envelope.messageID)
+        // A retry of a submit in this batch or one not yet committed: answered once that is durable (even
+        // when this batch's reads failed, so that one id never gets both answers).
+        if let earlier = unwritten[key] {
+            if earlier.content != envelope.content {
+                refuseReusedID(
+                    envelope.messageID, sequence: earlier.sequence, routingID: routingID, nodeID: nodeID, now: now)
+            } else {
+                batch.waiting.append(
+                    Waiting(
+                        routingID: routingID, messageID: envelope.messageID, sequence: earlier.sequence,
+                        acceptedAt: earlier.acceptedAt, duplicate: true))
+            }
+            return
+        }
         if let failure = reads.failure {
             refuse(
                 envelope.messageID, to: routingID,
@@ -251,19 +265,6 @@ public struct RouterCore {
                     "the hub could not read its log (\(failure)); nothing was accepted: retry with the same "
                         + "message id"),
                 nodeID: nodeID, now: now)
-            return
-        }
-        // A retry of a submit in this batch or one not yet committed: answered once that is durable.
-        if let earlier = unwritten[key] {
-            if earlier.content != envelope.content {
-                refuseReusedID(
-                    envelope.messageID, sequence: earlier.sequence, routingID: routingID, nodeID: nodeID, now: now)
-            } else {
-                batch.waiting.append(
-                    Waiting(
-                        routingID: routingID, messageID: envelope.messageID, sequence: earlier.sequence, acceptedAt: 0,
-                        duplicate: true))
-            }
             return
         }
         if let existing = reads.accepted[key] {
@@ -285,7 +286,7 @@ public struct RouterCore {
         }
         switch admit(envelope, from: nodeID, batch: &batch, now: now) {
         case .success(let record):
-            unwritten[key] = (record.sequence, envelope.content)
+            unwritten[key] = (record.sequence, record.acceptedAt, envelope.content)
             batch.waiting.append(
                 Waiting(
                     routingID: routingID, messageID: envelope.messageID, sequence: record.sequence,

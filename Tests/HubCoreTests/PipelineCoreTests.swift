@@ -80,4 +80,24 @@ struct PipelineCoreTests {
         #expect(retried.map(\.duplicate) == [false, false])
         #expect(retried.map(\.sequence) == [head + 1, head + 2])
     }
+
+    @Test("a retry of a submit being written is answered once it is durable, even when the next batch's reads fail")
+    func retryWhileReadsFail() {
+        var hub = CoreHarness()
+        hub.hello("huli")
+        _ = hub.outbox.take(Self.huli)
+        let first = hub.core.receive(Self.submits([CoreHarness.report("one", id: "m-1")]), now: hub.now)
+        hub.log.readsLeft = 0
+        let second = hub.core.receive(
+            Self.submits([CoreHarness.report("one", id: "m-1"), CoreHarness.report("two", id: "m-2")]), now: hub.now)
+        // m-2 cannot be checked against the log and is refused; the retry of m-1 waits for m-1's write.
+        #expect(hub.outbox.take(Self.huli).rejected.map(\.messageID) == ["m-2"])
+        hub.log.readsLeft = -1
+        hub.commit(first)
+        hub.commit(second)
+        let answers = hub.outbox.take(Self.huli).accepted
+        #expect(answers.map(\.messageID) == ["m-1", "m-1"])
+        #expect(answers.map(\.duplicate) == [false, true])
+        #expect(answers[0].sequence == answers[1].sequence && answers[0].acceptedAtMs == answers[1].acceptedAtMs)
+    }
 }
