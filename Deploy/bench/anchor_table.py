@@ -2,7 +2,7 @@
 """Reads the RESULT lines of Deploy/bench-anchors.sh and prints each hub figure with its ratio to
 each anchor, as a Markdown table (the README's benchmark section).
 
-RESULT hub-sqlite|hub-postgresql LOAD RATE THREAD_US PROCESS_US
+RESULT hub-sqlite|hub-postgresql LOAD RATE THREAD_US PROCESS_US WIRE_US
 RESULT pgbench|jetstream|jetstream-memory LOAD RATE
 """
 import sys
@@ -33,7 +33,7 @@ def main(path):
     def ratio(value, anchor):
         return "-" if value is None or not anchor else f"{value / anchor:.2f}x"
 
-    print("| producers x in flight | hub on SQLite, msg/s | hub CPU per message (thread / process) "
+    print("| producers x in flight | hub on SQLite, msg/s | hub CPU per message (hub thread / wire thread / process) "
           "| ratio to PostgreSQL | ratio to JetStream | hub on PostgreSQL, msg/s | its ratio to PostgreSQL "
           "| pgbench, tx/s | JetStream, msg/s |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -41,7 +41,8 @@ def main(path):
         sqlite, postgres = rate("hub-sqlite", load), rate("hub-postgresql", load)
         pgbench, jetstream = rate("pgbench", load), rate("jetstream", load)
         cpu = figures.get(("hub-sqlite", load))
-        cpu_text = f"{cpu[1]} / {cpu[2]} µs" if cpu and len(cpu) >= 3 else "-"
+        wire = cpu[3] if cpu and len(cpu) >= 4 else "-"
+        cpu_text = f"{cpu[1]} / {wire} / {cpu[2]} µs" if cpu and len(cpu) >= 3 else "-"
         print(f"| {load} | {number(sqlite)} | {cpu_text} | {ratio(sqlite, pgbench)} | {ratio(sqlite, jetstream)} "
               f"| {number(postgres)} | {ratio(postgres, pgbench)} | {number(pgbench)} | {number(jetstream)} |")
     for (system, load), values in figures.items():

@@ -5,8 +5,10 @@ import HubNode
 struct AcceptFigure {
     let rate: Double
     let accepted: Int
-    /// Microseconds of the hub's busiest thread (its routing thread) per accepted submit; nil when none ran.
+    /// Microseconds of the hub's routing thread (`aeohub-hub`) per accepted submit; nil when none ran.
     let hubThreadMicroseconds: Double?
+    /// Microseconds of the thread that owns the socket (`aeohub-wire`: decode, encode, send) per accepted submit.
+    let wireThreadMicroseconds: Double?
     /// Microseconds of the whole hub process (every thread) per accepted submit.
     let processMicroseconds: Double
 }
@@ -26,7 +28,7 @@ struct ProcessCPU {
             guard let stat = try? String(contentsOfFile: "\(folder)/\(task)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")"), let open = stat.firstIndex(of: "(")
             else { continue }
-            // Keyed by thread id: Foundation's thread names do not reach /proc on Linux.
+            // Keyed by thread id and name: the hub's threads name themselves (`SocketThread`).
             let name = task + " " + stat[stat.index(after: open)..<close]
             // After the name: state (field 3) ... utime (14), stime (15).
             let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -74,10 +76,14 @@ extension BenchNetwork {
         let elapsed = Benchmark.seconds(ContinuousClock.now - began)
         let after = ProcessCPU(pid: pid)
         let count = max(1, accepted.count)
-        let busiest = after.threads.map { $0.value - (before.threads[$0.key] ?? 0) }.max()
-        let thread = busiest.map { $0 * 1e6 / Double(count) }
+        func perMessage(_ thread: String) -> Double? {
+            let spent = after.threads.filter { $0.key.hasSuffix(" " + thread) }
+                .map { $0.value - (before.threads[$0.key] ?? 0) }
+            return spent.isEmpty ? nil : spent.reduce(0, +) * 1e6 / Double(count)
+        }
         return AcceptFigure(
-            rate: Double(accepted.count) / elapsed, accepted: accepted.count, hubThreadMicroseconds: thread,
+            rate: Double(accepted.count) / elapsed, accepted: accepted.count,
+            hubThreadMicroseconds: perMessage("aeohub-hub"), wireThreadMicroseconds: perMessage("aeohub-wire"),
             processMicroseconds: (after.total - before.total) * 1e6 / Double(count))
     }
 
@@ -100,16 +106,17 @@ extension BenchNetwork {
         for (senders, inFlight) in loads {
             let figure = try await network.accept(senders: senders, inFlight: inFlight, seconds: seconds)
             let thread = figure.hubThreadMicroseconds.map { String(format: "%.1f", $0) } ?? "-"
+            let wire = figure.wireThreadMicroseconds.map { String(format: "%.1f", $0) } ?? "-"
             Benchmark.say(
                 Benchmark.label("  \(senders) producers x \(inFlight) in flight")
-                    + String(format: "%8.0f msg/s  hub thread ", figure.rate) + thread
+                    + String(format: "%8.0f msg/s  hub thread ", figure.rate) + thread + " us/msg, wire " + wire
                     + String(
                         format: " us/msg, process %.1f us/msg (%d accepted)", figure.processMicroseconds,
                         figure.accepted)
             )
             Benchmark.say(
                 "RESULT \(name) \(senders)x\(inFlight) \(String(format: "%.0f", figure.rate)) \(thread) "
-                    + String(format: "%.1f", figure.processMicroseconds))
+                    + String(format: "%.1f", figure.processMicroseconds) + " \(wire)")
         }
         for node in network.nodes.values { await node.close() }
     }

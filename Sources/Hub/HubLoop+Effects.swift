@@ -1,31 +1,25 @@
 import Foundation
 import HubCore
 import Logging
-import ZeroMQ
+import HubProtocol
 
-/// The core's ``Outbox`` in the runtime: sends on the ROUTER socket that never block, and the
-/// effects carried out as they come (log lines, counters, view requests for the projection).
-final class SocketOutbox: Outbox {
-    let socket: Socket
+/// The core's ``Outbox`` in the runtime: sends go to the ``Wire`` at the turn's end (its
+/// ``WireSender``), to be encoded and sent off the loop's thread; the effects are carried out as they
+/// come (log lines, counters, view requests for the projection).
+final class LoopOutbox: Outbox {
+    let sender: WireSender
     let logger: Logger
     let counters: HubCounters
     let projection: Projection
 
-    init(_ socket: Socket, logger: Logger, counters: HubCounters, projection: Projection) {
-        self.socket = socket
+    init(_ sender: WireSender, logger: Logger, counters: HubCounters, projection: Projection) {
+        self.sender = sender
         self.logger = logger
         self.counters = counters
         self.projection = projection
     }
 
-    func send(_ frames: [Data], to routingID: Data) -> SendOutcome {
-        do {
-            return try socket.trySend(Message([routingID] + frames)) ? .sent : .full
-        } catch {
-            // EHOSTUNREACH: the peer disconnected; its session expires by heartbeat.
-            return .gone
-        }
-    }
+    func send(_ command: Command, to routingID: Data) -> SendOutcome { sender.send(command, to: routingID) }
 
     func record(_ effect: Effect) {
         switch effect {
@@ -64,14 +58,6 @@ extension HubLoop {
         guard let due = core.cursorsDue(now: now, force: force) else { return }
         try store.saveCursors(due)
         core.cursorsSaved(due, now: now)
-    }
-
-    /// Sends the views the projection has answered.
-    func sendViews() {
-        for answer in projection.takeAnswers() {
-            // A full queue or a vanished peer drops the answer; the node asks again after its timeout.
-            _ = try? socket.trySend(answer)
-        }
     }
 
     /// Sets the session gauges, and every two seconds each unit's delivery lag.

@@ -8,15 +8,18 @@ import SwiftProtobuf
 import Synchronization
 import ZeroMQ
 
-/// The hub's event loop: the thin runtime around ``RouterCore``. It runs on one thread that owns the
-/// ROUTER socket and follows one path: socket -> decode -> check -> log -> answer -> route. The
-/// socket, the poller, the store's commit, the state's rebuild from the log and the metrics are
-/// here; what to answer, admit and deliver is the core's.
+/// The hub's event loop: the thin runtime around ``RouterCore``. It runs on one thread and follows
+/// one path: wire (read, decode) -> check -> log -> answer -> route -> wire (encode, send). The
+/// ``Wire`` owns the ROUTER socket on a thread of its own; the poller, the store's commit, the
+/// state's rebuild from the log and the metrics are here; what to answer, admit and deliver is the
+/// core's.
 final class HubLoop {
     let configuration: HubConfiguration
     let store: any EventStore
     let snapshots: StateSnapshots?
-    let socket: Socket
+    /// The socket's thread: what nodes send comes from it decoded, what the core sends goes to it.
+    let wire: Wire
+    let sender: WireSender
     let logger: Logger
     let counters: HubCounters
     var core: RouterCore
@@ -43,10 +46,15 @@ final class HubLoop {
         self.allowlist = allowlist
         keyGeneration = allowlist.generation
         self.store = store
-        self.socket = socket
         self.logger = logger
         self.counters = counters
         writer = try BatchWriter(store: store)
+        let wire = try Wire(
+            socket: socket, readLimit: configuration.maxBatch, allowlist: allowlist, counters: counters,
+            views: projection)
+        let sender = WireSender(wire)
+        self.wire = wire
+        self.sender = sender
         var coreConfiguration = CoreConfiguration(topology: configuration.topology, rateLimit: configuration.rateLimit)
         coreConfiguration.creditWindow = configuration.creditWindow
         coreConfiguration.heartbeatInterval = configuration.heartbeatInterval
@@ -54,12 +62,13 @@ final class HubLoop {
         coreConfiguration.replayStallLimit = configuration.replayStallLimit
         core = RouterCore(
             configuration: coreConfiguration, log: StoreLog(store),
-            outbox: SocketOutbox(socket, logger: logger, counters: counters, projection: projection),
+            outbox: LoopOutbox(sender, logger: logger, counters: counters, projection: projection),
             state: CoordinationState(topology: configuration.topology), head: 0, lastAcceptedAt: 0)
         do {
             try rebuild(from: restored)
         } catch {
             writer.stop()
+            wire.stop()
             throw error
         }
     }
@@ -127,9 +136,8 @@ final class HubLoop {
     /// Each round beats `pulse` (the health check's loop age) and waits while a test holds it.
     func run(control: LoopControl, pulse: LoopPulse) {
         let poller = Poller()
-        poller.add(socket)
         poller.add(fileDescriptor: control.fileDescriptor)
-        poller.add(fileDescriptor: projection.answersWaiting.fileDescriptor)
+        poller.add(fileDescriptor: wire.arrived.fileDescriptor)
         poller.add(fileDescriptor: writer.finished.fileDescriptor)
         let tick = configuration.heartbeatInterval / 4
         // An idle loop still goes round at least once a second, so its age shows it is alive.
@@ -143,13 +151,14 @@ final class HubLoop {
             do {
                 // While replays are under way the loop comes round at once to send their next chunks.
                 let ready = try poller.poll(timeout: core.hasReplays ? .milliseconds(1) : idleTimeout)
-                if ready[1].contains(.readable) {
+                if ready[0].contains(.readable) {
                     control.drain()
                     if allowlist.generation != keyGeneration { endRevokedSessions() }
                 }
-                if ready[3].contains(.readable) { writeFinished() }
-                if ready[0].contains(.readable) { try serveWaitingMessages() }
-                if ready[2].contains(.readable) { sendViews() }
+                if ready[2].contains(.readable) { writeFinished() }
+                // Drained before the take, so messages arriving after it wake the next poll.
+                if ready[1].contains(.readable) { wire.arrived.drain() }
+                serveArrivals()
                 if core.hasReplays { core.advanceReplays(now: .now) }
                 if ContinuousClock.now - lastTick >= tick {
                     lastTick = .now
@@ -157,6 +166,7 @@ final class HubLoop {
                 }
                 try saveCursorsIfDue(force: false)
                 recordGauges()
+                sender.flush()
             } catch let error as ZMQError where error.isContextTerminated {
                 break
             } catch {
@@ -173,35 +183,28 @@ final class HubLoop {
         }
         writer.stop()
         core.closeAll(now: .now)
+        sender.flush()
+        wire.stop()
         try? saveCursorsIfDue(force: true)
         projection.stop()
         logger.info("hub stopped", metadata: ["head": "\(head)"])
     }
 
-    /// Reads what is waiting on the socket (up to one batch), lets the core check it, commits the
-    /// records in one transaction, then the core answers and delivers.
-    func serveWaitingMessages() throws {
+    /// Takes what the wire read and decoded (up to one batch) and what it sent; the core checks the
+    /// messages, the batch's records go to the writer, and the core answers and delivers once they
+    /// are durable.
+    func serveArrivals() {
         // A write that lags a whole batch behind holds the loop back, as a blocking commit did: the state
         // runs no further ahead of the log, and senders feel it through their credit and the socket.
         if let waiting = waitingToWrite, waiting.records.count >= configuration.maxBatch {
             writer.waitUntilIdle()
             writeFinished()
         }
-        var messages: [Inbound] = []
-        while messages.count < configuration.maxBatch, let message = try socket.tryReceive() {
-            guard message.frames.count >= 2 else {
-                counters.protocolErrors.add(1)
-                continue
-            }
-            let identity = Allowlist.Identity(message.userID)
-            messages.append(
-                Inbound(
-                    routingID: message.frames[0], identity: identity.map { ($0.node, $0.key) },
-                    keyIsCurrent: identity.map(allowlist.isCurrent) ?? false,
-                    frames: Array(message.frames.dropFirst())))
-        }
+        let arrivals = wire.take()
+        sender.settle(arrivals)
+        guard !arrivals.messages.isEmpty else { return }
         rebuildIfStale()
-        commit(core.receive(messages, now: .now))
+        commit(core.receive(decoded: arrivals.messages, now: .now))
     }
 
     /// After a reload of the node keys: ends at once every session whose key is gone (promise 12).

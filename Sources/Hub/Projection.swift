@@ -18,7 +18,7 @@ import ZeroMQ
 /// This thread also writes the snapshots of the fold (SPEC.md 12): every
 /// ``HubConfiguration/snapshotEveryRecords`` records or ``HubConfiguration/snapshotInterval``, and at a
 /// graceful stop; its first fold starts from the snapshot the hub restored at start-up, if any.
-final class Projection: Sendable {
+final class Projection: ViewAnswers {
     /// A view request waiting for an answer.
     struct Job: Sendable {
         let routingID: Data

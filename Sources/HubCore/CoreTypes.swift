@@ -69,6 +69,43 @@ public struct Inbound: Sendable {
     }
 }
 
+/// One message from a node, decoded and its envelope checked: work that needs nothing of the core's
+/// state, so the runtime does it on the thread that reads the socket, not on the loop's.
+public struct DecodedInbound: Sendable {
+    public let routingID: Data
+    /// The node id and CURVE key of the connection; `nil` when the User-Id or the frames are missing.
+    public let identity: (node: String, key: String)?
+    /// Whether the key is still registered for the node (a reload may have removed it).
+    public let keyIsCurrent: Bool
+    /// The command, or why the frames are not one.
+    public let command: Result<Command, Refusal>
+    /// Why a submit's envelope fails its field checks (SPEC.md 8); `nil` when it passes.
+    public let invalid: Refusal?
+    /// Frame 1's first byte as sent (the command code), for the answer to a malformed command.
+    public let commandByte: UInt8
+    /// The message's size, routing id included, for the flood guard.
+    public let bytes: Int
+
+    public init(_ inbound: Inbound) {
+        routingID = inbound.routingID
+        identity = inbound.frames.isEmpty ? nil : inbound.identity
+        keyIsCurrent = inbound.keyIsCurrent
+        bytes = inbound.routingID.count + inbound.frames.reduce(0) { $0 + $1.count }
+        commandByte = inbound.frames.count > 1 ? inbound.frames[1].first ?? 0 : 0
+        var invalid: Refusal?
+        do {
+            let command = try WireCodec.decode(inbound.frames)
+            if case .submit(let envelope) = command {
+                do { _ = try EnvelopeValidator.validate(envelope) } catch { invalid = error }
+            }
+            self.command = .success(command)
+        } catch {
+            command = .failure(error)
+        }
+        self.invalid = invalid
+    }
+}
+
 /// What became of a send.
 public enum SendOutcome: Sendable, Equatable {
     case sent
@@ -79,10 +116,10 @@ public enum SendOutcome: Sendable, Equatable {
 }
 
 /// Where the core's messages and effects go: the runtime's socket, logger and counters, or a test's
-/// lists. A send never blocks.
+/// lists. A send never blocks; the outbox encodes the command (the runtime off the loop's thread).
 public protocol Outbox: AnyObject {
-    /// Sends one encoded command (its frames, without the routing id) to a connection.
-    func send(_ frames: [Data], to routingID: Data) -> SendOutcome
+    /// Sends one command to a connection.
+    func send(_ command: Command, to routingID: Data) -> SendOutcome
     /// Carries out (or records) an effect: a log line, a counter, a view request.
     func record(_ effect: Effect)
 }

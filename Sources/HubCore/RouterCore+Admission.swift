@@ -9,13 +9,9 @@ extension RouterCore {
     /// refused message leaves it untouched); if the batch then fails to commit, it is rebuilt from
     /// the log.
     mutating func admit(
-        _ envelope: Envelope, from nodeID: String, batch: inout Batch, now: CoreTime
+        _ envelope: Envelope, invalid: Refusal?, from nodeID: String, batch: inout Batch, now: CoreTime
     ) -> Result<PendingRecord, Refusal> {
-        do {
-            _ = try EnvelopeValidator.validate(envelope)
-        } catch {
-            return .failure(Refusal(error.code, error.reason, field: error.field))
-        }
+        if let invalid { return .failure(invalid) }
         guard !stateIsStale else {
             return .failure(
                 Refusal(
@@ -240,11 +236,11 @@ extension RouterCore {
     /// high-water mark) or it is gone (its session then expires by heartbeat).
     @discardableResult
     mutating func send(_ command: Command, to routingID: Data, now: CoreTime) -> Bool {
-        sendFrames(WireCodec.encode(command), to: routingID, now: now) == .sent
+        sendCommand(command, to: routingID, now: now) == .sent
     }
 
-    mutating func sendFrames(_ frames: [Data], to routingID: Data, now: CoreTime) -> SendOutcome {
-        let outcome = outbox.send(frames, to: routingID)
+    mutating func sendCommand(_ command: Command, to routingID: Data, now: CoreTime) -> SendOutcome {
+        let outcome = outbox.send(command, to: routingID)
         guard outcome == .sent else { return outcome }
         if let nodeID = nodeByRoutingID[routingID] {
             sessions[nodeID]?.lastSent = now.instant

@@ -55,8 +55,9 @@ extension RouterCore {
     }
 
     mutating func sendDelivery(_ record: LogRecord, to session: inout Session, now: CoreTime) -> Bool {
-        let frames = WireCodec.encode(.deliver(StoredEnvelope(bytes: record.envelope)))
-        guard outbox.send(frames, to: session.routingID) == .sent else { return false }
+        guard outbox.send(.deliver(StoredEnvelope(bytes: record.envelope)), to: session.routingID) == .sent else {
+            return false
+        }
         session.sentUpTo = record.sequence
         session.inFlight.append(record.sequence)
         session.lastSent = now.instant

@@ -14,7 +14,7 @@ public struct ReplayCursor: Sendable {
     public internal(set) var sent: UInt64 = 0
     public let limit: UInt64
     /// The chunk read last, kept while the reader's queue is full.
-    var waiting: (frames: [Data], last: UInt64, count: Int)?
+    var waiting: (command: Command, last: UInt64, count: Int)?
     public internal(set) var stalledSince: ContinuousClock.Instant?
 }
 
@@ -92,14 +92,14 @@ extension RouterCore {
                 let items = Command.replayItems(
                     ReplayItems.with { $0.requestID = cursor.requestID },
                     chunk.map { StoredEnvelope(bytes: $0.envelope) })
-                cursor.waiting = (WireCodec.encode(items), last.sequence, chunk.count)
+                cursor.waiting = (items, last.sequence, chunk.count)
             }
         }
         guard let waiting = cursor.waiting else {
             endReplay(cursor.requestID, to: cursor.routingID, count: cursor.sent, now: now)
             return 0
         }
-        switch sendFrames(waiting.frames, to: cursor.routingID, now: now) {
+        switch sendCommand(waiting.command, to: cursor.routingID, now: now) {
         case .sent:
             cursor.after = waiting.last
             cursor.sent += UInt64(waiting.count)

@@ -78,15 +78,6 @@ public struct RouterCore {
 
     // MARK: Admission
 
-    /// One decoded message of a batch.
-    struct Decoded {
-        let inbound: Inbound
-        let node: String
-        let key: String
-        let command: Result<Command, Refusal>
-        let bytes: Int
-    }
-
     /// What the batch's reads found, all made before any submit is admitted.
     struct BatchReads {
         var accepted: [MessageKey: AcceptedReference] = [:]
@@ -101,37 +92,34 @@ public struct RouterCore {
     /// admitted; if one fails, no submit of the batch is admitted and each is answered
     /// STORAGE_UNAVAILABLE, so the state never runs ahead of the log.
     public mutating func receive(_ messages: [Inbound], now: CoreTime) -> Batch {
-        var decoded: [Decoded] = []
-        decoded.reserveCapacity(messages.count)
-        for inbound in messages {
-            guard !inbound.frames.isEmpty, let identity = inbound.identity else {
+        receive(decoded: messages.map(DecodedInbound.init), now: now)
+    }
+
+    /// ``receive(_:now:)`` for messages the runtime has decoded already (on another thread).
+    public mutating func receive(decoded messages: [DecodedInbound], now: CoreTime) -> Batch {
+        let reads = read(for: messages)
+        var batch = Batch()
+        for message in messages {
+            guard let identity = message.identity else {
                 count(.protocolErrors)
                 continue
             }
-            let bytes = inbound.routingID.count + inbound.frames.reduce(0) { $0 + $1.count }
-            let command: Result<Command, Refusal>
-            do { command = .success(try WireCodec.decode(inbound.frames)) } catch { command = .failure(error) }
-            decoded.append(
-                Decoded(inbound: inbound, node: identity.node, key: identity.key, command: command, bytes: bytes))
-        }
-        let reads = read(for: decoded)
-        var batch = Batch()
-        for message in decoded {
-            handle(message, reads: reads, batch: &batch, now: now)
+            handle(message, node: identity.node, key: identity.key, reads: reads, batch: &batch, now: now)
         }
         return batch
     }
 
     /// The batch's reads: one query for every submit's (sender, message id), and the cursor of each
     /// node saying HELLO.
-    private func read(for batch: [Decoded]) -> BatchReads {
+    private func read(for batch: [DecodedInbound]) -> BatchReads {
         var keys: [MessageKey] = []
         var helloNodes = Set<String>()
-        for message in batch where message.inbound.keyIsCurrent {
+        for message in batch where message.keyIsCurrent {
+            guard let node = message.identity?.node else { continue }
             switch message.command {
             case .success(.submit(let envelope)):
-                keys.append(MessageKey(sender: message.node, messageID: envelope.messageID))
-            case .success(.hello(let hello)) where hello.nodeID == message.node: helloNodes.insert(message.node)
+                keys.append(MessageKey(sender: node, messageID: envelope.messageID))
+            case .success(.hello(let hello)) where hello.nodeID == node: helloNodes.insert(node)
             default: break
             }
         }
@@ -147,12 +135,12 @@ public struct RouterCore {
     }
 
     private mutating func handle(
-        _ message: Decoded, reads: BatchReads, batch: inout Batch, now: CoreTime
+        _ message: DecodedInbound, node nodeID: String, key: String, reads: BatchReads, batch: inout Batch,
+        now: CoreTime
     ) {
-        let nodeID = message.node
-        let routingID = message.inbound.routingID
+        let routingID = message.routingID
         // A connection whose key a reload removed is heard no more (promise 12).
-        guard message.inbound.keyIsCurrent else {
+        guard message.keyIsCurrent else {
             if floodGuard.allow(nodeID, now: now.instant) { refuseRevoked(routingID, nodeID: nodeID, now: now) }
             return
         }
@@ -164,13 +152,12 @@ public struct RouterCore {
             warn("protocol error", node: nodeID, kind: "protocol", ["error": "\(error)"], now: now)
             // A node that keeps sending garbage gets no more answers than its rate allows.
             guard floodGuard.allow(nodeID, bytes: message.bytes, now: now.instant) else { return }
-            let frames = message.inbound.frames
             send(
                 .error(
                     ProtocolError.with {
                         $0.code = error.code
                         $0.reason = error.reason
-                        $0.command = UInt32(frames.count > 1 ? frames[1].first ?? 0 : 0)
+                        $0.command = UInt32(message.commandByte)
                     }), to: routingID, now: now)
             return
         }
@@ -180,7 +167,7 @@ public struct RouterCore {
         }
         if case .hello(let hello) = command {
             openSession(
-                hello, nodeID: nodeID, key: message.key, routingID: routingID, reads: reads, batch: &batch, now: now)
+                hello, nodeID: nodeID, key: key, routingID: routingID, reads: reads, batch: &batch, now: now)
             if !hello.transient { batch.touched.insert(nodeID) }  // start its catch-up
             return
         }
@@ -202,7 +189,8 @@ public struct RouterCore {
         switch command {
         case .submit(let envelope):
             submit(
-                envelope, nodeID: nodeID, routingID: routingID, reads: reads, batch: &batch, now: now)
+                envelope, invalid: message.invalid, nodeID: nodeID, routingID: routingID, reads: reads, batch: &batch,
+                now: now)
         case .ack(let ack):
             // A transient session is delivered nothing, so it has nothing to acknowledge.
             guard !transient, let session = sessions[nodeID], ack.sequence <= session.sentUpTo else { return }
@@ -240,7 +228,7 @@ public struct RouterCore {
     }
 
     private mutating func submit(
-        _ envelope: Envelope, nodeID: String, routingID: Data, reads: BatchReads, batch: inout Batch, now: CoreTime
+        _ envelope: Envelope, invalid: Refusal?, nodeID: String, routingID: Data, reads: BatchReads, batch: inout Batch, now: CoreTime
     ) {
         let key = MessageKey(sender: nodeID, messageID: envelope.messageID)
         // A retry of a submit in this batch or one not yet committed: answered once that is durable (even
@@ -284,7 +272,7 @@ public struct RouterCore {
                     }), to: routingID, now: now)
             return
         }
-        switch admit(envelope, from: nodeID, batch: &batch, now: now) {
+        switch admit(envelope, invalid: invalid, from: nodeID, batch: &batch, now: now) {
         case .success(let record):
             unwritten[key] = (record.sequence, record.acceptedAt, envelope.content)
             batch.waiting.append(

@@ -79,10 +79,11 @@ final class MemoryOutbox: Outbox {
     /// Connections gone.
     var gone = Set<Data>()
 
-    func send(_ frames: [Data], to routingID: Data) -> SendOutcome {
+    func send(_ command: Command, to routingID: Data) -> SendOutcome {
         if gone.contains(routingID) { return .gone }
         if full.contains(routingID) { return .full }
-        let command = try! WireCodec.decode(frames)
+        // Through the wire format and back, as a node would read it.
+        let command = try! WireCodec.decode(WireCodec.encode(command))
         sent.append((routingID, command))
         journal.append("send \(command.code)")
         return .sent
