@@ -236,18 +236,20 @@ public final class SQLiteEventStore: EventStore {
             "SELECT \(Self.columns) FROM record r WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.sequence "
             + "LIMIT ?"
         return try reading { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.record)
+            // Cached: a replay reads chunk after chunk with the same statement, and an uncached one runs
+            // GRDB's authorizer at each preparation.
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map(Self.record)
         }
     }
 
     public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
         try reading { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.columns) FROM delivery d JOIN record r ON r.sequence = d.sequence
-                    WHERE d.recipient = ? AND d.sequence > ? ORDER BY d.sequence LIMIT ?
-                    """, arguments: [node, Int64(after), limit]
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.columns) FROM delivery d JOIN record r ON r.sequence = d.sequence
+                        WHERE d.recipient = ? AND d.sequence > ? ORDER BY d.sequence LIMIT ?
+                        """), arguments: [node, Int64(after), limit]
             ).map(Self.record)
         }
     }

@@ -33,9 +33,12 @@ extension RouterCore {
     }
 
     /// Fills the node's credit window from the log, unless it is caught up (then new records reach
-    /// it straight from each committed batch).
+    /// it straight from each committed batch). The window is topped up once half of it is free: a
+    /// node that acknowledges deliveries one by one would otherwise cost a read of the log for each.
     mutating func pump(_ nodeID: String, now: CoreTime) {
-        guard var session = sessions[nodeID], !session.caughtUp else { return }
+        guard var session = sessions[nodeID], !session.caughtUp,
+            configuration.creditWindow - session.inFlight.count >= max(1, configuration.creditWindow / 2)
+        else { return }
         defer { sessions[nodeID] = session }
         while session.inFlight.count < configuration.creditWindow {
             let room = configuration.creditWindow - session.inFlight.count
