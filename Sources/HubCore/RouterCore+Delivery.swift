@@ -20,6 +20,7 @@ extension RouterCore {
                     }
                 }
                 session.caughtUp = false
+                session.readAheadReachesHead = false
                 sessions[recipient] = session
                 toPump.insert(recipient)
             }
@@ -33,24 +34,32 @@ extension RouterCore {
     }
 
     /// Fills the node's credit window from the log, unless it is caught up (then new records reach
-    /// it straight from each committed batch). The window is topped up once half of it is free: a
-    /// node that acknowledges deliveries one by one would otherwise cost a read of the log for each.
+    /// it straight from each committed batch). It reads a window's worth ahead and tops the window
+    /// up from that as acknowledgements free room: one read of the log per window, not per ACK.
     mutating func pump(_ nodeID: String, now: CoreTime) {
-        guard var session = sessions[nodeID], !session.caughtUp,
-            configuration.creditWindow - session.inFlight.count >= max(1, configuration.creditWindow / 2)
-        else { return }
+        guard var session = sessions[nodeID], !session.caughtUp else { return }
         defer { sessions[nodeID] = session }
-        while session.inFlight.count < configuration.creditWindow {
-            let room = configuration.creditWindow - session.inFlight.count
-            let records: [LogRecord]
-            do {
-                records = try log.deliveries(for: nodeID, after: session.sentUpTo, limit: room)
-            } catch {
-                outbox.record(.log(LogLine(.error, "cannot read deliveries", ["node": nodeID, "error": "\(error)"])))
-                return
+        let window = configuration.creditWindow
+        while session.inFlight.count < window {
+            if session.readAhead.isEmpty {
+                let records: [LogRecord]
+                do {
+                    records = try log.deliveries(for: nodeID, after: session.sentUpTo, limit: window)
+                } catch {
+                    outbox.record(.log(LogLine(.error, "cannot read deliveries", ["node": nodeID, "error": "\(error)"])))
+                    return
+                }
+                session.readAhead = records[...]
+                // Fewer than asked for: nothing more for the node in the log, until a commit adds some.
+                session.readAheadReachesHead = records.count < window
             }
-            for record in records where !sendDelivery(record, to: &session, now: now) { return }
-            if records.count < room {
+            while session.inFlight.count < window, let record = session.readAhead.first {
+                if record.sequence > session.sentUpTo {
+                    guard sendDelivery(record, to: &session, now: now) else { return }
+                }
+                session.readAhead.removeFirst()
+            }
+            if session.readAhead.isEmpty, session.readAheadReachesHead {
                 session.caughtUp = true
                 return
             }

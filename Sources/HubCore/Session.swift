@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 
 /// One node's open session: where its connection is, what it has in flight, when it was last heard.
@@ -15,6 +16,11 @@ public struct Session: Sendable {
     /// `true` when every record addressed to the node up to the log's head has been sent, so new
     /// records can go straight from the committed batch instead of a read.
     public var caughtUp = false
+    /// Records read from the log for the node and not yet sent, while it is not caught up.
+    var readAhead: ArraySlice<LogRecord> = []
+    /// Whether ``readAhead`` holds everything for the node up to the head (its read came back short
+    /// and no commit has added a record for the node since).
+    var readAheadReachesHead = false
     public var lastHeard: ContinuousClock.Instant
     public var lastSent: ContinuousClock.Instant
 

@@ -12,6 +12,8 @@ final class MemoryLog: HubLog {
     var dedupQueries = 0
     /// Records handed out by every read.
     var recordsRead = 0
+    /// One per call of ``deliveries(for:after:limit:)``.
+    var deliveryReads = 0
     /// Reads that still succeed before every further one fails; negative: reads never fail.
     var readsLeft = -1
 
@@ -44,6 +46,7 @@ final class MemoryLog: HubLog {
 
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
         try reading()
+        deliveryReads += 1
         let found = records.dropFirst(Int(after)).lazy.filter { $0.fields.recipients.contains(node) }.prefix(limit)
         recordsRead += found.count
         return Array(found)
