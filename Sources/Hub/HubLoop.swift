@@ -157,7 +157,7 @@ final class HubLoop {
                 }
                 if ready[2].contains(.readable) { writeFinished() }
                 // Drained before the take, so messages arriving after it wake the next poll.
-                if ready[1].contains(.readable) { wire.arrived.drain() }
+                if ready[1].contains(.readable) { wire.drainArrived() }
                 serveArrivals()
                 if core.hasReplays { core.advanceReplays(now: .now) }
                 if ContinuousClock.now - lastTick >= tick {

@@ -58,8 +58,11 @@ final class Wire: Sendable {
     /// deliveries and its submits' answers, so only a reader that stopped reading reaches it.
     static let pendingLimit = 4 << 20
 
-    /// Woken when decoded messages are waiting for the loop.
+    /// Woken when decoded messages are waiting for the loop (``drainArrived()`` before each take).
     let arrived: LoopControl
+    /// Whether `arrived` has been woken since the loop last drained it: messages read meanwhile need
+    /// no further write(2).
+    private let arrivedWoken = Atomic<Bool>(false)
     private let thread: SocketThread
     private let arrivals = Mutex(Arrivals())
     private let readLimit: Int
@@ -96,6 +99,12 @@ final class Wire: Sendable {
         }
     }
 
+    /// Clears the loop's wake-up; then ``take()`` gets everything that woke it.
+    func drainArrived() {
+        arrivedWoken.store(false, ordering: .releasing)
+        arrived.drain()
+    }
+
     /// Takes what arrived since the last turn; resumes reading if it had paused.
     func take() -> Arrivals {
         let taken = arrivals.withLock { arrivals in
@@ -105,7 +114,6 @@ final class Wire: Sendable {
             arrivals.paused = false
             return taken
         }
-        if !taken.messages.isEmpty { arrived.drain() }
         if taken.paused {
             thread.execute { [self] in
                 if let reading = confined.reading { thread.setEvents(.readable, for: reading) }
@@ -161,7 +169,7 @@ final class Wire: Sendable {
             return arrivals.paused
         }
         if paused, let reading = confined.reading { thread.setEvents([], for: reading) }
-        arrived.wake()
+        if !arrivedWoken.exchange(true, ordering: .acquiringAndReleasing) { arrived.wake() }
     }
 
     private func transmit(_ commands: [Outgoing]) {

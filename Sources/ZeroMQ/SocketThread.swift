@@ -118,11 +118,14 @@ public final class SocketThread: SerialExecutor, Sendable {
     }
 
     private func add(_ work: Work) -> Bool {
-        let accepted = inbox.withLock { inbox in
-            if !inbox.ended { inbox.work.append(work) }
-            return !inbox.ended
+        let (accepted, first) = inbox.withLock { inbox in
+            guard !inbox.ended else { return (false, false) }
+            inbox.work.append(work)
+            return (true, inbox.work.count == 1)
         }
-        if accepted { wakeup.signal() }
+        // Work already waiting has woken the thread, which takes it all at once: one write(2) per
+        // round, not per job.
+        if first { wakeup.signal() }
         return accepted
     }
 
