@@ -99,10 +99,12 @@ final class Wire: Sendable {
         }
     }
 
-    /// Clears the loop's wake-up; then ``take()`` gets everything that woke it.
+    /// Clears the loop's wake-up; then ``take()`` gets everything that woke it. The eventfd is drained
+    /// before the flag is cleared: a message read in between finds the flag set and is taken next, one
+    /// read after it finds it clear and wakes the loop again.
     func drainArrived() {
-        arrivedWoken.store(false, ordering: .releasing)
         arrived.drain()
+        arrivedWoken.store(false, ordering: .releasing)
     }
 
     /// Takes what arrived since the last turn; resumes reading if it had paused.
