@@ -1,7 +1,7 @@
 import Foundation
 import HubCore
-import Logging
 import HubProtocol
+import Logging
 
 /// The core's ``Outbox`` in the runtime: sends go to the ``Wire`` at the turn's end (its
 /// ``WireSender``), to be encoded and sent off the loop's thread; the effects are carried out as they

@@ -241,7 +241,8 @@ final class Wire: Sendable {
 
     private func trySend(_ item: Outgoing) -> SendOutcome {
         do {
-            return try confined.socket.trySend(Message([item.routingID] + WireCodec.encode(item.command))) ? .sent : .full
+            return try confined.socket.trySend(Message([item.routingID] + WireCodec.encode(item.command)))
+                ? .sent : .full
         } catch {
             // EHOSTUNREACH: the peer disconnected; its session expires by heartbeat.
             return .gone

@@ -46,7 +46,8 @@ extension RouterCore {
                 do {
                     records = try log.deliveries(for: nodeID, after: session.sentUpTo, limit: window)
                 } catch {
-                    outbox.record(.log(LogLine(.error, "cannot read deliveries", ["node": nodeID, "error": "\(error)"])))
+                    outbox.record(
+                        .log(LogLine(.error, "cannot read deliveries", ["node": nodeID, "error": "\(error)"])))
                     return
                 }
                 session.readAhead = records[...]

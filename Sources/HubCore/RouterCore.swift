@@ -228,7 +228,8 @@ public struct RouterCore {
     }
 
     private mutating func submit(
-        _ envelope: Envelope, invalid: Refusal?, nodeID: String, routingID: Data, reads: BatchReads, batch: inout Batch, now: CoreTime
+        _ envelope: Envelope, invalid: Refusal?, nodeID: String, routingID: Data, reads: BatchReads, batch: inout Batch,
+        now: CoreTime
     ) {
         let key = MessageKey(sender: nodeID, messageID: envelope.messageID)
         // A retry of a submit in this batch or one not yet committed: answered once that is durable (even
