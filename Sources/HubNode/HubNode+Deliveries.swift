@@ -42,10 +42,7 @@ extension HubNode {
         return batch
     }
 
-    private func putBack(_ batch: [Delivery]) {
-        ready.insert(contentsOf: batch, at: 0)
-        acknowledgeHandled()
-    }
+    private func putBack(_ batch: [Delivery]) { ready.insert(contentsOf: batch, at: 0) }
 
     /// Queues a delivery for the application once; one already handled is acknowledged again.
     func deliver(_ stored: StoredEnvelope) {
@@ -65,23 +62,11 @@ extension HubNode {
         readyContinuation.yield()
     }
 
-    /// Records `sequence` as handled (on disk, when a state folder is set) and acknowledges it: at
-    /// once when nothing else waits for the application, otherwise with the last of those waiting (an
-    /// ACK covers every delivery up to it) or after a quarter of the credit window, so a node catching
-    /// up sends a few ACKs a window, not one per delivery.
+    /// Records `sequence` as handled (on disk, when a state folder is set) and acknowledges it.
     func handled(_ sequence: UInt64) {
         guard sequence > lastHandled else { return }
         lastHandled = sequence
         if configuration.lastHandledByApplication == nil { Self.storeLastHandled(sequence, configuration) }
-        unacknowledged += 1
-        if ready.isEmpty || unacknowledged >= max(1, Int(welcome?.creditWindow ?? 0) / 4) { acknowledgeHandled() }
-    }
-
-    /// Acknowledges everything handled so far, if anything is unacknowledged.
-    func acknowledgeHandled() {
-        guard unacknowledged > 0 else { return }
-        unacknowledged = 0
-        acknowledgementsSent += 1
-        send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = lastHandled }))))
+        send(Message(WireCodec.encode(.ack(Ack.with { $0.sequence = sequence }))))
     }
 }

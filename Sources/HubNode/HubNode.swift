@@ -66,9 +66,6 @@ public actor HubNode {
 
     /// The last sequence the application handled (kept on disk when a state folder is set).
     public internal(set) var lastHandled: UInt64
-    /// Deliveries handled since the last ACK (one ACK covers a run of them), and the ACKs sent for them.
-    var unacknowledged = 0
-    var acknowledgementsSent = 0
     /// The last sequence handed to the application (handled or waiting in `ready`).
     var lastQueued: UInt64
     /// Deliveries received and not yet taken by the application, in sequence order.

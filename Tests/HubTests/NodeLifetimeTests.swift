@@ -43,35 +43,4 @@ struct NodeLifetimeTests {
         #expect(await node.runsOnSocketThread())
         await network.stopHub()
     }
-
-    @Test("a run of deliveries waiting for the application is acknowledged with a few ACKs, each handled once, in order")
-    func acknowledgementsCoverRuns() async throws {
-        let network = try TestNetwork()
-        try network.startHub()
-        let huli = try await network.node("huli")
-        let coordinator = try await network.node("commerce-bureau")
-        for index in 1...100 { _ = try await huli.submit(Make.report("waiting \(index)", to: ["commerce-bureau"])) }
-        // A window's worth waits in the node before the application handles any.
-        for _ in 0..<3000 where await coordinator.ready.count < 64 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(await coordinator.ready.count == 64)
-        let store = try network.store()
-        let addressed = try store.deliveries(for: "commerce-bureau", after: 0, limit: 1000).map(\.sequence)
-        let handled = Locked<[UInt64]>([])
-        let handling = Task {
-            try await coordinator.handleDeliveries { delivery in handled.mutate { $0.append(delivery.sequence) } }
-        }
-        // The last ACK reaches the hub: its saved cursor is the last delivery.
-        for _ in 0..<3000 where try store.cursor(for: "commerce-bureau") < addressed.last ?? 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(handled.value == addressed)
-        #expect(try store.cursor(for: "commerce-bureau") == addressed.last)
-        // One ACK per quarter window (16) while deliveries wait, and one for each run after it: not one each.
-        let acknowledgements = await coordinator.acknowledgementsSent
-        #expect(acknowledgements <= addressed.count / 4, "\(acknowledgements) ACKs for \(addressed.count) deliveries")
-        handling.cancel()
-        await coordinator.close()
-        await huli.close()
-        await network.stopHub()
-    }
 }
