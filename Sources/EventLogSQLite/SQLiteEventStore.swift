@@ -237,8 +237,10 @@ public final class SQLiteEventStore: EventStore {
             + "LIMIT ?"
         return try reading { db in
             // Cached: a replay reads chunk after chunk with the same statement, and an uncached one runs
-            // GRDB's authorizer at each preparation.
-            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map(Self.record)
+            // GRDB's authorizer at each preparation. Not with a list of types, whose every length would be
+            // a statement kept for ever.
+            let statement = filter.types.isEmpty ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+            return try Row.fetchAll(statement, arguments: StatementArguments(arguments)).map(Self.record)
         }
     }
 

@@ -166,12 +166,13 @@ final class HubLoop {
                 }
                 try saveCursorsIfDue(force: false)
                 recordGauges()
-                sender.flush()
             } catch let error as ZMQError where error.isContextTerminated {
                 break
             } catch {
                 logger.error("hub loop error", metadata: ["error": "\(error)"])
             }
+            // Also after a turn that failed part-way: what the core sent goes now, not a turn later.
+            sender.flush()
         }
         shutdown()
     }
@@ -201,10 +202,19 @@ final class HubLoop {
             writeFinished()
         }
         let arrivals = wire.take()
-        sender.settle(arrivals)
+        if sender.settle(arrivals) { core.catchUpSessions(now: .now) }
         guard !arrivals.messages.isEmpty else { return }
+        var messages = arrivals.messages
+        // Keys reloaded since the wire checked them: checked again, so a revoked key is served nothing
+        // (promise 12), not even a HELLO read just before the reload.
+        if let checked = arrivals.keyGeneration, checked != allowlist.generation {
+            for index in messages.indices {
+                guard let identity = messages[index].identity else { continue }
+                messages[index].keyIsCurrent = allowlist.isCurrent(.init(node: identity.node, key: identity.key))
+            }
+        }
         rebuildIfStale()
-        commit(core.receive(decoded: arrivals.messages, now: .now))
+        commit(core.receive(decoded: messages, now: .now))
     }
 
     /// After a reload of the node keys: ends at once every session whose key is gone (promise 12).

@@ -51,7 +51,13 @@ final class Wire: Sendable {
         var gone: Set<Data> = []
         /// Reading is paused until the loop takes the messages waiting.
         var paused = false
+        /// The oldest key generation (``Allowlist/generation``) the messages' keys were checked under.
+        var keyGeneration: Int?
     }
+
+    /// Connections remembered as gone at most; past it the set starts again (a send to one of them
+    /// fails again and puts it back).
+    static let goneLimit = 4096
 
     /// What the loop may have handed over for one connection and the wire not yet sent (in
     /// ``Outgoing/cost``) before it sees the connection as full: well above a node's credit window of
@@ -78,6 +84,10 @@ final class Wire: Sendable {
         /// Commands waiting for a full connection, in order.
         var overflow: [Data: [Outgoing]] = [:]
         var retryScheduled = false
+        /// How long until the next retry: 1 ms, doubled (up to 128 ms) while a retry sends nothing.
+        var retryDelay = Duration.milliseconds(1)
+        var views: SocketThread.WatchID?
+        var closed = false
 
         init(socket: Socket) { self.socket = socket }
     }
@@ -95,7 +105,9 @@ final class Wire: Sendable {
         self.views = views
         thread.execute { [self] in
             confined.reading = thread.watch(confined.socket, events: .readable) { [self] _ in read() }
-            _ = thread.watch(fileDescriptor: views.answersWaiting.fileDescriptor) { [self] _ in sendViews() }
+            confined.views = thread.watch(fileDescriptor: views.answersWaiting.fileDescriptor) { [self] _ in
+                sendViews()
+            }
         }
     }
 
@@ -114,6 +126,7 @@ final class Wire: Sendable {
             arrivals.messages.removeAll(keepingCapacity: true)
             arrivals.done.removeAll()
             arrivals.paused = false
+            arrivals.keyGeneration = nil
             return taken
         }
         if taken.paused {
@@ -134,7 +147,9 @@ final class Wire: Sendable {
     @available(*, noasync, message: "blocks until the thread ends")
     func stop() {
         thread.execute { [self] in
-            if let reading = confined.reading { thread.stopWatching(reading) }
+            for watch in [confined.reading, confined.views].compactMap(\.self) { thread.stopWatching(watch) }
+            confined.overflow = [:]
+            confined.closed = true
             confined.socket.close()
         }
         thread.shutdown()
@@ -145,6 +160,7 @@ final class Wire: Sendable {
 
     private func read() {
         let room = readLimit - arrivals.withLock { $0.messages.count }
+        let generation = allowlist.generation
         var decoded: [DecodedInbound] = []
         do {
             while decoded.count < room, let message = try confined.socket.tryReceive() {
@@ -167,6 +183,7 @@ final class Wire: Sendable {
                 arrivals.gone.remove(message.routingID)
             }
             arrivals.messages += decoded
+            arrivals.keyGeneration = min(arrivals.keyGeneration ?? generation, generation)
             arrivals.paused = arrivals.messages.count >= readLimit
             return arrivals.paused
         }
@@ -196,6 +213,7 @@ final class Wire: Sendable {
     /// Tries again what waits for full connections, each in order until one is still full.
     private func retryOverflow() {
         confined.retryScheduled = false
+        guard !confined.closed else { return }
         var done: [Data: Int] = [:]
         var gone: [Data] = []
         for (routingID, waiting) in confined.overflow {
@@ -217,6 +235,9 @@ final class Wire: Sendable {
             done[routingID] = cost
             confined.overflow[routingID] = left == waiting.count ? nil : Array(waiting.dropFirst(left))
         }
+        // A reader that stopped reading is looked at less and less often, until it reads again.
+        let moved = done.values.contains { $0 > 0 }
+        confined.retryDelay = moved ? .milliseconds(1) : min(confined.retryDelay * 2, .milliseconds(128))
         settle(done: done, gone: gone)
     }
 
@@ -225,21 +246,24 @@ final class Wire: Sendable {
         if !done.isEmpty || !gone.isEmpty {
             arrivals.withLock { arrivals in
                 for (routingID, count) in done where count > 0 { arrivals.done[routingID, default: 0] += count }
+                if arrivals.gone.count + gone.count > Self.goneLimit { arrivals.gone.removeAll() }
                 arrivals.gone.formUnion(gone)
             }
         }
         if !confined.overflow.isEmpty, !confined.retryScheduled {
             confined.retryScheduled = true
-            thread.after(.milliseconds(1)) { [self] in retryOverflow() }
+            thread.after(confined.retryDelay) { [self] in retryOverflow() }
         }
     }
 
     /// A full queue or a vanished peer drops a view; the node asks again after its timeout.
     private func sendViews() {
+        guard !confined.closed else { return }
         for answer in views.takeAnswers() { _ = try? confined.socket.trySend(answer) }
     }
 
     private func trySend(_ item: Outgoing) -> SendOutcome {
+        guard !confined.closed else { return .gone }
         do {
             return try confined.socket.trySend(Message([item.routingID] + WireCodec.encode(item.command)))
                 ? .sent : .full
@@ -285,11 +309,17 @@ final class WireSender {
     }
 
     /// Takes the wire's news with its messages: what it has sent, and the peers it found gone.
-    func settle(_ arrivals: Wire.Arrivals) {
+    /// Answers whether a connection that was full can take more (the core then tops its windows up).
+    @discardableResult
+    func settle(_ arrivals: Wire.Arrivals) -> Bool {
+        var reopened = false
         for (routingID, cost) in arrivals.done {
-            let left = pending[routingID, default: 0] - cost
+            let before = pending[routingID, default: 0]
+            let left = before - cost
             pending[routingID] = left > 0 ? left : nil
+            if before >= pendingLimit, left < pendingLimit { reopened = true }
         }
         gone = arrivals.gone
+        return reopened
     }
 }

@@ -75,8 +75,9 @@ public struct DecodedInbound: Sendable {
     public let routingID: Data
     /// The node id and CURVE key of the connection; `nil` when the User-Id or the frames are missing.
     public let identity: (node: String, key: String)?
-    /// Whether the key is still registered for the node (a reload may have removed it).
-    public let keyIsCurrent: Bool
+    /// Whether the key is still registered for the node (a reload may have removed it); the runtime
+    /// checks it again if the keys were reloaded after the message was read.
+    public var keyIsCurrent: Bool
     /// The command, or why the frames are not one.
     public let command: Result<Command, Refusal>
     /// Why a submit's envelope fails its field checks (SPEC.md 8); `nil` when it passes.

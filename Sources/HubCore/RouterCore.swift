@@ -62,8 +62,11 @@ public struct RouterCore {
     /// A head beyond the one the core knew means a commit reported as failed was written after all:
     /// every session then reads its deliveries from the log again (``catchUpSessions(now:)``).
     public mutating func install(state: CoordinationState, head: UInt64, lastAcceptedAt: Int64) {
-        if head > self.head {
-            for nodeID in sessions.keys { sessions[nodeID]?.caughtUp = false }
+        for nodeID in sessions.keys {
+            // What was read ahead may be missing records of a commit reported as failed that was written.
+            sessions[nodeID]?.readAhead = []
+            sessions[nodeID]?.readAheadReachesHead = false
+            if head > self.head { sessions[nodeID]?.caughtUp = false }
         }
         self.state = state
         self.head = head

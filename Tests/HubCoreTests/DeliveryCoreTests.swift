@@ -1,3 +1,4 @@
+import Coordination
 import EventLog
 import Foundation
 import HubCore
@@ -39,5 +40,44 @@ struct DeliveryCoreTests {
         // One read per window of records it caught up on, and a few more where commits came between.
         let reads = hub.log.deliveryReads - readsBefore
         #expect(reads <= addressed.count / window + 25, "\(reads) reads for \(addressed.count) deliveries")
+    }
+
+    @Test("a commit reported as failed that was written while a node catches up: the node still gets it, in order")
+    func readAheadAfterRebuild() throws {
+        let window = 8
+        var hub = CoreHarness { $0.creditWindow = window }
+        hub.hello("huli")
+        for index in 1...11 { hub.round([("huli", .submit(CoreHarness.report("before \(index)", id: "b\(index)")))]) }
+        let coordinator = CoreHarness.routing("commerce-bureau")
+        hub.hello("commerce-bureau")
+        var received = try hub.outbox.take(coordinator).deliveries.map { try $0.decoded().sequence }
+        #expect(received.count == window)
+        // Two acknowledged: the next read comes back short (the log's end), two are sent, the rest wait.
+        hub.round([("commerce-bureau", .ack(Ack.with { $0.sequence = received[1] }))])
+        received += try hub.outbox.take(coordinator).deliveries.map { try $0.decoded().sequence }
+
+        // A report for it is written, but its commit is reported as failed; the state is rebuilt.
+        let batch = hub.core.receive(
+            [
+                Inbound(
+                    routingID: CoreHarness.routing("huli"), identity: ("huli", "key-huli"), keyIsCurrent: true,
+                    frames: WireCodec.encode(.submit(CoreHarness.report("written after all", id: "w"))))
+            ], now: hub.now)
+        _ = hub.log.append(batch.records)
+        hub.core.commitFailed(batch, error: "connection lost during COMMIT (injected)", now: hub.now)
+        var state = CoordinationState(topology: CoreHarness.topology)
+        for record in hub.log.records { state.fold(try Envelope(serializedBytes: record.envelope)) }
+        hub.core.install(state: state, head: UInt64(hub.log.records.count), lastAcceptedAt: 0)
+        hub.core.catchUpSessions(now: hub.now)
+
+        for _ in 0..<100 {
+            guard let last = received.last else { break }
+            hub.round([("commerce-bureau", .ack(Ack.with { $0.sequence = last }))])
+            let delivered = try hub.outbox.take(coordinator).deliveries.map { try $0.decoded().sequence }
+            if delivered.isEmpty { break }
+            received += delivered
+        }
+        let addressed = hub.log.records.filter { $0.fields.recipients.contains("commerce-bureau") }.map(\.sequence)
+        #expect(received == addressed)
     }
 }
