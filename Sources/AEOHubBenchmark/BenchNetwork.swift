@@ -165,17 +165,18 @@ final class BenchNetwork {
         return Double(perSender * senders) / Benchmark.seconds(ContinuousClock.now - began)
     }
 
-    /// Submit-to-delivered latency at a fixed offered load, from one node to the coordinator.
-    func latency(offered: Int, seconds: Int) async throws -> (p50: Double, p99: Double, achieved: Double) {
+    /// Submit-to-delivered latency at a fixed offered load, from one node to the coordinator, and
+    /// (the part of it the sender waits for) submit-to-ACCEPTED. Milliseconds.
+    func latency(offered: Int, seconds: Int) async throws -> LatencyFigures {
         let sender = try await node(nodeIDs[0])
         let receiver = try await node("customs")
         let sentAt = Mutex<[String: ContinuousClock.Instant]>([:])
-        let latencies = Mutex<[Double]>([])
+        let delivered = Mutex<[Double]>([])
         let handler = Task {
             try await receiver.handleDeliveries { delivery in
                 let arrived = ContinuousClock.now
                 if let started = sentAt.withLock({ $0[delivery.envelope.messageID] }) {
-                    latencies.withLock { $0.append(Benchmark.seconds(arrived - started) * 1000) }
+                    delivered.withLock { $0.append(Benchmark.seconds(arrived - started) * 1000) }
                 }
             }
         }
@@ -184,24 +185,31 @@ final class BenchNetwork {
         let tick = 10  // milliseconds per burst
         let perTick = offered * tick / 1000
         let began = ContinuousClock.now
-        var tasks: [Task<Void, any Error>] = []
+        var tasks: [Task<Double, any Error>] = []
         for burst in 0..<(total / perTick) {
             try await Task.sleep(until: began + .milliseconds(burst * tick))
             for index in 0..<perTick {
                 var envelope = Self.report("lat")
                 envelope.messageID = "lat-\(burst)-\(index)"
                 envelope.to = Recipients.with { $0.nodes = ["customs"] }
-                sentAt.withLock { $0[envelope.messageID] = .now }
+                let started = ContinuousClock.now
+                sentAt.withLock { $0[envelope.messageID] = started }
                 let message = envelope
-                tasks.append(Task { _ = try await sender.submit(message) })
+                tasks.append(
+                    Task {
+                        _ = try await sender.submit(message)
+                        return Benchmark.seconds(ContinuousClock.now - started) * 1000
+                    })
             }
         }
-        for task in tasks { try await task.value }
+        var toAccepted: [Double] = []
+        for task in tasks { toAccepted.append(try await task.value) }
+        toAccepted.sort()
         let achieved = Double(total) / Benchmark.seconds(ContinuousClock.now - began)
-        for _ in 0..<500 where latencies.withLock({ $0.count }) < total { try await Task.sleep(for: .milliseconds(10)) }
-        let sorted = latencies.withLock { $0.sorted() }
-        guard !sorted.isEmpty else { throw BenchError("no deliveries measured") }
-        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)], achieved)
+        for _ in 0..<500 where delivered.withLock({ $0.count }) < total { try await Task.sleep(for: .milliseconds(10)) }
+        let toDelivered = delivered.withLock { $0.sorted() }
+        guard !toDelivered.isEmpty else { throw BenchError("no deliveries measured") }
+        return LatencyFigures(delivered: toDelivered, accepted: toAccepted, achieved: achieved)
     }
 
     /// Records read per second from the log, in replay-sized chunks of 5,000.
@@ -331,4 +339,22 @@ final class Received: Sendable {
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Latencies of one fixed-rate run, sorted, in milliseconds.
+struct LatencyFigures {
+    let delivered: [Double]
+    let accepted: [Double]
+    let achieved: Double
+
+    static func percentile(_ sorted: [Double], _ permille: Int) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * permille / 1000)]
+    }
+
+    /// "p50 … p99 … p99.9 … max …" of one of the two series.
+    static func summary(_ sorted: [Double]) -> String {
+        String(
+            format: "p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms", percentile(sorted, 500), percentile(sorted, 990),
+            percentile(sorted, 999), sorted.last ?? 0)
+    }
 }

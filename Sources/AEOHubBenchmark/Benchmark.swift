@@ -11,7 +11,7 @@ import ZeroMQ
 /// `swift run -c release aeohub-benchmark`: the hub's figures beside raw libzmq, measured in one run.
 /// `--accept LOADS` for durable accept at each load (`Deploy/bench-anchors.sh` runs it beside
 /// PostgreSQL and NATS JetStream), `--scale RECORDS` for the costs that may grow with history,
-/// `--startup RECORDS` for start-up with and without a snapshot.
+/// `--startup RECORDS` for start-up with and without a snapshot, `--latency` to stop after the latency run.
 @main
 struct Benchmark {
     static let payloadText = String(repeating: "x", count: 440)  // makes a ~512-byte envelope
@@ -57,10 +57,14 @@ struct Benchmark {
                 row("hub durable accept, \(senders) node\(senders == 1 ? "" : "s")", rate, unit: "msg/s", baseline: raw)
             )
         }
-        let (p50, p99, achieved) = try await network.latency(offered: 2000, seconds: 5)
+        let offered = Int(value(after: "--offered", in: arguments) ?? "") ?? 2000
+        let latency = try await network.latency(offered: offered, seconds: 5)
         say(
             label("submit -> delivered latency")
-                + String(format: "p50 %.2f ms  p99 %.2f ms  (offered 2000 msg/s, achieved %.0f)", p50, p99, achieved))
+                + LatencyFigures.summary(latency.delivered)
+                + String(format: "  (offered %d msg/s, achieved %.0f)", offered, latency.achieved))
+        say(label("  of which submit -> ACCEPTED") + LatencyFigures.summary(latency.accepted))
+        if arguments.contains("--latency") { return }
         let replay = try network.replayRate()
         say(row("replay (read + decode-free, from the store)", replay, unit: "records/s", baseline: raw))
         let (seconds, count) = try await network.catchUp(records: catchUp)
