@@ -5,7 +5,8 @@ import ZeroMQ
 /// Appends the hub's batches to the log on a thread of its own, so that the hub loop reads and
 /// admits the next batch while the last one is written and fsynced (issue 14). It writes one batch
 /// at a time; the loop hands it the next only after it has taken the outcome of the last, so batches
-/// reach the log in the order they were admitted.
+/// reach the log in the order they were admitted. A batch with nothing behind it the loop writes on
+/// its own thread (``writeHere(_:)``), sparing the hand-offs.
 final class BatchWriter: Sendable {
     /// Woken when the batch handed over is written or has failed; the hub loop polls it.
     let finished: LoopControl
@@ -32,6 +33,13 @@ final class BatchWriter: Sendable {
             }
             finished.wake()
         }
+    }
+
+    /// Appends `records` in one transaction on the caller's thread; the outcome is taken as after
+    /// ``write(_:)``. Only while the writer's thread has no batch.
+    func writeHere(_ records: [PendingRecord]) {
+        let result = Result { try store.append(records) }
+        outcome.withLock { $0 = result }
     }
 
     /// The outcome of the batch handed over, once it is known (`nil` while it is being written).

@@ -28,7 +28,7 @@ final class HubLoop {
     var keyGeneration: Int
     /// When the delivery-lag gauges were last set (``recordGauges()``).
     var lastLagUpdate = ContinuousClock.now - .seconds(60)
-    /// Appends batches off this thread, while the loop admits the next one.
+    /// Appends batches off this thread while the loop admits the next one (on it when none waits).
     let writer: BatchWriter
     /// The batch the writer is appending, and when it was handed over.
     var writing: (batch: Batch, since: ContinuousClock.Instant)?
@@ -227,12 +227,20 @@ final class HubLoop {
     /// Hands the batch to the writer, or, while it writes another, keeps it to append next. The core
     /// answers and delivers once the batch is durable (``writeFinished()``); a batch with nothing to
     /// write is answered at once unless it waits behind one being written (a retry of its submit).
+    ///
+    /// When no message waits to be admitted, the loop writes the batch itself: there is nothing to do
+    /// meanwhile, and two thread hand-offs are a large part of a lone message's round trip.
     func commit(_ batch: Batch) {
         if writing != nil || waitingToWrite != nil {
             if !batch.isEmpty { waitingToWrite.append(batch) }
         } else if !batch.records.isEmpty {
             writing = (batch, .now)
-            writer.write(batch.records)
+            if wire.hasArrivals {
+                writer.write(batch.records)
+            } else {
+                writer.writeHere(batch.records)
+                writeFinished()
+            }
         } else if !batch.isEmpty {
             core.committed(batch, records: [], now: .now)
         }

@@ -119,6 +119,9 @@ final class Wire: Sendable {
         arrivedWoken.store(false, ordering: .releasing)
     }
 
+    /// Whether decoded messages wait for the loop's next take.
+    var hasArrivals: Bool { arrivals.withLock { !$0.messages.isEmpty } }
+
     /// Takes what arrived since the last turn; resumes reading if it had paused.
     func take() -> Arrivals {
         let taken = arrivals.withLock { arrivals in
