@@ -42,6 +42,12 @@ extension JSONValue {
     static func write(_ text: String, to bytes: inout [UInt8]) {
         let backslash = UInt8(ascii: "\\")
         bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escape: copied at once.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == backslash }) else {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), backslash: bytes.append(contentsOf: [backslash, byte])
