@@ -94,17 +94,20 @@ public final class Hub: Service {
                 let snapshots = (store as? any SnapshotStore).map {
                     StateSnapshots(store: $0, topology: configuration.topology)
                 }
-                // Restored once: the loop and the projection both start from it (it is the largest cost of a
-                // start from a snapshot, and the two threads share two cores with everything else).
                 let restored = snapshots?.newest(agreeingWith: store, logger: logger)
                 let projection = try Projection(
-                    store: store, snapshots: snapshots, restored: restored, configuration: configuration,
-                    counters: counters, logger: logger)
+                    store: store, snapshots: snapshots, configuration: configuration, counters: counters,
+                    logger: logger)
                 do {
                     loop = try HubLoop(
                         configuration: configuration, store: store, snapshots: snapshots, restored: restored,
                         socket: socket, projection: projection,
                         allowlist: allowlist, logger: logger, counters: counters)
+                    // Folded once: the projection starts from the loop's state (the fold is the largest cost of
+                    // a start, and the two threads share two cores with everything else).
+                    let empty = StateSnapshots.Restored(
+                        state: CoordinationState(topology: configuration.topology), head: .empty, lastAcceptedAt: 0)
+                    projection.start(from: loop.loaded() ?? restored ?? empty, snapshotAt: restored?.head.sequence ?? 0)
                 } catch {
                     projection.stop()
                     throw error

@@ -75,6 +75,13 @@ final class HubLoop {
 
     var head: UInt64 { core.head }
 
+    /// The state as loaded from the log, with the record it ends at (before the loop runs); `nil` if
+    /// the log cannot be read or no longer ends there.
+    func loaded() -> StateSnapshots.Restored? {
+        guard let head = try? store.head(), head.sequence == core.head else { return nil }
+        return StateSnapshots.Restored(state: core.state, head: head, lastAcceptedAt: core.lastAcceptedAt)
+    }
+
     /// Folds the log into the workflow state, from the newest snapshot that agrees with the log (or
     /// from the first record): the state is never kept anywhere else. The state is replaced only when
     /// the whole tail was read.

@@ -17,7 +17,7 @@ import ZeroMQ
 ///
 /// This thread also writes the snapshots of the fold (SPEC.md 12): every
 /// ``HubConfiguration/snapshotEveryRecords`` records or ``HubConfiguration/snapshotInterval``, and at a
-/// graceful stop; its first fold starts from the snapshot the hub restored at start-up, if any.
+/// graceful stop. It starts from the state the hub loop loaded at start-up, so the log is folded once.
 final class Projection: ViewAnswers {
     /// A view request waiting for an answer.
     struct Job: Sendable {
@@ -69,9 +69,9 @@ final class Projection: ViewAnswers {
         }
 
         /// Starts from the snapshot the hub restored.
-        func start(from restored: StateSnapshots.Restored) {
-            follower.start(from: restored)
-            writer?.written(at: restored.head.sequence)
+        func start(from loaded: StateSnapshots.Restored, snapshotAt: UInt64) {
+            follower.start(from: loaded)
+            writer?.written(at: snapshotAt)
         }
 
         /// Folds the log's tail, writes a snapshot when one is due, and answers the waiting requests.
@@ -105,11 +105,10 @@ final class Projection: ViewAnswers {
     private let thread: SocketThread
     private let worker: Worker
 
-    /// Folds the log from `restored` (the hub's snapshot, restored once for the loop and the projection)
-    /// or, if `nil`, from the first record.
+    /// A projection that folds nothing until ``start(from:snapshotAt:)``.
     init(
-        store: any EventStore, snapshots: StateSnapshots?, restored: StateSnapshots.Restored?,
-        configuration: HubConfiguration, counters: HubCounters, logger: Logger
+        store: any EventStore, snapshots: StateSnapshots?, configuration: HubConfiguration, counters: HubCounters,
+        logger: Logger
     ) throws {
         let answersWaiting = try LoopControl()
         self.answersWaiting = answersWaiting
@@ -117,8 +116,14 @@ final class Projection: ViewAnswers {
         worker = Worker(
             store: store, snapshots: snapshots, configuration: configuration, counters: counters, logger: logger,
             mail: mail, answersWaiting: answersWaiting)
-        if let restored { thread.execute { [worker] in worker.start(from: restored) } }
-        enqueueTurn()  // the first fold starts at once, off the hub thread
+    }
+
+    /// Starts from `loaded`, the state the hub loop loaded at start-up (the log is not folded a second
+    /// time), and folds what follows it. The newest snapshot is of record `snapshotAt` (0: none): the
+    /// next is due from there, so a log loaded without one gets one as soon as it is due.
+    func start(from loaded: StateSnapshots.Restored, snapshotAt: UInt64) {
+        thread.execute { [worker] in worker.start(from: loaded, snapshotAt: snapshotAt) }
+        enqueueTurn()
     }
 
     private func enqueueTurn() {

@@ -128,6 +128,40 @@ struct SnapshotTests {
         #expect(rewritten.stateLayout == 2 && rewritten.state.requests.count == 5)
     }
 
+    @Test(
+        """
+        the projection starts from the state the hub loop loaded: it reads none of the log again, and a log \
+        loaded without a snapshot has one after a stop at once
+        """
+    )
+    func projectionStartsFromTheLoadedState() async throws {
+        let network = try TestNetwork()
+        try network.startHub()
+        let huli = try await network.node("huli")
+        for index in 1...20 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
+        await huli.close()
+        await network.stopHub()
+        let store = try network.store()
+        for sequence in try store.snapshotSequences() {
+            try FileManager.default.removeItem(
+                atPath: store.snapshotFolder.path + "/"
+                    + String(
+                        format: "snapshot-%020llu.pb", sequence))
+        }
+        #expect(try store.snapshotSequences().isEmpty)
+        let loadedHead = try store.head().sequence
+        let counters = try await Self.restart(network, snapshots: true)
+        #expect(counters["records_folded_at_load"] == Int(loadedHead), "\(counters)")
+        let coordinator = try await network.node("commerce-bureau")
+        #expect(try await coordinator.view(.of(.requests)).requests.count == 20)
+        let read = try #require(network.hub?.counters.snapshot["projection_records_read"])
+        // Only what came after the start (the coordinator's presence), not the log again.
+        #expect(read <= Int(try store.head().sequence - loadedHead), "the projection read \(read) records")
+        await coordinator.close()
+        await network.stopHub()
+        #expect(try store.snapshotSequences().first ?? 0 >= loadedHead)
+    }
+
     @Test("start-up folds only the records after the newest snapshot; a damaged or foreign snapshot is passed over")
     func startUpFoldsTheTail() async throws {
         let network = try TestNetwork()
