@@ -95,12 +95,7 @@ struct SnapshotTests {
 
     @Test("a snapshot of layout 1 (JSON) is passed over: the hub folds the whole log, then writes layout 2")
     func layoutOne() async throws {
-        let network = try TestNetwork()
-        try network.startHub()
-        let huli = try await network.node("huli")
-        for index in 1...5 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
-        await huli.close()
-        await network.stopHub()
+        let network = try await Self.stoppedHub(withRequests: 5)
         let store = try network.store()
         let head = try store.head().sequence
         let sequence = try #require(try store.snapshotSequences().first)
@@ -135,12 +130,7 @@ struct SnapshotTests {
         """
     )
     func projectionStartsFromTheLoadedState() async throws {
-        let network = try TestNetwork()
-        try network.startHub()
-        let huli = try await network.node("huli")
-        for index in 1...20 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
-        await huli.close()
-        await network.stopHub()
+        let network = try await Self.stoppedHub(withRequests: 20)
         let store = try network.store()
         for sequence in try store.snapshotSequences() {
             try FileManager.default.removeItem(
@@ -164,12 +154,7 @@ struct SnapshotTests {
 
     @Test("start-up folds only the records after the newest snapshot; a damaged or foreign snapshot is passed over")
     func startUpFoldsTheTail() async throws {
-        let network = try TestNetwork()
-        try network.startHub()
-        let huli = try await network.node("huli")
-        for index in 1...30 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
-        await huli.close()
-        await network.stopHub()  // a graceful stop writes a snapshot of the whole log
+        let network = try await Self.stoppedHub(withRequests: 30)  // a graceful stop writes a snapshot of the whole log
         let store = try network.store()
         let head = try store.head().sequence
         #expect(try store.snapshotSequences() == [head])
@@ -209,12 +194,7 @@ struct SnapshotTests {
 
     @Test("a snapshot folded under another topology, or ahead of a log that was replaced, is not used")
     func foreignSnapshots() async throws {
-        let network = try TestNetwork()
-        try network.startHub()
-        let huli = try await network.node("huli")
-        for index in 1...5 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
-        await huli.close()
-        await network.stopHub()
+        let network = try await Self.stoppedHub(withRequests: 5)
         let store = try network.store()
         let head = try store.head()
         let snapshots = try store.snapshotSequences()
@@ -248,12 +228,7 @@ struct SnapshotTests {
 
     @Test("a changed record after the newest snapshot stops the hub from starting, naming the record")
     func changedTail() async throws {
-        let network = try TestNetwork()
-        try network.startHub()
-        let huli = try await network.node("huli")
-        for index in 1...5 { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
-        await huli.close()
-        await network.stopHub()
+        let network = try await Self.stoppedHub(withRequests: 5)
         _ = try await Self.restart(network, snapshots: false)
         let siming = try await network.node("siming")
         let changed = try await siming.submit(Make.report("Marker text after the snapshot"))
@@ -274,6 +249,17 @@ struct SnapshotTests {
     }
 
     /// Restarts the network's hub and answers its counters once it serves.
+    /// A network whose hub took `count` requests from Huli and stopped gracefully (writing a snapshot).
+    static func stoppedHub(withRequests count: Int) async throws -> TestNetwork {
+        let network = try TestNetwork()
+        try network.startHub()
+        let huli = try await network.node("huli")
+        for index in 1...count { _ = try await huli.submit(Make.request(String(format: "REQ-2026-%04d", index))) }
+        await huli.close()
+        await network.stopHub()
+        return network
+    }
+
     static func restart(_ network: TestNetwork, snapshots: Bool) async throws -> [String: Int] {
         var configuration = network.configuration
         if !snapshots { configuration.snapshotEveryRecords = 0 }
