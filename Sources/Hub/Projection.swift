@@ -68,10 +68,13 @@ final class Projection: ViewAnswers {
             self.answersWaiting = answersWaiting
         }
 
-        /// Starts from the snapshot the hub restored.
+        /// Starts from the state the hub loop loaded; the newest snapshot is of record `snapshotAt`.
         func start(from loaded: StateSnapshots.Restored, snapshotAt: UInt64) {
             follower.start(from: loaded)
             writer?.written(at: snapshotAt)
+            // Usually nothing follows `loaded` yet: the fold is current at once, so even a stop right
+            // after the start writes a snapshot that is due.
+            counters.projectionRecordsRead.add(follower.catchUp())
         }
 
         /// Folds the log's tail, writes a snapshot when one is due, and answers the waiting requests.
