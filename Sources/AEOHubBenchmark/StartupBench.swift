@@ -33,7 +33,7 @@ enum StartupBench {
         let whole = try timedStart(configuration, logger: logger)
         Benchmark.say(Benchmark.label("hub start-up, folding the whole log") + String(format: "%.2f s", whole))
 
-        configuration.snapshotEveryRecords = 50_000
+        configuration.snapshotEveryRecords = UInt64(min(50_000, records))
         let stopping = ContinuousClock.now
         let snapshotFolder = SnapshotFolder(path: logPath + ".snapshots")
         // The projection writes the snapshot once its own first fold is done: wait for it, or the

@@ -30,6 +30,8 @@ final class HubLoop {
     var lastLagUpdate = ContinuousClock.now - .seconds(60)
     /// Appends batches off this thread while the loop admits the next one (on it when none waits).
     let writer: BatchWriter
+    /// Whether a batch with nothing behind it is written on this thread (``commit(_:)``).
+    let writesLoneBatches: Bool
     /// The batch the writer is appending, and when it was handed over.
     var writing: (batch: Batch, since: ContinuousClock.Instant)?
     /// What was admitted meanwhile, to be appended next, in one transaction.
@@ -49,6 +51,7 @@ final class HubLoop {
         self.logger = logger
         self.counters = counters
         writer = try BatchWriter(store: store)
+        if case .sqlite = configuration.store { writesLoneBatches = true } else { writesLoneBatches = false }
         let wire = try Wire(
             socket: socket, readLimit: configuration.maxBatch, allowlist: allowlist, counters: counters,
             views: projection)
@@ -235,14 +238,17 @@ final class HubLoop {
     /// answers and delivers once the batch is durable (``writeFinished()``); a batch with nothing to
     /// write is answered at once unless it waits behind one being written (a retry of its submit).
     ///
-    /// When no message waits to be admitted, the loop writes the batch itself: there is nothing to do
-    /// meanwhile, and two thread hand-offs are a large part of a lone message's round trip.
+    /// When no message waits to be admitted and the log is a local SQLite file, the loop writes the
+    /// batch itself: there is nothing to do meanwhile, and two thread hand-offs are a large part of a
+    /// lone message's round trip. A message that arrives during that fsync waits for it, and so do
+    /// heartbeats: a PostgreSQL log, whose commit may wait on the network or a standby, always goes to
+    /// the writer thread.
     func commit(_ batch: Batch) {
         if writing != nil || waitingToWrite != nil {
             if !batch.isEmpty { waitingToWrite.append(batch) }
         } else if !batch.records.isEmpty {
             writing = (batch, .now)
-            if wire.hasArrivals {
+            if !writesLoneBatches || wire.hasArrivals {
                 writer.write(batch.records)
             } else {
                 writer.writeHere(batch.records)

@@ -255,7 +255,6 @@ struct SnapshotTests {
         #expect("\(refused.map { "\($0)" } ?? "")".contains("\(changed.sequence)"), "\(String(describing: refused))")
     }
 
-    /// Restarts the network's hub and answers its counters once it serves.
     /// A network whose hub took `count` requests from Huli and stopped gracefully (writing a snapshot).
     static func stoppedHub(withRequests count: Int) async throws -> TestNetwork {
         let network = try TestNetwork()
@@ -267,6 +266,7 @@ struct SnapshotTests {
         return network
     }
 
+    /// Restarts the network's hub and answers its counters once it serves.
     static func restart(_ network: TestNetwork, snapshots: Bool) async throws -> [String: Int] {
         var configuration = network.configuration
         if !snapshots { configuration.snapshotEveryRecords = 0 }
