@@ -27,7 +27,7 @@ public struct Lease: Sendable, Hashable {
 public final class PostgresLease: Sendable {
     /// This holder's name (a hub's id, e.g. its host name).
     public let holder: String
-    private let link: PostgresLink
+    let link: PostgresLink
 
     /// The lease of the log at `store`, for `holder`.
     public init(store: PostgresEventStore, holder: String) {

@@ -83,6 +83,10 @@ final class PostgresLink: Sendable {
         }
     }
 
+    /// The last holder may be other than the store (the lease renews on a thread of its own and can
+    /// outlive the store, reconnecting): whoever drops the link last closes its connection.
+    deinit { close() }
+
     /// The TLS settings `location.tls` asks for (libpq's sslmode).
     private func tls() throws -> PostgresConnection.Configuration.TLS {
         var configuration = TLSConfiguration.makeClientConfiguration()

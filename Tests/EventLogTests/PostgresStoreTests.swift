@@ -165,6 +165,32 @@ struct PostgresLeaseTests {
         #expect(try store.append([pending(2)], fencedBy: taken.epoch).map(\.sequence) == [2])
         #expect(try store.verify() == .intact(records: 2, head: try store.head()))
     }
+
+    @Test("a lease that outlives its store (the hub's renewing thread at a stop) closes its connection when it goes")
+    func leaseOutlivesItsStore() throws {
+        let fixture = try StoreFixture(.postgresql)
+        guard case .postgresql(let location) = fixture.location else { return }
+        var store = try #require(try fixture.open() as? PostgresEventStore) as PostgresEventStore?
+        var lease: PostgresLease? = PostgresLease(store: try #require(store), holder: "hub-a")
+        store = nil  // closes the store's connections
+        // The lease's next query opens one again on the link it shares with the (gone) store.
+        #expect(try lease?.acquire(for: .seconds(60))?.holder == "hub-a")
+        weak let link = lease?.link
+        let pid = try #require(
+            try link?.withSession { try $0.query("SELECT pg_backend_pid()").first?.decode(Int32.self) })
+        lease = nil
+        #expect(link == nil, "the lease's link outlived it")
+        let watcher = PostgresLink(location: location, password: try PostgresPassword.resolve(), readOnly: false)
+        defer { watcher.close() }
+        var open = true
+        for _ in 0..<500 where open {
+            open = try watcher.withSession {
+                try $0.query("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)").first?.decode(Int.self) != 0
+            }
+            if open { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        #expect(!open, "the dropped lease left its connection open")
+    }
 }
 
 /// What the store does when PostgreSQL drops its connections (a restart, a failover, an operator).
