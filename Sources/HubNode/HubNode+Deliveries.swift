@@ -21,8 +21,11 @@ extension HubNode {
         limit: Int = 512, _ handler: @Sendable ([Delivery]) async throws -> Void
     ) async throws {
         for await _ in readyTicks {
+            // One visit to the actor per batch: it records the previous batch as handled (and
+            // acknowledges it) and takes the next.
+            var handledUpTo: UInt64?
             while true {
-                let batch = await takeReady(limit)
+                let batch = await handled(upTo: handledUpTo, thenTake: limit)
                 guard let last = batch.last else { break }
                 do {
                     try await handler(batch)
@@ -31,12 +34,18 @@ extension HubNode {
                     await putBack(batch)
                     throw error
                 }
-                await handled(last.sequence)
+                handledUpTo = last.sequence
             }
         }
     }
 
-    func takeReady(_ limit: Int) -> [Delivery] {
+    /// Records `sequence` as handled, when given, then takes the next batch of at most `limit`.
+    private func handled(upTo sequence: UInt64?, thenTake limit: Int) -> [Delivery] {
+        if let sequence { handled(sequence) }
+        return takeReady(limit)
+    }
+
+    private func takeReady(_ limit: Int) -> [Delivery] {
         let batch = Array(ready.prefix(max(1, limit)))
         ready.removeFirst(batch.count)
         return batch

@@ -27,7 +27,6 @@ public actor HubNode {
     /// long as the process, so it outlives every job on its way to this actor).
     nonisolated let socketThread: SocketThread
     private var loop: SocketLoop?
-    private var receiver: Task<Void, Never>?
     private var monitor: Task<Void, Never>?
     private var ticker: Task<Void, Never>?
     var closed = false
@@ -168,7 +167,6 @@ public actor HubNode {
     /// connection go) and its tasks end. What still waits cannot, since each waiter holds the node.
     deinit {
         ticker?.cancel()
-        receiver?.cancel()
         monitor?.cancel()
         // The last reference may go on any thread: the socket's own thread closes it.
         if let loop { socketThread.execute { loop.close() } }
@@ -182,7 +180,7 @@ public actor HubNode {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { socketThread.asUnownedSerialExecutor() }
 
     /// The node's background tasks, for tests that check they end.
-    var backgroundTasks: [Task<Void, Never>] { [ticker, receiver, monitor].compactMap { $0 } }
+    var backgroundTasks: [Task<Void, Never>] { [ticker, monitor].compactMap { $0 } }
 
     // MARK: Connection
 
@@ -191,30 +189,22 @@ public actor HubNode {
         let endpoint = currentEndpoint
         // A pair's backup binds only when it takes over: retry it often, not after libzmq's longer backoff.
         let retryMaximum: Int32 = configuration.endpoints.count > 1 ? 500 : 5000
+        // Each message is handled on the socket thread as it is read, this actor's executor: no hop
+        // to the cooperative pool and back per message (a delivery, an answer).
         let loop = try SocketLoop(
             context: context, type: .dealer, name: "aeohub-node-\(configuration.nodeID)", thread: socketThread,
-            monitoring: [.handshakeFailedAuth, .handshakeFailedProtocol]
-        ) { socket in
-            try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: configuration.hubKey)
-            try socket.set(.reconnectInterval, 100)
-            try socket.set(.reconnectIntervalMax, retryMaximum)
-            try socket.set(.sendHighWaterMark, 1000)
-            try socket.set(.receiveHighWaterMark, 1000)
-            try socket.connect(endpoint)
-        }
+            monitoring: [.handshakeFailedAuth, .handshakeFailedProtocol],
+            onReceive: { [weak self] message in self?.assumeIsolated { $0.receive(message) } },
+            setup: { socket in
+                try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: configuration.hubKey)
+                try socket.set(.reconnectInterval, 100)
+                try socket.set(.reconnectIntervalMax, retryMaximum)
+                try socket.set(.sendHighWaterMark, 1000)
+                try socket.set(.receiveHighWaterMark, 1000)
+                try socket.connect(endpoint)
+            })
         self.loop = loop
         lastHeard = .now
-        let logger = self.logger
-        receiver = Task { [weak self] in
-            for await message in loop.incoming {
-                guard let node = self else { return }
-                await node.receive(message)
-            }
-            // A socket that failed on its own is replaced by the ticker, as a silent hub is.
-            if let failure = loop.failure {
-                logger.error("the node's socket failed", metadata: ["error": "\(failure)"])
-            }
-        }
         monitor = Task { [weak self] in
             for await event in loop.events {
                 await self?.handshakeFailed(event)
@@ -225,8 +215,6 @@ public actor HubNode {
     private func disconnect() {
         loop?.close()
         loop = nil
-        receiver?.cancel()
-        receiver = nil
         monitor?.cancel()
         monitor = nil
         welcome = nil
@@ -300,6 +288,12 @@ public actor HubNode {
     private func tick() {
         guard !closed else { return }
         let now = ContinuousClock.now
+        if let failure = loop?.failure {
+            // A socket that failed on its own is replaced at once (a silent hub, after its liveness).
+            logger.error("the node's socket failed", metadata: ["error": "\(failure)"])
+            reconnect()
+            return
+        }
         if now - lastHeard > configuration.heartbeatInterval * configuration.heartbeatLiveness {
             reconnect()
             return

@@ -6,6 +6,8 @@ extension SocketLoop {
     final class Confined: @unchecked Sendable {
         let continuation: AsyncStream<Message>.Continuation
         let events: AsyncStream<SocketEvent>.Continuation
+        /// Takes each received message on the thread instead of ``continuation``, when set.
+        let onReceive: (@Sendable (Message) -> Void)?
         var socket: Socket?
         var monitor: Socket?
         var socketWatch: SocketThread.WatchID?
@@ -13,9 +15,13 @@ extension SocketLoop {
         /// A received message the full stream did not take; offered again before reading more.
         var held: Message?
 
-        init(continuation: AsyncStream<Message>.Continuation, events: AsyncStream<SocketEvent>.Continuation) {
+        init(
+            continuation: AsyncStream<Message>.Continuation, events: AsyncStream<SocketEvent>.Continuation,
+            onReceive: (@Sendable (Message) -> Void)?
+        ) {
             self.continuation = continuation
             self.events = events
+            self.onReceive = onReceive
         }
 
         /// Opens the socket (and its monitor), runs `setup` and starts watching; answers the endpoint.
@@ -71,12 +77,17 @@ extension SocketLoop {
             _ ready: PollEvents, thread: SocketThread, outbox: Locked<[Message]>, outcome: Locked<Outcome>
         ) {
             if ready.contains(.writable) { flush(thread: thread, outbox: outbox, outcome: outcome) }
-            guard let socket, held == nil, ready.contains(.readable) else { return }
+            guard socket != nil, held == nil, ready.contains(.readable) else { return }
             do throws(ZMQError) {
-                // A bounded burst, so the send side is never starved.
+                // A bounded burst, so the send side is never starved. The socket is looked up each
+                // time: a handler on the thread may have closed the loop.
                 var burst = 0
-                while burst < 1000, held == nil, let message = try socket.tryReceive() {
-                    held = SocketLoop.offer(message, to: continuation)
+                while burst < 1000, held == nil, let socket, let message = try socket.tryReceive() {
+                    if let onReceive {
+                        onReceive(message)
+                    } else {
+                        held = SocketLoop.offer(message, to: continuation)
+                    }
                     burst += 1
                 }
             } catch {

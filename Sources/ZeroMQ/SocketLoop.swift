@@ -24,10 +24,10 @@ public final class SocketLoop: Sendable {
         }
     }
 
-    /// Every message the socket receives, in order, none dropped. Finishes when the loop closes or
-    /// fails (``failure``). At most `incomingCapacity` messages wait here for the consumer; while
-    /// they do, the loop stops reading the socket, so further messages wait in the socket's receive
-    /// high-water mark and then in the sender's (backpressure, not loss).
+    /// Every message the socket receives, in order, none dropped (none at all with `onReceive`).
+    /// Finishes when the loop closes or fails (``failure``). At most `incomingCapacity` messages wait
+    /// here for the consumer; while they do, the loop stops reading the socket, so further messages
+    /// wait in the socket's receive high-water mark and then in the sender's (backpressure, not loss).
     public let incoming: AsyncStream<Message>
     /// The socket's connection events asked for with `monitoring`; finishes when the loop closes.
     public let events: AsyncStream<SocketEvent>
@@ -63,6 +63,11 @@ public final class SocketLoop: Sendable {
     /// another thread it waits for the thread to do it. `sendQueueCapacity` bounds the messages
     /// queued by ``send(_:)`` and not yet taken by the socket; `incomingCapacity` bounds the
     /// received messages not yet taken from ``incoming``.
+    ///
+    /// With `onReceive`, each received message is handed to it on the loop's thread as it is read,
+    /// in order, instead of to ``incoming``: for the actor whose executor the thread is, which then
+    /// handles a message with no hop to another thread and back. The handler may send and may close
+    /// the loop; while it runs, the socket is not read (backpressure, as with a full stream).
     public init(
         context: Context,
         type: SocketType,
@@ -71,6 +76,7 @@ public final class SocketLoop: Sendable {
         sendQueueCapacity: Int = 10_000,
         incomingCapacity: Int = SocketLoop.defaultIncomingCapacity,
         monitoring: SocketEvents = [],
+        onReceive: (@Sendable (Message) -> Void)? = nil,
         setup: @escaping @Sendable (Socket) throws -> Void
     ) throws {
         precondition(incomingCapacity > 0, "the incoming stream needs room for one message")
@@ -84,7 +90,7 @@ public final class SocketLoop: Sendable {
         capacity = sendQueueCapacity
         self.incoming = incoming
         self.events = events
-        confined = Confined(continuation: continuation, events: eventContinuation)
+        confined = Confined(continuation: continuation, events: eventContinuation, onReceive: onReceive)
         let opened = Locked<Result<String, any Error>>(.success(""))
         let open: @Sendable () -> Void = { [confined, outbox, outcome, socketThread = self.thread] in
             opened.withLock {

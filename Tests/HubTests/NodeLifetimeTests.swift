@@ -12,7 +12,7 @@ struct NodeLifetimeTests {
         var node: HubNode? = try await network.node("huli")
         weak let weakNode = node
         let tasks = try #require(await node?.backgroundTasks)
-        #expect(tasks.count == 3)
+        #expect(tasks.count == 2)
         node = nil
 
         for _ in 0..<3000 where weakNode != nil { try await Task.sleep(for: .milliseconds(10)) }
@@ -24,7 +24,7 @@ struct NodeLifetimeTests {
             ended.mutate { $0 = true }
         }
         for _ in 0..<3000 where !ended.value { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(ended.value, "the dropped node's ticker, receiver and monitor are still running")
+        #expect(ended.value, "the dropped node's ticker and monitor are still running")
         for task in tasks { task.cancel() }
         waiter.cancel()
         await network.stopHub()
