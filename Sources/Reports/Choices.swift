@@ -21,7 +21,7 @@ extension NamedChoice {
     public func label(_ language: Language) -> String { language == .zh ? chineseName ?? label : label }
 
     /// The name in JSON: lower case with underscores (`in_progress`), stable across versions.
-    public var jsonName: String { label.replacingOccurrences(of: "-", with: "_") }
+    public var jsonName: String { String(label.map { $0 == "-" ? "_" : $0 }) }
 
     /// The value with this short name (case-insensitive; `_` and `-` are the same) or this Chinese name.
     public init?(label: String) {

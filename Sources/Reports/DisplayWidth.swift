@@ -55,7 +55,9 @@ public enum DisplayWidth {
 
     /// The columns `text` takes: the sum over its scalars.
     public static func of(_ text: some StringProtocol) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + of(scalar: $1) }
+        // ASCII, most cells of a listing: a column per byte.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
+        return text.unicodeScalars.reduce(0) { $0 + of(scalar: $1) }
     }
 }
 

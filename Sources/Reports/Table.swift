@@ -66,11 +66,11 @@ public struct Table: Sendable, Hashable {
 
     /// Each column's width: its title's, its widest cell's, or the width given, whichever is widest.
     func widths(atLeast given: [Int]) -> [Int] {
-        let texts = self.texts
-        return columns.indices.map { column in
-            let widest = ([columns[column]] + texts.map { $0[column] }).map(\.displayWidth).max() ?? 0
-            return column < given.count ? max(widest, given[column]) : widest
+        var widest = columns.indices.map { max(columns[$0].displayWidth, $0 < given.count ? given[$0] : 0) }
+        for row in rows {
+            for (column, cell) in row.enumerated() { widest[column] = max(widest[column], cell.text.displayWidth) }
         }
+        return widest
     }
 
     /// The titles and a rule under them.
@@ -79,10 +79,26 @@ public struct Table: Sendable, Hashable {
     }
 
     /// The rows, padded to `widths`.
-    func lines(_ widths: [Int]) -> [String] { texts.map { line($0, widths) } }
+    func lines(_ widths: [Int]) -> [String] { rows.map { line($0.lazy.map(\.text), widths) } }
 
-    private func line(_ cells: [String], _ widths: [Int]) -> String {
-        zip(cells, widths).map { $0.padded(toWidth: $1) }.joined(separator: "  ").trimmingTrailingSpaces()
+    /// The cells padded to their widths, two spaces apart, without trailing spaces: the padding
+    /// after a cell is written only when a cell with text follows it.
+    private func line(_ cells: some Sequence<String>, _ widths: [Int]) -> String {
+        var line = ""
+        line.reserveCapacity(widths.reduce(0, +) + 2 * widths.count)
+        var owed = 0
+        for (cell, width) in zip(cells, widths) {
+            let text = cell.trimmingTrailingSpaces()
+            if !text.isEmpty {
+                if owed > 0 { line += String(repeating: " ", count: owed) }
+                line += text
+                owed = width - text.displayWidth
+            } else {
+                owed += width
+            }
+            owed += 2
+        }
+        return line
     }
 }
 
@@ -120,6 +136,7 @@ public struct TableStream {
 
 extension String {
     func trimmingTrailingSpaces() -> String {
+        guard utf8.last == UInt8(ascii: " ") else { return self }
         var text = self
         while text.last == " " { text.removeLast() }
         return text

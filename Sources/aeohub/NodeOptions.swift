@@ -214,22 +214,35 @@ protocol ListingCommand: AsyncParsableCommand {
 }
 
 extension ListingCommand {
-    /// Prints the listing a page at a time as the pages come, so that memory holds one page.
+    /// Prints the listing a page at a time as the pages come, so that memory holds two pages: the
+    /// next page is asked for as soon as its key is known, and the hub builds it while this one is
+    /// laid out and printed.
     func run() async throws {
         let session = try await connection.connect()
-        var request = ViewRequest.with { $0.kind = viewKind }
+        let node = session.node
+        let timeout = session.timeout
+        let ask: @Sendable (ViewRequest) -> Task<View, any Error> = { request in
+            Task { try await node.page(request, deadline: timeout) }
+        }
+        var request = ViewRequest.with {
+            $0.kind = viewKind
+            $0.pageSize = UInt32(CoordinationState.maxPageSize)
+        }
         var stream = TableStream(json: output.json)
         let today = CivilDate.today
+        var next: Task<View, any Error>? = ask(request)
         do {
-            repeat {
-                let page = try await session.node.page(request, deadline: session.timeout)
+            while let asked = next {
+                let page = try await asked.value
+                request.afterKey = page.nextKey
+                next = page.nextKey.isEmpty ? nil : ask(request)
                 let listings = Listings(
                     view: page, today: today, serviceDays: session.topology.requestServiceDays,
                     language: output.language)
                 if let text = try stream.text(of: table(listings)) { Swift.print(text, terminator: "") }
-                request.afterKey = page.nextKey
-            } while !request.afterKey.isEmpty
+            }
         } catch {
+            next?.cancel()
             await session.close()
             throw CommandFailure(error, doing: "reading the view")
         }
