@@ -223,12 +223,12 @@ public actor HubNode {
     /// Paranoid Pirate: a hub silent for `liveness` intervals means a new socket and a new HELLO. With
     /// two endpoints (a pair), Binary Star: the new socket goes to the other hub, at once; the backoff
     /// grows only when every endpoint was tried.
-    private func reconnect() {
+    private func reconnect(because reason: String = "hub silent") {
         let count = configuration.endpoints.count
         endpointIndex = (endpointIndex + 1) % count
         let wrapped = endpointIndex == 0
         logger.info(
-            "hub silent; reconnecting",
+            "\(reason); reconnecting",
             metadata: [
                 "node": "\(configuration.nodeID)", "endpoint": "\(currentEndpoint)",
                 "backoff": "\(wrapped ? reconnectDelay : .zero)",
@@ -288,10 +288,11 @@ public actor HubNode {
     private func tick() {
         guard !closed else { return }
         let now = ContinuousClock.now
-        if let failure = loop?.failure {
-            // A socket that failed on its own is replaced at once (a silent hub, after its liveness).
+        if let failure = loop?.failure, now >= lastHeard {
+            // A socket that failed on its own is replaced without waiting for the liveness, but not
+            // before the backoff a reconnect set (`lastHeard` in the future).
             logger.error("the node's socket failed", metadata: ["error": "\(failure)"])
-            reconnect()
+            reconnect(because: "socket failed")
             return
         }
         if now - lastHeard > configuration.heartbeatInterval * configuration.heartbeatLiveness {

@@ -89,14 +89,16 @@ public struct Table: Sendable, Hashable {
         var owed = 0
         for (cell, width) in zip(cells, widths) {
             let text = cell.trimmingTrailingSpaces()
+            let cellWidth = cell.displayWidth
+            // A cell takes its column's width, or its own when wider, and then two spaces.
+            let slot = max(width, cellWidth) + 2
             if !text.isEmpty {
                 if owed > 0 { line += String(repeating: " ", count: owed) }
                 line += text
-                owed = width - text.displayWidth
+                owed = slot - (text.utf8.count == cell.utf8.count ? cellWidth : text.displayWidth)
             } else {
-                owed += width
+                owed += slot
             }
-            owed += 2
         }
         return line
     }

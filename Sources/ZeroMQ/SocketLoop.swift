@@ -67,7 +67,8 @@ public final class SocketLoop: Sendable {
     /// With `onReceive`, each received message is handed to it on the loop's thread as it is read,
     /// in order, instead of to ``incoming``: for the actor whose executor the thread is, which then
     /// handles a message with no hop to another thread and back. The handler may send and may close
-    /// the loop; while it runs, the socket is not read (backpressure, as with a full stream).
+    /// the loop; while it runs, the socket is not read (backpressure, as with a full stream). After
+    /// ``close()`` returns, it is not called again.
     public init(
         context: Context,
         type: SocketType,

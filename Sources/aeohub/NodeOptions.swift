@@ -242,7 +242,7 @@ extension ListingCommand {
                 if let text = try stream.text(of: table(listings)) { Swift.print(text, terminator: "") }
             }
         } catch {
-            next?.cancel()
+            // Closing the session fails a page still asked for, which ends its task.
             await session.close()
             throw CommandFailure(error, doing: "reading the view")
         }

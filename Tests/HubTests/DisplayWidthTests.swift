@@ -1,3 +1,4 @@
+import ProtocolFuzzing
 import Reports
 import Testing
 
@@ -111,5 +112,33 @@ struct DisplayWidthTests {
         // The old rendering padded by characters: the same reading fails on it.
         let byCharacters = "Id  Name\n--  ----\n厦门  x"
         #expect(TableColumns.cells(byCharacters)[1][1] == nil)
+    }
+
+    @Test("a row is laid out as its cells padded to their columns, two spaces apart, trailing spaces cut (seeded)")
+    func layoutMatchesPaddedCells() {
+        let pool = ["", " ", "  ", "a", "ab  ", " x", "厦门", "厦 ", "e\u{301}", "ＡＢ", "Haicang Port", "已受理", "x  y"]
+        var random = SplitMix64(seed: 0xAE0_7AB1E)
+        for _ in 0..<300 {
+            let columns = (0..<Int.random(in: 1...6, using: &random)).map { "C\($0)" }
+            var table = Table(columns)
+            var rows: [[String]] = []
+            for _ in 0..<Int.random(in: 1...8, using: &random) {
+                let row = columns.map { _ in pool.randomElement(using: &random)! }
+                rows.append(row)
+                table.append(row.map(Cell.text))
+            }
+            // The layout as it was first written: pad every cell, join, then cut the line's trailing spaces.
+            let widths = columns.indices.map { column in
+                ([columns[column]] + rows.map { $0[column] }).map(\.displayWidth).max() ?? 0
+            }
+            func line(_ cells: [String]) -> String {
+                var text = zip(cells, widths).map { $0.padded(toWidth: $1) }.joined(separator: "  ")
+                while text.last == " " { text.removeLast() }
+                return text
+            }
+            let expected = ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))
+                .joined(separator: "\n")
+            #expect(table.render() == expected, "\(rows)")
+        }
     }
 }

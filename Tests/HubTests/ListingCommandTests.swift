@@ -29,6 +29,17 @@ struct ListingCommandTests {
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]])
         let ids = rows.compactMap { $0["request"] as? String }
         #expect(ids.count == count && Set(ids).count == count, "\(ids.count) rows, \(Set(ids).count) different")
+        // The view's order, page after page of 200 asked one at a time through the node library.
+        let bureau = try await Self.node("commerce-bureau", of: network)
+        var request = ViewRequest.with { $0.kind = .requests }
+        var expected: [String] = []
+        repeat {
+            let page = try await bureau.page(request)
+            expected += page.requests.map(\.requestID)
+            request.afterKey = page.nextKey
+        } while !request.afterKey.isEmpty
+        await bureau.close()
+        #expect(ids == expected)
 
         let text = try await network.runDetached("commerce-bureau", ["request", "list", "--lang", "en"])
         try #require(text.status == 0, "\(text.output.prefix(2000))")
