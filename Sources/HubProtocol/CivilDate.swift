@@ -24,11 +24,33 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public var description: String {
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        guard (0...9999).contains(year) else {
+            func pad(_ n: Int, _ width: Int) -> String {
+                let s = String(n)
+                return String(repeating: "0", count: max(0, width - s.count)) + s
+            }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        // Written byte by byte: listings print a date per row, and interpolation cost more than the rest.
+        return String(unsafeUninitializedCapacity: 10) { bytes in
+            Self.writeDigits(year, count: 4, into: bytes, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            Self.writeDigits(month, count: 2, into: bytes, at: 5)
+            bytes[7] = UInt8(ascii: "-")
+            Self.writeDigits(day, count: 2, into: bytes, at: 8)
+            return 10
+        }
+    }
+
+    /// Writes `value` (0 or more) as its last `count` decimal digits, zero-padded, at `offset`.
+    public static func writeDigits(
+        _ value: Int, count: Int, into bytes: UnsafeMutableBufferPointer<UInt8>, at offset: Int
+    ) {
+        var rest = value
+        for index in stride(from: offset + count - 1, through: offset, by: -1) {
+            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }

@@ -21,7 +21,11 @@ extension NamedChoice {
     public func label(_ language: Language) -> String { language == .zh ? chineseName ?? label : label }
 
     /// The name in JSON: lower case with underscores (`in_progress`), stable across versions.
-    public var jsonName: String { String(label.map { $0 == "-" ? "_" : $0 }) }
+    public var jsonName: String {
+        let label = self.label
+        guard label.utf8.contains(UInt8(ascii: "-")) else { return label }
+        return String(decoding: label.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
 
     /// The value with this short name (case-insensitive; `_` and `-` are the same) or this Chinese name.
     public init?(label: String) {

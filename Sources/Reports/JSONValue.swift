@@ -28,13 +28,22 @@ public enum JSONValue: Sendable, Hashable, Codable {
         let day = CivilDate(chinaTimeMilliseconds: milliseconds)
         let inDay = min(
             max(milliseconds.subtractingReportingOverflow(day.chinaMidnightMilliseconds).partialValue, 0), 86_399_999)
-        let (hour, minute) = (inDay / 3_600_000, inDay / 60_000 % 60)
-        let (second, millisecond) = (inDay / 1000 % 60, inDay % 1000)
-        let fraction = millisecond < 10 ? "00\(millisecond)" : millisecond < 100 ? "0\(millisecond)" : "\(millisecond)"
-        return "\(day)T\(two(hour)):\(two(minute)):\(two(second)).\(fraction)+08:00"
+        let time = Int(inDay)
+        // "THH:MM:SS.mmm+08:00", byte by byte (a listing writes one per row).
+        let clock = String(unsafeUninitializedCapacity: 19) { bytes in
+            bytes[0] = UInt8(ascii: "T")
+            CivilDate.writeDigits(time / 3_600_000, count: 2, into: bytes, at: 1)
+            bytes[3] = UInt8(ascii: ":")
+            CivilDate.writeDigits(time / 60_000 % 60, count: 2, into: bytes, at: 4)
+            bytes[6] = UInt8(ascii: ":")
+            CivilDate.writeDigits(time / 1000 % 60, count: 2, into: bytes, at: 7)
+            bytes[9] = UInt8(ascii: ".")
+            CivilDate.writeDigits(time % 1000, count: 3, into: bytes, at: 10)
+            for (index, byte) in "+08:00".utf8.enumerated() { bytes[13 + index] = byte }
+            return 19
+        }
+        return day.description + clock
     }
-
-    private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

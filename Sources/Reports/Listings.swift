@@ -12,7 +12,7 @@ extension Cell {
     }
     /// A day of an instant in the table, the instant in JSON.
     static func day(of milliseconds: Int64) -> Cell {
-        Cell(String(EnvelopeText.timestamp(milliseconds).prefix(10)), json: .time(milliseconds))
+        Cell(CivilDate(chinaTimeMilliseconds: milliseconds).description, json: .time(milliseconds))
     }
     /// A slot in the table, `{"start", "end"}` in JSON; empty and null when there is none.
     static func slot(_ slot: TimeSlot?) -> Cell {
