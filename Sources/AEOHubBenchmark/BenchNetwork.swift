@@ -239,16 +239,19 @@ final class BenchNetwork {
     }
 
     /// Records read per second from the log, in replay-sized chunks of 5,000.
-    func replayRate() throws -> Double {
+    func replayRate(envelopesOnly: Bool = false) throws -> Double {
         let store = try store()
         var after: UInt64 = 0
         var count = 0
         let began = ContinuousClock.now
         while true {
-            let chunk = try store.records(matching: RecordFilter(), after: after, limit: 5000)
-            guard let last = chunk.last else { break }
-            count += chunk.count
-            after = last.sequence
+            let sequences =
+                envelopesOnly
+                ? try store.envelopes(matching: RecordFilter(), after: after, limit: 5000).map(\.sequence)
+                : try store.records(matching: RecordFilter(), after: after, limit: 5000).map(\.sequence)
+            guard let last = sequences.last else { break }
+            count += sequences.count
+            after = last
         }
         return Double(count) / Benchmark.seconds(ContinuousClock.now - began)
     }

@@ -51,6 +51,9 @@ enum ScaleBench {
         let replay = try await replayThroughHub(network, head: UInt64(records))
         report(tag, "replay-hub", replay, unit: "/s", "replay of the whole log through the hub")
         report(tag, "replay-store", try network.replayRate(), unit: "/s", "the same read from the store")
+        report(
+            tag, "replay-store-envelopes", try network.replayRate(envelopesOnly: true), unit: "/s",
+            "the same, sequences and envelopes only")
         for node in network.nodes.values { await node.close() }
         network.nodes.removeAll()
 

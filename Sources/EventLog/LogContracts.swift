@@ -11,6 +11,9 @@ public protocol LogReader: Sendable {
     func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference]
     /// Up to `limit` records matching `filter` with a sequence above `after`, in order.
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
+    /// ``records(matching:after:limit:)``'s sequences and envelopes alone (what a replay sends), read
+    /// without building the rest of each record.
+    func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
     /// Up to `limit` records addressed to `node` with a sequence above `after`, in order.
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord]
     /// How many records addressed to `node` lie in `(after, upTo]`, counted up to `limit`, without

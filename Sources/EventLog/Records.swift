@@ -78,6 +78,18 @@ public struct LogHead: Sendable, Hashable {
     public static let empty = LogHead(sequence: 0, hash: Data(count: 32))
 }
 
+/// A record's sequence and stored envelope: what a replay sends, read without the rest of the record.
+public struct SequencedEnvelope: Sendable, Hashable {
+    public var sequence: UInt64
+    /// The envelope's bytes as stored.
+    public var envelope: Data
+
+    public init(sequence: UInt64, envelope: Data) {
+        self.sequence = sequence
+        self.envelope = envelope
+    }
+}
+
 /// A record already accepted for a (sender, message id).
 public struct AcceptedReference: Sendable, Hashable {
     public var sequence: UInt64

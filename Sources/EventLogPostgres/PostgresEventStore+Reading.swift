@@ -23,6 +23,23 @@ extension PostgresEventStore {
     }
 
     public func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {
+        try reader.withSession { session in
+            try session.query(Self.matching(filter, after: after, limit: limit, columns: Self.columns)).map(Self.record)
+        }
+    }
+
+    public func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
+        try reader.withSession { session in
+            try session.query(Self.matching(filter, after: after, limit: limit, columns: "r.sequence, r.envelope")).map
+            {
+                let (sequence, envelope) = try $0.decode((Int64, Data).self)
+                return SequencedEnvelope(sequence: UInt64(sequence), envelope: envelope)
+            }
+        }
+    }
+
+    /// The query for `columns` of the records matching `filter` after `after`, in order, at most `limit`.
+    private static func matching(_ filter: RecordFilter, after: UInt64, limit: Int, columns: String) -> PostgresQuery {
         var binds = PostgresBindings()
         func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
             binds.append(value)
@@ -44,12 +61,10 @@ extension PostgresEventStore {
                     + "(SELECT 1 FROM delivery d WHERE d.recipient = \(parameter) AND d.sequence = r.sequence))")
         }
         let sql = """
-            SELECT \(Self.columns) FROM record r WHERE \(conditions.joined(separator: " AND "))
+            SELECT \(columns) FROM record r WHERE \(conditions.joined(separator: " AND "))
             ORDER BY r.sequence LIMIT \(bind(Int64(limit)))
             """
-        return try reader.withSession { session in
-            try session.query(PostgresQuery(unsafeSQL: sql, binds: binds)).map(Self.record)
-        }
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
     public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {

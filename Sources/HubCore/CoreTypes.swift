@@ -136,6 +136,8 @@ public protocol HubLog: AnyObject {
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord]
     /// Up to `limit` records matching `filter` after `after`, in order.
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
+    /// Their sequences and envelopes alone (what a replay sends).
+    func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
 }
 
 /// An ``EventStore`` read as a ``HubLog``.
@@ -153,6 +155,9 @@ public final class StoreLog: HubLog {
     }
     public func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {
         try store.records(matching: filter, after: after, limit: limit)
+    }
+    public func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
+        try store.envelopes(matching: filter, after: after, limit: limit)
     }
 }
 

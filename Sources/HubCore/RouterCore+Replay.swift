@@ -77,9 +77,9 @@ extension RouterCore {
         var cursor = replays.removeFirst()
         if cursor.waiting == nil, cursor.sent < cursor.limit {
             let remaining = min(UInt64(budget), cursor.limit - cursor.sent)
-            let chunk: [LogRecord]
+            let chunk: [SequencedEnvelope]
             do {
-                chunk = try log.records(matching: cursor.filter, after: cursor.after, limit: Int(remaining))
+                chunk = try log.envelopes(matching: cursor.filter, after: cursor.after, limit: Int(remaining))
             } catch {
                 outbox.record(
                     .log(LogLine(.error, "replay read failed", ["node": cursor.nodeID, "error": "\(error)"])))

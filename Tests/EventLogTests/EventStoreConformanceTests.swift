@@ -166,7 +166,9 @@ struct EventStoreConformanceTests {
         #expect(try store.stats().cursors == ["a1": 3, "b1": 2])
     }
 
-    @Test("filters: sequence and time ranges, types, subjects and node", arguments: StoreKind.allCases)
+    @Test(
+        "filters: sequence and time ranges, types, subjects and node; envelopes alone read the same",
+        arguments: StoreKind.allCases)
     func filters(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         let store = try fixture.open()
@@ -183,7 +185,11 @@ struct EventStoreConformanceTests {
         ) throws -> [UInt64] {
             var filter = RecordFilter()
             configure(&filter)
-            return try store.records(matching: filter, after: after, limit: limit).map(\.sequence)
+            let records = try store.records(matching: filter, after: after, limit: limit)
+            // What a replay reads: the same records' sequences and envelopes, without the rest.
+            let envelopes = try store.envelopes(matching: filter, after: after, limit: limit)
+            #expect(envelopes == records.map { SequencedEnvelope(sequence: $0.sequence, envelope: $0.envelope) })
+            return records.map(\.sequence)
         }
         #expect(try sequences { $0.meetingID = "JM-1" } == [1, 3])
         #expect(try sequences { $0.caseID = "C1" } == [2])

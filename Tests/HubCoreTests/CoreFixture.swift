@@ -62,6 +62,12 @@ final class MemoryLog: HubLog {
         return Array(found)
     }
 
+    func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
+        try records(matching: filter, after: after, limit: limit).map {
+            SequencedEnvelope(sequence: $0.sequence, envelope: $0.envelope)
+        }
+    }
+
     /// Appends a batch (no hash chain: the core never reads it).
     func append(_ batch: [PendingRecord]) -> [LogRecord] {
         let sealed = batch.map { LogRecord(fields: $0, previousHash: Data(), hash: Data()) }

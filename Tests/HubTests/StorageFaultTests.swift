@@ -36,6 +36,9 @@ final class FaultyStore: EventStore {
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {
         try inner.records(matching: filter, after: after, limit: limit)
     }
+    func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
+        try inner.envelopes(matching: filter, after: after, limit: limit)
+    }
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
         try inner.deliveries(for: node, after: after, limit: limit)
     }
