@@ -15,7 +15,7 @@ public protocol LogReader: Sendable {
     /// without building the rest of each record.
     func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
     /// Up to `limit` records addressed to `node` with a sequence above `after`, in order.
-    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord]
+    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
     /// How many records addressed to `node` lie in `(after, upTo]`, counted up to `limit`, without
     /// reading them.
     func countDeliveries(for node: String, after: UInt64, upTo: UInt64, limit: Int) throws -> Int

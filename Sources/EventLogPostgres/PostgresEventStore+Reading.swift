@@ -67,14 +67,17 @@ extension PostgresEventStore {
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
-    public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
+    public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
         try reader.withSession { session in
             try session.query(
                 """
-                SELECT \(unescaped: Self.columns) FROM delivery d JOIN record r ON r.sequence = d.sequence
+                SELECT r.sequence, r.envelope FROM delivery d JOIN record r ON r.sequence = d.sequence
                 WHERE d.recipient = \(node) AND d.sequence > \(Int64(after)) ORDER BY d.sequence LIMIT \(Int64(limit))
                 """
-            ).map(Self.record)
+            ).map {
+                let (sequence, envelope) = try $0.decode((Int64, Data).self)
+                return SequencedEnvelope(sequence: UInt64(sequence), envelope: envelope)
+            }
         }
     }
 

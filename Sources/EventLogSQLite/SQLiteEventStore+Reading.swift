@@ -97,15 +97,19 @@ extension SQLiteEventStore {
         }
     }
 
-    public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
+    public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
         try reading { db in
-            try Row.fetchAll(
+            var found: [SequencedEnvelope] = []
+            let rows = try Row.fetchCursor(
                 db.cachedStatement(
                     sql: """
-                        SELECT \(Self.columns) FROM delivery d JOIN record r ON r.sequence = d.sequence
+                        SELECT r.sequence, r.envelope FROM delivery d JOIN record r ON r.sequence = d.sequence
                         WHERE d.recipient = ? AND d.sequence > ? ORDER BY d.sequence LIMIT ?
-                        """), arguments: [node, Int64(after), limit]
-            ).map(Self.record)
+                        """), arguments: [node, Int64(after), limit])
+            while let row = try rows.next() {
+                found.append(SequencedEnvelope(sequence: UInt64(row[0] as Int64), envelope: row[1]))
+            }
+            return found
         }
     }
 

@@ -133,7 +133,7 @@ public protocol HubLog: AnyObject {
     /// The last sequence `node` acknowledged.
     func cursor(for node: String) throws -> UInt64
     /// Up to `limit` records addressed to `node` after `after`, in order.
-    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord]
+    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
     /// Up to `limit` records matching `filter` after `after`, in order.
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
     /// Their sequences and envelopes alone (what a replay sends).
@@ -150,7 +150,7 @@ public final class StoreLog: HubLog {
         try store.accepted(keys)
     }
     public func cursor(for node: String) throws -> UInt64 { try store.cursor(for: node) }
-    public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
+    public func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
         try store.deliveries(for: node, after: after, limit: limit)
     }
     public func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {

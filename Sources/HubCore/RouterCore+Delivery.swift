@@ -14,7 +14,9 @@ extension RouterCore {
                 if session.caughtUp, session.sentUpTo < record.sequence,
                     session.inFlight.count < configuration.creditWindow
                 {
-                    if sendDelivery(record, to: &session, now: now) {
+                    if sendDelivery(
+                        SequencedEnvelope(sequence: record.sequence, envelope: record.envelope), to: &session, now: now)
+                    {
                         sessions[recipient] = session
                         continue
                     }
@@ -42,7 +44,7 @@ extension RouterCore {
         let window = configuration.creditWindow
         while session.inFlight.count < window {
             if session.readAhead.isEmpty {
-                let records: [LogRecord]
+                let records: [SequencedEnvelope]
                 do {
                     records = try log.deliveries(for: nodeID, after: session.sentUpTo, limit: window)
                 } catch {
@@ -67,7 +69,7 @@ extension RouterCore {
         }
     }
 
-    mutating func sendDelivery(_ record: LogRecord, to session: inout Session, now: CoreTime) -> Bool {
+    mutating func sendDelivery(_ record: SequencedEnvelope, to session: inout Session, now: CoreTime) -> Bool {
         guard outbox.send(.deliver(StoredEnvelope(bytes: record.envelope)), to: session.routingID) == .sent else {
             return false
         }

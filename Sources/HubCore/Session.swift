@@ -17,7 +17,7 @@ public struct Session: Sendable {
     /// records can go straight from the committed batch instead of a read.
     public var caughtUp = false
     /// Records read from the log for the node and not yet sent, while it is not caught up.
-    var readAhead: ArraySlice<LogRecord> = []
+    var readAhead: ArraySlice<SequencedEnvelope> = []
     /// Whether ``readAhead`` holds everything for the node up to the head (its read came back short
     /// and no commit has added a record for the node since).
     var readAheadReachesHead = false

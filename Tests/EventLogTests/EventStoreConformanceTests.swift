@@ -153,6 +153,10 @@ struct EventStoreConformanceTests {
         }
         let store = try fixture.open()
         #expect(try store.deliveries(for: "a1", after: 0, limit: 10).map(\.sequence) == [1, 3, 5])
+        let addressed = try store.records(matching: RecordFilter(), after: 0, limit: 10).filter {
+            [1, 3, 5].contains($0.sequence)
+        }
+        #expect(try store.deliveries(for: "a1", after: 0, limit: 10).map(\.envelope) == addressed.map(\.envelope))
         #expect(try store.deliveries(for: "a1", after: 1, limit: 1).map(\.sequence) == [3])
         #expect(try store.deliveries(for: "nobody", after: 0, limit: 10).isEmpty)
         #expect(try store.records(matching: RecordFilter(), after: 3, limit: 1).first?.fields.recipients == [])

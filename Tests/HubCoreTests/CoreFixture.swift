@@ -44,12 +44,12 @@ final class MemoryLog: HubLog {
         return cursors[node] ?? 0
     }
 
-    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
+    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
         try reading()
         deliveryReads += 1
         let found = records.dropFirst(Int(after)).lazy.filter { $0.fields.recipients.contains(node) }.prefix(limit)
         recordsRead += found.count
-        return Array(found)
+        return found.map { SequencedEnvelope(sequence: $0.sequence, envelope: $0.envelope) }
     }
 
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord] {

@@ -39,7 +39,7 @@ final class FaultyStore: EventStore {
     func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
         try inner.envelopes(matching: filter, after: after, limit: limit)
     }
-    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [LogRecord] {
+    func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
         try inner.deliveries(for: node, after: after, limit: limit)
     }
     func countDeliveries(for node: String, after: UInt64, upTo: UInt64, limit: Int) throws -> Int {
