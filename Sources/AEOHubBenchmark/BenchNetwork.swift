@@ -245,12 +245,16 @@ final class BenchNetwork {
         var count = 0
         let began = ContinuousClock.now
         while true {
-            let sequences =
-                envelopesOnly
-                ? try store.envelopes(matching: RecordFilter(), after: after, limit: 5000).map(\.sequence)
-                : try store.records(matching: RecordFilter(), after: after, limit: 5000).map(\.sequence)
-            guard let last = sequences.last else { break }
-            count += sequences.count
+            let read: (count: Int, last: UInt64?)
+            if envelopesOnly {
+                let chunk = try store.envelopes(matching: RecordFilter(), after: after, limit: 5000)
+                read = (chunk.count, chunk.last?.sequence)
+            } else {
+                let chunk = try store.records(matching: RecordFilter(), after: after, limit: 5000)
+                read = (chunk.count, chunk.last?.sequence)
+            }
+            guard let last = read.last else { break }
+            count += read.count
             after = last
         }
         return Double(count) / Benchmark.seconds(ContinuousClock.now - began)

@@ -14,7 +14,8 @@ public protocol LogReader: Sendable {
     /// ``records(matching:after:limit:)``'s sequences and envelopes alone (what a replay sends), read
     /// without building the rest of each record.
     func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
-    /// Up to `limit` records addressed to `node` with a sequence above `after`, in order.
+    /// The sequences and envelopes (what a catch-up sends) of up to `limit` records addressed to
+    /// `node` with a sequence above `after`, in order.
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
     /// How many records addressed to `node` lie in `(after, upTo]`, counted up to `limit`, without
     /// reading them.

@@ -29,9 +29,9 @@ extension PostgresEventStore {
     }
 
     public func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
-        try reader.withSession { session in
-            try session.query(Self.matching(filter, after: after, limit: limit, columns: "r.sequence, r.envelope")).map
-            {
+        let query = Self.matching(filter, after: after, limit: limit, columns: "r.sequence, r.envelope")
+        return try reader.withSession { session in
+            try session.query(query).map {
                 let (sequence, envelope) = try $0.decode((Int64, Data).self)
                 return SequencedEnvelope(sequence: UInt64(sequence), envelope: envelope)
             }

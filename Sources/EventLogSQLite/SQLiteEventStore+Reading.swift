@@ -32,7 +32,6 @@ extension SQLiteEventStore {
     public func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope] {
         try matching(filter, after: after, limit: limit, columns: "r.sequence, r.envelope") { statement, arguments in
             var found: [SequencedEnvelope] = []
-            found.reserveCapacity(limit)
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             while let row = try rows.next() {
                 found.append(SequencedEnvelope(sequence: UInt64(row[0] as Int64), envelope: row[1]))

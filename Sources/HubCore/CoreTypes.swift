@@ -132,11 +132,11 @@ public protocol HubLog: AnyObject {
     func accepted(_ keys: [MessageKey]) throws -> [MessageKey: AcceptedReference]
     /// The last sequence `node` acknowledged.
     func cursor(for node: String) throws -> UInt64
-    /// Up to `limit` records addressed to `node` after `after`, in order.
+    /// The sequences and envelopes of up to `limit` records addressed to `node` after `after`, in order.
     func deliveries(for node: String, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
     /// Up to `limit` records matching `filter` after `after`, in order.
     func records(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [LogRecord]
-    /// Their sequences and envelopes alone (what a replay sends).
+    /// ``records(matching:after:limit:)``'s sequences and envelopes alone (what a replay sends).
     func envelopes(matching filter: RecordFilter, after: UInt64, limit: Int) throws -> [SequencedEnvelope]
 }
 
