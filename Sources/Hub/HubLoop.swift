@@ -153,14 +153,18 @@ final class HubLoop {
         // An idle loop still goes round at least once a second, so its age shows it is alive.
         let idleTimeout = min(tick, .seconds(1))
         var lastTick = ContinuousClock.now
+        // Records the replays sent last turn: while they move, the next turn comes at once.
+        var replayed = 0
         pulse.begin()
         counters.head.record(Int64(clamping: head))
         while !control.isStopping {
             pulse.waitWhileHeld()
             pulse.beat()
             do {
-                // While replays are under way the loop comes round at once to send their next chunks.
-                let ready = try poller.poll(timeout: core.hasReplays ? .milliseconds(1) : idleTimeout)
+                // While replays move the loop comes round at once to send their next chunks; while their
+                // readers' queues are full, after a millisecond.
+                let timeout: Duration = core.hasReplays ? (replayed > 0 ? .zero : .milliseconds(1)) : idleTimeout
+                let ready = try poller.poll(timeout: timeout)
                 if ready[0].contains(.readable) {
                     control.drain()
                     if allowlist.generation != keyGeneration { endRevokedSessions() }
@@ -169,7 +173,7 @@ final class HubLoop {
                 // Drained before the take, so messages arriving after it wake the next poll.
                 if ready[1].contains(.readable) { wire.drainArrived() }
                 serveArrivals()
-                if core.hasReplays { core.advanceReplays(now: .now) }
+                replayed = core.hasReplays ? core.advanceReplays(now: .now) : 0
                 if ContinuousClock.now - lastTick >= tick {
                     lastTick = .now
                     commit(core.keepSessionsAlive(now: .now))

@@ -62,14 +62,17 @@ extension RouterCore {
 
     /// Advances the replays by one turn: the replay first in line sends its next chunk and goes to
     /// the back, and so on until this turn's record budget is spent or each had its turn. A read
-    /// that fails ends that replay with STORAGE_UNAVAILABLE (the node asks again).
-    public mutating func advanceReplays(now: CoreTime) {
+    /// that fails ends that replay with STORAGE_UNAVAILABLE (the node asks again). Answers the
+    /// records sent this turn.
+    @discardableResult
+    public mutating func advanceReplays(now: CoreTime) -> Int {
         var budget = configuration.replayRecordsPerTurn
         var turns = replays.count
         while budget > 0, turns > 0, !replays.isEmpty {
             turns -= 1
             budget -= advanceFirstReplay(budget: budget, now: now)
         }
+        return configuration.replayRecordsPerTurn - budget
     }
 
     /// Sends the next chunk of the first replay (at most `budget` records); answers the records sent.
