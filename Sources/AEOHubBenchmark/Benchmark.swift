@@ -102,7 +102,16 @@ struct Benchmark {
 
     /// 50 CURVE DEALERs pipelining 512-byte messages into one ROUTER, counted by the ROUTER.
     static func rawThroughput(senders: Int, messages: Int) throws -> Double {
-        let context = try Context(ioThreads: 1)
+        try rawFrameRate(senders: senders, framesPerMessage: 1, frameBytes: 512, messages: messages, ioThreads: 1)
+    }
+
+    /// Frames of `frameBytes` per second from CURVE DEALERs into one ROUTER, sent as messages of
+    /// `framesPerMessage` frames (a replay's REPLAY_ITEMS carries 500 envelopes, a frame each), counted
+    /// by the ROUTER.
+    static func rawFrameRate(
+        senders: Int, framesPerMessage: Int, frameBytes: Int, messages: Int, ioThreads: Int32
+    ) throws -> Double {
+        let context = try Context(ioThreads: ioThreads)
         let server = try CurveKeyPair.generate()
         let zap = try ZAPHandler(context: context) { _ in .allow(userID: "bench") }
         defer { zap.stop() }
@@ -111,7 +120,7 @@ struct Benchmark {
         try router.makeCurveServer(keyPair: server, zapDomain: "bench")
         let endpoint = try router.bind("tcp://127.0.0.1:*")
         let perSender = messages / senders
-        let payload = Data(count: 512)
+        let frames = [Data](repeating: Data(count: frameBytes), count: framesPerMessage)
         let start = DispatchSemaphore(value: 0)
         var threads: [SocketThread] = []
         for _ in 0..<senders {
@@ -125,7 +134,7 @@ struct Benchmark {
                     (try? socket.connect(endpoint)) != nil
                 else { return }
                 start.wait()
-                for _ in 0..<perSender { try? socket.send([payload]) }
+                for _ in 0..<perSender { try? socket.send(Message(frames)) }
                 _ = try? socket.receive(timeout: .seconds(30))  // keep the socket open until the reader is done
             }
             threads.append(thread)
@@ -141,7 +150,7 @@ struct Benchmark {
         let elapsed = ContinuousClock.now - began
         for peer in peers { _ = try? router.trySend([peer, Data()]) }
         for thread in threads { thread.join() }
-        return Double(received) / seconds(elapsed)
+        return Double(received * framesPerMessage) / seconds(elapsed)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -50,6 +50,13 @@ enum ScaleBench {
 
         let replay = try await replayThroughHub(network, head: UInt64(records))
         report(tag, "replay-hub", replay, unit: "/s", "replay of the whole log through the hub")
+        // The ceiling of the wire format: a REPLAY_ITEMS is 500 CURVE frames, an envelope each.
+        let frameBytes = try network.averageEnvelopeBytes()
+        let raw = try Benchmark.rawFrameRate(
+            senders: 1, framesPerMessage: 500, frameBytes: frameBytes, messages: 1000, ioThreads: 2)
+        report(
+            tag, "replay-raw-zmq", raw, unit: "/s",
+            "raw libzmq, one CURVE DEALER, 500 frames of \(frameBytes) B a message")
         report(tag, "replay-store", try network.replayRate(), unit: "/s", "the same read from the store")
         report(
             tag, "replay-store-envelopes", try network.replayRate(envelopesOnly: true), unit: "/s",

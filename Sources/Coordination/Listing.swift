@@ -19,20 +19,23 @@ struct ListingRule<Record: Listable, Row: SwiftProtobuf.Message> {
 }
 
 /// One page cut from a listing: the rows after `after` in the book's listing order that the rule
-/// includes, up to `size` rows and ``CoordinationState/pageBytes`` (at least one row).
+/// includes, up to `size` rows and, when `measuringRows`, ``CoordinationState/pageBytes`` (at least
+/// one row).
 struct Listing {
     let after: String
     let size: Int
     /// No filter is set: a unit that sees every record lists the whole book.
     let unfiltered: Bool
+    let measuringRows: Bool
     private(set) var total = 0
     private(set) var nextKey = ""
     var work = ViewWork()
 
-    init(after: String, size: Int, unfiltered: Bool) {
+    init(after: String, size: Int, unfiltered: Bool, measuringRows: Bool = true) {
         self.after = after
         self.size = size
         self.unfiltered = unfiltered
+        self.measuringRows = measuringRows
     }
 
     /// The page's rows; sets ``total`` and ``nextKey``. `seesAll`: the unit sees every record of the book.
@@ -40,6 +43,7 @@ struct Listing {
         _ book: RecordBook<Record>, _ seesAll: Bool, _ rule: ListingRule<Record, Row>
     ) -> [Row] {
         var rows: [Row] = []
+        rows.reserveCapacity(min(size, book.count))
         var bytes = 0
         var more = false
         var lastKey = ""
@@ -53,10 +57,12 @@ struct Listing {
             }
             let row = rule.row(record)
             work.rowsBuilt += 1
-            bytes += (try? row.serializedBytes() as [UInt8])?.count ?? 0
-            if !rows.isEmpty, bytes > CoordinationState.pageBytes {
-                more = true
-                break
+            if measuringRows {
+                bytes += (try? row.serializedBytes() as [UInt8])?.count ?? 0
+                if !rows.isEmpty, bytes > CoordinationState.pageBytes {
+                    more = true
+                    break
+                }
             }
             rows.append(row)
             lastKey = entry.key

@@ -28,8 +28,14 @@ extension CoordinationState {
 
     /// ``view(_:for:on:)``, adding what the page cost to `work`: the rows it built (its own) and the
     /// records it looked at (its own for a listing of everything, else every record, to count them).
+    ///
+    /// `measuringRows: false` leaves out the row bytes limit (``pageBytes``), which costs an encoding
+    /// of each row: for a caller that encodes the page once and, when the encoding is over the limit,
+    /// asks again measuring. Whatever its row bytes, a page's encoding is larger, so the two ways
+    /// answer the same rows.
     public func view(
-        _ request: ViewRequest, for unit: String, on today: CivilDate, work: inout ViewWork
+        _ request: ViewRequest, for unit: String, on today: CivilDate, work: inout ViewWork,
+        measuringRows: Bool = true
     ) -> View {
         var view = View.with {
             $0.requestID = request.requestID
@@ -54,7 +60,8 @@ extension CoordinationState {
             view.reason = "\(stray) does not filter this view; it filters \(kinds.joined(separator: ", "))"
             return view
         }
-        var listing = Listing(after: request.afterKey, size: pageSize, unfiltered: filters.isEmpty)
+        var listing = Listing(
+            after: request.afterKey, size: pageSize, unfiltered: filters.isEmpty, measuringRows: measuringRows)
         defer { work = listing.work }
         listing.work = work
         let everything = seesEverything(unit)

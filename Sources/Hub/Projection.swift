@@ -229,21 +229,38 @@ private struct Follower {
     }
 
     mutating func answer(_ job: Job) -> Message {
-        var view: View
-        if folded < job.atLeast {
-            view = View.with {
-                $0.requestID = job.request.requestID
-                $0.kind = job.request.kind
-                $0.code = .storageUnavailable
-                $0.reason = "the hub cannot read its log now (\(failure ?? "behind")); ask again later"
-            }
-        } else {
-            let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-            view = state.view(job.request, for: job.nodeID, on: today)
-            if job.request.kind == .units { view.units = view.units.map(addDeliveries) }
+        guard folded >= job.atLeast else {
+            return message(
+                job,
+                View.with {
+                    $0.requestID = job.request.requestID
+                    $0.kind = job.request.kind
+                    $0.code = .storageUnavailable
+                    $0.reason = "the hub cannot read its log now (\(failure ?? "behind")); ask again later"
+                }
+            ).message
         }
+        let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        // The page is encoded once. Only an encoding over the rows' limit has the page built again
+        // with each row measured (its rows alone may still be under the limit).
+        let page = message(job, view(job, on: today, measuringRows: false))
+        guard page.bodyBytes > CoordinationState.pageBytes else { return page.message }
+        return message(job, view(job, on: today, measuringRows: true)).message
+    }
+
+    private func view(_ job: Job, on today: CivilDate, measuringRows: Bool) -> View {
+        var work = ViewWork()
+        var view = state.view(job.request, for: job.nodeID, on: today, work: &work, measuringRows: measuringRows)
+        if job.request.kind == .units { view.units = view.units.map(addDeliveries) }
+        return view
+    }
+
+    /// The VIEW to send, and the size of its body.
+    private func message(_ job: Job, _ view: View) -> (message: Message, bodyBytes: Int) {
+        var view = view
         view.asOfSequence = folded
-        return Message([job.routingID] + WireCodec.encode(.view(view)))
+        let frames = WireCodec.encode(.view(view))
+        return (Message([job.routingID] + frames), frames.last?.count ?? 0)
     }
 
     /// The unit's saved delivery cursor and the records routed to it since, counted up to a bound.

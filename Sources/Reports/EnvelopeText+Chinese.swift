@@ -96,3 +96,12 @@ extension EnvelopeText {
         }
     }
 }
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        guard utf8.last == UInt8(ascii: " ") else { return self }
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

@@ -10,10 +10,6 @@ extension Cell {
     static func word(_ value: String, _ vocabulary: [String: String], _ language: Language) -> Cell {
         Cell(language.word(value, vocabulary), json: .optional(value))
     }
-    /// A day of an instant in the table, the instant in JSON.
-    static func day(of milliseconds: Int64) -> Cell {
-        Cell(CivilDate(chinaTimeMilliseconds: milliseconds).description, json: .time(milliseconds))
-    }
     /// A slot in the table, `{"start", "end"}` in JSON; empty and null when there is none.
     static func slot(_ slot: TimeSlot?) -> Cell {
         guard let slot else { return Cell("", json: .null) }
@@ -53,8 +49,11 @@ public struct Listings: Sendable {
             "Request", "Enterprise", "USCC", "Area", "Category", "Status", "Office", "Filed", "Age days", "Overdue",
             "Duplicate of",
         ])
+        let days = language.pick("天", "d")
+        let overdueWord = language.word("OVERDUE", Terms.flags)
         for request in view.requests {
-            let isOpen = ["filed", "acknowledged", "in_progress"].contains(request.status)
+            let isOpen =
+                request.status == "filed" || request.status == "acknowledged" || request.status == "in_progress"
             let age = CivilDate(chinaTimeMilliseconds: request.filedAtMs).days(until: today)
             let overdue = isOpen && age > serviceDays
             if openOnly, !isOpen { continue }
@@ -63,7 +62,7 @@ public struct Listings: Sendable {
                 .text(request.requestID), .text(request.enterprise.name), .text(request.enterprise.uscc),
                 .text(request.area), .choice(request.category, language),
                 .word(request.status, Terms.requestStatuses, language), .text(request.handlingOffice),
-                .day(of: request.filedAtMs), .int(age, unit: language.pick("天", "d")), flag(overdue, "OVERDUE"),
+                .day(of: request.filedAtMs), .int(age, unit: days), .flag(overdue, overdueWord),
                 .text(request.duplicateOf),
             ])
         }

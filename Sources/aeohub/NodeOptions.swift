@@ -239,7 +239,7 @@ extension ListingCommand {
                 let listings = Listings(
                     view: page, today: today, serviceDays: session.topology.requestServiceDays,
                     language: output.language)
-                if let text = try stream.text(of: table(listings)) { Swift.print(text, terminator: "") }
+                try FileHandle.standardOutput.write(contentsOf: stream.text(of: table(listings)))
             }
         } catch {
             // Closing the session fails a page still asked for, which ends its task.
@@ -247,6 +247,6 @@ extension ListingCommand {
             throw CommandFailure(error, doing: "reading the view")
         }
         await session.close()
-        Swift.print(stream.end(), terminator: "")
+        try FileHandle.standardOutput.write(contentsOf: Array(stream.end().utf8))
     }
 }

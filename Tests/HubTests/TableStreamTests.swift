@@ -17,7 +17,7 @@ struct TableStreamTests {
 
     static func printed(_ pages: [Table], json: Bool) throws -> String {
         var stream = TableStream(json: json)
-        return try pages.compactMap { try stream.text(of: $0) }.joined() + stream.end()
+        return try pages.map { String(decoding: try stream.text(of: $0), as: UTF8.self) }.joined() + stream.end()
     }
 
     @Test("pages of a table print as the table, in text and JSON; an empty listing as (none) and []")
