@@ -56,7 +56,7 @@ enum ScaleBench {
             senders: 1, framesPerMessage: 500, frameBytes: frameBytes, messages: 1000, ioThreads: 2)
         report(
             tag, "replay-raw-zmq", raw, unit: "/s",
-            "raw libzmq, one CURVE DEALER, 500 frames of \(frameBytes) B a message")
+            "raw libzmq CURVE, 500 frames of \(frameBytes) B a message")
         report(tag, "replay-store", try network.replayRate(), unit: "/s", "the same read from the store")
         report(
             tag, "replay-store-envelopes", try network.replayRate(envelopesOnly: true), unit: "/s",

@@ -39,6 +39,8 @@ final class Projection: ViewAnswers {
         let stopping = Atomic<Bool>(false)
         /// A turn is enqueued on the thread and has not yet taken the inbox: asking again adds nothing.
         let turnEnqueued = Atomic<Bool>(false)
+        /// A turn for records committed is set to run after ``Projection/foldDelay``.
+        let foldScheduled = Atomic<Bool>(false)
         let outbox = Mutex<[Message]>([])
     }
 
@@ -149,8 +151,21 @@ final class Projection: ViewAnswers {
         if queued { enqueueTurn() }
     }
 
-    /// Tells the projection that the log grew, so it folds the new records before the next view.
-    func logGrew() { enqueueTurn() }
+    /// Tells the projection that the log grew. It folds the new records within ``foldDelay``, with
+    /// those committed meanwhile: one wake-up of its thread for many commits when they come one at a
+    /// time. A view asked for meanwhile folds them first (``Job/atLeast``).
+    func logGrew() {
+        guard !mail.foldScheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        thread.execute { [thread, mail, self] in
+            thread.after(Self.foldDelay) {
+                mail.foldScheduled.store(false, ordering: .releasing)
+                self.enqueueTurn()
+            }
+        }
+    }
+
+    /// How long records committed may wait to be folded when no view asks for them.
+    static let foldDelay = Duration.milliseconds(5)
 
     /// The encoded answers ready to send, each with its routing id first.
     func takeAnswers() -> [Message] {
