@@ -57,6 +57,9 @@ enum ScaleBench {
         report(
             tag, "replay-raw-zmq", raw, unit: "/s",
             "raw libzmq CURVE, 500 frames of \(frameBytes) B a message")
+        let packed = try Benchmark.rawFrameRate(
+            senders: 1, framesPerMessage: 1, frameBytes: 500 * frameBytes, messages: 1000, ioThreads: 2)
+        report(tag, "replay-raw-zmq-one-frame", packed * 500, unit: "/s", "  the same 500 envelopes in one frame")
         report(tag, "replay-store", try network.replayRate(), unit: "/s", "the same read from the store")
         report(
             tag, "replay-store-envelopes", try network.replayRate(envelopesOnly: true), unit: "/s",

@@ -75,6 +75,21 @@ extension RouterCore {
         return configuration.replayRecordsPerTurn - budget
     }
 
+    /// The most envelope bytes in one REPLAY_ITEMS, so that it stays under the 1 MiB message limit
+    /// (an envelope is at most 256 KiB).
+    public static let replayChunkBytes = 768 * 1024
+
+    /// The chunk's first envelopes up to ``replayChunkBytes`` (at least one); the rest are read again
+    /// for the next chunk.
+    static func withinMessage(_ chunk: [SequencedEnvelope]) -> ArraySlice<SequencedEnvelope> {
+        var bytes = 0
+        for (index, item) in chunk.enumerated() {
+            bytes += item.envelope.count
+            if index > 0, bytes > replayChunkBytes { return chunk[..<index] }
+        }
+        return chunk[...]
+    }
+
     /// Sends the next chunk of the first replay (at most `budget` records); answers the records sent.
     private mutating func advanceFirstReplay(budget: Int, now: CoreTime) -> Int {
         var cursor = replays.removeFirst()
@@ -91,11 +106,12 @@ extension RouterCore {
                     reason: "the hub could not read its log; ask again", now: now)
                 return 0
             }
-            if let last = chunk.last {
+            let sent = Self.withinMessage(chunk)
+            if let last = sent.last {
                 let items = Command.replayItems(
                     ReplayItems.with { $0.requestID = cursor.requestID },
-                    chunk.map { StoredEnvelope(bytes: $0.envelope) })
-                cursor.waiting = (items, last.sequence, chunk.count)
+                    sent.map { StoredEnvelope(bytes: $0.envelope) })
+                cursor.waiting = (items, last.sequence, sent.count)
             }
         }
         guard let waiting = cursor.waiting else {

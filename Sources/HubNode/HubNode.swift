@@ -352,7 +352,11 @@ public actor HubNode {
             }
         case .replayEnd(let end):
             guard let replay = replays.removeValue(forKey: end.requestID) else { return }
-            if end.code == .unspecified {
+            if end.code == .unspecified, end.count != UInt64(replay.items.count) {
+                // An item this node could not read (a message over its limit): never a silent gap.
+                replay.continuation.resume(
+                    throwing: NodeError.replayIncomplete(received: replay.items.count, sent: end.count))
+            } else if end.code == .unspecified {
                 replay.continuation.resume(returning: replay.items)
             } else {
                 replay.continuation.resume(throwing: NodeError.replayRefused(code: end.code.name, reason: end.reason))

@@ -65,6 +65,8 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case replayInterrupted
     /// A replay ended with an error code.
     case replayRefused(code: String, reason: String)
+    /// The hub sent more envelopes than this node could read; ask again.
+    case replayIncomplete(received: Int, sent: UInt64)
     /// No page of a view came in time.
     case viewTimedOut
     /// A view request was answered with an error code.
@@ -91,6 +93,8 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sessionRejected(let code, let reason): "the hub refused the session (\(code)): \(reason)"
         case .replayInterrupted: "the replay was interrupted by a reconnect; ask again"
         case .replayRefused(let code, let reason): "replay refused (\(code)): \(reason)"
+        case .replayIncomplete(let received, let sent):
+            "the replay ended after \(sent) envelopes but \(received) could be read; ask again"
         case .viewTimedOut: "no answer to a view request in time; is the hub up?"
         case .viewRefused(let code, let reason): "view refused (\(code)): \(reason)"
         case .closed: "the node is closed"

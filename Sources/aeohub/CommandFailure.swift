@@ -60,6 +60,8 @@ struct CommandFailure: Error, CustomStringConvertible {
                 "no answer from the hub in time; it may still accept the message. Retry with --message-id \(messageID)")
         case NodeError.viewTimedOut, NodeError.replayInterrupted:
             self.init(.retryLater, code: "TIMED_OUT", "\(doing): \(error)")
+        case NodeError.replayIncomplete:
+            self.init(.retryLater, code: "REPLAY_INCOMPLETE", "\(doing): \(error)")
         case NodeError.sessionRejected(let code, let reason):
             self.init(
                 Self.retryableCodes.contains(code) ? .retryLater : .refused, code: code,

@@ -10,7 +10,9 @@ struct ReplayCoreTests {
     static let coordinator = CoreHarness.routing("commerce-bureau")
 
     /// A harness whose log holds `count` reports from huli to the coordinator.
-    static func filled(_ count: Int, configure: (inout CoreConfiguration) -> Void = { _ in }) -> CoreHarness {
+    static func filled(
+        _ count: Int, bytes: Int = 0, configure: (inout CoreConfiguration) -> Void = { _ in }
+    ) -> CoreHarness {
         var hub = CoreHarness(configure: configure)
         var batch: [PendingRecord] = []
         for sequence in 1...UInt64(count) {
@@ -18,7 +20,7 @@ struct ReplayCoreTests {
                 PendingRecord(
                     sequence: sequence, acceptedAt: 1_788_220_800_000, sender: "huli", messageID: "r\(sequence)",
                     type: "progress_report", recipients: ["commerce-bureau"], subjects: RecordSubjects(),
-                    envelope: Data("record \(sequence)".utf8)))
+                    envelope: Data("record \(sequence)".utf8) + Data(count: bytes)))
         }
         _ = hub.log.append(batch)
         hub.core.install(state: hub.core.state, head: UInt64(count), lastAcceptedAt: 0)
@@ -54,6 +56,29 @@ struct ReplayCoreTests {
         #expect(turns == 4)
         #expect(end?.count == 1_201 && end?.code == .unspecified)
         #expect(hub.log.recordsRead == 1_201, "each record read once")
+    }
+
+    @Test("a chunk holds at most 768 KiB of envelopes (at least one), so that it stays under the message limit")
+    func chunkBytes() {
+        var hub = Self.filled(40, bytes: 60_000)
+        hub.round([("commerce-bureau", .replayRequest(ReplayRequest.with { $0.requestID = "all" }))])
+        var chunks: [[StoredEnvelope]] = []
+        while hub.core.hasReplays {
+            hub.core.advanceReplays(now: hub.now)
+            chunks += hub.outbox.take(Self.coordinator).compactMap {
+                if case .replayItems(_, let items) = $0 { items } else { nil }
+            }
+        }
+        let sizes = chunks.map { $0.map(\.bytes.count) }
+        #expect(sizes.joined().count == 41, "the 40 records and the coordinator's presence")
+        for (index, chunk) in sizes.enumerated() {
+            #expect(chunk.reduce(0, +) <= RouterCore.replayChunkBytes)
+            // Cut at the limit: the next chunk's first envelope would not have fitted.
+            if index + 1 < sizes.count {
+                #expect(chunk.reduce(0, +) + sizes[index + 1][0] > RouterCore.replayChunkBytes)
+            }
+        }
+        #expect(sizes.count > 1)
     }
 
     @Test("two replays share one turn's budget; a third of the same node is refused RATE_LIMITED")
