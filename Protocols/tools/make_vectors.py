@@ -14,7 +14,7 @@ sys.path.insert(0, sys.argv[1])  # folder with the protoc --python_out output
 from aeohub.v1 import envelope_pb2, views_pb2, wire_pb2  # noqa: E402
 
 OUT = sys.argv[2]
-SIGNATURE = b"AEOH\x01\x02"
+SIGNATURE = b"AEOH\x01\x03"
 CODES = {
     "HELLO": 0x01, "WELCOME": 0x02, "SUBMIT": 0x03, "ACCEPTED": 0x04, "REJECTED": 0x05,
     "DELIVER": 0x06, "ACK": 0x07, "HEARTBEAT": 0x08, "REPLAY_REQUEST": 0x09,
@@ -148,7 +148,7 @@ def vector(name, command, body_msgs=(), note="", extra_frames=()):
 def main():
     os.makedirs(OUT, exist_ok=True)
     commands = [
-        vector("hello", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=2, node_id="fuzhou-customs",
+        vector("hello", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=3, node_id="fuzhou-customs",
                                                  last_sequence_seen=1041, software="fuzhou-node/0.1 python")],
                "A node opens its session; deliveries resume after sequence 1041."),
         vector("welcome", "WELCOME", [wire_pb2.Welcome(node_id="fuzhou-customs", role="partner", head_sequence=1093,
@@ -179,11 +179,19 @@ def main():
                                                 envelope("meeting_convened", PAYLOADS["meeting_convened"], 900, stamped=True),
                                                 envelope("minutes_entry", PAYLOADS["minutes_entry"], 950, stamped=True)],
                "Header, then one frame per stored envelope."),
+        vector("replay-request-inline", "REPLAY_REQUEST", [wire_pb2.ReplayRequest(
+            request_id="r2", from_sequence=900, to_sequence=950, inline_envelopes=True)],
+               "Since 1.3: the envelopes are asked for inside each REPLAY_ITEMS header."),
+        vector("replay-items-inline", "REPLAY_ITEMS", [wire_pb2.ReplayItems(request_id="r2", envelopes=[
+            envelope("meeting_convened", PAYLOADS["meeting_convened"], 900, stamped=True).SerializeToString(),
+            envelope("minutes_entry", PAYLOADS["minutes_entry"], 950, stamped=True).SerializeToString()])],
+               "Since 1.3, for a request with inline_envelopes: the stored envelopes in the header, no frame "
+               "after it."),
         vector("replay-end", "REPLAY_END", [wire_pb2.ReplayEnd(request_id="r1", count=2)]),
         vector("error", "ERROR", [wire_pb2.ProtocolError(code=wire_pb2.ERROR_CODE_NO_SESSION,
                                                          reason="send HELLO before any other command", command=0x03)]),
         vector("close", "CLOSE", [wire_pb2.Close(reason="hub shutting down")]),
-        vector("hello-transient", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=2, node_id="huli",
+        vector("hello-transient", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=3, node_id="huli",
                                                            software="aeohub/1.1 cli", transient=True)],
                "A command-line session: the hub writes no node_presence records for it."),
         vector("view-request", "VIEW_REQUEST", [views_pb2.ViewRequest(

@@ -35,7 +35,8 @@ final class Wire: Sendable {
             self.command = command
             switch command {
             case .deliver(let item): cost = 64 + item.bytes.count
-            case .replayItems(_, let items): cost = 64 + items.reduce(0) { $0 + $1.bytes.count }
+            case .replayItems(let header, let items):
+                cost = 64 + header.envelopes.reduce(0) { $0 + $1.count } + items.reduce(0) { $0 + $1.bytes.count }
             default: cost = 64
             }
         }

@@ -13,6 +13,8 @@ public struct ReplayCursor: Sendable {
     /// Records sent so far.
     public internal(set) var sent: UInt64 = 0
     public let limit: UInt64
+    /// The reader asked for the envelopes inside each REPLAY_ITEMS header (since 1.3).
+    let inline: Bool
     /// The chunk read last, kept while the reader's queue is full.
     var waiting: (command: Command, last: UInt64, count: Int)?
     public internal(set) var stalledSince: ContinuousClock.Instant?
@@ -57,7 +59,7 @@ extension RouterCore {
         replays.append(
             ReplayCursor(
                 routingID: routingID, nodeID: nodeID, requestID: request.requestID, filter: filter,
-                limit: request.limit == 0 ? UInt64.max : UInt64(request.limit)))
+                limit: request.limit == 0 ? UInt64.max : UInt64(request.limit), inline: request.inlineEnvelopes))
     }
 
     /// Advances the replays by one turn: the replay first in line sends its next chunk and goes to
@@ -108,10 +110,14 @@ extension RouterCore {
             }
             let sent = Self.withinMessage(chunk)
             if let last = sent.last {
-                let items = Command.replayItems(
-                    ReplayItems.with { $0.requestID = cursor.requestID },
-                    sent.map { StoredEnvelope(bytes: $0.envelope) })
-                cursor.waiting = (items, last.sequence, sent.count)
+                var header = ReplayItems.with { $0.requestID = cursor.requestID }
+                var frames: [StoredEnvelope] = []
+                if cursor.inline {
+                    header.envelopes = sent.map(\.envelope)
+                } else {
+                    frames = sent.map { StoredEnvelope(bytes: $0.envelope) }
+                }
+                cursor.waiting = (.replayItems(header, frames), last.sequence, sent.count)
             }
         }
         guard let waiting = cursor.waiting else {

@@ -15,6 +15,7 @@ extension HubNode {
         guard !closed else { throw NodeError.closed }
         var request = request
         if request.requestID.isEmpty { request.requestID = UUID().uuidString.lowercased() }
+        request.inlineEnvelopes = true
         let id = request.requestID
         let frames = Message(WireCodec.encode(.replayRequest(request)))
         return try await withCheckedThrowingContinuation { continuation in

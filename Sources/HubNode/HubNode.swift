@@ -343,7 +343,9 @@ public actor HubNode {
             deliver(stored)
         case .heartbeat:
             break
-        case .replayItems(let header, let items):
+        case .replayItems(let header, let frames):
+            // Inside the header when the hub speaks 1.3, a frame each from an older hub.
+            let items = header.envelopes.map(StoredEnvelope.init(bytes:)) + frames
             replays[header.requestID]?.items.append(contentsOf: items)
             if let replay = replays[header.requestID], let progress = replay.progress,
                 let last = try? items.last?.decoded()

@@ -4,9 +4,11 @@ import SwiftProtobuf
 /// The protocol's version, carried in every message's first frame.
 public enum ProtocolVersion {
     public static let major: UInt8 = 1
-    public static let minor: UInt8 = 2
+    public static let minor: UInt8 = 3
     /// Frame 0 of every message: `AEOH`, major, minor.
     public static let signature = Data("AEOH".utf8) + Data([major, minor])
+    /// Major and minor as four hex digits (`0103`).
+    static let hex = [major, minor].map { String(format: "%02x", $0) }.joined()
 }
 
 /// Limits every implementation enforces (SPEC.md 8).
@@ -148,7 +150,8 @@ public enum WireCodec {
         let signature = frames[0]
         guard signature.count == 6, signature.prefix(4) == Data("AEOH".utf8) else {
             throw Refusal(
-                .badSignature, "frame 0 must be the 6-byte signature 'AEOH' + major + minor (hex 41454f480100)")
+                .badSignature,
+                "frame 0 must be the 6-byte signature 'AEOH' + major + minor (hex 41454f48\(ProtocolVersion.hex))")
         }
         let major = signature[signature.startIndex + 4]
         guard major == ProtocolVersion.major else {

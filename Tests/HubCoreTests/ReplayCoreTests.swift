@@ -81,6 +81,35 @@ struct ReplayCoreTests {
         #expect(sizes.count > 1)
     }
 
+    @Test("since 1.3 a reader may ask for the envelopes inside the header: the same bytes, in the same chunks")
+    func inlineEnvelopes() {
+        func replayed(inline: Bool) -> [[Data]] {
+            var hub = Self.filled(1_200, bytes: 1_000)
+            hub.round([
+                (
+                    "commerce-bureau",
+                    .replayRequest(
+                        ReplayRequest.with {
+                            $0.requestID = "all"
+                            $0.inlineEnvelopes = inline
+                        })
+                )
+            ])
+            var chunks: [[Data]] = []
+            while hub.core.hasReplays {
+                hub.core.advanceReplays(now: hub.now)
+                for case .replayItems(let header, let frames) in hub.outbox.take(Self.coordinator) {
+                    #expect(inline ? frames.isEmpty : header.envelopes.isEmpty)
+                    chunks.append(header.envelopes + frames.map(\.bytes))
+                }
+            }
+            return chunks
+        }
+        let inline = replayed(inline: true)
+        #expect(inline.map(\.count) == [500, 500, 201])
+        #expect(inline == replayed(inline: false))
+    }
+
     @Test("two replays share one turn's budget; a third of the same node is refused RATE_LIMITED")
     func sharedBudget() {
         var hub = Self.filled(2_000) { $0.replayRecordsPerTurn = 300 }

@@ -13,6 +13,11 @@
 ///   frame 1: command code, one byte
 ///   frame 2..: the body, as each command defines
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -316,18 +321,26 @@ public nonisolated struct ReplayRequest: Sendable {
   /// 0 = no limit
   public var limit: UInt32 = 0
 
+  /// Since 1.3: the envelopes come in ReplayItems.envelopes, not a frame each. A 1.2 hub ignores it.
+  public var inlineEnvelopes: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
-/// REPLAY_ITEMS (0x0A) header; frames 3.. are stored envelopes, byte for byte as in the log.
+/// REPLAY_ITEMS (0x0A) header; frames 3.. are stored envelopes, byte for byte as in the log. Since
+/// 1.3, for a request with inline_envelopes, the envelopes are in `envelopes` and the header is the
+/// only body frame.
 public nonisolated struct ReplayItems: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var requestID: String = String()
+
+  /// since 1.3: stored envelopes, byte for byte as in the log
+  public var envelopes: [Data] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -640,7 +653,7 @@ nonisolated extension Ack: SwiftProtobuf.Message, SwiftProtobuf._MessageImplemen
 
 nonisolated extension ReplayRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReplayRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}from_sequence\0\u{3}to_sequence\0\u{3}from_time_ms\0\u{3}to_time_ms\0\u{1}types\0\u{3}meeting_id\0\u{1}uscc\0\u{3}case_id\0\u{3}node_id\0\u{1}limit\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}from_sequence\0\u{3}to_sequence\0\u{3}from_time_ms\0\u{3}to_time_ms\0\u{1}types\0\u{3}meeting_id\0\u{1}uscc\0\u{3}case_id\0\u{3}node_id\0\u{1}limit\0\u{3}inline_envelopes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -659,6 +672,7 @@ nonisolated extension ReplayRequest: SwiftProtobuf.Message, SwiftProtobuf._Messa
       case 9: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
       case 10: try { try decoder.decodeSingularStringField(value: &self.nodeID) }()
       case 11: try { try decoder.decodeSingularUInt32Field(value: &self.limit) }()
+      case 12: try { try decoder.decodeSingularBoolField(value: &self.inlineEnvelopes) }()
       default: break
       }
     }
@@ -698,6 +712,9 @@ nonisolated extension ReplayRequest: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if self.limit != 0 {
       try visitor.visitSingularUInt32Field(value: self.limit, fieldNumber: 11)
     }
+    if self.inlineEnvelopes != false {
+      try visitor.visitSingularBoolField(value: self.inlineEnvelopes, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -713,6 +730,7 @@ nonisolated extension ReplayRequest: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if lhs.caseID != rhs.caseID {return false}
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs.limit != rhs.limit {return false}
+    if lhs.inlineEnvelopes != rhs.inlineEnvelopes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -720,7 +738,7 @@ nonisolated extension ReplayRequest: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension ReplayItems: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReplayItems"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}envelopes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -729,6 +747,7 @@ nonisolated extension ReplayItems: SwiftProtobuf.Message, SwiftProtobuf._Message
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.envelopes) }()
       default: break
       }
     }
@@ -738,11 +757,15 @@ nonisolated extension ReplayItems: SwiftProtobuf.Message, SwiftProtobuf._Message
     if !self.requestID.isEmpty {
       try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
     }
+    if !self.envelopes.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.envelopes, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: ReplayItems, rhs: ReplayItems) -> Bool {
     if lhs.requestID != rhs.requestID {return false}
+    if lhs.envelopes != rhs.envelopes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
