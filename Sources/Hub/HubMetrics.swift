@@ -53,6 +53,9 @@ public final class HubCounters: Sendable {
     let replayRequests: Tally
     let replayRecords: Tally
     let viewsAnswered: Tally
+    /// Pages built before they were asked for (a unit reading page after page), and those answered.
+    let pagesBuiltAhead: Tally
+    let pagesAnsweredAhead: Tally
     /// Every refused submit; in swift-metrics by code (``reject(code:)``).
     private let rejected = Atomic<Int>(0)
     private let rejectedByCode = Mutex<[String: CoreMetrics.Counter]>([:])
@@ -81,6 +84,8 @@ public final class HubCounters: Sendable {
         replayRequests = Tally("aeohub_replay_requests_total", factory)
         replayRecords = Tally("aeohub_replay_records_total", factory)
         viewsAnswered = Tally("aeohub_view_requests_total", factory)
+        pagesBuiltAhead = Tally("aeohub_view_pages_built_ahead_total", factory)
+        pagesAnsweredAhead = Tally("aeohub_view_pages_answered_ahead_total", factory)
         batchSize = Recorder(label: "aeohub_batch_size", aggregate: true, factory: factory)
         commitTime = CoreMetrics.Timer(label: "aeohub_commit_seconds", factory: factory)
         sessions = Gauge(label: "aeohub_sessions", factory: factory)
@@ -122,7 +127,8 @@ public final class HubCounters: Sendable {
             "projection_records_read": projectionRecordsRead.count,
             "records_folded_at_load": recordsFoldedAtLoad.count, "snapshots_written": snapshotsWritten.count,
             "replay_requests": replayRequests.count, "replay_records": replayRecords.count,
-            "views_answered": viewsAnswered.count,
+            "views_answered": viewsAnswered.count, "pages_built_ahead": pagesBuiltAhead.count,
+            "pages_answered_ahead": pagesAnsweredAhead.count,
         ]
     }
 }

@@ -29,7 +29,7 @@ final class Projection: ViewAnswers {
     }
 
     /// What the hub thread and the projection thread share.
-    fileprivate final class Mailboxes: Sendable {
+    final class Mailboxes: Sendable {
         struct Inbox: Sendable {
             var jobs: [Job] = []
             var stopping = false
@@ -90,10 +90,16 @@ final class Projection: ViewAnswers {
             counters.projectionRecordsRead.add(follower.catchUp())
             if follower.caughtUp { writer?.write(follower, force: false, counters: counters, logger: logger) }
             guard !jobs.isEmpty else { return }
+            let before = follower.pagesAhead
             let answers = jobs.map { follower.answer($0) }
             counters.viewsAnswered.add(answers.count)
             mail.outbox.withLock { $0.append(contentsOf: answers) }
             answersWaiting.wake()
+            // Meanwhile the unit prints this page: the next one is ready when it asks, unless other
+            // requests are waiting.
+            if mail.inbox.withLock({ $0.jobs.isEmpty }) { follower.buildPageAhead() }
+            counters.pagesBuiltAhead.add(follower.pagesAhead.built - before.built)
+            counters.pagesAnsweredAhead.add(follower.pagesAhead.served - before.served)
         }
 
         /// A graceful stop: the last records, then a snapshot, unless the first fold never ended.
@@ -183,155 +189,5 @@ final class Projection: ViewAnswers {
         thread.execute { [worker] in worker.finish() }
         thread.shutdown()
         thread.join()
-    }
-}
-
-/// The projection thread's own state: the fold and how far it got.
-private struct Follower {
-    let store: any EventStore
-    var state: CoordinationState
-    let logger: Logger
-    let stopping: Projection.Mailboxes
-    var folded: UInt64 = 0
-    var foldedHash = LogHead.empty.hash
-    var lastAcceptedAt: Int64 = 0
-    /// Whether a fold has reached the log's head at least once (the first one can be stopped midway).
-    var caughtUp = false
-    var failure: String?
-
-    init(store: any EventStore, state: CoordinationState, logger: Logger, stopping: Projection.Mailboxes) {
-        self.store = store
-        self.state = state
-        self.logger = logger
-        self.stopping = stopping
-    }
-
-    /// Starts from a snapshot instead of the first record.
-    mutating func start(from restored: StateSnapshots.Restored) {
-        state = restored.state
-        folded = restored.head.sequence
-        foldedHash = restored.head.hash
-        lastAcceptedAt = restored.lastAcceptedAt
-    }
-
-    /// Folds every record after the last one folded; answers how many it read. Unless `untilStopped` is
-    /// false, a stop asked for meanwhile ends it between chunks.
-    mutating func catchUp(untilStopped: Bool = true) -> Int {
-        var read = 0
-        do {
-            while !(untilStopped && stopping.stopping.load(ordering: .acquiring)) {
-                let chunk = try store.records(matching: RecordFilter(), after: folded, limit: 5000)
-                guard let last = chunk.last else {
-                    caughtUp = true
-                    break
-                }
-                for record in chunk {
-                    if let envelope = try? Envelope(serializedBytes: record.envelope) {
-                        state.fold(envelope)
-                        lastAcceptedAt = max(lastAcceptedAt, envelope.acceptedAtMs)
-                    }
-                }
-                read += chunk.count
-                folded = last.sequence
-                foldedHash = last.hash
-            }
-            failure = nil
-        } catch {
-            failure = "\(error)"
-            logger.error("the projection cannot read the log", metadata: ["error": "\(error)"])
-        }
-        return read
-    }
-
-    mutating func answer(_ job: Job) -> Message {
-        guard folded >= job.atLeast else {
-            return message(
-                job,
-                View.with {
-                    $0.requestID = job.request.requestID
-                    $0.kind = job.request.kind
-                    $0.code = .storageUnavailable
-                    $0.reason = "the hub cannot read its log now (\(failure ?? "behind")); ask again later"
-                }
-            ).message
-        }
-        let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-        // The page is encoded once. Only an encoding over the rows' limit has the page built again
-        // with each row measured (its rows alone may still be under the limit).
-        let page = message(job, view(job, on: today, measuringRows: false))
-        guard page.bodyBytes > CoordinationState.pageBytes else { return page.message }
-        return message(job, view(job, on: today, measuringRows: true)).message
-    }
-
-    private func view(_ job: Job, on today: CivilDate, measuringRows: Bool) -> View {
-        var work = ViewWork()
-        var view = state.view(job.request, for: job.nodeID, on: today, work: &work, measuringRows: measuringRows)
-        if job.request.kind == .units { view.units = view.units.map(addDeliveries) }
-        return view
-    }
-
-    /// The VIEW to send, and the size of its body.
-    private func message(_ job: Job, _ view: View) -> (message: Message, bodyBytes: Int) {
-        var view = view
-        view.asOfSequence = folded
-        let frames = WireCodec.encode(.view(view))
-        return (Message([job.routingID] + frames), frames.last?.count ?? 0)
-    }
-
-    /// The unit's saved delivery cursor and the records routed to it since, counted up to a bound.
-    func addDeliveries(_ row: UnitRow) -> UnitRow {
-        var row = row
-        if let cursor = try? store.cursor(for: row.unit) {
-            row.acknowledgedSequence = cursor
-            // Counted up to what the view includes, without reading the records.
-            let pending =
-                (try? store.countDeliveries(
-                    for: row.unit, after: cursor, upTo: folded, limit: Self.backlogBound)) ?? 0
-            row.pendingDeliveries = UInt32(pending)
-        }
-        return row
-    }
-
-    /// The most pending deliveries a units view counts.
-    static let backlogBound = 10_000
-
-    typealias Job = Projection.Job
-}
-
-/// When the projection thread writes a snapshot of its fold.
-private struct SnapshotWriter {
-    let snapshots: StateSnapshots
-    let every: UInt64
-    let interval: Duration
-    private var lastSequence: UInt64 = 0
-    private var lastTime = ContinuousClock.now
-
-    init(snapshots: StateSnapshots, every: UInt64, interval: Duration) {
-        self.snapshots = snapshots
-        self.every = every
-        self.interval = interval
-    }
-
-    mutating func written(at sequence: UInt64) {
-        lastSequence = sequence
-        lastTime = .now
-    }
-
-    /// Writes a snapshot when the fold has grown by `every` records or `interval` has passed since the
-    /// last one (or, with `force`, whenever it has grown at all).
-    mutating func write(_ follower: Follower, force: Bool, counters: HubCounters, logger: Logger) {
-        guard every > 0, follower.folded > lastSequence else { return }
-        let due = follower.folded - lastSequence >= every || ContinuousClock.now - lastTime >= interval
-        guard force || due else { return }
-        do {
-            try snapshots.save(
-                follower.state, head: LogHead(sequence: follower.folded, hash: follower.foldedHash),
-                lastAcceptedAt: follower.lastAcceptedAt)
-            counters.snapshotsWritten.add(1)
-            logger.info("snapshot written", metadata: ["sequence": "\(follower.folded)"])
-        } catch {
-            logger.error("cannot write a snapshot", metadata: ["error": "\(error)"])
-        }
-        written(at: follower.folded)
     }
 }
