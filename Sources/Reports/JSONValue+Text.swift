@@ -37,6 +37,44 @@ extension JSONValue {
         }
     }
 
+    /// Indented text with sorted keys: byte for byte what `JSONEncoder` with `.prettyPrinted`,
+    /// `.sortedKeys` and `.withoutEscapingSlashes` writes on Linux (`JSONTextTests`): two spaces a
+    /// level, `"key" : value`, an empty array or object over an empty line. `level` indents what
+    /// follows the value's first line; the caller writes the indentation before it.
+    func writePretty(to bytes: inout [UInt8], level: Int) {
+        func newline(_ level: Int) {
+            bytes.append(UInt8(ascii: "\n"))
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+        }
+        switch self {
+        case .array(let values):
+            bytes.append(UInt8(ascii: "["))
+            if values.isEmpty { bytes.append(UInt8(ascii: "\n")) }
+            for (index, value) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                newline(level + 1)
+                value.writePretty(to: &bytes, level: level + 1)
+            }
+            newline(level)
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            if members.isEmpty { bytes.append(UInt8(ascii: "\n")) }
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, member) in sorted.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                newline(level + 1)
+                Self.write(member.key, to: &bytes)
+                bytes.append(contentsOf: " : ".utf8)
+                member.value.writePretty(to: &bytes, level: level + 1)
+            }
+            newline(level)
+            bytes.append(UInt8(ascii: "}"))
+        default:
+            write(to: &bytes)
+        }
+    }
+
     /// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX` escapes,
     /// everything else (slashes, non-ASCII) as it is.
     static func write(_ text: String, to bytes: inout [UInt8]) {

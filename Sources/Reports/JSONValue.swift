@@ -74,11 +74,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Pretty, sorted-key JSON text (compact without `pretty`: ``compactText()``).
+    /// Pretty, sorted-key JSON text, as `JSONEncoder` writes it (compact without `pretty`:
+    /// ``compactText()``).
     public func text(pretty: Bool = true) throws -> String {
         guard pretty else { return compactText() }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        var bytes: [UInt8] = []
+        writePretty(to: &bytes, level: 0)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

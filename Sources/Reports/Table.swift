@@ -102,11 +102,30 @@ public struct Table: Sendable, Hashable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// The rows as a JSON array of objects, keyed by column in snake case, with typed values.
-    public func json() throws -> String { try JSONValue.array(objects).text() }
+    /// The rows as a JSON array of objects, keyed by column in snake case, with typed values: as
+    /// ``JSONValue/text(pretty:)`` writes it.
+    public func json() throws -> String {
+        var text: [UInt8] = []
+        writeObjects(after: 0, to: &text)
+        text.append(contentsOf: (rows.isEmpty ? "[\n\n]" : "\n]").utf8)
+        return String(decoding: text, as: UTF8.self)
+    }
 
-    /// Each row as a JSON object keyed by column.
-    var objects: [JSONValue] { rows.map { .object(Dictionary(uniqueKeysWithValues: zip(keys, $0.map(\.json)))) } }
+    /// Each row as an array element (`[` or `,` before it, then a newline and its indentation), the
+    /// keys sorted as JSON text sorts them; `rowsBefore` rows of the array were written earlier.
+    func writeObjects(after rowsBefore: Int, to text: inout [UInt8]) {
+        let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+        for (index, row) in rows.enumerated() {
+            text.append(contentsOf: (rowsBefore + index == 0 ? "[\n  {" : ",\n  {").utf8)
+            for (position, column) in order.enumerated() {
+                text.append(contentsOf: (position == 0 ? "\n    " : ",\n    ").utf8)
+                JSONValue.write(keys[column], to: &text)
+                text.append(contentsOf: " : ".utf8)
+                row[column].json.writePretty(to: &text, level: 2)
+            }
+            text.append(contentsOf: (order.isEmpty ? "\n\n  }" : "\n  }").utf8)
+        }
+    }
 
     /// Each column's width: its title's, its widest cell's, or the width given, whichever is widest.
     func widths(atLeast given: [Int]) -> [Int] {
@@ -168,13 +187,13 @@ public struct TableStream {
     public init(json: Bool) { self.json = json }
 
     /// The UTF-8 to print, newlines included, for one page's rows (nothing for a page without rows).
-    public mutating func text(of page: Table) throws -> [UInt8] {
+    public mutating func text(of page: Table) -> [UInt8] {
         guard !page.rows.isEmpty else { return [] }
         defer { rowsWritten += page.rows.count }
         if json {
-            let objects = try page.objects.map { try $0.text().split(separator: "\n").map { "  " + $0 } }
-            let text = objects.map { $0.joined(separator: "\n") }.joined(separator: ",\n")
-            return Array(((rowsWritten == 0 ? "[\n" : ",\n") + text).utf8)
+            var text: [UInt8] = []
+            page.writeObjects(after: rowsWritten, to: &text)
+            return text
         }
         let widths = page.widths(atLeast: self.widths ?? [])
         defer { self.widths = widths }
