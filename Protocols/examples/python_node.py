@@ -22,6 +22,7 @@ import zmq
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from aeohub.v1 import envelope_pb2, reports_pb2, views_pb2, wire_pb2  # noqa: E402
 
+# A 1.2 node: it neither replays nor needs 1.3's inline envelopes, and the hub accepts older minors.
 SIGNATURE = b"AEOH\x01\x02"
 HELLO, WELCOME, SUBMIT, ACCEPTED, REJECTED, DELIVER, ACK, HEARTBEAT = 1, 2, 3, 4, 5, 6, 7, 8
 ERROR, CLOSE, VIEW_REQUEST, VIEW = 0x0C, 0x0D, 0x0E, 0x0F

@@ -238,13 +238,13 @@ final class BenchNetwork {
         }
     }
 
-    /// Records read per second from the log, in replay-sized chunks of 5,000.
     /// The mean size of the log's first 10,000 envelopes.
     func averageEnvelopeBytes() throws -> Int {
         let envelopes = try store().envelopes(matching: RecordFilter(), after: 0, limit: 10_000)
         return envelopes.reduce(0) { $0 + $1.envelope.count } / max(envelopes.count, 1)
     }
 
+    /// Records read per second from the log, in replay-sized chunks of 5,000.
     func replayRate(envelopesOnly: Bool = false) throws -> Double {
         let store = try store()
         var after: UInt64 = 0

@@ -31,8 +31,8 @@ extension CoordinationState {
     ///
     /// `measuringRows: false` leaves out the row bytes limit (``pageBytes``), which costs an encoding
     /// of each row: for a caller that encodes the page once and, when the encoding is over the limit,
-    /// asks again measuring. Whatever its row bytes, a page's encoding is larger, so the two ways
-    /// answer the same rows.
+    /// asks again measuring. A page's encoding is larger than its rows, so an encoding within the
+    /// limit has its rows within it too, and the two ways answer the same rows.
     public func view(
         _ request: ViewRequest, for unit: String, on today: CivilDate, work: inout ViewWork,
         measuringRows: Bool = true

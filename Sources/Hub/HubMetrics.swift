@@ -17,7 +17,9 @@ import Synchronization
 /// - `aeohub_delivered_total`, `aeohub_delivery_lag{node}` (see `RouterCore.deliveryLag(of:)` in HubCore);
 /// - `aeohub_sessions`, `aeohub_transient_sessions`, `aeohub_head_sequence`;
 /// - `aeohub_replay_requests_total`, `aeohub_replay_records_total`, `aeohub_view_requests_total`
-///   (views answered), `aeohub_projection_records_read_total`;
+///   (views answered), `aeohub_projection_records_read_total`, `aeohub_view_pages_built_ahead_total`
+///   and `aeohub_view_pages_answered_ahead_total` (pages built before a unit reading page after page
+///   asked for them, and those answered);
 /// - `aeohub_records_folded_at_load_total` (records the hub thread folded at start-up and rebuilds:
 ///   the tail after the newest snapshot), `aeohub_snapshots_written_total`.
 public final class HubCounters: Sendable {

@@ -90,16 +90,17 @@ final class Projection: ViewAnswers {
             counters.projectionRecordsRead.add(follower.catchUp())
             if follower.caughtUp { writer?.write(follower, force: false, counters: counters, logger: logger) }
             guard !jobs.isEmpty else { return }
-            let before = follower.pagesAhead
+            let servedBefore = follower.pagesServedAhead
             let answers = jobs.map { follower.answer($0) }
             counters.viewsAnswered.add(answers.count)
+            counters.pagesAnsweredAhead.add(follower.pagesServedAhead - servedBefore)
             mail.outbox.withLock { $0.append(contentsOf: answers) }
             answersWaiting.wake()
             // Meanwhile the unit prints this page: the next one is ready when it asks, unless other
-            // requests are waiting.
-            if mail.inbox.withLock({ $0.jobs.isEmpty }) { follower.buildPageAhead() }
-            counters.pagesBuiltAhead.add(follower.pagesAhead.built - before.built)
-            counters.pagesAnsweredAhead.add(follower.pagesAhead.served - before.served)
+            // requests are waiting (they go first, and the page is not built).
+            if follower.buildPageAhead(unless: !mail.inbox.withLock { $0.jobs.isEmpty }) {
+                counters.pagesBuiltAhead.add(1)
+            }
         }
 
         /// A graceful stop: the last records, then a snapshot, unless the first fold never ended.

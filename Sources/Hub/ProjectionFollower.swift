@@ -20,8 +20,8 @@ struct Follower {
     /// A page built before it was asked for, and the one to build next.
     private var ahead: PageAhead?
     private var nextAhead: (nodeID: String, request: ViewRequest)?
-    /// Pages built ahead, and those of them answered.
-    private(set) var pagesAhead = (built: 0, served: 0)
+    /// Pages answered from a page built ahead.
+    private(set) var pagesServedAhead = 0
 
     /// The page after the one last answered to a unit reading page after page; its request without
     /// an id, built from the fold at `folded`.
@@ -99,7 +99,7 @@ struct Follower {
             var view = ahead.view
             view.requestID = job.request.requestID
             page = message(job, view, asOf: ahead.folded)
-            pagesAhead.served += 1
+            pagesServedAhead += 1
         } else {
             page = message(job, view(job.request, for: job.nodeID, on: today, measuringRows: false), asOf: folded)
         }
@@ -118,17 +118,18 @@ struct Follower {
         return page.message
     }
 
-    /// Builds the page ``answer(_:)`` expects to be asked for next, from the fold as it is now. It is
-    /// answered from here when it is asked for before the day ends, as long as the fold it was built
-    /// from includes what the request must (``Projection/Job/atLeast``).
-    mutating func buildPageAhead() {
-        guard let (nodeID, request) = nextAhead else { return }
-        nextAhead = nil
+    /// Builds the page ``answer(_:)`` expects to be asked for next, from the fold as it is now, unless
+    /// `skipped`; answers whether it did. It is answered from here when it is asked for before the day
+    /// ends, as long as the fold it was built from includes what the request must
+    /// (``Projection/Job/atLeast``).
+    mutating func buildPageAhead(unless skipped: Bool) -> Bool {
+        defer { nextAhead = nil }
+        guard !skipped, let (nodeID, request) = nextAhead else { return false }
         let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
         ahead = PageAhead(
             nodeID: nodeID, request: request, today: today, folded: folded,
             view: view(request, for: nodeID, on: today, measuringRows: false))
-        pagesAhead.built += 1
+        return true
     }
 
     private func view(_ request: ViewRequest, for nodeID: String, on today: CivilDate, measuringRows: Bool) -> View {

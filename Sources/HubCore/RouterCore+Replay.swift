@@ -15,6 +15,10 @@ public struct ReplayCursor: Sendable {
     public let limit: UInt64
     /// The reader asked for the envelopes inside each REPLAY_ITEMS header (since 1.3).
     let inline: Bool
+    /// The most envelopes to read for the next chunk: one more than the last chunk that was cut at
+    /// ``RouterCore/replayChunkBytes``, doubling while chunks fit (`nil`: the turn's budget). Large
+    /// envelopes are then read about once, not once per chunk until they are sent.
+    var readLimit: Int?
     /// The chunk read last, kept while the reader's queue is full.
     var waiting: (command: Command, last: UInt64, count: Int)?
     public internal(set) var stalledSince: ContinuousClock.Instant?
@@ -96,7 +100,7 @@ extension RouterCore {
     private mutating func advanceFirstReplay(budget: Int, now: CoreTime) -> Int {
         var cursor = replays.removeFirst()
         if cursor.waiting == nil, cursor.sent < cursor.limit {
-            let remaining = min(UInt64(budget), cursor.limit - cursor.sent)
+            let remaining = min(UInt64(budget), cursor.limit - cursor.sent, UInt64(cursor.readLimit ?? budget))
             let chunk: [SequencedEnvelope]
             do {
                 chunk = try log.envelopes(matching: cursor.filter, after: cursor.after, limit: Int(remaining))
@@ -109,6 +113,9 @@ extension RouterCore {
                 return 0
             }
             let sent = Self.withinMessage(chunk)
+            cursor.readLimit =
+                sent.count < chunk.count
+                ? sent.count + 1 : cursor.readLimit.map { min($0 * 2, configuration.replayRecordsPerTurn) }
             if let last = sent.last {
                 var header = ReplayItems.with { $0.requestID = cursor.requestID }
                 var frames: [StoredEnvelope] = []

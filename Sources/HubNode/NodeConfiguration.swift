@@ -65,7 +65,8 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case replayInterrupted
     /// A replay ended with an error code.
     case replayRefused(code: String, reason: String)
-    /// The hub sent more envelopes than this node could read; ask again.
+    /// The envelopes this node could read differ from the count REPLAY_END gave: a REPLAY_ITEMS it
+    /// could not read was dropped (one over the 1 MiB limit, from a hub older than the 768 KiB chunks).
     case replayIncomplete(received: Int, sent: UInt64)
     /// No page of a view came in time.
     case viewTimedOut
@@ -94,7 +95,9 @@ public enum NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .replayInterrupted: "the replay was interrupted by a reconnect; ask again"
         case .replayRefused(let code, let reason): "replay refused (\(code)): \(reason)"
         case .replayIncomplete(let received, let sent):
-            "the replay ended after \(sent) envelopes but \(received) could be read; ask again"
+            "the hub counted \(sent) envelopes in the replay but \(received) arrived readable (a message over "
+                + "the 1 MiB limit is dropped, see the 'undecodable message' warning): narrow the replay "
+                + "(a sequence or time range, types) or upgrade the hub"
         case .viewTimedOut: "no answer to a view request in time; is the hub up?"
         case .viewRefused(let code, let reason): "view refused (\(code)): \(reason)"
         case .closed: "the node is closed"

@@ -104,7 +104,7 @@ public struct Table: Sendable, Hashable {
 
     /// The rows as a JSON array of objects, keyed by column in snake case, with typed values: as
     /// ``JSONValue/text(pretty:)`` writes it.
-    public func json() throws -> String {
+    public func json() -> String {
         var text: [UInt8] = []
         writeObjects(after: 0, to: &text)
         text.append(contentsOf: (rows.isEmpty ? "[\n\n]" : "\n]").utf8)

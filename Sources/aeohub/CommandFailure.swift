@@ -61,7 +61,8 @@ struct CommandFailure: Error, CustomStringConvertible {
         case NodeError.viewTimedOut, NodeError.replayInterrupted:
             self.init(.retryLater, code: "TIMED_OUT", "\(doing): \(error)")
         case NodeError.replayIncomplete:
-            self.init(.retryLater, code: "REPLAY_INCOMPLETE", "\(doing): \(error)")
+            // Asking the same again would lose the same envelopes.
+            self.init(.refused, code: "REPLAY_INCOMPLETE", "\(doing): \(error)")
         case NodeError.sessionRejected(let code, let reason):
             self.init(
                 Self.retryableCodes.contains(code) ? .retryLater : .refused, code: code,

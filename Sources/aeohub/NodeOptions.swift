@@ -139,7 +139,7 @@ struct OutputOptions: ParsableArguments {
     var language: Language { languageOptions.language }
 
     func print(_ table: Table) throws {
-        Swift.print(json ? try table.json() : table.render())
+        Swift.print(json ? table.json() : table.render())
     }
 }
 
@@ -231,20 +231,23 @@ extension ListingCommand {
         var stream = TableStream(json: output.json)
         let today = CivilDate.today
         var next: Task<View, any Error>? = ask(request)
+        var doing = "reading the view"
         do {
             while let asked = next {
+                doing = "reading the view"
                 let page = try await asked.value
                 request.afterKey = page.nextKey
                 next = page.nextKey.isEmpty ? nil : ask(request)
                 let listings = Listings(
                     view: page, today: today, serviceDays: session.topology.requestServiceDays,
                     language: output.language)
+                doing = "printing the listing"
                 try FileHandle.standardOutput.write(contentsOf: stream.text(of: table(listings)))
             }
         } catch {
             // Closing the session fails a page still asked for, which ends its task.
             await session.close()
-            throw CommandFailure(error, doing: "reading the view")
+            throw CommandFailure(error, doing: doing)
         }
         await session.close()
         try FileHandle.standardOutput.write(contentsOf: Array(stream.end().utf8))

@@ -58,7 +58,7 @@ struct JSONTextTests {
                 table.append(cells)
                 objects.append(Dictionary(uniqueKeysWithValues: zip(table.keys, cells.map(\.json))))
             }
-            #expect(try table.json() == String(decoding: try encoder.encode(objects), as: UTF8.self))
+            #expect(table.json() == String(decoding: try encoder.encode(objects), as: UTF8.self))
         }
     }
 }
