@@ -41,8 +41,10 @@ enum ScaleBench {
 
         let idle = try await worstAccepted(network, while: { $0 < 200 })
         report(tag, "accepted-wait-idle", idle.worst * 1000, unit: "ms", "worst ACCEPTED wait, 200 submits, idle hub")
+        let alone = try await coordinatorListing(network, alone: true)
+        report(tag, "listing-alone", alone.seconds * 1000, unit: "ms", "the coordinator's request list, nothing else")
         let listing = try await coordinatorListing(network)
-        report(tag, "listing", listing.seconds * 1000, unit: "ms", "the coordinator's request list")
+        report(tag, "listing", listing.seconds * 1000, unit: "ms", "the same, another unit submitting meanwhile")
         report(tag, "listing-memory", listing.megabytes, unit: "MB", "  its client's peak memory")
         report(
             tag, "accepted-wait-listing", listing.worst * 1000, unit: "ms",
@@ -132,9 +134,10 @@ enum ScaleBench {
     }
 
     /// `aeohub request list` as the coordinator, timed with its peak memory (`/usr/bin/time`), and
-    /// the worst ACCEPTED wait of another unit while it runs.
+    /// the worst ACCEPTED wait of another unit submitting one message at a time while it runs
+    /// (unless `alone`).
     static func coordinatorListing(
-        _ network: BenchNetwork
+        _ network: BenchNetwork, alone: Bool = false
     ) async throws -> (seconds: Double, megabytes: Double, worst: Double, submits: Int) {
         let timing = network.folder.appendingPathComponent("listing.time").path
         let began = ContinuousClock.now
@@ -144,7 +147,7 @@ enum ScaleBench {
                 "-o", timing, "-f", "%e %M", network.aeohub, "request", "list", "--topology", network.topologyPath,
                 "--node", "bureau", "--key", network.keyPath("bureau"), "--timeout", "600",
             ], output: .appendingTo(network.folder.appendingPathComponent("listing.txt").path))
-        let (worst, submits) = try await worstAccepted(network) { _ in listing.isRunning }
+        let (worst, submits) = try await worstAccepted(network) { _ in !alone && listing.isRunning }
         let status = listing.wait()
         let seconds = Benchmark.seconds(ContinuousClock.now - began)
         guard status == 0 else { throw BenchError("request list failed with \(status)") }
