@@ -17,12 +17,9 @@ public struct CoordinationState: Sendable, Equatable {
     public internal(set) var creditChanges = RecordBook<CreditChangeRecord>()
     /// Each unit's latest report per period, keyed by unit and period.
     public internal(set) var reports = RecordBook<ReportRecord>()
-    /// Enterprises that may not apply again before the date (a failed certification).
-    public internal(set) var barredUntil: [String: CivilDate] = [:]
-    /// Certified enterprises by USCC.
-    public internal(set) var certificates = RecordBook<CertificateRecord>()
-    /// Each enterprise's current level per level set, keyed by ``levelKey(_:_:)``.
-    public internal(set) var creditLevels: [String: CurrentLevel] = [:]
+    /// Each enterprise's AEO standing by USCC: certificate, levels, bar, open case, incentives held.
+    public internal(set) var standings = RecordBook<EnterpriseStanding>()
+    public internal(set) var breaches = RecordBook<BreachRecord>()
     public internal(set) var incentives = RecordBook<IncentiveRecord>()
     public internal(set) var activities = RecordBook<ActivityRecord>()
     public internal(set) var plans = RecordBook<PlanRecord>()
@@ -32,13 +29,10 @@ public struct CoordinationState: Sendable, Equatable {
     // Indexes, so that no rule scans history (issue 14): each answers one rule's question directly.
     /// Open requests by enterprise and category, in the order filed.
     var openRequests: [String: [String]] = [:]
-    /// The open case of each enterprise.
-    var openCase: [String: String] = [:]
     /// Audits scheduled now (not yet completed or cancelled).
     var scheduledAudits: Set<String> = []
-    /// Credit changes and incentives by enterprise.
+    /// Credit changes by enterprise.
     var changesOf: [String: [String]] = [:]
-    var incentivesOf: [String: [String]] = [:]
     /// The index entries the checks visited (``WorkCount``).
     public internal(set) var work = WorkCount()
 

@@ -14,10 +14,10 @@ public struct StoredStateError: Error, CustomStringConvertible {
 }
 
 extension CoordinationState {
-    /// How a snapshot stores the state (SPEC.md 12): 2 is ``StoredState`` (state.proto). A snapshot of
-    /// another layout is not restored (the hub folds the log instead): raise it whenever the stored
-    /// fields change meaning.
-    public static let foldLayoutVersion: UInt32 = 2
+    /// How a snapshot stores the state (SPEC.md 12): 3 is ``StoredState`` (state.proto) with each
+    /// enterprise's standing. A snapshot of another layout is not restored (the hub folds the log
+    /// instead): raise it whenever the stored fields change meaning.
+    public static let foldLayoutVersion: UInt32 = 3
 
     /// Everything the fold holds but the topology: what a snapshot stores.
     public var storedFold: StoredState {
@@ -30,14 +30,8 @@ extension CoordinationState {
         stored.actions = actions.byID.mapValues(\.stored)
         stored.creditChanges = creditChanges.byID.mapValues(\.stored)
         stored.reports = reports.byID.mapValues(\.stored)
-        stored.barredUntil = barredUntil.mapValues(\.description)
-        stored.certificates = certificates.byID.mapValues(\.stored)
-        stored.creditLevels = creditLevels.mapValues { level in
-            StoredLevel.with {
-                $0.level = level.level
-                $0.changeID = level.changeID
-            }
-        }
+        stored.standings = standings.byID.mapValues(\.stored)
+        stored.breaches = breaches.byID.mapValues(\.stored)
         stored.incentives = incentives.byID.mapValues(\.stored)
         stored.activities = activities.byID.mapValues(\.stored)
         stored.plans = plans.byID.mapValues(\.stored)
@@ -48,10 +42,8 @@ extension CoordinationState {
             }
         }
         stored.openRequests = openRequests.mapValues(StoredIds.init(_:))
-        stored.openCase = openCase
         stored.scheduledAudits = Array(scheduledAudits)
         stored.changesOf = changesOf.mapValues(StoredIds.init(_:))
-        stored.incentivesOf = incentivesOf.mapValues(StoredIds.init(_:))
         return stored
     }
 
@@ -72,18 +64,15 @@ extension CoordinationState {
         actions = RecordBook(try stored.actions.mapValues(ActionRecord.init(stored:)))
         creditChanges = RecordBook(try stored.creditChanges.mapValues(CreditChangeRecord.init(stored:)))
         reports = RecordBook(stored.reports.mapValues(ReportRecord.init(stored:)))
-        barredUntil = try stored.barredUntil.mapValues { try civilDate($0, "barred_until") }
-        certificates = RecordBook(try stored.certificates.mapValues(CertificateRecord.init(stored:)))
-        creditLevels = stored.creditLevels.mapValues { CurrentLevel(level: $0.level, changeID: $0.changeID) }
+        standings = RecordBook(try stored.standings.mapValues(EnterpriseStanding.init(stored:)))
+        breaches = RecordBook(try stored.breaches.mapValues(BreachRecord.init(stored:)))
         incentives = RecordBook(try stored.incentives.mapValues(IncentiveRecord.init(stored:)))
         activities = RecordBook(try stored.activities.mapValues(ActivityRecord.init(stored:)))
         plans = RecordBook(stored.plans.mapValues(PlanRecord.init(stored:)))
         presence = stored.presence.mapValues { Presence(online: $0.online, at: $0.atMs) }
         openRequests = stored.openRequests.mapValues(\.ids)
-        openCase = stored.openCase
         scheduledAudits = Set(stored.scheduledAudits)
         changesOf = stored.changesOf.mapValues(\.ids)
-        incentivesOf = stored.incentivesOf.mapValues(\.ids)
     }
 }
 
@@ -117,12 +106,14 @@ extension Topology {
             var partnerArea: String
             var homeArea: String
             var requestServiceDays: Int
+            var confirmationWorkingDays: Int
         }
         let canonical = Canonical(
             units: units.values.sorted { $0.id < $1.id },
             authorisation: Dictionary(
                 uniqueKeysWithValues: authorisation.map { ($0.key.rawValue, $0.value.map(\.rawValue).sorted()) }),
-            partnerArea: partnerArea, homeArea: homeArea, requestServiceDays: requestServiceDays)
+            partnerArea: partnerArea, homeArea: homeArea, requestServiceDays: requestServiceDays,
+            confirmationWorkingDays: confirmationWorkingDays)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (try? encoder.encode(canonical)) ?? Data()

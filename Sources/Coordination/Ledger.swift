@@ -41,6 +41,7 @@ public enum Subject: Sendable, Hashable {
     case plan(String)
     case incentive(String)
     case activity(String)
+    case breach(String)
 }
 
 // MARK: - Workflow records
@@ -181,6 +182,13 @@ public struct CreditChangeRecord: Sendable, Hashable {
     public var publicityEnd: CivilDate?
     public var objection: CreditMatter?
     public var repair: CreditMatter?
+    /// The day the units asked must have confirmed by; `nil` when none was asked.
+    public var confirmBy: CivilDate?
+
+    /// A confirmation still owed after ``confirmBy``.
+    public func confirmationsOverdue(on date: CivilDate) -> Bool {
+        !lifted && !pending.isEmpty && confirmBy.map { $0 < date } == true
+    }
 
     /// An objection or repair undecided past its due date.
     public func isOverdue(on date: CivilDate) -> Bool {

@@ -1,7 +1,7 @@
 import HubProtocol
 
 // Each view's page order (SPEC.md 4.7): requests by filing time, reports by unit and period, the
-// cultivation list and certificates by enterprise, everything else by id.
+// cultivation list, certificates and standings by enterprise, everything else by id.
 
 extension RequestRecord: Listable {
     public var listingKey: String { ViewKey.padded(filedAt) + "|" + id }
@@ -16,8 +16,12 @@ extension CultivationRecord: Listable {
     public var listingKey: String { uscc }
 }
 
-extension CertificateRecord: Listable {
+extension EnterpriseStanding: Listable {
     public var listingKey: String { uscc }
+}
+
+extension BreachRecord: Listable {
+    public var listingKey: String { id }
 }
 
 extension CaseRecord: Listable {

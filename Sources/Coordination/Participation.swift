@@ -37,10 +37,12 @@ extension Subject {
         case .incentiveGranted(let m): self = .incentive(m.incentiveID)
         case .incentiveStopped(let m): self = .incentive(m.incentiveID)
         case .activityRecorded(let m): self = .activity(m.activityID)
+        case .breachReported(let m): self = .breach(m.reportID)
+        case .breachDecided(let m): self = .breach(m.reportID)
         // Every unit sees credit changes and certificates; a unit sees its own reports.
         case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .creditObjectionFiled,
             .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided, .reviewDue, .certificateSuspended,
-            .suspensionLifted, .progressReport, .nodePresence, nil:
+            .suspensionLifted, .customsContactAssigned, .progressReport, .nodePresence, nil:
             return nil
         }
     }
@@ -64,6 +66,7 @@ extension CoordinationState {
         case .plan(let id): plans[id]?.participants.formUnion(units)
         case .incentive(let id): incentives[id]?.participants.formUnion(units)
         case .activity(let id): activities[id]?.participants.formUnion(units)
+        case .breach(let id): breaches[id]?.participants.formUnion(units)
         }
     }
 }

@@ -21,6 +21,7 @@ extension CreditChangeRecord {
             if let publicityEnd { $0.publicityEnd = publicityEnd.description }
             if let objection { $0.objection = objection.stored }
             if let repair { $0.repair = repair.stored }
+            if let confirmBy { $0.confirmBy = confirmBy.description }
         }
     }
 
@@ -31,7 +32,8 @@ extension CreditChangeRecord {
             pending: Set(s.pending), confirmed: s.confirmed, lifted: s.lifted, stopsIncentives: s.stopsIncentives,
             publicityEnd: try civilDate(s.publicityEnd, present: s.hasPublicityEnd, "change publicity_end"),
             objection: s.hasObjection ? try CreditMatter(stored: s.objection) : nil,
-            repair: s.hasRepair ? try CreditMatter(stored: s.repair) : nil)
+            repair: s.hasRepair ? try CreditMatter(stored: s.repair) : nil,
+            confirmBy: try civilDate(s.confirmBy, present: s.hasConfirmBy, "change confirm_by"))
     }
 }
 
@@ -66,6 +68,11 @@ extension CertificateRecord {
             $0.ground = ground
             if let suspendedBy { $0.suspendedBy = suspendedBy }
             if let openReview { $0.openReview = openReview }
+            $0.levelSet = levelSet
+            $0.grade = grade
+            if let suspendedOn { $0.suspendedOn = suspendedOn.description }
+            if let withdrawnOn { $0.withdrawnOn = withdrawnOn.description }
+            if let withdrawnBy { $0.withdrawnBy = withdrawnBy }
         }
     }
 
@@ -75,8 +82,11 @@ extension CertificateRecord {
             certifiedOn: try civilDate(s.certifiedOn, "certificate certified_on"),
             reviewDue: try civilDate(s.reviewDue, "certificate review_due"),
             status: try decodedStatus(s.status.rawValue, in: Self.stored, "certificate status"),
-            ground: s.ground, suspendedBy: s.hasSuspendedBy ? s.suspendedBy : nil,
-            openReview: s.hasOpenReview ? s.openReview : nil)
+            grade: s.grade, levelSet: s.levelSet, ground: s.ground, suspendedBy: s.hasSuspendedBy ? s.suspendedBy : nil,
+            openReview: s.hasOpenReview ? s.openReview : nil,
+            suspendedOn: try civilDate(s.suspendedOn, present: s.hasSuspendedOn, "certificate suspended_on"),
+            withdrawnOn: try civilDate(s.withdrawnOn, present: s.hasWithdrawnOn, "certificate withdrawn_on"),
+            withdrawnBy: s.hasWithdrawnBy ? s.withdrawnBy : nil)
     }
 }
 
@@ -93,6 +103,10 @@ extension IncentiveRecord {
             if let stoppedAt { $0.stoppedAtMs = stoppedAt }
             if let stoppedBy { $0.stoppedBy = stoppedBy }
             $0.participants = Array(participants)
+            if let stopCause {
+                $0.stopCause = stopCause.kind.rawValue
+                $0.stopRef = stopCause.ref
+            }
         }
     }
 
@@ -101,7 +115,7 @@ extension IncentiveRecord {
             id: s.id, uscc: s.uscc, enterpriseName: s.enterpriseName, granter: s.granter, measure: s.measure,
             support: s.support, grantedOn: try civilDate(s.grantedOn, "incentive granted_on"),
             stoppedAt: s.hasStoppedAtMs ? s.stoppedAtMs : nil, stoppedBy: s.hasStoppedBy ? s.stoppedBy : nil,
-            participants: Set(s.participants))
+            participants: Set(s.participants), stopCause: try StopCause(stored: s.stopCause, ref: s.stopRef))
     }
 }
 

@@ -39,12 +39,15 @@ public struct Topology: Sendable, Hashable {
     public var homeArea: String
     /// Days within which customs should settle an enterprise request; older open ones are overdue.
     public var requestServiceDays: Int
+    /// Working days (Monday to Friday) within which the units asked confirm a credit change (measure 20: 及时).
+    public var confirmationWorkingDays: Int
 
     public init(
         units: [Unit], authorisation: [MessageType: Set<Role>] = Topology.defaultAuthorisation,
         partnerArea: String = "3500",
-        homeArea: String = "3700", requestServiceDays: Int = 20
+        homeArea: String = "3700", requestServiceDays: Int = 20, confirmationWorkingDays: Int = 5
     ) {
+        self.confirmationWorkingDays = confirmationWorkingDays
         self.homeArea = homeArea
         self.units = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         lookups = Lookups(self.units)
@@ -83,7 +86,7 @@ public struct Topology: Sendable, Hashable {
     public static let defaultAuthorisation: [MessageType: Set<Role>] = {
         let every = Set(Role.allCases)
         let filers: Set<Role> = [.district, .zone, .association, .coordinator]
-        let granters: Set<Role> = [.department, .district, .zone, .coordinator]
+        let granters: Set<Role> = [.department, .district, .zone, .coordinator, .customs]
         let askers: Set<Role> = [.customs, .district, .zone, .coordinator]
         var table: [MessageType: Set<Role>] = [:]
         for type in MessageType.allCases {
@@ -101,7 +104,8 @@ public struct Topology: Sendable, Hashable {
                 .meetingClosed:
                 table[type] = [.coordinator]
             case .agendaItemProposed, .meetingRsvp, .actionItemProgress: table[type] = every
-            case .creditChangePublished: table[type] = [.customs]
+            case .creditChangePublished, .breachDecided, .customsContactAssigned: table[type] = [.customs]
+            case .breachReported: table[type] = [.department, .district, .zone, .coordinator]
             case .creditChangeLifted, .creditObjectionDecided, .creditRepairDecided:
                 table[type] = [.customs, .coordinator]
             case .creditObjectionFiled, .creditRepairRequested: table[type] = askers

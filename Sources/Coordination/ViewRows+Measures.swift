@@ -1,30 +1,7 @@
 import HubProtocol
 
-// The views of certificates, the incentive register, activities and cultivation plans (protocol 1.2).
+// The views of the incentive register, activities and cultivation plans (protocol 1.2).
 extension CoordinationState {
-    func certificateRow(
-        _ request: ViewRequest, _ today: CivilDate
-    ) -> ListingRule<CertificateRecord, CertificateRow> {
-        ListingRule(
-            includes: { matches($0.uscc, request.uscc) && (!request.openOnly || $0.status != .withdrawn) },
-            row: { record in
-                CertificateRow.with {
-                    $0.enterprise = Enterprise.with {
-                        $0.uscc = record.uscc
-                        $0.name = record.name
-                    }
-                    $0.caseID = record.caseID
-                    $0.office = record.office
-                    $0.certifiedOn = "\(record.certifiedOn)"
-                    $0.reviewDue = "\(record.reviewDue)"
-                    $0.status = record.status.rawValue
-                    $0.ground = record.ground
-                    $0.reviewOverdue = record.isReviewOverdue(on: today)
-                    $0.openReview = record.openReview ?? ""
-                }
-            })
-    }
-
     func incentiveRow(_ request: ViewRequest, _ unit: String) -> ListingRule<IncentiveRecord, IncentiveRow> {
         let sees = seer(unit)
         return ListingRule(
@@ -42,9 +19,11 @@ extension CoordinationState {
                     $0.measure = record.measure
                     $0.support = record.support
                     $0.grantedOn = "\(record.grantedOn)"
-                    $0.status = status(of: record)
+                    $0.status = record.status
                     $0.stoppedBy = record.stoppedBy ?? ""
                     $0.stoppedAtMs = record.stoppedAt ?? 0
+                    $0.stopCause = record.stopCause?.kind.rawValue ?? ""
+                    $0.stopRef = record.stopCause?.ref ?? ""
                 }
             })
     }

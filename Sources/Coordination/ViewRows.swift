@@ -130,6 +130,7 @@ extension CreditChangeRow {
         asked = UInt32(record.confirmed.count + record.pending.count)
         lifted = record.lifted
         publicityEnd = record.publicityEnd.map { "\($0)" } ?? ""
+        confirmBy = record.confirmBy.map { "\($0)" } ?? ""
         if let objection = record.objection {
             objectionDue = "\(objection.due)"
             switch objection.outcome {

@@ -74,7 +74,9 @@ extension CoordinationState {
         case .actions: view.actions = listing.page(actions, everything, actionRow(request, unit))
         case .creditChanges: view.creditChanges = listing.page(creditChanges, true, creditRow(request, unit, today))
         case .reports: view.reports = listing.page(reports, everything, reportRow(request, unit))
-        case .certificates: view.certificates = listing.page(certificates, true, certificateRow(request, today))
+        case .certificates: view.certificates = listing.page(standings, true, certificateRow(request, today))
+        case .enterprises: view.enterprises = listing.page(standings, true, enterpriseRow(request, unit, today))
+        case .breaches: view.breaches = listing.page(breaches, everything, breachRow(request, unit))
         case .incentives: view.incentives = listing.page(incentives, everything, incentiveRow(request, unit))
         case .activities: view.activities = listing.page(activities, everything, activityRow(unit))
         case .plans: view.plans = listing.page(plans, everything, planRow(request, unit, today))
@@ -83,7 +85,7 @@ extension CoordinationState {
             view.code = .invalidField
             view.reason =
                 "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, "
-                + "reports, certificates, incentives, activities, plans, units)"
+                + "reports, certificates, incentives, activities, plans, units, enterprises, breaches)"
             return view
         }
         view.total = UInt32(listing.total)
@@ -98,6 +100,7 @@ extension CoordinationState {
         .actions: ["meeting_id", "open_only"], .creditChanges: ["uscc", "open_only"], .reports: ["period"],
         .certificates: ["uscc", "open_only"], .incentives: ["uscc", "open_only"], .activities: [],
         .plans: ["uscc", "open_only"], .units: [],
+        .enterprises: ["uscc", "must_stop", "barred", "suspended"], .breaches: ["uscc", "open_only"],
     ]
 
     private static func setFilters(_ request: ViewRequest) -> [String] {
@@ -105,6 +108,7 @@ extension CoordinationState {
             ("uscc", !request.uscc.isEmpty), ("case_id", !request.caseID.isEmpty),
             ("meeting_id", !request.meetingID.isEmpty),
             ("period", !request.period.isEmpty), ("open_only", request.openOnly),
+            ("must_stop", request.mustStop), ("barred", request.barred), ("suspended", request.suspended),
         ].filter(\.1).map(\.0)
     }
 
@@ -182,6 +186,7 @@ extension CoordinationState {
             row: { change in
                 var row = CreditChangeRow(change)
                 row.overdue = change.isOverdue(on: today)
+                row.confirmationsOverdue = change.confirmationsOverdue(on: today)
                 row.youOweConfirmation = change.pending.contains(unit)
                 if !everything, change.publisher != unit {
                     row.confirmed = []

@@ -276,6 +276,13 @@ private struct Reader {
             }
             serviceDays = value
         }
+        var confirmationDays = 5
+        if let node = root["confirmation_working_days"] {
+            guard let value = node.int, (1...60).contains(value) else {
+                throw fail(node, "confirmation_working_days must be a whole number of working days from 1 to 60")
+            }
+            confirmationDays = value
+        }
 
         let (units, keys) = try units(root)
 
@@ -314,7 +321,7 @@ private struct Reader {
             store: store, creditWindow: window, rateLimit: rateLimit,
             topology: Topology(
                 units: units, authorisation: authorisation, partnerArea: partnerArea, homeArea: homeArea,
-                requestServiceDays: serviceDays),
+                requestServiceDays: serviceDays, confirmationWorkingDays: confirmationDays),
             unitKeys: keys)
     }
 }

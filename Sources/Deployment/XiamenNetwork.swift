@@ -36,6 +36,7 @@ public enum XiamenNetwork {
         partner_area: "3500"                              # Fuzhou Customs' area: a site there makes an audit joint
         home_area: "3700"                                 # Xiamen Customs' area: audit sites lie in it or partner_area
         request_service_days: 20                          # an open enterprise request older than this is overdue
+        confirmation_working_days: 5                      # a credit change's confirmations are due within these
 
         units:
           - id: commerce-bureau

@@ -71,6 +71,20 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return CivilDate(year: y, month: m, day: min(day, Self.daysIn(month: m, year: y)))!
     }
 
+    /// The day `count` working days (Monday to Friday) later. Public holidays are not known.
+    public func adding(workingDays count: Int) -> CivilDate {
+        var date = self
+        var left = count
+        while left > 0 {
+            date = date.adding(days: 1)
+            if !date.isWeekend { left -= 1 }
+        }
+        return date
+    }
+
+    /// Saturday or Sunday (1970-01-01 was a Thursday).
+    public var isWeekend: Bool { ((dayNumber % 7) + 7 + 3) % 7 >= 5 }
+
     /// Days from `self` to `other`.
     public func days(until other: CivilDate) -> Int { other.dayNumber - dayNumber }
 

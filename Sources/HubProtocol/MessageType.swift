@@ -24,6 +24,7 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
     case reviewDue = "review_due"
     case certificateSuspended = "certificate_suspended"
     case suspensionLifted = "suspension_lifted"
+    case customsContactAssigned = "customs_contact_assigned"
     case meetingConvened = "meeting_convened"
     case agendaItemProposed = "agenda_item_proposed"
     case meetingRsvp = "meeting_rsvp"
@@ -40,6 +41,8 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
     case creditObjectionDecided = "credit_objection_decided"
     case creditRepairRequested = "credit_repair_requested"
     case creditRepairDecided = "credit_repair_decided"
+    case breachReported = "breach_reported"
+    case breachDecided = "breach_decided"
     case progressReport = "progress_report"
     case nodePresence = "node_presence"
     case incentiveGranted = "incentive_granted"
@@ -57,13 +60,13 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
             .cultivation
         case .caseOpened, .caseExtended, .auditProposed, .auditResponded, .auditScheduled, .auditRescheduled,
             .auditCancelled, .auditCompleted, .caseConcluded, .reviewDue, .certificateSuspended,
-            .suspensionLifted:
+            .suspensionLifted, .customsContactAssigned:
             .certification
         case .meetingConvened, .agendaItemProposed, .meetingRsvp, .attendanceRecorded, .minutesEntry,
             .decisionRecorded, .actionItemAssigned, .actionItemProgress, .meetingClosed:
             .meetings
         case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .creditObjectionFiled,
-            .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided:
+            .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided, .breachReported, .breachDecided:
             .credit
         case .incentiveGranted, .incentiveStopped: .incentives
         case .activityRecorded: .activities
@@ -107,6 +110,7 @@ extension Envelope {
         case .reviewDue: .reviewDue
         case .certificateSuspended: .certificateSuspended
         case .suspensionLifted: .suspensionLifted
+        case .customsContactAssigned: .customsContactAssigned
         case .meetingConvened: .meetingConvened
         case .agendaItemProposed: .agendaItemProposed
         case .meetingRsvp: .meetingRsvp
@@ -123,6 +127,8 @@ extension Envelope {
         case .creditObjectionDecided: .creditObjectionDecided
         case .creditRepairRequested: .creditRepairRequested
         case .creditRepairDecided: .creditRepairDecided
+        case .breachReported: .breachReported
+        case .breachDecided: .breachDecided
         case .progressReport: .progressReport
         case .nodePresence: .nodePresence
         case .incentiveGranted: .incentiveGranted

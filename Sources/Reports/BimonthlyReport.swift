@@ -30,7 +30,7 @@ public struct BimonthlyReport: Sendable {
     /// Section titles, Chinese first.
     static let sections: [String: String] = [
         "requests": "企业诉求 Enterprise requests", "cases": "认证案件 Certification cases",
-        "audits": "实地认证 On-site audits", "meetings": "联席会议 Joint meetings", "actions": "议定事项 Action items",
+        "audits": "实地认证 On-site audits", "meetings": "联席会议 Joint meetings", "actions": "交办事项 Action items",
         "credit": "信用调整 Credit status changes", "cultivation": "培育清单 Cultivation key list",
         "reports": "双月报告 Units' reports", "reviews": "复核与中止 Reviews and suspensions",
         "incentives": "联合激励 Incentive register", "activities": "宣传培训 Publicity and training",

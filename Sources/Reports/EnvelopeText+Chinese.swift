@@ -75,7 +75,7 @@ extension EnvelopeText {
     private static func chineseMeasures(_ envelope: Envelope) -> String {
         let zh = Language.zh
         switch envelope.payload {
-        case .certificateSuspended(let m): return "\(m.uscc) 中止适用（\(m.ground.label(zh))）：\(m.reason)"
+        case .certificateSuspended(let m): return "\(m.uscc) 暂停适用（\(m.ground.label(zh))）：\(m.reason)"
         case .suspensionLifted(let m): return "\(m.uscc) 恢复适用：\(m.reason)"
         case .planRecorded(let m):
             return "\(m.planID) \(m.enterprise.name)（\(m.approach.label(zh))），成员 \(m.members.count) 家，"
@@ -92,6 +92,13 @@ extension EnvelopeText {
         case .activityRecorded(let m):
             return "\(m.activityID) \(m.kind.label(zh))“\(m.title)”，\(m.heldOn)，覆盖企业 \(m.enterprisesReached) 家，"
                 + "参加 \(m.attendance) 人次"
+        case .customsContactAssigned(let m):
+            return "\(m.uscc) \(m.duty == .liaison ? "专人对接" : "企业协调员")：\(m.officer.name)（\(m.officer.officerID)）"
+        case .breachReported(let m):
+            return "\(m.reportID) \(m.enterprise.name)（\(m.enterprise.uscc)）\(m.severity.label(zh))失信，\(m.foundOn) 发现："
+                + m.facts
+        case .breachDecided(let m):
+            return "\(m.reportID) \(m.decision == .changePublished ? "已发布信用调整 \(m.changeID)" : "不予调整")：\(m.reason)"
         default: return "（本版本不认识的消息类型）"
         }
     }

@@ -1,7 +1,7 @@
 import HubProtocol
 
-/// Summaries of the messages protocol 1.2 added: reviews, suspensions, plans, objections, repairs,
-/// incentives and activities.
+/// Summaries of the messages protocols 1.2 and 1.4 added: reviews, suspensions, plans, objections,
+/// repairs, incentives, activities, customs contacts and breach reports.
 enum MeasuresText {
     static func summary(_ envelope: Envelope) -> String {
         switch envelope.payload {
@@ -22,6 +22,15 @@ enum MeasuresText {
         case .activityRecorded(let m):
             "\(m.activityID) \(m.kind.label) \"\(m.title)\" on \(m.heldOn): \(m.enterprisesReached) enterprises, "
                 + "\(m.attendance) attending"
+        case .customsContactAssigned(let m):
+            "\(m.uscc) \(m.duty == .liaison ? "liaison (专人对接)" : "enterprise coordinator (企业协调员)"): "
+                + "\(m.officer.name) (\(m.officer.officerID))"
+        case .breachReported(let m):
+            "\(m.reportID) breach by \(m.enterprise.name) (\(m.enterprise.uscc)), \(m.severity.label), found "
+                + "\(m.foundOn): \(m.facts)"
+        case .breachDecided(let m):
+            "\(m.reportID) \(m.decision == .changePublished ? "credit change \(m.changeID) published" : "dismissed"): "
+                + m.reason
         default: "(a message type this version does not know)"
         }
     }

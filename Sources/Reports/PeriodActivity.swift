@@ -144,7 +144,7 @@ public struct PeriodActivity: Sendable {
         tally["actions.overdue_at_end"] = state.actions.values.filter { $0.isOverdue(on: lastDay) }.count
         tally["credit.pending_confirmations_at_end"] = state.creditChanges.values.reduce(0) { $0 + $1.pending.count }
         tally["credit.answers_overdue_at_end"] = state.creditChanges.values.filter { $0.isOverdue(on: lastDay) }.count
-        let certificates = state.certificates.values.filter { $0.status != .withdrawn }
+        let certificates = state.standings.values.compactMap(\.certificate).filter { $0.status != .withdrawn }
         tally["reviews.certificates_at_end"] = certificates.count
         tally["reviews.overdue_at_end"] = certificates.filter { $0.isReviewOverdue(on: lastDay) }.count
         let statuses = state.incentives.values.map { state.status(of: $0) }

@@ -19,7 +19,7 @@ public enum Terms {
     ]
 
     /// Certificate statuses, by `CertificateRow.status`.
-    public static let certificateStatuses: [String: String] = ["valid": "有效", "suspended": "中止适用", "withdrawn": "已撤销"]
+    public static let certificateStatuses: [String: String] = ["valid": "有效", "suspended": "暂停适用", "withdrawn": "已撤销"]
 
     /// Incentive statuses, by `IncentiveRow.status`.
     public static let incentiveStatuses: [String: String] = ["active": "有效", "must_stop": "应停止", "stopped": "已停止"]
@@ -71,8 +71,8 @@ public enum Terms {
     public static let messageTypes: [MessageType: String] = [
         .requestFiled: "提交诉求", .requestAcknowledged: "受理诉求", .requestProgress: "诉求进展",
         .requestResolved: "办结诉求", .requestDeclined: "退回诉求", .requestWithdrawn: "撤回诉求",
-        .cultivationRecommended: "推荐培育", .cultivationListed: "列入培育清单", .cultivationDeclined: "不予列入",
-        .cultivationRemoved: "移出培育清单", .caseOpened: "认证立案", .caseExtended: "延长时限",
+        .cultivationRecommended: "推荐培育", .cultivationListed: "列入信用培育重点名单", .cultivationDeclined: "不予列入",
+        .cultivationRemoved: "移出信用培育重点名单", .caseOpened: "认证立案", .caseExtended: "延长时限",
         .auditProposed: "提出实地认证", .auditResponded: "答复实地认证", .auditScheduled: "确定认证时段",
         .auditRescheduled: "调整认证时段", .auditCancelled: "取消实地认证", .auditCompleted: "完成实地认证",
         .caseConcluded: "认证办结", .reviewDue: "复核到期", .meetingConvened: "召集联席会议",
@@ -81,9 +81,10 @@ public enum Terms {
         .actionItemProgress: "事项进展", .meetingClosed: "会议结束", .creditChangePublished: "发布信用调整",
         .creditChangeConfirmed: "确认停止激励", .creditChangeLifted: "撤销信用调整", .progressReport: "双月报告",
         .nodePresence: "节点上下线", .planRecorded: "培育方案", .planMilestoneReached: "方案节点完成",
-        .certificateSuspended: "中止适用", .suspensionLifted: "恢复适用", .creditObjectionFiled: "提出异议",
+        .certificateSuspended: "暂停适用", .suspensionLifted: "恢复适用", .creditObjectionFiled: "提出异议",
         .creditObjectionDecided: "异议复核", .creditRepairRequested: "申请信用修复", .creditRepairDecided: "信用修复决定",
         .incentiveGranted: "给予激励", .incentiveStopped: "停止激励", .activityRecorded: "宣传培训活动",
+        .customsContactAssigned: "指定海关联系人", .breachReported: "推送失信信息", .breachDecided: "失信信息处理",
     ]
 
     /// The bimonthly report's figures, by `section.name`.
@@ -100,7 +101,7 @@ public enum Terms {
         "cultivation.listed": "列入", "cultivation.declined": "未列入", "cultivation.removed": "移出",
         "cultivation.listed_at_end": "期末在册", "reports.filed": "已报送", "reports.missing": "未报送",
         "reviews.opened": "复核立案", "reviews.passed": "复核通过", "reviews.failed": "复核未通过",
-        "reviews.suspended": "中止适用", "reviews.certificates_at_end": "期末在册认证企业",
+        "reviews.suspended": "暂停适用", "reviews.certificates_at_end": "期末在册认证企业",
         "reviews.overdue_at_end": "期末逾期未复核", "credit.objections": "异议", "credit.repairs": "信用修复申请",
         "credit.answers_overdue_at_end": "期末逾期未答复", "incentives.granted": "给予激励",
         "incentives.active_at_end": "期末有效", "incentives.must_stop_at_end": "期末应停未停",

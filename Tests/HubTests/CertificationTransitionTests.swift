@@ -245,7 +245,7 @@ extension WorkflowTransitionTests {
         #expect(state.cases["C1"]?.status == .certified)
         #expect(state.cases["C1"]?.reviewDue == Self.today.adding(years: 5))
         #expect(state.cases["C1"]?.deadline == Self.today.adding(days: 60))
-        #expect(state.barredUntil[Self.other.uscc] == Self.today.adding(years: 1))
+        #expect(state.standings[Self.other.uscc]?.bar?.until == Self.today.adding(years: 1))
 
         // Fuzhou's view shows the joint audit it took part in, and its case in full.
         let fuzhou = try await n.nodes["fuzhou-customs"]!.view(.of(.audits))

@@ -128,7 +128,7 @@ struct MeasuresRegisterTests {
         state = try await n.view()
         #expect(state.creditChanges["CR1"]?.lifted == true)
         #expect(
-            state.creditLevels[CoordinationState.levelKey(Self.jimei.uscc, .order282)]?.level == "advanced_certified")
+            state.standings[Self.jimei.uscc]?.levels[.order282]?.level == "advanced_certified")
         // A serious downgrade to dishonest, then a repair granted within 20 days.
         try await n.send(
             "xm-haicang", .accepted,
@@ -165,7 +165,7 @@ struct MeasuresRegisterTests {
         state = try await n.view()
         #expect(state.creditChanges["CR3"]?.repair?.outcome == "granted")
         #expect(
-            state.creditLevels[CoordinationState.levelKey(Self.jimei.uscc, .order282)]?.level == "advanced_certified")
+            state.standings[Self.jimei.uscc]?.levels[.order282]?.level == "advanced_certified")
         await n.close()
     }
 

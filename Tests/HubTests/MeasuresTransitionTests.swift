@@ -131,8 +131,8 @@ struct MeasuresTransitionTests {
             })
         try await n.send("xm-dongdu", .accepted, Self.conclude("C1", .certified))
         let state = try await n.view()
-        #expect(state.certificates[T.enterprise.uscc]?.status == .valid)
-        #expect(state.certificates[T.enterprise.uscc]?.reviewDue == Self.today.adding(years: 5))
+        #expect(state.standings[T.enterprise.uscc]?.certificate?.status == .valid)
+        #expect(state.standings[T.enterprise.uscc]?.certificate?.reviewDue == Self.today.adding(years: 5))
         await n.close()
     }
 
@@ -190,7 +190,7 @@ struct MeasuresTransitionTests {
         try await n.send(
             "xm-haicang", .refused(.workflowViolation, "is suspended; only a valid one is suspended"), suspend)
         try await n.send("xm-haicang", .refused(.notAuthorised, "only that office lifts the suspension"), lift)
-        #expect(try await n.view().certificates[T.enterprise.uscc]?.status == .suspended)
+        #expect(try await n.view().standings[T.enterprise.uscc]?.certificate?.status == .suspended)
         try await n.send("xm-dongdu", .accepted, lift)
 
         // An anomaly brings the review forward; the review passes after an audit.
@@ -215,14 +215,14 @@ struct MeasuresTransitionTests {
         try await n.send("xm-dongdu", .accepted, Self.complete("RA1", case: "R1", .passedWithFindings))
         try await n.send("xm-dongdu", .accepted, Self.conclude("R1", .certified))
         var state = try await n.view()
-        #expect(state.certificates[T.enterprise.uscc]?.status == .valid)
-        #expect(state.certificates[T.enterprise.uscc]?.openReview == nil)
+        #expect(state.standings[T.enterprise.uscc]?.certificate?.status == .valid)
+        #expect(state.standings[T.enterprise.uscc]?.certificate?.openReview == nil)
         // A second review fails: the certificate is withdrawn and the enterprise barred.
         try await n.send("xm-dongdu", .accepted, Self.open("R2", T.enterprise, received: Self.today, kind: .review))
         try await n.send("xm-dongdu", .accepted, Self.conclude("R2", .notCertified))
         state = try await n.view()
-        #expect(state.certificates[T.enterprise.uscc]?.status == .withdrawn)
-        #expect(state.barredUntil[T.enterprise.uscc] == Self.today.adding(years: 1))
+        #expect(state.standings[T.enterprise.uscc]?.certificate?.status == .withdrawn)
+        #expect(state.standings[T.enterprise.uscc]?.bar?.until == Self.today.adding(years: 1))
         let listed = try await n.nodes["huli"]!.view(.of(.certificates))
         #expect(listed.certificates.map(\.status) == ["withdrawn"])
         let report = try MeasuresRegisterTests.report(n)

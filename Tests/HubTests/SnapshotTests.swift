@@ -59,7 +59,7 @@ struct SnapshotTests {
         let topology = Topology(units: TestNetwork.units)
         var never: Set<String> = [
             "requests", "cultivation", "cases", "audits", "meetings", "actions", "credit changes", "reports",
-            "incentives", "activities", "plans", "credit levels", "open requests", "changes of", "incentives of",
+            "incentives", "activities", "plans", "standings", "open requests", "changes of", "breaches",
         ]
         for seed in UInt64(1)...12 {
             var state = CoordinationState(topology: topology)
@@ -71,8 +71,8 @@ struct SnapshotTests {
                 "actions": stored.actions.count, "credit changes": stored.creditChanges.count,
                 "reports": stored.reports.count, "incentives": stored.incentives.count,
                 "activities": stored.activities.count, "plans": stored.plans.count,
-                "credit levels": stored.creditLevels.count, "open requests": stored.openRequests.count,
-                "changes of": stored.changesOf.count, "incentives of": stored.incentivesOf.count,
+                "standings": stored.standings.count, "open requests": stored.openRequests.count,
+                "changes of": stored.changesOf.count, "breaches": stored.breaches.count,
             ]
             never.subtract(counts.filter { $0.value > 0 }.keys)
         }

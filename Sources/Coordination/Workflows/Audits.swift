@@ -31,6 +31,7 @@ extension CoordinationState {
             record.audits.append(m.auditID)
             record.joint = record.joint || joint
             cases[m.caseID] = record
+            standings[record.uscc]?.enterpriseContact = m.enterpriseContact
             return caseRoute(record, sender)
         case .auditResponded(let m):
             var audit = try audit(m.auditID, m.caseID, p)

@@ -16,13 +16,13 @@ extension CoordinationState {
                     "application_received \(received) is in the future (today is \(t.today) in China); "
                         + "enter the day customs received the application", field: "\(p).application_received")
             }
-            if let barred = barredUntil[uscc], received < barred {
-                throw .workflow(
-                    "\(uscc) may not apply again before \(barred) (a failed certification bars it for a year)")
+            let standing = standings[uscc]
+            if let bar = standing?.bar, received < bar.until {
+                throw .workflow("\(uscc) may not apply again yet: \(bar.sentence)")
             }
-            if let open = openCase[uscc] { throw .workflow("\(uscc) already has open case \(open)") }
+            if let open = standing?.openCase { throw .workflow("\(uscc) already has open case \(open)") }
             let review = m.kind == .review
-            let certificate = certificates[uscc].flatMap { $0.status == .withdrawn ? nil : $0 }
+            let certificate = standing?.certificate.flatMap { $0.status == .withdrawn ? nil : $0 }
             if t.checking, review, certificate == nil {
                 throw .workflow("\(uscc) holds no certificate to review; a review (复核) is for a certified enterprise")
             }
@@ -34,8 +34,10 @@ extension CoordinationState {
                 id: m.caseID, uscc: uscc, enterpriseName: m.enterprise.name, office: sender.id,
                 received: received, deadline: received.adding(days: 90), extended: false, status: .open, audits: [],
                 reviewDue: nil, joint: false, openedAt: t.now, kind: m.kind)
-            openCase[uscc] = m.caseID
-            if review { certificates[uscc]?.openReview = m.caseID }
+            try withStanding(uscc, name: m.enterprise.name) { standing throws(Refusal) in
+                standing.openCase = m.caseID
+                if review { standing.certificate?.openReview = m.caseID }
+            }
             return route([], sender: sender, uscc: uscc, caseID: m.caseID)
         case .caseExtended(let m):
             var record = try openCase(m.caseID, sender, t.checking, p)
@@ -54,7 +56,7 @@ extension CoordinationState {
         case .caseConcluded(let m):
             return try conclude(m, t)
         case .reviewDue(let m):
-            guard var certificate = certificates[m.uscc], certificate.status != .withdrawn else {
+            guard var certificate = standings[m.uscc]?.certificate, certificate.status != .withdrawn else {
                 if t.checking {
                     throw .workflow(
                         "\(m.uscc) holds no certificate; a review falls due only for a certified enterprise")
@@ -62,11 +64,11 @@ extension CoordinationState {
                 return route([], sender: sender, uscc: m.uscc)
             }
             certificate.reviewDue = try date(m.dueDate, "\(p).due_date")
-            certificates[m.uscc] = certificate
+            standings[m.uscc]?.certificate = certificate
             return route([certificate.office], sender: sender, uscc: m.uscc)
         case .certificateSuspended(let m):
-            guard var certificate = certificates[m.uscc], certificate.status == .valid else {
-                let status = certificates[m.uscc]?.status.rawValue
+            guard var certificate = standings[m.uscc]?.certificate, certificate.status == .valid else {
+                let status = standings[m.uscc]?.certificate?.status.rawValue
                 throw .workflow(
                     status.map { "\(m.uscc)'s certificate is \($0); only a valid one is suspended" }
                         ?? "\(m.uscc) holds no certificate; only a certified enterprise's measures are suspended")
@@ -74,20 +76,27 @@ extension CoordinationState {
             certificate.status = .suspended
             certificate.ground = m.ground
             certificate.suspendedBy = sender.id
-            certificates[m.uscc] = certificate
-            return route(topology.ids(of: .customs) + topology.ids(of: .department), sender: sender, uscc: m.uscc)
+            certificate.suspendedOn = t.today
+            standings[m.uscc]?.certificate = certificate
+            let holders = markMustStop(m.uscc, StopCause(kind: .suspension, ref: sender.id))
+            return route(
+                topology.ids(of: .customs) + topology.ids(of: .department) + holders, sender: sender, uscc: m.uscc)
         case .suspensionLifted(let m):
-            guard var certificate = certificates[m.uscc], certificate.status == .suspended else {
+            guard var certificate = standings[m.uscc]?.certificate, certificate.status == .suspended else {
                 throw .workflow("\(m.uscc)'s AEO measures are not suspended")
             }
             if t.checking, let office = certificate.suspendedBy, office != sender.id {
                 throw .notAuthorised("\(office) suspended \(m.uscc)'s measures; only that office lifts the suspension")
             }
+            // Incentives stopped (or still marked to stop) during the suspension stay so: a granter grants again.
             certificate.status = .valid
             certificate.ground = .unspecified
             certificate.suspendedBy = nil
-            certificates[m.uscc] = certificate
+            certificate.suspendedOn = nil
+            standings[m.uscc]?.certificate = certificate
             return route(topology.ids(of: .customs) + topology.ids(of: .department), sender: sender, uscc: m.uscc)
+        case .customsContactAssigned(let m):
+            return try assignContact(m, t)
         default:
             return try applyAudit(payload, t)
         }
@@ -97,33 +106,52 @@ extension CoordinationState {
         var record = try openCase(m.caseID, t.sender, t.checking, t.p)
         let today = t.today
         let review = record.kind == .review
+        var holders: [String] = []
         switch m.result {
         case .certified:
             if t.checking { try requireAudited(record) }
+            let (set, grade) = try certifiedGrade(m, review: review, today: today, t)
             record.status = .certified
             record.reviewDue = today.adding(years: 5)
-            if review {
-                certificates[record.uscc]?.reviewDue = today.adding(years: 5)
-            } else {
-                certificates[record.uscc] = CertificateRecord(
-                    uscc: record.uscc, name: record.enterpriseName, caseID: record.id, office: record.office,
-                    certifiedOn: today, reviewDue: today.adding(years: 5), status: .valid)
+            try withStanding(record.uscc, name: record.enterpriseName) { standing throws(Refusal) in
+                if review {
+                    standing.certificate?.reviewDue = today.adding(years: 5)
+                } else {
+                    standing.certificate = CertificateRecord(
+                        uscc: record.uscc, name: record.enterpriseName, caseID: record.id, office: record.office,
+                        certifiedOn: today, reviewDue: today.adding(years: 5), status: .valid, grade: grade,
+                        levelSet: set)
+                    standing.levels[set] = CurrentLevel(level: grade, changeID: record.id)
+                }
             }
         case .notCertified:
             record.status = .notCertified
-            barredUntil[record.uscc] = today.adding(years: 1)
-            if review { certificates[record.uscc]?.status = .withdrawn }
+            let reason: Bar.Reason = review ? .failedReview : .failedCertification
+            standings[record.uscc]?.bar = Bar(until: today.adding(years: 1), reason: reason, ref: record.id)
+            if review, var certificate = standings[record.uscc]?.certificate {
+                certificate.status = .withdrawn
+                certificate.withdrawnOn = today
+                certificate.withdrawnBy = record.id
+                standings[record.uscc]?.certificate = certificate
+                if let regular = certificate.levelSet.bestNonAEO {
+                    standings[record.uscc]?.levels[certificate.levelSet] = CurrentLevel(
+                        level: regular.id, changeID: record.id)
+                }
+                holders = markMustStop(record.uscc, StopCause(kind: .reviewFailed, ref: record.id))
+            }
         default:
             if t.checking, review {
                 throw .workflow("a review ends passed (CERTIFIED) or failed (NOT_CERTIFIED); it is not terminated")
             }
             record.status = .terminated
-            barredUntil[record.uscc] = today.adding(years: 1)
+            standings[record.uscc]?.bar = Bar(until: today.adding(years: 1), reason: .terminated, ref: record.id)
         }
-        if review { certificates[record.uscc]?.openReview = nil }
+        if review { standings[record.uscc]?.certificate?.openReview = nil }
         record.concludedAt = t.now
         cases[m.caseID] = record
-        openCase[record.uscc] = nil
+        standings[record.uscc]?.openCase = nil
+        var admission = caseRoute(record, t.sender)
+        admission.recipients = Set(admission.recipients).union(holders).subtracting([t.sender.id]).sorted()
         return caseRoute(record, t.sender)
     }
 
@@ -144,6 +172,21 @@ extension CoordinationState {
         }
     }
 
+    /// The level set and AEO grade a certification grants (SPEC.md 6.4): named, or by the hub's day.
+    private func certifiedGrade(
+        _ m: CaseConcluded, review: Bool, today: CivilDate, _ t: Transition
+    ) throws(Refusal) -> (LevelSet, String) {
+        let set = m.levelSet == .unspecified ? LevelSet.certifying(on: today) : m.levelSet
+        let grade = m.grade.isEmpty ? "advanced_certified" : m.grade
+        if t.checking, !review, set.level(grade)?.isAEO != true {
+            let aeo = set.levels.filter(\.isAEO).map(\.id).joined(separator: ", ")
+            throw Refusal(
+                .invalidField, "'\(grade)' is not an AEO grade of \(set.title); certify as one of \(aeo)",
+                field: "\(t.p).grade")
+        }
+        return (set, grade)
+    }
+
     static func siteKey(_ site: AuditSite) -> String { "\(site.customsArea)\u{0}\(site.name)\u{0}\(site.address)" }
 
     func openCase(_ id: String, _ sender: Unit, _ checking: Bool, _ p: String) throws(Refusal) -> CaseRecord {
@@ -162,8 +205,9 @@ extension CoordinationState {
     }
 }
 
-/// A certified enterprise's certificate (高级认证).
+/// A certified enterprise's certificate (高级认证企业 or, under Order 282, 认证企业), kept in its standing.
 public struct CertificateRecord: Sendable, Hashable {
+    /// Valid (有效), suspended (暂停适用) or withdrawn (撤销).
     public enum Status: String, Sendable, Hashable, Codable { case valid, suspended, withdrawn }
     public var uscc: String
     public var name: String
@@ -173,10 +217,17 @@ public struct CertificateRecord: Sendable, Hashable {
     public var certifiedOn: CivilDate
     public var reviewDue: CivilDate
     public var status: Status
+    /// The AEO level granted (`advanced_certified`, or `certified` under Order 282) and its order.
+    public var grade: String = "advanced_certified"
+    public var levelSet: LevelSet = .order251
     public var ground: SuspensionGround = .unspecified
     public var suspendedBy: String?
     /// The open review case, if any.
     public var openReview: String?
+    public var suspendedOn: CivilDate?
+    public var withdrawnOn: CivilDate?
+    /// The credit change or failed review that withdrew it.
+    public var withdrawnBy: String?
 
     /// Valid or suspended, its review due before `date`, and no review open.
     public func isReviewOverdue(on date: CivilDate) -> Bool {

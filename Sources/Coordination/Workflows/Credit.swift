@@ -15,22 +15,35 @@ extension CoordinationState {
                 throw .workflow("credit change \(m.changeID) already exists", field: "\(p).change_id")
             }
             let uscc = m.enterprise.uscc
-            let key = Self.levelKey(uscc, m.levelSet)
-            if t.checking, let current = creditLevels[key], current.level != m.fromLevel {
-                throw .workflow(
-                    "\(uscc)'s current level under \(m.levelSet.title) is \(levelName(m.levelSet, current.level)) "
-                        + "(credit change \(current.changeID)); a change starts from it, not from "
-                        + levelName(m.levelSet, m.fromLevel), field: "\(p).from_level")
-            }
+            if t.checking { try checkPublication(m, p) }
             let effective = try date(m.effectiveDate, "\(p).effective_date")
-            let asked = m.stopJointIncentives ? Set(incentiveGranters).subtracting([sender.id]) : []
+            // Asked to confirm: the units holding an active incentive of the enterprise, and the coordinator.
+            let holders = m.stopJointIncentives ? activeIncentives(of: uscc).map(\.granter) : []
+            let asked = m.stopJointIncentives
+                ? Set(holders + topology.ids(of: .coordinator)).subtracting([sender.id]) : []
             creditChanges[m.changeID] = CreditChangeRecord(
                 id: m.changeID, uscc: uscc, enterpriseName: m.enterprise.name, publisher: sender.id,
                 levelSet: m.levelSet, from: m.fromLevel, to: m.toLevel, severity: m.severity,
                 effective: effective, pending: asked, confirmed: [], lifted: false,
-                stopsIncentives: m.stopJointIncentives, publicityEnd: CivilDate(m.publicityEnd))
-            creditLevels[key] = CurrentLevel(level: m.toLevel, changeID: m.changeID)
+                stopsIncentives: m.stopJointIncentives, publicityEnd: CivilDate(m.publicityEnd),
+                confirmBy: asked.isEmpty ? nil : t.today.adding(workingDays: topology.confirmationWorkingDays))
             changesOf[uscc, default: []].append(m.changeID)
+            try withStanding(uscc, name: m.enterprise.name) { standing throws(Refusal) in
+                standing.levels[m.levelSet] = CurrentLevel(level: m.toLevel, changeID: m.changeID)
+                let set = m.levelSet
+                if set.level(m.fromLevel)?.isAEO == true, set.level(m.toLevel)?.isAEO == false {
+                    if var certificate = standing.certificate, certificate.status != .withdrawn {
+                        certificate.status = .withdrawn
+                        certificate.withdrawnOn = effective
+                        certificate.withdrawnBy = m.changeID
+                        standing.certificate = certificate
+                    }
+                    standing.bar = Bar(until: effective.adding(years: 1), reason: .downgraded, ref: m.changeID)
+                } else if set.level(m.toLevel)?.isAEO == true, standing.certificate?.levelSet == set {
+                    standing.certificate?.grade = m.toLevel
+                }
+            }
+            if m.stopJointIncentives { _ = markMustStop(uscc, StopCause(kind: .creditChange, ref: m.changeID)) }
             let everyone = Set(topology.units.keys).subtracting([sender.id])
             return route(Array(everyone), sender: sender, uscc: uscc)
         case .creditChangeConfirmed(let m):
@@ -51,7 +64,17 @@ extension CoordinationState {
             return route([change.publisher], sender: sender, uscc: change.uscc)
         case .creditChangeLifted(let m):
             let change = try liftable(m.changeID, t)
-            lift(change, to: try restoredLevel(change, m.restoredLevel, t))
+            let level = try restoredLevel(change, m.restoredLevel, t)
+            if t.checking, change.levelSet.level(level)?.isAEO == true {
+                let certificate = standings[change.uscc]?.certificate
+                guard let certificate, certificate.status != .withdrawn || certificate.withdrawnBy == change.id else {
+                    throw Refusal(
+                        .invalidField,
+                        "\(change.uscc) holds no AEO certificate that this change withdrew; lifting it cannot restore "
+                            + "\(levelName(change.levelSet, level))", field: "\(p).restored_level")
+                }
+            }
+            lift(change, to: level, undoing: true)
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         case .creditObjectionFiled(let m):
             var change = try liftable(m.changeID, t, decider: false)
@@ -70,7 +93,7 @@ extension CoordinationState {
             objection.outcome = m.decision == .changeWithdrawn ? "change_withdrawn" : "change_stands"
             change.objection = objection
             creditChanges[m.changeID] = change
-            if m.decision == .changeWithdrawn { lift(change, to: change.from) }
+            if m.decision == .changeWithdrawn { lift(change, to: change.from, undoing: true) }
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         case .creditRepairRequested(let m):
             var change = try liftable(m.changeID, t, decider: false)
@@ -86,25 +109,39 @@ extension CoordinationState {
                 throw .workflow("credit change \(m.changeID) has no repair request waiting for a decision")
             }
             // Every check before the first change to the state: a refusal leaves it untouched.
-            let level = m.granted ? try restoredLevel(change, m.restoredLevel, t) : change.from
+            let level = m.granted ? try repairedLevel(change, m.restoredLevel, t) : change.from
             repair.outcome = m.granted ? "granted" : "refused"
             change.repair = repair
             creditChanges[m.changeID] = change
-            if m.granted { lift(change, to: level) }
+            if m.granted { lift(change, to: level, undoing: false) }
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         default:
-            throw .unhandled(p)
+            return try applyBreach(payload, t)
         }
     }
 
-    /// The key of ``creditLevels``.
-    public static func levelKey(_ uscc: String, _ set: LevelSet) -> String { "\(uscc)\u{0}\(set.rawValue)" }
-
-    /// The units asked to confirm that they stopped joint incentives: every unit that grants them
-    /// (customs, districts, zones, the coordinator, departments). Not the partner, not associations.
-    var incentiveGranters: [String] {
-        topology.units.values.filter { [.customs, .district, .zone, .coordinator, .department].contains($0.role) }
-            .map(\.id)
+    /// The rules a new publication meets against the standing (SPEC.md 6.4): `from_level` is the
+    /// current level, and only a certification makes an enterprise AEO.
+    private func checkPublication(_ m: CreditChangePublished, _ p: String) throws(Refusal) {
+        let uscc = m.enterprise.uscc
+        let standing = standings[uscc]
+        if let current = standing?.levels[m.levelSet], current.level != m.fromLevel {
+            throw .workflow(
+                "\(uscc)'s current level under \(m.levelSet.title) is \(levelName(m.levelSet, current.level)) "
+                    + "(set by \(current.changeID)); a change starts from it, not from "
+                    + levelName(m.levelSet, m.fromLevel), field: "\(p).from_level")
+        }
+        guard let to = m.levelSet.level(m.toLevel), to.isAEO else { return }
+        if m.levelSet.level(m.fromLevel)?.isAEO != true {
+            throw .workflow(
+                "a credit change cannot make \(uscc) \(to.name): AEO status comes only from a certification case "
+                    + "concluded CERTIFIED; open a case (aeohub audit open)", field: "\(p).to_level")
+        }
+        guard let certificate = standing?.certificate, certificate.status != .withdrawn else {
+            throw .workflow(
+                "\(uscc) holds no AEO certificate on this hub, so it cannot be moved to \(to.name); "
+                    + "AEO status comes from a certification case", field: "\(p).to_level")
+        }
     }
 
     func levelName(_ set: LevelSet, _ id: String) -> String { set.level(id).map { "\($0.name) (\(id))" } ?? id }
@@ -141,18 +178,50 @@ extension CoordinationState {
         return level
     }
 
+    /// The level a granted repair restores: at most the best level that is not AEO (常规企业 or 其他企业):
+    /// AEO status needs a new application once the bar ends.
+    private func repairedLevel(
+        _ change: CreditChangeRecord, _ restored: String, _ t: Transition
+    ) throws(Refusal) -> String {
+        let set = change.levelSet
+        guard let ceiling = set.bestNonAEO else { return change.from }
+        let asked = restored.isEmpty ? change.from : restored
+        guard set.level(asked)?.isAEO == true else { return try restoredLevel(change, restored, t) }
+        if t.checking, !restored.isEmpty {
+            let bar = standings[change.uscc]?.bar.map { " (\($0.sentence))" } ?? ""
+            throw Refusal(
+                .invalidField,
+                "a repair restores at most \(ceiling.name) (\(ceiling.id)); \(set.level(asked)?.name ?? asked) needs "
+                    + "a new certification\(bar)", field: "\(t.p).restored_level")
+        }
+        return ceiling.id
+    }
+
     /// Lifts `change` and restores `level`; an objection or repair still undecided is closed with it.
-    private mutating func lift(_ change: CreditChangeRecord, to level: String) {
+    /// `undoing` (a lift, an objection upheld): the change was wrong, so the certificate and bar it
+    /// brought go and its incentives are active again. A repair keeps them: AEO status needs a new
+    /// certification, and a stopped incentive a new grant.
+    private mutating func lift(_ change: CreditChangeRecord, to level: String, undoing: Bool) {
         var change = change
         change.lifted = true
         change.pending = []
         if change.objection?.outcome == nil { change.objection?.outcome = "lifted" }
         if change.repair?.outcome == nil { change.repair?.outcome = "lifted" }
         creditChanges[change.id] = change
-        let key = Self.levelKey(change.uscc, change.levelSet)
-        if creditLevels[key]?.changeID == change.id {
-            creditLevels[key] = CurrentLevel(level: level, changeID: change.id)
+        guard var standing = standings[change.uscc] else { return }
+        if standing.levels[change.levelSet]?.changeID == change.id {
+            standing.levels[change.levelSet] = CurrentLevel(level: level, changeID: change.id)
         }
+        if undoing {
+            if standing.certificate?.withdrawnBy == change.id {
+                standing.certificate?.status = .valid
+                standing.certificate?.withdrawnOn = nil
+                standing.certificate?.withdrawnBy = nil
+            }
+            if standing.bar?.ref == change.id { standing.bar = nil }
+        }
+        standings[change.uscc] = standing
+        if undoing { clearMustStop(change.uscc, ref: change.id) }
     }
 
     /// The change that stops joint incentives to `uscc` now, if any: the latest one not lifted.

@@ -27,9 +27,15 @@ extension CoordinationState {
             if m.category != .unspecified, cultivation[m.uscc]?.status != .listed {
                 cultivation[m.uscc]?.category = m.category
             }
-            return try moveCultivation(
+            let admission = try moveCultivation(
                 m.uscc, from: [.recommended, .declined, .removed], to: .listed, at: now, sender: sender,
                 refusal: "\(m.uscc) is already on the key list", field: "\(p).uscc")
+            if m.hasCoordinator {
+                try withStanding(m.uscc, name: cultivation[m.uscc]?.name ?? "") { standing throws(Refusal) in
+                    standing.coordinator = m.coordinator
+                }
+            }
+            return admission
         case .cultivationDeclined(let m):
             return try moveCultivation(
                 m.uscc, from: [.recommended], to: .declined, at: now, sender: sender,

@@ -18,6 +18,7 @@ extension CoordinationState {
                     "granted_on \(granted) is in the future (today is \(t.today)); record an incentive once granted",
                     field: "\(p).granted_on")
             }
+            if t.checking { try checkGrant(m, sender: sender, p) }
             if t.checking, let stop = incentiveStop(for: uscc) {
                 throw .workflow(
                     "\(uscc) is under credit change \(stop.id) (\(levelName(stop.levelSet, stop.to)) from "
@@ -27,7 +28,9 @@ extension CoordinationState {
             incentives[m.incentiveID] = IncentiveRecord(
                 id: m.incentiveID, uscc: uscc, enterpriseName: m.enterprise.name, granter: sender.id,
                 measure: m.measure, support: m.support, grantedOn: granted)
-            incentivesOf[uscc, default: []].append(m.incentiveID)
+            try withStanding(uscc, name: m.enterprise.name) { standing throws(Refusal) in
+                standing.incentives.append(m.incentiveID)
+            }
             return route([], sender: sender, uscc: uscc)
         case .incentiveStopped(let m):
             guard var incentive = incentives[m.incentiveID] else {
@@ -48,20 +51,17 @@ extension CoordinationState {
 
     /// Closes the incentives `granter` gave `uscc`, as its confirmation of `change` says it did.
     mutating func stopIncentives(of uscc: String, grantedBy granter: String, change: String, at now: Int64) {
-        work.entriesVisited += incentivesOf[uscc]?.count ?? 0
-        for id in incentivesOf[uscc] ?? [] where incentives[id]?.granter == granter && incentives[id]?.stoppedAt == nil
-        {
+        let ids = standings[uscc]?.incentives ?? []
+        work.entriesVisited += ids.count
+        for id in ids where incentives[id]?.granter == granter && incentives[id]?.stoppedAt == nil {
             incentives[id]?.stoppedAt = now
             incentives[id]?.stoppedBy = change
         }
     }
 
-    /// The status of an incentive: `active`, `must_stop` (a change stopped joint incentives and its
-    /// granter has not confirmed) or `stopped`.
-    public func status(of incentive: IncentiveRecord) -> String {
-        if incentive.stoppedAt != nil { return "stopped" }
-        return incentiveStop(for: incentive.uscc) == nil ? "active" : "must_stop"
-    }
+    /// The status of an incentive: `active`, `must_stop` (a credit change, a suspension or a failed
+    /// review marked it and its granter has not stopped it yet) or `stopped`.
+    public func status(of incentive: IncentiveRecord) -> String { incentive.status }
 
     mutating func applyActivity(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender) = (t.p, t.sender)
@@ -118,6 +118,11 @@ public struct IncentiveRecord: Sendable, Hashable {
     /// The credit change whose confirmation stopped it.
     public var stoppedBy: String?
     public var participants: Set<String> = []
+    /// Why it must stop, once something marked it; kept after it stopped.
+    public var stopCause: StopCause?
+
+    /// `active`, `must_stop` or `stopped`.
+    public var status: String { stoppedAt != nil ? "stopped" : stopCause == nil ? "active" : "must_stop" }
 }
 
 /// A publicity or training activity (measure 3).

@@ -75,6 +75,20 @@ extension FieldCheck {
             try chosen(m.result, unspecified: .unspecified, "\(p).result", "CERTIFIED, NOT_CERTIFIED, TERMINATED")
             try known(m.result, "\(p).result")
             try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
+            try known(m.levelSet, "\(p).level_set")
+            if m.result != .certified, m.levelSet != .unspecified || !m.grade.isEmpty {
+                throw fail("\(p).grade", "only a CERTIFIED conclusion grants a grade under a level set")
+            }
+            if !m.grade.isEmpty, m.levelSet != .unspecified, m.levelSet.level(m.grade)?.isAEO != true {
+                let aeo = m.levelSet.levels.filter(\.isAEO).map(\.id).joined(separator: ", ")
+                throw fail("\(p).grade", "'\(m.grade)' is not an AEO grade of \(m.levelSet.title); use \(aeo)")
+            }
+        case .customsContactAssigned(let m):
+            try uscc(m.uscc, "\(p).uscc")
+            try chosen(m.duty, unspecified: .unspecified, "\(p).duty", "COORDINATOR, LIAISON")
+            try known(m.duty, "\(p).duty")
+            guard m.hasOfficer else { throw fail("\(p).officer", "is required (officer_id and name)") }
+            try officer(m.officer, "\(p).officer")
         case .reviewDue(let m):
             try uscc(m.uscc, "\(p).uscc")
             _ = try date(m.dueDate, "\(p).due_date")

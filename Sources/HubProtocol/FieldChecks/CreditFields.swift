@@ -50,6 +50,24 @@ extension FieldCheck {
             if !m.granted, !m.restoredLevel.isEmpty {
                 throw fail("\(p).restored_level", "only a granted repair restores a level")
             }
+        case .breachReported(let m):
+            try recordID(m.reportID, "\(p).report_id")
+            try enterprise(m.enterprise, present: m.hasEnterprise, "\(p).enterprise")
+            try chosen(m.severity, unspecified: .unspecified, "\(p).severity", "MINOR, GENERAL, SERIOUS")
+            try known(m.severity, "\(p).severity")
+            try required(m.facts, "\(p).facts", max: TextLimit.long)
+            _ = try date(m.foundOn, "\(p).found_on")
+            if !m.platformPushedOn.isEmpty { _ = try date(m.platformPushedOn, "\(p).platform_pushed_on") }
+        case .breachDecided(let m):
+            try recordID(m.reportID, "\(p).report_id")
+            try chosen(m.decision, unspecified: .unspecified, "\(p).decision", "CHANGE_PUBLISHED, DISMISSED")
+            try known(m.decision, "\(p).decision")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+            if m.decision == .changePublished {
+                try recordID(m.changeID, "\(p).change_id")
+            } else if !m.changeID.isEmpty {
+                throw fail("\(p).change_id", "only a CHANGE_PUBLISHED decision names a credit change")
+            }
         default:
             break
         }
@@ -75,6 +93,10 @@ extension FieldCheck {
                 "a downgrade to \(toName) stops every joint incentive (measure 20): set it, so that every granting "
                     + "unit confirms"
             )
+        }
+        if m.severity == .minor, publicityEnd != nil {
+            throw fail(
+                "\(p).publicity_end", "a minor breach (轻微) is not published: leave publicity_end empty")
         }
         let bounds: (min: CivilDate, max: CivilDate, words: String)
         switch m.severity {

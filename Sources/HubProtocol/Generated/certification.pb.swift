@@ -229,6 +229,49 @@ public nonisolated enum SuspensionGround: SwiftProtobuf.Enum, Swift.CaseIterable
 
 }
 
+/// What a customs officer assigned to an enterprise does for it (since 1.4).
+public nonisolated enum ContactDuty: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 企业协调员: the customs official assigned to an AEO (measure 21)
+  case coordinator // = 1
+
+  /// 专人对接: the named contact for logistics and port matters (measure 15)
+  case liaison // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .coordinator
+    case 2: self = .liaison
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .coordinator: return 1
+    case .liaison: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [ContactDuty] = [
+    .unspecified,
+    .coordinator,
+    .liaison,
+  ]
+
+}
+
 /// Customs opens a case on an application (or a review). The deadline is application_received + 90
 /// days. application_received may not be after the hub's day (China time). A certification case is
 /// refused while the enterprise holds a certificate; a review case needs one.
@@ -457,7 +500,8 @@ public nonisolated struct AuditCompleted: Sendable {
   public init() {}
 }
 
-/// Certified: review due 5 years on. Not certified or terminated: no new application for a year.
+/// Certified: review due 5 years on; the certificate's grade becomes the enterprise's credit level in
+/// its level set (since 1.4). Not certified or terminated: no new application for a year.
 /// CERTIFIED needs a completed audit (PASSED or PASSED_WITH_FINDINGS) of every site that any audit of
 /// the case not cancelled names. For a review: CERTIFIED means passed (the certificate is kept, the
 /// next review is due 5 years on), NOT_CERTIFIED means failed (the certificate is withdrawn and the
@@ -472,6 +516,13 @@ public nonisolated struct CaseConcluded: Sendable {
   public var result: CaseResult = .unspecified
 
   public var reason: String = String()
+
+  /// Since 1.4, for a certification CERTIFIED: the order it is granted under and the grade, an AEO
+  /// level of that set. Unset: ORDER_282 from 2026-04-01 (the hub's day), ORDER_251 before; the
+  /// grade "advanced_certified" (高级认证企业).
+  public var levelSet: LevelSet = .unspecified
+
+  public var grade: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -534,6 +585,37 @@ public nonisolated struct SuspensionLifted: Sendable {
   public init() {}
 }
 
+/// Customs names the officer who serves an enterprise in one duty (since 1.4); a later assignment
+/// of the same duty replaces the earlier one. The enterprise must hold a certificate (valid or
+/// suspended) or be on the key list.
+public nonisolated struct CustomsContactAssigned: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required
+  public var uscc: String = String()
+
+  /// required
+  public var duty: ContactDuty = .unspecified
+
+  /// required
+  public var officer: Officer {
+    get {_officer ?? Officer()}
+    set {_officer = newValue}
+  }
+  /// Returns true if `officer` has been explicitly set.
+  public var hasOfficer: Bool {self._officer != nil}
+  /// Clears the value of `officer`. Subsequent reads from it will return its default value.
+  public mutating func clearOfficer() {self._officer = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _officer: Officer? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
@@ -556,6 +638,10 @@ nonisolated extension CaseResult: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension SuspensionGround: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SUSPENSION_GROUND_UNSPECIFIED\0\u{1}SUSPENSION_GROUND_CRIMINAL_CASE\0\u{1}SUSPENSION_GROUND_ADMINISTRATIVE_INVESTIGATION\0")
+}
+
+nonisolated extension ContactDuty: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONTACT_DUTY_UNSPECIFIED\0\u{1}CONTACT_DUTY_COORDINATOR\0\u{1}CONTACT_DUTY_LIAISON\0")
 }
 
 nonisolated extension CaseOpened: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -976,7 +1062,7 @@ nonisolated extension AuditCompleted: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension CaseConcluded: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseConcluded"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}result\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}result\0\u{1}reason\0\u{3}level_set\0\u{1}grade\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -987,6 +1073,8 @@ nonisolated extension CaseConcluded: SwiftProtobuf.Message, SwiftProtobuf._Messa
       case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.result) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.levelSet) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.grade) }()
       default: break
       }
     }
@@ -1002,6 +1090,12 @@ nonisolated extension CaseConcluded: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
     }
+    if self.levelSet != .unspecified {
+      try visitor.visitSingularEnumField(value: self.levelSet, fieldNumber: 4)
+    }
+    if !self.grade.isEmpty {
+      try visitor.visitSingularStringField(value: self.grade, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1009,6 +1103,8 @@ nonisolated extension CaseConcluded: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if lhs.caseID != rhs.caseID {return false}
     if lhs.result != rhs.result {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.levelSet != rhs.levelSet {return false}
+    if lhs.grade != rhs.grade {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1124,6 +1220,50 @@ nonisolated extension SuspensionLifted: SwiftProtobuf.Message, SwiftProtobuf._Me
   public static func ==(lhs: SuspensionLifted, rhs: SuspensionLifted) -> Bool {
     if lhs.uscc != rhs.uscc {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CustomsContactAssigned: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CustomsContactAssigned"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}duty\0\u{1}officer\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.uscc) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.duty) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._officer) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.uscc.isEmpty {
+      try visitor.visitSingularStringField(value: self.uscc, fieldNumber: 1)
+    }
+    if self.duty != .unspecified {
+      try visitor.visitSingularEnumField(value: self.duty, fieldNumber: 2)
+    }
+    try { if let v = self._officer {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CustomsContactAssigned, rhs: CustomsContactAssigned) -> Bool {
+    if lhs.uscc != rhs.uscc {return false}
+    if lhs.duty != rhs.duty {return false}
+    if lhs._officer != rhs._officer {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

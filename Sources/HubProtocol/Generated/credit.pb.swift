@@ -154,6 +154,48 @@ public nonisolated enum ObjectionDecision: SwiftProtobuf.Enum, Swift.CaseIterabl
 
 }
 
+public nonisolated enum BreachDecision: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// customs published a credit change on it (change_id)
+  case changePublished // = 1
+
+  /// customs found no ground for a change
+  case dismissed // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .changePublished
+    case 2: self = .dismissed
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .changePublished: return 1
+    case .dismissed: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [BreachDecision] = [
+    .unspecified,
+    .changePublished,
+    .dismissed,
+  ]
+
+}
+
 /// Level names are the level set's identifiers (SPEC.md 7.4), e.g. "advanced_certified".
 /// from_level must be the enterprise's current level in the set once the hub knows one (SPEC.md 6.4).
 /// A downgrade of GENERAL or SERIOUS severity needs publicity_end: 3 months to 1 year after
@@ -203,7 +245,8 @@ public nonisolated struct CreditChangePublished: Sendable {
   fileprivate var _enterprise: Enterprise? = nil
 }
 
-/// A unit confirms it has acted on the change (stopped its joint incentives). The confirmation closes
+/// A unit asked to confirm (since 1.4: a unit holding an active incentive of the enterprise, and the
+/// coordinator) confirms it has acted on the change (stopped its joint incentives). The confirmation closes
 /// the confirming unit's incentives to the enterprise in the incentive register.
 public nonisolated struct CreditChangeConfirmed: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -309,6 +352,70 @@ public nonisolated struct CreditRepairDecided: Sendable {
   public init() {}
 }
 
+/// A department, district, zone or the coordinator reports an enterprise's breach (违法失信信息) to
+/// customs (measure 20, since 1.4). Only customs publishes a credit change; the report is the
+/// reporter's push, and platform_pushed_on records its push to the municipal public credit platform
+/// (市公共信用信息平台), when made.
+public nonisolated struct BreachReported: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required, 1..64
+  public var reportID: String = String()
+
+  /// required
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  /// required
+  public var severity: Severity = .unspecified
+
+  /// required, 1..4000
+  public var facts: String = String()
+
+  /// required date, not in the future
+  public var foundOn: String = String()
+
+  /// optional date, not in the future
+  public var platformPushedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+}
+
+/// A customs office decides a breach report (since 1.4): CHANGE_PUBLISHED names a credit change of
+/// the same enterprise already published; DISMISSED gives the reason.
+public nonisolated struct BreachDecided: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var reportID: String = String()
+
+  /// required
+  public var decision: BreachDecision = .unspecified
+
+  /// for CHANGE_PUBLISHED: required
+  public var changeID: String = String()
+
+  /// required
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
@@ -323,6 +430,10 @@ nonisolated extension Severity: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension ObjectionDecision: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OBJECTION_DECISION_UNSPECIFIED\0\u{1}OBJECTION_DECISION_CHANGE_STANDS\0\u{1}OBJECTION_DECISION_CHANGE_WITHDRAWN\0")
+}
+
+nonisolated extension BreachDecision: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0BREACH_DECISION_UNSPECIFIED\0\u{1}BREACH_DECISION_CHANGE_PUBLISHED\0\u{1}BREACH_DECISION_DISMISSED\0")
 }
 
 nonisolated extension CreditChangePublished: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -629,6 +740,110 @@ nonisolated extension CreditRepairDecided: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.granted != rhs.granted {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.restoredLevel != rhs.restoredLevel {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension BreachReported: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BreachReported"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}report_id\0\u{1}enterprise\0\u{1}severity\0\u{1}facts\0\u{3}found_on\0\u{3}platform_pushed_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.reportID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.severity) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.facts) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.foundOn) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.platformPushedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.reportID.isEmpty {
+      try visitor.visitSingularStringField(value: self.reportID, fieldNumber: 1)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.severity != .unspecified {
+      try visitor.visitSingularEnumField(value: self.severity, fieldNumber: 3)
+    }
+    if !self.facts.isEmpty {
+      try visitor.visitSingularStringField(value: self.facts, fieldNumber: 4)
+    }
+    if !self.foundOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.foundOn, fieldNumber: 5)
+    }
+    if !self.platformPushedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.platformPushedOn, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: BreachReported, rhs: BreachReported) -> Bool {
+    if lhs.reportID != rhs.reportID {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.severity != rhs.severity {return false}
+    if lhs.facts != rhs.facts {return false}
+    if lhs.foundOn != rhs.foundOn {return false}
+    if lhs.platformPushedOn != rhs.platformPushedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension BreachDecided: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BreachDecided"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}report_id\0\u{1}decision\0\u{3}change_id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.reportID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.decision) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.changeID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.reportID.isEmpty {
+      try visitor.visitSingularStringField(value: self.reportID, fieldNumber: 1)
+    }
+    if self.decision != .unspecified {
+      try visitor.visitSingularEnumField(value: self.decision, fieldNumber: 2)
+    }
+    if !self.changeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.changeID, fieldNumber: 3)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: BreachDecided, rhs: BreachDecided) -> Bool {
+    if lhs.reportID != rhs.reportID {return false}
+    if lhs.decision != rhs.decision {return false}
+    if lhs.changeID != rhs.changeID {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -303,6 +303,14 @@ public nonisolated struct Envelope: @unchecked Sendable {
     set {_uniqueStorage()._payload = .suspensionLifted(newValue)}
   }
 
+  public var customsContactAssigned: CustomsContactAssigned {
+    get {
+      if case .customsContactAssigned(let v)? = _storage._payload {return v}
+      return CustomsContactAssigned()
+    }
+    set {_uniqueStorage()._payload = .customsContactAssigned(newValue)}
+  }
+
   public var meetingConvened: MeetingConvened {
     get {
       if case .meetingConvened(let v)? = _storage._payload {return v}
@@ -431,6 +439,22 @@ public nonisolated struct Envelope: @unchecked Sendable {
     set {_uniqueStorage()._payload = .creditRepairDecided(newValue)}
   }
 
+  public var breachReported: BreachReported {
+    get {
+      if case .breachReported(let v)? = _storage._payload {return v}
+      return BreachReported()
+    }
+    set {_uniqueStorage()._payload = .breachReported(newValue)}
+  }
+
+  public var breachDecided: BreachDecided {
+    get {
+      if case .breachDecided(let v)? = _storage._payload {return v}
+      return BreachDecided()
+    }
+    set {_uniqueStorage()._payload = .breachDecided(newValue)}
+  }
+
   public var progressReport: ProgressReport {
     get {
       if case .progressReport(let v)? = _storage._payload {return v}
@@ -499,6 +523,7 @@ public nonisolated struct Envelope: @unchecked Sendable {
     case reviewDue(ReviewDue)
     case certificateSuspended(CertificateSuspended)
     case suspensionLifted(SuspensionLifted)
+    case customsContactAssigned(CustomsContactAssigned)
     case meetingConvened(MeetingConvened)
     case agendaItemProposed(AgendaItemProposed)
     case meetingRsvp(MeetingRsvp)
@@ -515,6 +540,8 @@ public nonisolated struct Envelope: @unchecked Sendable {
     case creditObjectionDecided(CreditObjectionDecided)
     case creditRepairRequested(CreditRepairRequested)
     case creditRepairDecided(CreditRepairDecided)
+    case breachReported(BreachReported)
+    case breachDecided(BreachDecided)
     case progressReport(ProgressReport)
     case nodePresence(NodePresence)
     case incentiveGranted(IncentiveGranted)
@@ -574,7 +601,7 @@ nonisolated extension Recipients: SwiftProtobuf.Message, SwiftProtobuf._MessageI
 
 nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_id\0\u{1}to\0\u{3}correlation_id\0\u{3}causation_id\0\u{3}sent_at_ms\0\u{1}sender\0\u{1}sequence\0\u{3}accepted_at_ms\0\u{3}delivered_to\0\u{4}\u{b}request_filed\0\u{3}request_acknowledged\0\u{3}request_progress\0\u{3}request_resolved\0\u{3}request_declined\0\u{3}request_withdrawn\0\u{4}\u{5}cultivation_recommended\0\u{3}cultivation_listed\0\u{3}cultivation_declined\0\u{3}cultivation_removed\0\u{3}plan_recorded\0\u{3}plan_milestone_reached\0\u{4}\u{5}case_opened\0\u{3}case_extended\0\u{3}audit_proposed\0\u{3}audit_responded\0\u{3}audit_scheduled\0\u{3}audit_rescheduled\0\u{3}audit_cancelled\0\u{3}audit_completed\0\u{3}case_concluded\0\u{3}review_due\0\u{3}certificate_suspended\0\u{3}suspension_lifted\0\u{4}\u{9}meeting_convened\0\u{3}agenda_item_proposed\0\u{3}meeting_rsvp\0\u{3}attendance_recorded\0\u{3}minutes_entry\0\u{3}decision_recorded\0\u{3}action_item_assigned\0\u{3}action_item_progress\0\u{3}meeting_closed\0\u{4}\u{c}credit_change_published\0\u{3}credit_change_confirmed\0\u{3}credit_change_lifted\0\u{3}credit_objection_filed\0\u{3}credit_objection_decided\0\u{3}credit_repair_requested\0\u{3}credit_repair_decided\0\u{4}\u{4}progress_report\0\u{4}\u{a}node_presence\0\u{4}\u{a}incentive_granted\0\u{3}incentive_stopped\0\u{4}\u{9}activity_recorded\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_id\0\u{1}to\0\u{3}correlation_id\0\u{3}causation_id\0\u{3}sent_at_ms\0\u{1}sender\0\u{1}sequence\0\u{3}accepted_at_ms\0\u{3}delivered_to\0\u{4}\u{b}request_filed\0\u{3}request_acknowledged\0\u{3}request_progress\0\u{3}request_resolved\0\u{3}request_declined\0\u{3}request_withdrawn\0\u{4}\u{5}cultivation_recommended\0\u{3}cultivation_listed\0\u{3}cultivation_declined\0\u{3}cultivation_removed\0\u{3}plan_recorded\0\u{3}plan_milestone_reached\0\u{4}\u{5}case_opened\0\u{3}case_extended\0\u{3}audit_proposed\0\u{3}audit_responded\0\u{3}audit_scheduled\0\u{3}audit_rescheduled\0\u{3}audit_cancelled\0\u{3}audit_completed\0\u{3}case_concluded\0\u{3}review_due\0\u{3}certificate_suspended\0\u{3}suspension_lifted\0\u{3}customs_contact_assigned\0\u{4}\u{8}meeting_convened\0\u{3}agenda_item_proposed\0\u{3}meeting_rsvp\0\u{3}attendance_recorded\0\u{3}minutes_entry\0\u{3}decision_recorded\0\u{3}action_item_assigned\0\u{3}action_item_progress\0\u{3}meeting_closed\0\u{4}\u{c}credit_change_published\0\u{3}credit_change_confirmed\0\u{3}credit_change_lifted\0\u{3}credit_objection_filed\0\u{3}credit_objection_decided\0\u{3}credit_repair_requested\0\u{3}credit_repair_decided\0\u{3}breach_reported\0\u{3}breach_decided\0\u{4}\u{2}progress_report\0\u{4}\u{a}node_presence\0\u{4}\u{a}incentive_granted\0\u{3}incentive_stopped\0\u{4}\u{9}activity_recorded\0")
 
   fileprivate class _StorageClass {
     var _messageID: String = String()
@@ -946,6 +973,19 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
             _storage._payload = .suspensionLifted(v)
           }
         }()
+        case 52: try {
+          var v: CustomsContactAssigned?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .customsContactAssigned(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .customsContactAssigned(v)
+          }
+        }()
         case 60: try {
           var v: MeetingConvened?
           var hadOneofValue = false
@@ -1154,6 +1194,32 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
             _storage._payload = .creditRepairDecided(v)
           }
         }()
+        case 87: try {
+          var v: BreachReported?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .breachReported(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .breachReported(v)
+          }
+        }()
+        case 88: try {
+          var v: BreachDecided?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .breachDecided(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .breachDecided(v)
+          }
+        }()
         case 90: try {
           var v: ProgressReport?
           var hadOneofValue = false
@@ -1355,6 +1421,10 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
         guard case .suspensionLifted(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 51)
       }()
+      case .customsContactAssigned?: try {
+        guard case .customsContactAssigned(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 52)
+      }()
       case .meetingConvened?: try {
         guard case .meetingConvened(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 60)
@@ -1418,6 +1488,14 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
       case .creditRepairDecided?: try {
         guard case .creditRepairDecided(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 86)
+      }()
+      case .breachReported?: try {
+        guard case .breachReported(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 87)
+      }()
+      case .breachDecided?: try {
+        guard case .breachDecided(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 88)
       }()
       case .progressReport?: try {
         guard case .progressReport(let v)? = _storage._payload else { preconditionFailure() }

@@ -71,7 +71,9 @@ public nonisolated enum ActivityKind: SwiftProtobuf.Enum, Swift.CaseIterable {
 }
 
 /// A granting unit records an incentive it granted (since 1.2). Refused while the enterprise is under
-/// a credit change that stopped joint incentives and is not lifted.
+/// a credit change that stopped joint incentives and is not lifted; since 1.4, under measures 5 and
+/// 7..16 also unless the enterprise holds a valid certificate (AEO, not suspended or withdrawn), and
+/// from a customs office only under the measures customs is responsible for (8, 11, 15, 16, 17).
 public nonisolated struct IncentiveGranted: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for

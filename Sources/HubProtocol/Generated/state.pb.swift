@@ -78,24 +78,6 @@ public nonisolated struct StoredState: @unchecked Sendable {
     set {_uniqueStorage()._reports = newValue}
   }
 
-  /// USCC -> the date before which it may not apply
-  public var barredUntil: Dictionary<String,String> {
-    get {_storage._barredUntil}
-    set {_uniqueStorage()._barredUntil = newValue}
-  }
-
-  /// by USCC
-  public var certificates: Dictionary<String,StoredCertificate> {
-    get {_storage._certificates}
-    set {_uniqueStorage()._certificates = newValue}
-  }
-
-  /// by "<uscc>\0<level set number>"
-  public var creditLevels: Dictionary<String,StoredLevel> {
-    get {_storage._creditLevels}
-    set {_uniqueStorage()._creditLevels = newValue}
-  }
-
   /// by incentive id
   public var incentives: Dictionary<String,StoredIncentive> {
     get {_storage._incentives}
@@ -126,12 +108,6 @@ public nonisolated struct StoredState: @unchecked Sendable {
     set {_uniqueStorage()._openRequests = newValue}
   }
 
-  /// USCC -> its open case id
-  public var openCase: Dictionary<String,String> {
-    get {_storage._openCase}
-    set {_uniqueStorage()._openCase = newValue}
-  }
-
   /// audits scheduled now, any order
   public var scheduledAudits: [String] {
     get {_storage._scheduledAudits}
@@ -144,10 +120,16 @@ public nonisolated struct StoredState: @unchecked Sendable {
     set {_uniqueStorage()._changesOf = newValue}
   }
 
-  /// USCC -> its incentive ids, as granted
-  public var incentivesOf: Dictionary<String,StoredIds> {
-    get {_storage._incentivesOf}
-    set {_uniqueStorage()._incentivesOf = newValue}
+  /// by USCC (layout 3)
+  public var standings: Dictionary<String,StoredStanding> {
+    get {_storage._standings}
+    set {_uniqueStorage()._standings = newValue}
+  }
+
+  /// by report id (layout 3)
+  public var breaches: Dictionary<String,StoredBreach> {
+    get {_storage._breaches}
+    set {_uniqueStorage()._breaches = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -155,6 +137,171 @@ public nonisolated struct StoredState: @unchecked Sendable {
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// One enterprise's AEO standing (layout 3).
+public nonisolated struct StoredStanding: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var uscc: String {
+    get {_storage._uscc}
+    set {_uniqueStorage()._uscc = newValue}
+  }
+
+  public var name: String {
+    get {_storage._name}
+    set {_uniqueStorage()._name = newValue}
+  }
+
+  /// absent if never certified
+  public var certificate: StoredCertificate {
+    get {_storage._certificate ?? StoredCertificate()}
+    set {_uniqueStorage()._certificate = newValue}
+  }
+  /// Returns true if `certificate` has been explicitly set.
+  public var hasCertificate: Bool {_storage._certificate != nil}
+  /// Clears the value of `certificate`. Subsequent reads from it will return its default value.
+  public mutating func clearCertificate() {_uniqueStorage()._certificate = nil}
+
+  /// by level set number
+  public var levels: Dictionary<Int32,StoredLevel> {
+    get {_storage._levels}
+    set {_uniqueStorage()._levels = newValue}
+  }
+
+  public var barredUntil: String {
+    get {_storage._barredUntil ?? String()}
+    set {_uniqueStorage()._barredUntil = newValue}
+  }
+  /// Returns true if `barredUntil` has been explicitly set.
+  public var hasBarredUntil: Bool {_storage._barredUntil != nil}
+  /// Clears the value of `barredUntil`. Subsequent reads from it will return its default value.
+  public mutating func clearBarredUntil() {_uniqueStorage()._barredUntil = nil}
+
+  public var barReason: String {
+    get {_storage._barReason}
+    set {_uniqueStorage()._barReason = newValue}
+  }
+
+  public var barRef: String {
+    get {_storage._barRef}
+    set {_uniqueStorage()._barRef = newValue}
+  }
+
+  public var openCase: String {
+    get {_storage._openCase ?? String()}
+    set {_uniqueStorage()._openCase = newValue}
+  }
+  /// Returns true if `openCase` has been explicitly set.
+  public var hasOpenCase: Bool {_storage._openCase != nil}
+  /// Clears the value of `openCase`. Subsequent reads from it will return its default value.
+  public mutating func clearOpenCase() {_uniqueStorage()._openCase = nil}
+
+  /// ids held, as granted
+  public var incentives: [String] {
+    get {_storage._incentives}
+    set {_uniqueStorage()._incentives = newValue}
+  }
+
+  /// absent if none
+  public var enterpriseContact: Contact {
+    get {_storage._enterpriseContact ?? Contact()}
+    set {_uniqueStorage()._enterpriseContact = newValue}
+  }
+  /// Returns true if `enterpriseContact` has been explicitly set.
+  public var hasEnterpriseContact: Bool {_storage._enterpriseContact != nil}
+  /// Clears the value of `enterpriseContact`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterpriseContact() {_uniqueStorage()._enterpriseContact = nil}
+
+  /// absent if none
+  public var coordinator: Officer {
+    get {_storage._coordinator ?? Officer()}
+    set {_uniqueStorage()._coordinator = newValue}
+  }
+  /// Returns true if `coordinator` has been explicitly set.
+  public var hasCoordinator: Bool {_storage._coordinator != nil}
+  /// Clears the value of `coordinator`. Subsequent reads from it will return its default value.
+  public mutating func clearCoordinator() {_uniqueStorage()._coordinator = nil}
+
+  /// absent if none
+  public var liaison: Officer {
+    get {_storage._liaison ?? Officer()}
+    set {_uniqueStorage()._liaison = newValue}
+  }
+  /// Returns true if `liaison` has been explicitly set.
+  public var hasLiaison: Bool {_storage._liaison != nil}
+  /// Clears the value of `liaison`. Subsequent reads from it will return its default value.
+  public mutating func clearLiaison() {_uniqueStorage()._liaison = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct StoredBreach: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var uscc: String = String()
+
+  public var enterpriseName: String = String()
+
+  public var reporter: String = String()
+
+  public var severity: Severity = .unspecified
+
+  public var facts: String = String()
+
+  public var foundOn: String = String()
+
+  public var platformPushedOn: String {
+    get {_platformPushedOn ?? String()}
+    set {_platformPushedOn = newValue}
+  }
+  /// Returns true if `platformPushedOn` has been explicitly set.
+  public var hasPlatformPushedOn: Bool {self._platformPushedOn != nil}
+  /// Clears the value of `platformPushedOn`. Subsequent reads from it will return its default value.
+  public mutating func clearPlatformPushedOn() {self._platformPushedOn = nil}
+
+  /// open, change_published, dismissed
+  public var status: String = String()
+
+  public var changeID: String {
+    get {_changeID ?? String()}
+    set {_changeID = newValue}
+  }
+  /// Returns true if `changeID` has been explicitly set.
+  public var hasChangeID: Bool {self._changeID != nil}
+  /// Clears the value of `changeID`. Subsequent reads from it will return its default value.
+  public mutating func clearChangeID() {self._changeID = nil}
+
+  public var decidedBy: String {
+    get {_decidedBy ?? String()}
+    set {_decidedBy = newValue}
+  }
+  /// Returns true if `decidedBy` has been explicitly set.
+  public var hasDecidedBy: Bool {self._decidedBy != nil}
+  /// Clears the value of `decidedBy`. Subsequent reads from it will return its default value.
+  public mutating func clearDecidedBy() {self._decidedBy = nil}
+
+  public var reportedAtMs: Int64 = 0
+
+  public var participants: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _platformPushedOn: String? = nil
+  fileprivate var _changeID: String? = nil
+  fileprivate var _decidedBy: String? = nil
 }
 
 /// An ordered list of ids.
@@ -707,6 +854,16 @@ public nonisolated struct StoredCreditChange: @unchecked Sendable {
   /// Clears the value of `repair`. Subsequent reads from it will return its default value.
   public mutating func clearRepair() {_uniqueStorage()._repair = nil}
 
+  /// layout 3
+  public var confirmBy: String {
+    get {_storage._confirmBy ?? String()}
+    set {_uniqueStorage()._confirmBy = newValue}
+  }
+  /// Returns true if `confirmBy` has been explicitly set.
+  public var hasConfirmBy: Bool {_storage._confirmBy != nil}
+  /// Clears the value of `confirmBy`. Subsequent reads from it will return its default value.
+  public mutating func clearConfirmBy() {_uniqueStorage()._confirmBy = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -800,6 +957,39 @@ public nonisolated struct StoredCertificate: Sendable {
   /// Clears the value of `openReview`. Subsequent reads from it will return its default value.
   public mutating func clearOpenReview() {self._openReview = nil}
 
+  /// Layout 3:
+  public var levelSet: LevelSet = .unspecified
+
+  public var grade: String = String()
+
+  public var suspendedOn: String {
+    get {_suspendedOn ?? String()}
+    set {_suspendedOn = newValue}
+  }
+  /// Returns true if `suspendedOn` has been explicitly set.
+  public var hasSuspendedOn: Bool {self._suspendedOn != nil}
+  /// Clears the value of `suspendedOn`. Subsequent reads from it will return its default value.
+  public mutating func clearSuspendedOn() {self._suspendedOn = nil}
+
+  public var withdrawnOn: String {
+    get {_withdrawnOn ?? String()}
+    set {_withdrawnOn = newValue}
+  }
+  /// Returns true if `withdrawnOn` has been explicitly set.
+  public var hasWithdrawnOn: Bool {self._withdrawnOn != nil}
+  /// Clears the value of `withdrawnOn`. Subsequent reads from it will return its default value.
+  public mutating func clearWithdrawnOn() {self._withdrawnOn = nil}
+
+  /// the change or case that withdrew it
+  public var withdrawnBy: String {
+    get {_withdrawnBy ?? String()}
+    set {_withdrawnBy = newValue}
+  }
+  /// Returns true if `withdrawnBy` has been explicitly set.
+  public var hasWithdrawnBy: Bool {self._withdrawnBy != nil}
+  /// Clears the value of `withdrawnBy`. Subsequent reads from it will return its default value.
+  public mutating func clearWithdrawnBy() {self._withdrawnBy = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum Status: SwiftProtobuf.Enum, Swift.CaseIterable {
@@ -844,6 +1034,9 @@ public nonisolated struct StoredCertificate: Sendable {
 
   fileprivate var _suspendedBy: String? = nil
   fileprivate var _openReview: String? = nil
+  fileprivate var _suspendedOn: String? = nil
+  fileprivate var _withdrawnOn: String? = nil
+  fileprivate var _withdrawnBy: String? = nil
 }
 
 /// An enterprise's current level in one level set, and the change that set it.
@@ -899,6 +1092,11 @@ public nonisolated struct StoredIncentive: Sendable {
   public mutating func clearStoppedBy() {self._stoppedBy = nil}
 
   public var participants: [String] = []
+
+  /// layout 3: "" or why it must stop
+  public var stopCause: String = String()
+
+  public var stopRef: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1002,7 +1200,7 @@ fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{3}barred_until\0\u{1}certificates\0\u{3}credit_levels\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0\u{1}presence\0\u{3}open_requests\0\u{3}open_case\0\u{3}scheduled_audits\0\u{3}changes_of\0\u{3}incentives_of\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{2}\u{4}incentives\0\u{1}activities\0\u{1}plans\0\u{1}presence\0\u{3}open_requests\0\u{4}\u{2}scheduled_audits\0\u{3}changes_of\0\u{2}\u{2}standings\0\u{1}breaches\0\u{c}\u{9}\u{1}\u{c}\u{a}\u{1}\u{c}\u{b}\u{1}\u{c}\u{11}\u{1}\u{c}\u{14}\u{1}")
 
   fileprivate class _StorageClass {
     var _requests: Dictionary<String,StoredRequest> = [:]
@@ -1013,18 +1211,15 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
     var _actions: Dictionary<String,StoredAction> = [:]
     var _creditChanges: Dictionary<String,StoredCreditChange> = [:]
     var _reports: Dictionary<String,StoredReport> = [:]
-    var _barredUntil: Dictionary<String,String> = [:]
-    var _certificates: Dictionary<String,StoredCertificate> = [:]
-    var _creditLevels: Dictionary<String,StoredLevel> = [:]
     var _incentives: Dictionary<String,StoredIncentive> = [:]
     var _activities: Dictionary<String,StoredActivity> = [:]
     var _plans: Dictionary<String,StoredPlan> = [:]
     var _presence: Dictionary<String,StoredPresence> = [:]
     var _openRequests: Dictionary<String,StoredIds> = [:]
-    var _openCase: Dictionary<String,String> = [:]
     var _scheduledAudits: [String] = []
     var _changesOf: Dictionary<String,StoredIds> = [:]
-    var _incentivesOf: Dictionary<String,StoredIds> = [:]
+    var _standings: Dictionary<String,StoredStanding> = [:]
+    var _breaches: Dictionary<String,StoredBreach> = [:]
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1043,18 +1238,15 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
       _actions = source._actions
       _creditChanges = source._creditChanges
       _reports = source._reports
-      _barredUntil = source._barredUntil
-      _certificates = source._certificates
-      _creditLevels = source._creditLevels
       _incentives = source._incentives
       _activities = source._activities
       _plans = source._plans
       _presence = source._presence
       _openRequests = source._openRequests
-      _openCase = source._openCase
       _scheduledAudits = source._scheduledAudits
       _changesOf = source._changesOf
-      _incentivesOf = source._incentivesOf
+      _standings = source._standings
+      _breaches = source._breaches
     }
   }
 
@@ -1081,18 +1273,15 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
         case 6: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredAction>.self, value: &_storage._actions) }()
         case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredCreditChange>.self, value: &_storage._creditChanges) }()
         case 8: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredReport>.self, value: &_storage._reports) }()
-        case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._barredUntil) }()
-        case 10: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredCertificate>.self, value: &_storage._certificates) }()
-        case 11: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredLevel>.self, value: &_storage._creditLevels) }()
         case 12: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIncentive>.self, value: &_storage._incentives) }()
         case 13: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredActivity>.self, value: &_storage._activities) }()
         case 14: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredPlan>.self, value: &_storage._plans) }()
         case 15: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredPresence>.self, value: &_storage._presence) }()
         case 16: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIds>.self, value: &_storage._openRequests) }()
-        case 17: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._openCase) }()
         case 18: try { try decoder.decodeRepeatedStringField(value: &_storage._scheduledAudits) }()
         case 19: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIds>.self, value: &_storage._changesOf) }()
-        case 20: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIds>.self, value: &_storage._incentivesOf) }()
+        case 21: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredStanding>.self, value: &_storage._standings) }()
+        case 22: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredBreach>.self, value: &_storage._breaches) }()
         default: break
         }
       }
@@ -1125,15 +1314,6 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
       if !_storage._reports.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredReport>.self, value: _storage._reports, fieldNumber: 8)
       }
-      if !_storage._barredUntil.isEmpty {
-        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: _storage._barredUntil, fieldNumber: 9)
-      }
-      if !_storage._certificates.isEmpty {
-        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredCertificate>.self, value: _storage._certificates, fieldNumber: 10)
-      }
-      if !_storage._creditLevels.isEmpty {
-        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredLevel>.self, value: _storage._creditLevels, fieldNumber: 11)
-      }
       if !_storage._incentives.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIncentive>.self, value: _storage._incentives, fieldNumber: 12)
       }
@@ -1149,17 +1329,17 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
       if !_storage._openRequests.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIds>.self, value: _storage._openRequests, fieldNumber: 16)
       }
-      if !_storage._openCase.isEmpty {
-        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: _storage._openCase, fieldNumber: 17)
-      }
       if !_storage._scheduledAudits.isEmpty {
         try visitor.visitRepeatedStringField(value: _storage._scheduledAudits, fieldNumber: 18)
       }
       if !_storage._changesOf.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIds>.self, value: _storage._changesOf, fieldNumber: 19)
       }
-      if !_storage._incentivesOf.isEmpty {
-        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIds>.self, value: _storage._incentivesOf, fieldNumber: 20)
+      if !_storage._standings.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredStanding>.self, value: _storage._standings, fieldNumber: 21)
+      }
+      if !_storage._breaches.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredBreach>.self, value: _storage._breaches, fieldNumber: 22)
       }
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -1178,22 +1358,260 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
         if _storage._actions != rhs_storage._actions {return false}
         if _storage._creditChanges != rhs_storage._creditChanges {return false}
         if _storage._reports != rhs_storage._reports {return false}
-        if _storage._barredUntil != rhs_storage._barredUntil {return false}
-        if _storage._certificates != rhs_storage._certificates {return false}
-        if _storage._creditLevels != rhs_storage._creditLevels {return false}
         if _storage._incentives != rhs_storage._incentives {return false}
         if _storage._activities != rhs_storage._activities {return false}
         if _storage._plans != rhs_storage._plans {return false}
         if _storage._presence != rhs_storage._presence {return false}
         if _storage._openRequests != rhs_storage._openRequests {return false}
-        if _storage._openCase != rhs_storage._openCase {return false}
         if _storage._scheduledAudits != rhs_storage._scheduledAudits {return false}
         if _storage._changesOf != rhs_storage._changesOf {return false}
-        if _storage._incentivesOf != rhs_storage._incentivesOf {return false}
+        if _storage._standings != rhs_storage._standings {return false}
+        if _storage._breaches != rhs_storage._breaches {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension StoredStanding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StoredStanding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}name\0\u{1}certificate\0\u{1}levels\0\u{3}barred_until\0\u{3}bar_reason\0\u{3}bar_ref\0\u{3}open_case\0\u{1}incentives\0\u{3}enterprise_contact\0\u{1}coordinator\0\u{1}liaison\0")
+
+  fileprivate class _StorageClass {
+    var _uscc: String = String()
+    var _name: String = String()
+    var _certificate: StoredCertificate? = nil
+    var _levels: Dictionary<Int32,StoredLevel> = [:]
+    var _barredUntil: String? = nil
+    var _barReason: String = String()
+    var _barRef: String = String()
+    var _openCase: String? = nil
+    var _incentives: [String] = []
+    var _enterpriseContact: Contact? = nil
+    var _coordinator: Officer? = nil
+    var _liaison: Officer? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _uscc = source._uscc
+      _name = source._name
+      _certificate = source._certificate
+      _levels = source._levels
+      _barredUntil = source._barredUntil
+      _barReason = source._barReason
+      _barRef = source._barRef
+      _openCase = source._openCase
+      _incentives = source._incentives
+      _enterpriseContact = source._enterpriseContact
+      _coordinator = source._coordinator
+      _liaison = source._liaison
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._uscc) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._certificate) }()
+        case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufInt32,StoredLevel>.self, value: &_storage._levels) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._barredUntil) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._barReason) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._barRef) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._openCase) }()
+        case 9: try { try decoder.decodeRepeatedStringField(value: &_storage._incentives) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._enterpriseContact) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._coordinator) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._liaison) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._uscc.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._uscc, fieldNumber: 1)
+      }
+      if !_storage._name.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 2)
+      }
+      try { if let v = _storage._certificate {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if !_storage._levels.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufInt32,StoredLevel>.self, value: _storage._levels, fieldNumber: 4)
+      }
+      try { if let v = _storage._barredUntil {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 5)
+      } }()
+      if !_storage._barReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._barReason, fieldNumber: 6)
+      }
+      if !_storage._barRef.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._barRef, fieldNumber: 7)
+      }
+      try { if let v = _storage._openCase {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 8)
+      } }()
+      if !_storage._incentives.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._incentives, fieldNumber: 9)
+      }
+      try { if let v = _storage._enterpriseContact {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+      try { if let v = _storage._coordinator {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+      try { if let v = _storage._liaison {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: StoredStanding, rhs: StoredStanding) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._uscc != rhs_storage._uscc {return false}
+        if _storage._name != rhs_storage._name {return false}
+        if _storage._certificate != rhs_storage._certificate {return false}
+        if _storage._levels != rhs_storage._levels {return false}
+        if _storage._barredUntil != rhs_storage._barredUntil {return false}
+        if _storage._barReason != rhs_storage._barReason {return false}
+        if _storage._barRef != rhs_storage._barRef {return false}
+        if _storage._openCase != rhs_storage._openCase {return false}
+        if _storage._incentives != rhs_storage._incentives {return false}
+        if _storage._enterpriseContact != rhs_storage._enterpriseContact {return false}
+        if _storage._coordinator != rhs_storage._coordinator {return false}
+        if _storage._liaison != rhs_storage._liaison {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension StoredBreach: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StoredBreach"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}uscc\0\u{3}enterprise_name\0\u{1}reporter\0\u{1}severity\0\u{1}facts\0\u{3}found_on\0\u{3}platform_pushed_on\0\u{1}status\0\u{3}change_id\0\u{3}decided_by\0\u{3}reported_at_ms\0\u{1}participants\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.uscc) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.enterpriseName) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reporter) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.severity) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.facts) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.foundOn) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self._platformPushedOn) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self._changeID) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self._decidedBy) }()
+      case 12: try { try decoder.decodeSingularInt64Field(value: &self.reportedAtMs) }()
+      case 13: try { try decoder.decodeRepeatedStringField(value: &self.participants) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.uscc.isEmpty {
+      try visitor.visitSingularStringField(value: self.uscc, fieldNumber: 2)
+    }
+    if !self.enterpriseName.isEmpty {
+      try visitor.visitSingularStringField(value: self.enterpriseName, fieldNumber: 3)
+    }
+    if !self.reporter.isEmpty {
+      try visitor.visitSingularStringField(value: self.reporter, fieldNumber: 4)
+    }
+    if self.severity != .unspecified {
+      try visitor.visitSingularEnumField(value: self.severity, fieldNumber: 5)
+    }
+    if !self.facts.isEmpty {
+      try visitor.visitSingularStringField(value: self.facts, fieldNumber: 6)
+    }
+    if !self.foundOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.foundOn, fieldNumber: 7)
+    }
+    try { if let v = self._platformPushedOn {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 8)
+    } }()
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 9)
+    }
+    try { if let v = self._changeID {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 10)
+    } }()
+    try { if let v = self._decidedBy {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 11)
+    } }()
+    if self.reportedAtMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.reportedAtMs, fieldNumber: 12)
+    }
+    if !self.participants.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.participants, fieldNumber: 13)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: StoredBreach, rhs: StoredBreach) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.uscc != rhs.uscc {return false}
+    if lhs.enterpriseName != rhs.enterpriseName {return false}
+    if lhs.reporter != rhs.reporter {return false}
+    if lhs.severity != rhs.severity {return false}
+    if lhs.facts != rhs.facts {return false}
+    if lhs.foundOn != rhs.foundOn {return false}
+    if lhs._platformPushedOn != rhs._platformPushedOn {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs._changeID != rhs._changeID {return false}
+    if lhs._decidedBy != rhs._decidedBy {return false}
+    if lhs.reportedAtMs != rhs.reportedAtMs {return false}
+    if lhs.participants != rhs.participants {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1773,7 +2191,7 @@ nonisolated extension StoredAction: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredCreditChange"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}uscc\0\u{3}enterprise_name\0\u{1}publisher\0\u{3}level_set\0\u{1}from\0\u{1}to\0\u{1}severity\0\u{1}effective\0\u{1}pending\0\u{1}confirmed\0\u{1}lifted\0\u{3}stops_incentives\0\u{3}publicity_end\0\u{1}objection\0\u{1}repair\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}uscc\0\u{3}enterprise_name\0\u{1}publisher\0\u{3}level_set\0\u{1}from\0\u{1}to\0\u{1}severity\0\u{1}effective\0\u{1}pending\0\u{1}confirmed\0\u{1}lifted\0\u{3}stops_incentives\0\u{3}publicity_end\0\u{1}objection\0\u{1}repair\0\u{3}confirm_by\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -1792,6 +2210,7 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
     var _publicityEnd: String? = nil
     var _objection: StoredCreditMatter? = nil
     var _repair: StoredCreditMatter? = nil
+    var _confirmBy: String? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1818,6 +2237,7 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
       _publicityEnd = source._publicityEnd
       _objection = source._objection
       _repair = source._repair
+      _confirmBy = source._confirmBy
     }
   }
 
@@ -1852,6 +2272,7 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
         case 14: try { try decoder.decodeSingularStringField(value: &_storage._publicityEnd) }()
         case 15: try { try decoder.decodeSingularMessageField(value: &_storage._objection) }()
         case 16: try { try decoder.decodeSingularMessageField(value: &_storage._repair) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._confirmBy) }()
         default: break
         }
       }
@@ -1912,6 +2333,9 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
       try { if let v = _storage._repair {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
       } }()
+      try { if let v = _storage._confirmBy {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 17)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1937,6 +2361,7 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
         if _storage._publicityEnd != rhs_storage._publicityEnd {return false}
         if _storage._objection != rhs_storage._objection {return false}
         if _storage._repair != rhs_storage._repair {return false}
+        if _storage._confirmBy != rhs_storage._confirmBy {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2042,7 +2467,7 @@ nonisolated extension StoredReport: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension StoredCertificate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredCertificate"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}name\0\u{3}case_id\0\u{1}office\0\u{3}certified_on\0\u{3}review_due\0\u{1}status\0\u{1}ground\0\u{3}suspended_by\0\u{3}open_review\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}name\0\u{3}case_id\0\u{1}office\0\u{3}certified_on\0\u{3}review_due\0\u{1}status\0\u{1}ground\0\u{3}suspended_by\0\u{3}open_review\0\u{3}level_set\0\u{1}grade\0\u{3}suspended_on\0\u{3}withdrawn_on\0\u{3}withdrawn_by\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2060,6 +2485,11 @@ nonisolated extension StoredCertificate: SwiftProtobuf.Message, SwiftProtobuf._M
       case 8: try { try decoder.decodeSingularEnumField(value: &self.ground) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self._suspendedBy) }()
       case 10: try { try decoder.decodeSingularStringField(value: &self._openReview) }()
+      case 11: try { try decoder.decodeSingularEnumField(value: &self.levelSet) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.grade) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self._suspendedOn) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self._withdrawnOn) }()
+      case 15: try { try decoder.decodeSingularStringField(value: &self._withdrawnBy) }()
       default: break
       }
     }
@@ -2100,6 +2530,21 @@ nonisolated extension StoredCertificate: SwiftProtobuf.Message, SwiftProtobuf._M
     try { if let v = self._openReview {
       try visitor.visitSingularStringField(value: v, fieldNumber: 10)
     } }()
+    if self.levelSet != .unspecified {
+      try visitor.visitSingularEnumField(value: self.levelSet, fieldNumber: 11)
+    }
+    if !self.grade.isEmpty {
+      try visitor.visitSingularStringField(value: self.grade, fieldNumber: 12)
+    }
+    try { if let v = self._suspendedOn {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 13)
+    } }()
+    try { if let v = self._withdrawnOn {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 14)
+    } }()
+    try { if let v = self._withdrawnBy {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 15)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2114,6 +2559,11 @@ nonisolated extension StoredCertificate: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.ground != rhs.ground {return false}
     if lhs._suspendedBy != rhs._suspendedBy {return false}
     if lhs._openReview != rhs._openReview {return false}
+    if lhs.levelSet != rhs.levelSet {return false}
+    if lhs.grade != rhs.grade {return false}
+    if lhs._suspendedOn != rhs._suspendedOn {return false}
+    if lhs._withdrawnOn != rhs._withdrawnOn {return false}
+    if lhs._withdrawnBy != rhs._withdrawnBy {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2160,7 +2610,7 @@ nonisolated extension StoredLevel: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension StoredIncentive: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredIncentive"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}uscc\0\u{3}enterprise_name\0\u{1}granter\0\u{1}measure\0\u{1}support\0\u{3}granted_on\0\u{3}stopped_at_ms\0\u{3}stopped_by\0\u{1}participants\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}uscc\0\u{3}enterprise_name\0\u{1}granter\0\u{1}measure\0\u{1}support\0\u{3}granted_on\0\u{3}stopped_at_ms\0\u{3}stopped_by\0\u{1}participants\0\u{3}stop_cause\0\u{3}stop_ref\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2178,6 +2628,8 @@ nonisolated extension StoredIncentive: SwiftProtobuf.Message, SwiftProtobuf._Mes
       case 8: try { try decoder.decodeSingularInt64Field(value: &self._stoppedAtMs) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self._stoppedBy) }()
       case 10: try { try decoder.decodeRepeatedStringField(value: &self.participants) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.stopCause) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.stopRef) }()
       default: break
       }
     }
@@ -2218,6 +2670,12 @@ nonisolated extension StoredIncentive: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if !self.participants.isEmpty {
       try visitor.visitRepeatedStringField(value: self.participants, fieldNumber: 10)
     }
+    if !self.stopCause.isEmpty {
+      try visitor.visitSingularStringField(value: self.stopCause, fieldNumber: 11)
+    }
+    if !self.stopRef.isEmpty {
+      try visitor.visitSingularStringField(value: self.stopRef, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2232,6 +2690,8 @@ nonisolated extension StoredIncentive: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if lhs._stoppedAtMs != rhs._stoppedAtMs {return false}
     if lhs._stoppedBy != rhs._stoppedBy {return false}
     if lhs.participants != rhs.participants {return false}
+    if lhs.stopCause != rhs.stopCause {return false}
+    if lhs.stopRef != rhs.stopRef {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -66,6 +66,12 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
 
   /// units' presence and delivery backlog (since 1.2); `units`, by node id
   case units // = 13
+
+  /// each enterprise's AEO standing (since 1.4); `enterprises`, by USCC
+  case enterprises // = 14
+
+  /// breach reports (since 1.4); `breaches`, by report id
+  case breaches // = 15
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -88,6 +94,8 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 11: self = .activities
     case 12: self = .plans
     case 13: self = .units
+    case 14: self = .enterprises
+    case 15: self = .breaches
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -108,6 +116,8 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .activities: return 11
     case .plans: return 12
     case .units: return 13
+    case .enterprises: return 14
+    case .breaches: return 15
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -128,6 +138,8 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     .activities,
     .plans,
     .units,
+    .enterprises,
+    .breaches,
   ]
 
 }
@@ -163,6 +175,15 @@ public nonisolated struct ViewRequest: Sendable {
 
   /// requests, cases, audits, meetings, actions, credit changes still open
   public var openOnly: Bool = false
+
+  /// Since 1.4, ENTERPRISES only:
+  public var mustStop: Bool = false
+
+  /// the enterprise may not apply for certification today
+  public var barred: Bool = false
+
+  /// its certificate's AEO measures are suspended (暂停适用)
+  public var suspended: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -277,6 +298,16 @@ public nonisolated struct View: @unchecked Sendable {
   public var units: [UnitRow] {
     get {_storage._units}
     set {_uniqueStorage()._units = newValue}
+  }
+
+  public var enterprises: [EnterpriseRow] {
+    get {_storage._enterprises}
+    set {_uniqueStorage()._enterprises = newValue}
+  }
+
+  public var breaches: [BreachRow] {
+    get {_storage._breaches}
+    set {_uniqueStorage()._breaches = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -700,6 +731,18 @@ public nonisolated struct CreditChangeRow: @unchecked Sendable {
     set {_uniqueStorage()._publicityEnd = newValue}
   }
 
+  /// since 1.4: confirmations are due on this day (working days after publication)
+  public var confirmBy: String {
+    get {_storage._confirmBy}
+    set {_uniqueStorage()._confirmBy = newValue}
+  }
+
+  /// since 1.4: a confirmation is still owed after confirm_by
+  public var confirmationsOverdue: Bool {
+    get {_storage._confirmationsOverdue}
+    set {_uniqueStorage()._confirmationsOverdue = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -804,6 +847,12 @@ public nonisolated struct IncentiveRow: Sendable {
   public var stoppedBy: String = String()
 
   public var stoppedAtMs: Int64 = 0
+
+  /// Since 1.4: why it must stop (or stopped): "credit_change", "suspension", "review_failed",
+  /// "withdrawal", and the record that did it (a change id, or the case id of a failed review).
+  public var stopCause: String = String()
+
+  public var stopRef: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -917,17 +966,229 @@ public nonisolated struct UnitRow: Sendable {
   public init() {}
 }
 
+/// An enterprise's AEO standing (since 1.4): every unit sees every enterprise the hub knows a
+/// certificate, level, bar, case or incentive of. Incentive counts are over every holder;
+/// `must_stop_holders` is filled for the coordinator and customs offices only.
+public nonisolated struct EnterpriseRow: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var enterprise: Enterprise {
+    get {_storage._enterprise ?? Enterprise()}
+    set {_uniqueStorage()._enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {_storage._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {_uniqueStorage()._enterprise = nil}
+
+  /// "", "advanced_certified" or "certified": the grade held
+  public var certificate: String {
+    get {_storage._certificate}
+    set {_uniqueStorage()._certificate = newValue}
+  }
+
+  /// the order the certificate was granted under
+  public var certifiedUnder: LevelSet {
+    get {_storage._certifiedUnder}
+    set {_uniqueStorage()._certifiedUnder = newValue}
+  }
+
+  /// "", "valid", "suspended" (暂停适用) or "withdrawn" (撤销)
+  public var validity: String {
+    get {_storage._validity}
+    set {_uniqueStorage()._validity = newValue}
+  }
+
+  public var certifiedOn: String {
+    get {_storage._certifiedOn}
+    set {_uniqueStorage()._certifiedOn = newValue}
+  }
+
+  public var suspendedOn: String {
+    get {_storage._suspendedOn}
+    set {_uniqueStorage()._suspendedOn = newValue}
+  }
+
+  public var withdrawnOn: String {
+    get {_storage._withdrawnOn}
+    set {_uniqueStorage()._withdrawnOn = newValue}
+  }
+
+  public var levels: [CreditLevelHeld] {
+    get {_storage._levels}
+    set {_uniqueStorage()._levels = newValue}
+  }
+
+  /// the first day it may apply again; "" when not barred today
+  public var barredUntil: String {
+    get {_storage._barredUntil}
+    set {_uniqueStorage()._barredUntil = newValue}
+  }
+
+  /// failed_certification, failed_review, terminated, downgraded
+  public var barReason: String {
+    get {_storage._barReason}
+    set {_uniqueStorage()._barReason = newValue}
+  }
+
+  /// the case or credit change that barred it
+  public var barRef: String {
+    get {_storage._barRef}
+    set {_uniqueStorage()._barRef = newValue}
+  }
+
+  /// 信用培育重点名单
+  public var onKeyList: Bool {
+    get {_storage._onKeyList}
+    set {_uniqueStorage()._onKeyList = newValue}
+  }
+
+  public var keyListCategory: KeyListCategory {
+    get {_storage._keyListCategory}
+    set {_uniqueStorage()._keyListCategory = newValue}
+  }
+
+  public var openCase: String {
+    get {_storage._openCase}
+    set {_uniqueStorage()._openCase = newValue}
+  }
+
+  public var incentivesActive: UInt32 {
+    get {_storage._incentivesActive}
+    set {_uniqueStorage()._incentivesActive = newValue}
+  }
+
+  public var incentivesMustStop: UInt32 {
+    get {_storage._incentivesMustStop}
+    set {_uniqueStorage()._incentivesMustStop = newValue}
+  }
+
+  public var incentivesStopped: UInt32 {
+    get {_storage._incentivesStopped}
+    set {_uniqueStorage()._incentivesStopped = newValue}
+  }
+
+  public var mustStopHolders: [String] {
+    get {_storage._mustStopHolders}
+    set {_uniqueStorage()._mustStopHolders = newValue}
+  }
+
+  /// 关务负责人/联系人, from its latest audit proposal
+  public var enterpriseContact: Contact {
+    get {_storage._enterpriseContact ?? Contact()}
+    set {_uniqueStorage()._enterpriseContact = newValue}
+  }
+  /// Returns true if `enterpriseContact` has been explicitly set.
+  public var hasEnterpriseContact: Bool {_storage._enterpriseContact != nil}
+  /// Clears the value of `enterpriseContact`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterpriseContact() {_uniqueStorage()._enterpriseContact = nil}
+
+  /// 企业协调员 (customs)
+  public var coordinator: Officer {
+    get {_storage._coordinator ?? Officer()}
+    set {_uniqueStorage()._coordinator = newValue}
+  }
+  /// Returns true if `coordinator` has been explicitly set.
+  public var hasCoordinator: Bool {_storage._coordinator != nil}
+  /// Clears the value of `coordinator`. Subsequent reads from it will return its default value.
+  public mutating func clearCoordinator() {_uniqueStorage()._coordinator = nil}
+
+  /// 专人对接 (measure 15)
+  public var liaison: Officer {
+    get {_storage._liaison ?? Officer()}
+    set {_uniqueStorage()._liaison = newValue}
+  }
+  /// Returns true if `liaison` has been explicitly set.
+  public var hasLiaison: Bool {_storage._liaison != nil}
+  /// Clears the value of `liaison`. Subsequent reads from it will return its default value.
+  public mutating func clearLiaison() {_uniqueStorage()._liaison = nil}
+
+  /// holds a valid certificate: may be granted joint incentives
+  public var aeo: Bool {
+    get {_storage._aeo}
+    set {_uniqueStorage()._aeo = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct CreditLevelHeld: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var levelSet: LevelSet = .unspecified
+
+  public var level: String = String()
+
+  /// the credit change or the certifying case
+  public var setBy: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A breach report (since 1.4): seen by its reporter, every customs office and the coordinator.
+public nonisolated struct BreachRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var reportID: String = String()
+
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  public var reporter: String = String()
+
+  public var severity: Severity = .unspecified
+
+  public var facts: String = String()
+
+  public var foundOn: String = String()
+
+  public var platformPushedOn: String = String()
+
+  /// open, change_published, dismissed
+  public var status: String = String()
+
+  public var changeID: String = String()
+
+  public var decidedBy: String = String()
+
+  public var reportedAtMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension ViewKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0\u{1}VIEW_KIND_UNITS\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0\u{1}VIEW_KIND_UNITS\0\u{1}VIEW_KIND_ENTERPRISES\0\u{1}VIEW_KIND_BREACHES\0")
 }
 
 nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ViewRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}page_size\0\u{3}after_key\0\u{1}uscc\0\u{3}meeting_id\0\u{3}case_id\0\u{1}period\0\u{3}open_only\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}page_size\0\u{3}after_key\0\u{1}uscc\0\u{3}meeting_id\0\u{3}case_id\0\u{1}period\0\u{3}open_only\0\u{3}must_stop\0\u{1}barred\0\u{1}suspended\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -944,6 +1205,9 @@ nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._Message
       case 7: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.period) }()
       case 9: try { try decoder.decodeSingularBoolField(value: &self.openOnly) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.mustStop) }()
+      case 11: try { try decoder.decodeSingularBoolField(value: &self.barred) }()
+      case 12: try { try decoder.decodeSingularBoolField(value: &self.suspended) }()
       default: break
       }
     }
@@ -977,6 +1241,15 @@ nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._Message
     if self.openOnly != false {
       try visitor.visitSingularBoolField(value: self.openOnly, fieldNumber: 9)
     }
+    if self.mustStop != false {
+      try visitor.visitSingularBoolField(value: self.mustStop, fieldNumber: 10)
+    }
+    if self.barred != false {
+      try visitor.visitSingularBoolField(value: self.barred, fieldNumber: 11)
+    }
+    if self.suspended != false {
+      try visitor.visitSingularBoolField(value: self.suspended, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -990,6 +1263,9 @@ nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._Message
     if lhs.caseID != rhs.caseID {return false}
     if lhs.period != rhs.period {return false}
     if lhs.openOnly != rhs.openOnly {return false}
+    if lhs.mustStop != rhs.mustStop {return false}
+    if lhs.barred != rhs.barred {return false}
+    if lhs.suspended != rhs.suspended {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -997,7 +1273,7 @@ nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".View"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0\u{1}units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0\u{1}units\0\u{1}enterprises\0\u{1}breaches\0")
 
   fileprivate class _StorageClass {
     var _requestID: String = String()
@@ -1020,6 +1296,8 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
     var _activities: [ActivityRow] = []
     var _plans: [PlanRow] = []
     var _units: [UnitRow] = []
+    var _enterprises: [EnterpriseRow] = []
+    var _breaches: [BreachRow] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1050,6 +1328,8 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
       _activities = source._activities
       _plans = source._plans
       _units = source._units
+      _enterprises = source._enterprises
+      _breaches = source._breaches
     }
   }
 
@@ -1088,6 +1368,8 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
         case 20: try { try decoder.decodeRepeatedMessageField(value: &_storage._activities) }()
         case 21: try { try decoder.decodeRepeatedMessageField(value: &_storage._plans) }()
         case 22: try { try decoder.decodeRepeatedMessageField(value: &_storage._units) }()
+        case 23: try { try decoder.decodeRepeatedMessageField(value: &_storage._enterprises) }()
+        case 24: try { try decoder.decodeRepeatedMessageField(value: &_storage._breaches) }()
         default: break
         }
       }
@@ -1156,6 +1438,12 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
       if !_storage._units.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._units, fieldNumber: 22)
       }
+      if !_storage._enterprises.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._enterprises, fieldNumber: 23)
+      }
+      if !_storage._breaches.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._breaches, fieldNumber: 24)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1185,6 +1473,8 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
         if _storage._activities != rhs_storage._activities {return false}
         if _storage._plans != rhs_storage._plans {return false}
         if _storage._units != rhs_storage._units {return false}
+        if _storage._enterprises != rhs_storage._enterprises {return false}
+        if _storage._breaches != rhs_storage._breaches {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1765,7 +2055,7 @@ nonisolated extension ActionRow: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension CreditChangeRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreditChangeRow"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}change_id\0\u{1}enterprise\0\u{1}publisher\0\u{3}level_set\0\u{3}from_level\0\u{3}to_level\0\u{1}severity\0\u{3}effective_date\0\u{1}asked\0\u{3}confirmed_count\0\u{1}confirmed\0\u{1}pending\0\u{3}you_owe_confirmation\0\u{1}lifted\0\u{3}objection_due\0\u{3}objection_decision\0\u{3}repair_due\0\u{3}repair_decision\0\u{1}overdue\0\u{3}publicity_end\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}change_id\0\u{1}enterprise\0\u{1}publisher\0\u{3}level_set\0\u{3}from_level\0\u{3}to_level\0\u{1}severity\0\u{3}effective_date\0\u{1}asked\0\u{3}confirmed_count\0\u{1}confirmed\0\u{1}pending\0\u{3}you_owe_confirmation\0\u{1}lifted\0\u{3}objection_due\0\u{3}objection_decision\0\u{3}repair_due\0\u{3}repair_decision\0\u{1}overdue\0\u{3}publicity_end\0\u{3}confirm_by\0\u{3}confirmations_overdue\0")
 
   fileprivate class _StorageClass {
     var _changeID: String = String()
@@ -1788,6 +2078,8 @@ nonisolated extension CreditChangeRow: SwiftProtobuf.Message, SwiftProtobuf._Mes
     var _repairDecision: String = String()
     var _overdue: Bool = false
     var _publicityEnd: String = String()
+    var _confirmBy: String = String()
+    var _confirmationsOverdue: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1818,6 +2110,8 @@ nonisolated extension CreditChangeRow: SwiftProtobuf.Message, SwiftProtobuf._Mes
       _repairDecision = source._repairDecision
       _overdue = source._overdue
       _publicityEnd = source._publicityEnd
+      _confirmBy = source._confirmBy
+      _confirmationsOverdue = source._confirmationsOverdue
     }
   }
 
@@ -1856,6 +2150,8 @@ nonisolated extension CreditChangeRow: SwiftProtobuf.Message, SwiftProtobuf._Mes
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._repairDecision) }()
         case 19: try { try decoder.decodeSingularBoolField(value: &_storage._overdue) }()
         case 20: try { try decoder.decodeSingularStringField(value: &_storage._publicityEnd) }()
+        case 21: try { try decoder.decodeSingularStringField(value: &_storage._confirmBy) }()
+        case 22: try { try decoder.decodeSingularBoolField(value: &_storage._confirmationsOverdue) }()
         default: break
         }
       }
@@ -1928,6 +2224,12 @@ nonisolated extension CreditChangeRow: SwiftProtobuf.Message, SwiftProtobuf._Mes
       if !_storage._publicityEnd.isEmpty {
         try visitor.visitSingularStringField(value: _storage._publicityEnd, fieldNumber: 20)
       }
+      if !_storage._confirmBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._confirmBy, fieldNumber: 21)
+      }
+      if _storage._confirmationsOverdue != false {
+        try visitor.visitSingularBoolField(value: _storage._confirmationsOverdue, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1957,6 +2259,8 @@ nonisolated extension CreditChangeRow: SwiftProtobuf.Message, SwiftProtobuf._Mes
         if _storage._repairDecision != rhs_storage._repairDecision {return false}
         if _storage._overdue != rhs_storage._overdue {return false}
         if _storage._publicityEnd != rhs_storage._publicityEnd {return false}
+        if _storage._confirmBy != rhs_storage._confirmBy {return false}
+        if _storage._confirmationsOverdue != rhs_storage._confirmationsOverdue {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2092,7 +2396,7 @@ nonisolated extension CertificateRow: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension IncentiveRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".IncentiveRow"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}incentive_id\0\u{1}enterprise\0\u{1}granter\0\u{1}measure\0\u{1}support\0\u{3}granted_on\0\u{1}status\0\u{3}stopped_by\0\u{3}stopped_at_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}incentive_id\0\u{1}enterprise\0\u{1}granter\0\u{1}measure\0\u{1}support\0\u{3}granted_on\0\u{1}status\0\u{3}stopped_by\0\u{3}stopped_at_ms\0\u{3}stop_cause\0\u{3}stop_ref\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2109,6 +2413,8 @@ nonisolated extension IncentiveRow: SwiftProtobuf.Message, SwiftProtobuf._Messag
       case 7: try { try decoder.decodeSingularStringField(value: &self.status) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.stoppedBy) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.stoppedAtMs) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.stopCause) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.stopRef) }()
       default: break
       }
     }
@@ -2146,6 +2452,12 @@ nonisolated extension IncentiveRow: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if self.stoppedAtMs != 0 {
       try visitor.visitSingularInt64Field(value: self.stoppedAtMs, fieldNumber: 9)
     }
+    if !self.stopCause.isEmpty {
+      try visitor.visitSingularStringField(value: self.stopCause, fieldNumber: 10)
+    }
+    if !self.stopRef.isEmpty {
+      try visitor.visitSingularStringField(value: self.stopRef, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2159,6 +2471,8 @@ nonisolated extension IncentiveRow: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if lhs.status != rhs.status {return false}
     if lhs.stoppedBy != rhs.stoppedBy {return false}
     if lhs.stoppedAtMs != rhs.stoppedAtMs {return false}
+    if lhs.stopCause != rhs.stopCause {return false}
+    if lhs.stopRef != rhs.stopRef {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2353,6 +2667,347 @@ nonisolated extension UnitRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImpl
     if lhs.presenceChangedMs != rhs.presenceChangedMs {return false}
     if lhs.acknowledgedSequence != rhs.acknowledgedSequence {return false}
     if lhs.pendingDeliveries != rhs.pendingDeliveries {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension EnterpriseRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EnterpriseRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enterprise\0\u{1}certificate\0\u{3}certified_under\0\u{1}validity\0\u{3}certified_on\0\u{3}suspended_on\0\u{3}withdrawn_on\0\u{1}levels\0\u{3}barred_until\0\u{3}bar_reason\0\u{3}bar_ref\0\u{3}on_key_list\0\u{3}key_list_category\0\u{3}open_case\0\u{3}incentives_active\0\u{3}incentives_must_stop\0\u{3}incentives_stopped\0\u{3}must_stop_holders\0\u{3}enterprise_contact\0\u{1}coordinator\0\u{1}liaison\0\u{1}aeo\0")
+
+  fileprivate class _StorageClass {
+    var _enterprise: Enterprise? = nil
+    var _certificate: String = String()
+    var _certifiedUnder: LevelSet = .unspecified
+    var _validity: String = String()
+    var _certifiedOn: String = String()
+    var _suspendedOn: String = String()
+    var _withdrawnOn: String = String()
+    var _levels: [CreditLevelHeld] = []
+    var _barredUntil: String = String()
+    var _barReason: String = String()
+    var _barRef: String = String()
+    var _onKeyList: Bool = false
+    var _keyListCategory: KeyListCategory = .unspecified
+    var _openCase: String = String()
+    var _incentivesActive: UInt32 = 0
+    var _incentivesMustStop: UInt32 = 0
+    var _incentivesStopped: UInt32 = 0
+    var _mustStopHolders: [String] = []
+    var _enterpriseContact: Contact? = nil
+    var _coordinator: Officer? = nil
+    var _liaison: Officer? = nil
+    var _aeo: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _enterprise = source._enterprise
+      _certificate = source._certificate
+      _certifiedUnder = source._certifiedUnder
+      _validity = source._validity
+      _certifiedOn = source._certifiedOn
+      _suspendedOn = source._suspendedOn
+      _withdrawnOn = source._withdrawnOn
+      _levels = source._levels
+      _barredUntil = source._barredUntil
+      _barReason = source._barReason
+      _barRef = source._barRef
+      _onKeyList = source._onKeyList
+      _keyListCategory = source._keyListCategory
+      _openCase = source._openCase
+      _incentivesActive = source._incentivesActive
+      _incentivesMustStop = source._incentivesMustStop
+      _incentivesStopped = source._incentivesStopped
+      _mustStopHolders = source._mustStopHolders
+      _enterpriseContact = source._enterpriseContact
+      _coordinator = source._coordinator
+      _liaison = source._liaison
+      _aeo = source._aeo
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._enterprise) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._certificate) }()
+        case 3: try { try decoder.decodeSingularEnumField(value: &_storage._certifiedUnder) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._validity) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._certifiedOn) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._suspendedOn) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._withdrawnOn) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._levels) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._barredUntil) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._barReason) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._barRef) }()
+        case 12: try { try decoder.decodeSingularBoolField(value: &_storage._onKeyList) }()
+        case 13: try { try decoder.decodeSingularEnumField(value: &_storage._keyListCategory) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._openCase) }()
+        case 15: try { try decoder.decodeSingularUInt32Field(value: &_storage._incentivesActive) }()
+        case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._incentivesMustStop) }()
+        case 17: try { try decoder.decodeSingularUInt32Field(value: &_storage._incentivesStopped) }()
+        case 18: try { try decoder.decodeRepeatedStringField(value: &_storage._mustStopHolders) }()
+        case 19: try { try decoder.decodeSingularMessageField(value: &_storage._enterpriseContact) }()
+        case 20: try { try decoder.decodeSingularMessageField(value: &_storage._coordinator) }()
+        case 21: try { try decoder.decodeSingularMessageField(value: &_storage._liaison) }()
+        case 22: try { try decoder.decodeSingularBoolField(value: &_storage._aeo) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._enterprise {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if !_storage._certificate.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._certificate, fieldNumber: 2)
+      }
+      if _storage._certifiedUnder != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._certifiedUnder, fieldNumber: 3)
+      }
+      if !_storage._validity.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._validity, fieldNumber: 4)
+      }
+      if !_storage._certifiedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._certifiedOn, fieldNumber: 5)
+      }
+      if !_storage._suspendedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._suspendedOn, fieldNumber: 6)
+      }
+      if !_storage._withdrawnOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._withdrawnOn, fieldNumber: 7)
+      }
+      if !_storage._levels.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._levels, fieldNumber: 8)
+      }
+      if !_storage._barredUntil.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._barredUntil, fieldNumber: 9)
+      }
+      if !_storage._barReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._barReason, fieldNumber: 10)
+      }
+      if !_storage._barRef.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._barRef, fieldNumber: 11)
+      }
+      if _storage._onKeyList != false {
+        try visitor.visitSingularBoolField(value: _storage._onKeyList, fieldNumber: 12)
+      }
+      if _storage._keyListCategory != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._keyListCategory, fieldNumber: 13)
+      }
+      if !_storage._openCase.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._openCase, fieldNumber: 14)
+      }
+      if _storage._incentivesActive != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._incentivesActive, fieldNumber: 15)
+      }
+      if _storage._incentivesMustStop != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._incentivesMustStop, fieldNumber: 16)
+      }
+      if _storage._incentivesStopped != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._incentivesStopped, fieldNumber: 17)
+      }
+      if !_storage._mustStopHolders.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._mustStopHolders, fieldNumber: 18)
+      }
+      try { if let v = _storage._enterpriseContact {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      } }()
+      try { if let v = _storage._coordinator {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      } }()
+      try { if let v = _storage._liaison {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+      } }()
+      if _storage._aeo != false {
+        try visitor.visitSingularBoolField(value: _storage._aeo, fieldNumber: 22)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: EnterpriseRow, rhs: EnterpriseRow) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._enterprise != rhs_storage._enterprise {return false}
+        if _storage._certificate != rhs_storage._certificate {return false}
+        if _storage._certifiedUnder != rhs_storage._certifiedUnder {return false}
+        if _storage._validity != rhs_storage._validity {return false}
+        if _storage._certifiedOn != rhs_storage._certifiedOn {return false}
+        if _storage._suspendedOn != rhs_storage._suspendedOn {return false}
+        if _storage._withdrawnOn != rhs_storage._withdrawnOn {return false}
+        if _storage._levels != rhs_storage._levels {return false}
+        if _storage._barredUntil != rhs_storage._barredUntil {return false}
+        if _storage._barReason != rhs_storage._barReason {return false}
+        if _storage._barRef != rhs_storage._barRef {return false}
+        if _storage._onKeyList != rhs_storage._onKeyList {return false}
+        if _storage._keyListCategory != rhs_storage._keyListCategory {return false}
+        if _storage._openCase != rhs_storage._openCase {return false}
+        if _storage._incentivesActive != rhs_storage._incentivesActive {return false}
+        if _storage._incentivesMustStop != rhs_storage._incentivesMustStop {return false}
+        if _storage._incentivesStopped != rhs_storage._incentivesStopped {return false}
+        if _storage._mustStopHolders != rhs_storage._mustStopHolders {return false}
+        if _storage._enterpriseContact != rhs_storage._enterpriseContact {return false}
+        if _storage._coordinator != rhs_storage._coordinator {return false}
+        if _storage._liaison != rhs_storage._liaison {return false}
+        if _storage._aeo != rhs_storage._aeo {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CreditLevelHeld: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditLevelHeld"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}level_set\0\u{1}level\0\u{3}set_by\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.levelSet) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.level) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.setBy) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.levelSet != .unspecified {
+      try visitor.visitSingularEnumField(value: self.levelSet, fieldNumber: 1)
+    }
+    if !self.level.isEmpty {
+      try visitor.visitSingularStringField(value: self.level, fieldNumber: 2)
+    }
+    if !self.setBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.setBy, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CreditLevelHeld, rhs: CreditLevelHeld) -> Bool {
+    if lhs.levelSet != rhs.levelSet {return false}
+    if lhs.level != rhs.level {return false}
+    if lhs.setBy != rhs.setBy {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension BreachRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BreachRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}report_id\0\u{1}enterprise\0\u{1}reporter\0\u{1}severity\0\u{1}facts\0\u{3}found_on\0\u{3}platform_pushed_on\0\u{1}status\0\u{3}change_id\0\u{3}decided_by\0\u{3}reported_at_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.reportID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reporter) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.severity) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.facts) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.foundOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.platformPushedOn) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.changeID) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.decidedBy) }()
+      case 11: try { try decoder.decodeSingularInt64Field(value: &self.reportedAtMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.reportID.isEmpty {
+      try visitor.visitSingularStringField(value: self.reportID, fieldNumber: 1)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.reporter.isEmpty {
+      try visitor.visitSingularStringField(value: self.reporter, fieldNumber: 3)
+    }
+    if self.severity != .unspecified {
+      try visitor.visitSingularEnumField(value: self.severity, fieldNumber: 4)
+    }
+    if !self.facts.isEmpty {
+      try visitor.visitSingularStringField(value: self.facts, fieldNumber: 5)
+    }
+    if !self.foundOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.foundOn, fieldNumber: 6)
+    }
+    if !self.platformPushedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.platformPushedOn, fieldNumber: 7)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 8)
+    }
+    if !self.changeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.changeID, fieldNumber: 9)
+    }
+    if !self.decidedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.decidedBy, fieldNumber: 10)
+    }
+    if self.reportedAtMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.reportedAtMs, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: BreachRow, rhs: BreachRow) -> Bool {
+    if lhs.reportID != rhs.reportID {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.reporter != rhs.reporter {return false}
+    if lhs.severity != rhs.severity {return false}
+    if lhs.facts != rhs.facts {return false}
+    if lhs.foundOn != rhs.foundOn {return false}
+    if lhs.platformPushedOn != rhs.platformPushedOn {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.changeID != rhs.changeID {return false}
+    if lhs.decidedBy != rhs.decidedBy {return false}
+    if lhs.reportedAtMs != rhs.reportedAtMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -12,9 +12,10 @@ _sym_db = _symbol_database.Default()
 
 
 from aeohub.v1 import common_pb2 as aeohub_dot_v1_dot_common__pb2
+from aeohub.v1 import credit_pb2 as aeohub_dot_v1_dot_credit__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61\x65ohub/v1/certification.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\"\x89\x01\n\nCaseOpened\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x1c\n\x14\x61pplication_received\x18\x03 \x01(\t\x12!\n\x04kind\x18\x04 \x01(\x0e\x32\x13.aeohub.v1.CaseKind\"/\n\x0c\x43\x61seExtended\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"@\n\tAuditSite\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x14\n\x0c\x63ustoms_area\x18\x03 \x01(\t\"\xcd\x01\n\rAuditProposed\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x61udit_id\x18\x02 \x01(\t\x12#\n\x05sites\x18\x03 \x03(\x0b\x32\x14.aeohub.v1.AuditSite\x12\"\n\x05slots\x18\x04 \x03(\x0b\x32\x13.aeohub.v1.TimeSlot\x12 \n\x04team\x18\x05 \x03(\x0b\x32\x12.aeohub.v1.Officer\x12.\n\x12\x65nterprise_contact\x18\x06 \x01(\x0b\x32\x12.aeohub.v1.Contact\"\xad\x01\n\x0e\x41uditResponded\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12&\n\x06\x61nswer\x18\x02 \x01(\x0e\x32\x16.aeohub.v1.AuditAnswer\x12\x16\n\x0e\x61\x63\x63\x65pted_slots\x18\x03 \x03(\r\x12*\n\rcounter_slots\x18\x04 \x03(\x0b\x32\x13.aeohub.v1.TimeSlot\x12\x0c\n\x04note\x18\x05 \x01(\t\"V\n\x0e\x41uditScheduled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12!\n\x04slot\x18\x02 \x01(\x0b\x32\x13.aeohub.v1.TimeSlot\"h\n\x10\x41uditRescheduled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12!\n\x04slot\x18\x02 \x01(\x0b\x32\x13.aeohub.v1.TimeSlot\x12\x0e\n\x06reason\x18\x03 \x01(\t\"C\n\x0e\x41uditCancelled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"o\n\x0e\x41uditCompleted\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12(\n\x07outcome\x18\x02 \x01(\x0e\x32\x17.aeohub.v1.AuditOutcome\x12\x10\n\x08\x66indings\x18\x03 \x01(\t\"W\n\rCaseConcluded\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12%\n\x06result\x18\x02 \x01(\x0e\x32\x15.aeohub.v1.CaseResult\x12\x0e\n\x06reason\x18\x03 \x01(\t\";\n\tReviewDue\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"a\n\x14\x43\x65rtificateSuspended\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12+\n\x06ground\x18\x02 \x01(\x0e\x32\x1b.aeohub.v1.SuspensionGround\x12\x0e\n\x06reason\x18\x03 \x01(\t\"0\n\x10SuspensionLifted\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t*=\n\x08\x43\x61seKind\x12\x1b\n\x17\x43\x41SE_KIND_CERTIFICATION\x10\x00\x12\x14\n\x10\x43\x41SE_KIND_REVIEW\x10\x01*\x80\x01\n\x0b\x41uditAnswer\x12\x1c\n\x18\x41UDIT_ANSWER_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41UDIT_ANSWER_ACCEPT\x10\x01\x12\x18\n\x14\x41UDIT_ANSWER_DECLINE\x10\x02\x12 \n\x1c\x41UDIT_ANSWER_COUNTER_PROPOSE\x10\x03*\x89\x01\n\x0c\x41uditOutcome\x12\x1d\n\x19\x41UDIT_OUTCOME_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41UDIT_OUTCOME_PASSED\x10\x01\x12&\n\"AUDIT_OUTCOME_PASSED_WITH_FINDINGS\x10\x02\x12\x18\n\x14\x41UDIT_OUTCOME_FAILED\x10\x03*\x7f\n\nCaseResult\x12\x1b\n\x17\x43\x41SE_RESULT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43\x41SE_RESULT_CERTIFIED\x10\x01\x12\x1d\n\x19\x43\x41SE_RESULT_NOT_CERTIFIED\x10\x02\x12\x1a\n\x16\x43\x41SE_RESULT_TERMINATED\x10\x03*\x8e\x01\n\x10SuspensionGround\x12!\n\x1dSUSPENSION_GROUND_UNSPECIFIED\x10\x00\x12#\n\x1fSUSPENSION_GROUND_CRIMINAL_CASE\x10\x01\x12\x32\n.SUSPENSION_GROUND_ADMINISTRATIVE_INVESTIGATION\x10\x02\x42\x03\xba\x02\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61\x65ohub/v1/certification.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\x1a\x16\x61\x65ohub/v1/credit.proto\"\x89\x01\n\nCaseOpened\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x1c\n\x14\x61pplication_received\x18\x03 \x01(\t\x12!\n\x04kind\x18\x04 \x01(\x0e\x32\x13.aeohub.v1.CaseKind\"/\n\x0c\x43\x61seExtended\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"@\n\tAuditSite\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x14\n\x0c\x63ustoms_area\x18\x03 \x01(\t\"\xcd\x01\n\rAuditProposed\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x61udit_id\x18\x02 \x01(\t\x12#\n\x05sites\x18\x03 \x03(\x0b\x32\x14.aeohub.v1.AuditSite\x12\"\n\x05slots\x18\x04 \x03(\x0b\x32\x13.aeohub.v1.TimeSlot\x12 \n\x04team\x18\x05 \x03(\x0b\x32\x12.aeohub.v1.Officer\x12.\n\x12\x65nterprise_contact\x18\x06 \x01(\x0b\x32\x12.aeohub.v1.Contact\"\xad\x01\n\x0e\x41uditResponded\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12&\n\x06\x61nswer\x18\x02 \x01(\x0e\x32\x16.aeohub.v1.AuditAnswer\x12\x16\n\x0e\x61\x63\x63\x65pted_slots\x18\x03 \x03(\r\x12*\n\rcounter_slots\x18\x04 \x03(\x0b\x32\x13.aeohub.v1.TimeSlot\x12\x0c\n\x04note\x18\x05 \x01(\t\"V\n\x0e\x41uditScheduled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12!\n\x04slot\x18\x02 \x01(\x0b\x32\x13.aeohub.v1.TimeSlot\"h\n\x10\x41uditRescheduled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12!\n\x04slot\x18\x02 \x01(\x0b\x32\x13.aeohub.v1.TimeSlot\x12\x0e\n\x06reason\x18\x03 \x01(\t\"C\n\x0e\x41uditCancelled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"o\n\x0e\x41uditCompleted\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12(\n\x07outcome\x18\x02 \x01(\x0e\x32\x17.aeohub.v1.AuditOutcome\x12\x10\n\x08\x66indings\x18\x03 \x01(\t\"\x8e\x01\n\rCaseConcluded\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12%\n\x06result\x18\x02 \x01(\x0e\x32\x15.aeohub.v1.CaseResult\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12&\n\tlevel_set\x18\x04 \x01(\x0e\x32\x13.aeohub.v1.LevelSet\x12\r\n\x05grade\x18\x05 \x01(\t\";\n\tReviewDue\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"a\n\x14\x43\x65rtificateSuspended\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12+\n\x06ground\x18\x02 \x01(\x0e\x32\x1b.aeohub.v1.SuspensionGround\x12\x0e\n\x06reason\x18\x03 \x01(\t\"0\n\x10SuspensionLifted\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"q\n\x16\x43ustomsContactAssigned\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12$\n\x04\x64uty\x18\x02 \x01(\x0e\x32\x16.aeohub.v1.ContactDuty\x12#\n\x07officer\x18\x03 \x01(\x0b\x32\x12.aeohub.v1.Officer*=\n\x08\x43\x61seKind\x12\x1b\n\x17\x43\x41SE_KIND_CERTIFICATION\x10\x00\x12\x14\n\x10\x43\x41SE_KIND_REVIEW\x10\x01*\x80\x01\n\x0b\x41uditAnswer\x12\x1c\n\x18\x41UDIT_ANSWER_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41UDIT_ANSWER_ACCEPT\x10\x01\x12\x18\n\x14\x41UDIT_ANSWER_DECLINE\x10\x02\x12 \n\x1c\x41UDIT_ANSWER_COUNTER_PROPOSE\x10\x03*\x89\x01\n\x0c\x41uditOutcome\x12\x1d\n\x19\x41UDIT_OUTCOME_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41UDIT_OUTCOME_PASSED\x10\x01\x12&\n\"AUDIT_OUTCOME_PASSED_WITH_FINDINGS\x10\x02\x12\x18\n\x14\x41UDIT_OUTCOME_FAILED\x10\x03*\x7f\n\nCaseResult\x12\x1b\n\x17\x43\x41SE_RESULT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43\x41SE_RESULT_CERTIFIED\x10\x01\x12\x1d\n\x19\x43\x41SE_RESULT_NOT_CERTIFIED\x10\x02\x12\x1a\n\x16\x43\x41SE_RESULT_TERMINATED\x10\x03*\x8e\x01\n\x10SuspensionGround\x12!\n\x1dSUSPENSION_GROUND_UNSPECIFIED\x10\x00\x12#\n\x1fSUSPENSION_GROUND_CRIMINAL_CASE\x10\x01\x12\x32\n.SUSPENSION_GROUND_ADMINISTRATIVE_INVESTIGATION\x10\x02*c\n\x0b\x43ontactDuty\x12\x1c\n\x18\x43ONTACT_DUTY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43ONTACT_DUTY_COORDINATOR\x10\x01\x12\x18\n\x14\x43ONTACT_DUTY_LIAISON\x10\x02\x42\x03\xba\x02\x00\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aeohub.v1.certification_pb2', globals())
@@ -22,40 +23,44 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\272\002\000'
-  _CASEKIND._serialized_start=1382
-  _CASEKIND._serialized_end=1443
-  _AUDITANSWER._serialized_start=1446
-  _AUDITANSWER._serialized_end=1574
-  _AUDITOUTCOME._serialized_start=1577
-  _AUDITOUTCOME._serialized_end=1714
-  _CASERESULT._serialized_start=1716
-  _CASERESULT._serialized_end=1843
-  _SUSPENSIONGROUND._serialized_start=1846
-  _SUSPENSIONGROUND._serialized_end=1988
-  _CASEOPENED._serialized_start=69
-  _CASEOPENED._serialized_end=206
-  _CASEEXTENDED._serialized_start=208
-  _CASEEXTENDED._serialized_end=255
-  _AUDITSITE._serialized_start=257
-  _AUDITSITE._serialized_end=321
-  _AUDITPROPOSED._serialized_start=324
-  _AUDITPROPOSED._serialized_end=529
-  _AUDITRESPONDED._serialized_start=532
-  _AUDITRESPONDED._serialized_end=705
-  _AUDITSCHEDULED._serialized_start=707
-  _AUDITSCHEDULED._serialized_end=793
-  _AUDITRESCHEDULED._serialized_start=795
-  _AUDITRESCHEDULED._serialized_end=899
-  _AUDITCANCELLED._serialized_start=901
-  _AUDITCANCELLED._serialized_end=968
-  _AUDITCOMPLETED._serialized_start=970
-  _AUDITCOMPLETED._serialized_end=1081
-  _CASECONCLUDED._serialized_start=1083
-  _CASECONCLUDED._serialized_end=1170
-  _REVIEWDUE._serialized_start=1172
-  _REVIEWDUE._serialized_end=1231
-  _CERTIFICATESUSPENDED._serialized_start=1233
-  _CERTIFICATESUSPENDED._serialized_end=1330
-  _SUSPENSIONLIFTED._serialized_start=1332
-  _SUSPENSIONLIFTED._serialized_end=1380
+  _CASEKIND._serialized_start=1577
+  _CASEKIND._serialized_end=1638
+  _AUDITANSWER._serialized_start=1641
+  _AUDITANSWER._serialized_end=1769
+  _AUDITOUTCOME._serialized_start=1772
+  _AUDITOUTCOME._serialized_end=1909
+  _CASERESULT._serialized_start=1911
+  _CASERESULT._serialized_end=2038
+  _SUSPENSIONGROUND._serialized_start=2041
+  _SUSPENSIONGROUND._serialized_end=2183
+  _CONTACTDUTY._serialized_start=2185
+  _CONTACTDUTY._serialized_end=2284
+  _CASEOPENED._serialized_start=93
+  _CASEOPENED._serialized_end=230
+  _CASEEXTENDED._serialized_start=232
+  _CASEEXTENDED._serialized_end=279
+  _AUDITSITE._serialized_start=281
+  _AUDITSITE._serialized_end=345
+  _AUDITPROPOSED._serialized_start=348
+  _AUDITPROPOSED._serialized_end=553
+  _AUDITRESPONDED._serialized_start=556
+  _AUDITRESPONDED._serialized_end=729
+  _AUDITSCHEDULED._serialized_start=731
+  _AUDITSCHEDULED._serialized_end=817
+  _AUDITRESCHEDULED._serialized_start=819
+  _AUDITRESCHEDULED._serialized_end=923
+  _AUDITCANCELLED._serialized_start=925
+  _AUDITCANCELLED._serialized_end=992
+  _AUDITCOMPLETED._serialized_start=994
+  _AUDITCOMPLETED._serialized_end=1105
+  _CASECONCLUDED._serialized_start=1108
+  _CASECONCLUDED._serialized_end=1250
+  _REVIEWDUE._serialized_start=1252
+  _REVIEWDUE._serialized_end=1311
+  _CERTIFICATESUSPENDED._serialized_start=1313
+  _CERTIFICATESUSPENDED._serialized_end=1410
+  _SUSPENSIONLIFTED._serialized_start=1412
+  _SUSPENSIONLIFTED._serialized_end=1460
+  _CUSTOMSCONTACTASSIGNED._serialized_start=1462
+  _CUSTOMSCONTACTASSIGNED._serialized_end=1575
 # @@protoc_insertion_point(module_scope)

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from aeohub.v1 import common_pb2 as aeohub_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16\x61\x65ohub/v1/credit.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\"\xa8\x02\n\x15\x43reditChangePublished\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12&\n\tlevel_set\x18\x03 \x01(\x0e\x32\x13.aeohub.v1.LevelSet\x12\x12\n\nfrom_level\x18\x04 \x01(\t\x12\x10\n\x08to_level\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12%\n\x08severity\x18\x07 \x01(\x0e\x32\x13.aeohub.v1.Severity\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x08 \x01(\t\x12\x15\n\rpublicity_end\x18\t \x01(\t\x12\x1d\n\x15stop_joint_incentives\x18\n \x01(\x08\"8\n\x15\x43reditChangeConfirmed\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0c\n\x04note\x18\x02 \x01(\t\"O\n\x12\x43reditChangeLifted\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x16\n\x0erestored_level\x18\x03 \x01(\t\":\n\x14\x43reditObjectionFiled\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0f\n\x07grounds\x18\x02 \x01(\t\"k\n\x16\x43reditObjectionDecided\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12.\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32\x1c.aeohub.v1.ObjectionDecision\x12\x0e\n\x06reason\x18\x03 \x01(\t\";\n\x15\x43reditRepairRequested\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0f\n\x07grounds\x18\x02 \x01(\t\"a\n\x13\x43reditRepairDecided\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0f\n\x07granted\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x16\n\x0erestored_level\x18\x04 \x01(\t*W\n\x08LevelSet\x12\x19\n\x15LEVEL_SET_UNSPECIFIED\x10\x00\x12\x17\n\x13LEVEL_SET_ORDER_251\x10\x01\x12\x17\n\x13LEVEL_SET_ORDER_282\x10\x02*d\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x12\n\x0eSEVERITY_MINOR\x10\x01\x12\x14\n\x10SEVERITY_GENERAL\x10\x02\x12\x14\n\x10SEVERITY_SERIOUS\x10\x03*\x86\x01\n\x11ObjectionDecision\x12\"\n\x1eOBJECTION_DECISION_UNSPECIFIED\x10\x00\x12$\n OBJECTION_DECISION_CHANGE_STANDS\x10\x01\x12\'\n#OBJECTION_DECISION_CHANGE_WITHDRAWN\x10\x02\x42\x03\xba\x02\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16\x61\x65ohub/v1/credit.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\"\xa8\x02\n\x15\x43reditChangePublished\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12&\n\tlevel_set\x18\x03 \x01(\x0e\x32\x13.aeohub.v1.LevelSet\x12\x12\n\nfrom_level\x18\x04 \x01(\t\x12\x10\n\x08to_level\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12%\n\x08severity\x18\x07 \x01(\x0e\x32\x13.aeohub.v1.Severity\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x08 \x01(\t\x12\x15\n\rpublicity_end\x18\t \x01(\t\x12\x1d\n\x15stop_joint_incentives\x18\n \x01(\x08\"8\n\x15\x43reditChangeConfirmed\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0c\n\x04note\x18\x02 \x01(\t\"O\n\x12\x43reditChangeLifted\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x16\n\x0erestored_level\x18\x03 \x01(\t\":\n\x14\x43reditObjectionFiled\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0f\n\x07grounds\x18\x02 \x01(\t\"k\n\x16\x43reditObjectionDecided\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12.\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32\x1c.aeohub.v1.ObjectionDecision\x12\x0e\n\x06reason\x18\x03 \x01(\t\";\n\x15\x43reditRepairRequested\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0f\n\x07grounds\x18\x02 \x01(\t\"a\n\x13\x43reditRepairDecided\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0f\n\x07granted\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x16\n\x0erestored_level\x18\x04 \x01(\t\"\xb2\x01\n\x0e\x42reachReported\x12\x11\n\treport_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12%\n\x08severity\x18\x03 \x01(\x0e\x32\x13.aeohub.v1.Severity\x12\r\n\x05\x66\x61\x63ts\x18\x04 \x01(\t\x12\x10\n\x08\x66ound_on\x18\x05 \x01(\t\x12\x1a\n\x12platform_pushed_on\x18\x06 \x01(\t\"r\n\rBreachDecided\x12\x11\n\treport_id\x18\x01 \x01(\t\x12+\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32\x19.aeohub.v1.BreachDecision\x12\x11\n\tchange_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t*W\n\x08LevelSet\x12\x19\n\x15LEVEL_SET_UNSPECIFIED\x10\x00\x12\x17\n\x13LEVEL_SET_ORDER_251\x10\x01\x12\x17\n\x13LEVEL_SET_ORDER_282\x10\x02*d\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x12\n\x0eSEVERITY_MINOR\x10\x01\x12\x14\n\x10SEVERITY_GENERAL\x10\x02\x12\x14\n\x10SEVERITY_SERIOUS\x10\x03*\x86\x01\n\x11ObjectionDecision\x12\"\n\x1eOBJECTION_DECISION_UNSPECIFIED\x10\x00\x12$\n OBJECTION_DECISION_CHANGE_STANDS\x10\x01\x12\'\n#OBJECTION_DECISION_CHANGE_WITHDRAWN\x10\x02*v\n\x0e\x42reachDecision\x12\x1f\n\x1b\x42REACH_DECISION_UNSPECIFIED\x10\x00\x12$\n BREACH_DECISION_CHANGE_PUBLISHED\x10\x01\x12\x1d\n\x19\x42REACH_DECISION_DISMISSED\x10\x02\x42\x03\xba\x02\x00\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aeohub.v1.credit_pb2', globals())
@@ -22,12 +22,14 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\272\002\000'
-  _LEVELSET._serialized_start=828
-  _LEVELSET._serialized_end=915
-  _SEVERITY._serialized_start=917
-  _SEVERITY._serialized_end=1017
-  _OBJECTIONDECISION._serialized_start=1020
-  _OBJECTIONDECISION._serialized_end=1154
+  _LEVELSET._serialized_start=1125
+  _LEVELSET._serialized_end=1212
+  _SEVERITY._serialized_start=1214
+  _SEVERITY._serialized_end=1314
+  _OBJECTIONDECISION._serialized_start=1317
+  _OBJECTIONDECISION._serialized_end=1451
+  _BREACHDECISION._serialized_start=1453
+  _BREACHDECISION._serialized_end=1571
   _CREDITCHANGEPUBLISHED._serialized_start=62
   _CREDITCHANGEPUBLISHED._serialized_end=358
   _CREDITCHANGECONFIRMED._serialized_start=360
@@ -42,4 +44,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _CREDITREPAIRREQUESTED._serialized_end=727
   _CREDITREPAIRDECIDED._serialized_start=729
   _CREDITREPAIRDECIDED._serialized_end=826
+  _BREACHREPORTED._serialized_start=829
+  _BREACHREPORTED._serialized_end=1007
+  _BREACHDECIDED._serialized_start=1009
+  _BREACHDECIDED._serialized_end=1123
 # @@protoc_insertion_point(module_scope)
