@@ -48,6 +48,8 @@ extension HubNode {
             merged.activities += page.activities
             merged.plans += page.plans
             merged.units += page.units
+            merged.enterprises += page.enterprises
+            merged.breaches += page.breaches
             request.afterKey = page.nextKey
         } while !request.afterKey.isEmpty
         return merged

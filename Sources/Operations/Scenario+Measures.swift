@@ -4,7 +4,7 @@ import HubNode
 import HubProtocol
 import Reports
 
-// The demo's measures: the incentive register closed by a downgrade's confirmations, and a review.
+// The demo's measures: an AEO's standing and its incentives through a suspension and a downgrade, and a review.
 extension Scenario {
     static let jimei = Enterprise.with {
         $0.uscc = "91350211M0000XUF46"
@@ -15,19 +15,46 @@ extension Scenario {
         $0.name = "Torch Semiconductor Co. 火炬半导体"
     }
 
-    func creditDowngrade(today: CivilDate, suffix: String) async throws {
-        let incentive = "INC-\(today.year)-\(suffix)"
+    /// Jimei Logistics certified, granted a measure-5 subsidy, suspended (the subsidy must stop and is
+    /// stopped), lifted (it stays stopped until granted again), granted again, then downgraded: the
+    /// holder and the coordinator are asked to confirm, and the holder's confirmation closes it.
+    func standing(today: CivilDate, suffix: String) async throws {
+        let caseID = "CASE-\(today.year)-\(suffix)-J"
+        try await submit("xm-dongdu", Self.opened(caseID, Self.jimei, received: today.adding(days: -60)))
+        try await audit(caseID, "AUD-\(today.year)-\(suffix)-J", held: today.adding(days: -40))
+        try await submit("xm-dongdu", Self.concluded(caseID, "All sites passed."))
+        try await showStanding()
+        let first = "INC-\(today.year)-\(suffix)-1"
+        try await submit("finance-bureau", Self.grant(first, on: today.adding(days: -30)))
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.certificateSuspended = CertificateSuspended.with {
+                    $0.uscc = Self.jimei.uscc
+                    $0.ground = .administrativeInvestigation
+                    $0.reason = "Administrative investigation opened."
+                }
+            })
+        try await showRegister(first)
         try await submit(
             "finance-bureau",
             Envelope.with {
-                $0.incentiveGranted = IncentiveGranted.with {
-                    $0.incentiveID = incentive
-                    $0.enterprise = Self.jimei
-                    $0.measure = 5
-                    $0.support = "AEO certification subsidy 高级认证财政奖励"
-                    $0.grantedOn = today.adding(days: -30).description
+                $0.incentiveStopped = IncentiveStopped.with {
+                    $0.incentiveID = first
+                    $0.reason = "AEO measures suspended."
                 }
             })
+        try await submit(
+            "xm-dongdu",
+            Envelope.with {
+                $0.suspensionLifted = SuspensionLifted.with {
+                    $0.uscc = Self.jimei.uscc
+                    $0.reason = "Investigation closed without a case."
+                }
+            })
+        try await showRegister(first)
+        let second = "INC-\(today.year)-\(suffix)-2"
+        try await submit("finance-bureau", Self.grant(second, on: today))
         let changeID = "CR-\(today.year)-\(suffix)"
         try await submit(
             "xm-dongdu",
@@ -45,32 +72,78 @@ extension Scenario {
                     $0.stopJointIncentives = true
                 }
             })
-        try await showRegister(incentive)
-        // Every incentive-granting unit confirms; the finance bureau's confirmation closes its incentive.
-        let granters: Set<Role> = [.customs, .district, .zone, .coordinator, .department]
-        var confirmations = 0
-        for unit in XiamenNetwork.units where granters.contains(unit.role) && unit.id != "xm-dongdu" {
-            _ = try await network.waitFor(unit.id) { $0.creditChangePublished.changeID == changeID }
-            _ = try await network.node(unit.id).submit(
+        try await showRegister(second)
+        // Asked to confirm: the units holding an active incentive (the finance bureau) and the coordinator.
+        for unit in ["finance-bureau", "commerce-bureau"] {
+            _ = try await network.waitFor(unit) { $0.creditChangePublished.changeID == changeID }
+            try await submit(
+                unit,
                 Envelope.with {
                     $0.creditChangeConfirmed = CreditChangeConfirmed.with {
                         $0.changeID = changeID
                         $0.note = "Joint incentives stopped."
                     }
                 })
-            confirmations += 1
         }
-        say(
-            "  \(confirmations) granting units confirmed they stopped joint incentives (the partner and the "
-                + "association are not asked)"
-        )
-        try await showRegister(incentive)
+        try await showRegister(second)
+        try await showStanding()
+    }
+
+    static func opened(_ caseID: String, _ firm: Enterprise, received: CivilDate) -> Envelope {
+        Envelope.with {
+            $0.caseOpened = CaseOpened.with {
+                $0.caseID = caseID
+                $0.enterprise = firm
+                $0.applicationReceived = received.description
+            }
+        }
+    }
+
+    static func concluded(_ caseID: String, _ reason: String) -> Envelope {
+        Envelope.with {
+            $0.caseConcluded = CaseConcluded.with {
+                $0.caseID = caseID
+                $0.result = .certified
+                $0.reason = reason
+            }
+        }
+    }
+
+    static func grant(_ id: String, on day: CivilDate) -> Envelope {
+        Envelope.with {
+            $0.incentiveGranted = IncentiveGranted.with {
+                $0.incentiveID = id
+                $0.enterprise = Self.jimei
+                $0.measure = 5
+                $0.support = "AEO certification subsidy 高级认证财政奖励"
+                $0.grantedOn = day.description
+            }
+        }
+    }
+
+    private func showStanding() async throws {
+        let view = try await network.node("commerce-bureau").view(
+            ViewRequest.with {
+                $0.kind = .enterprises
+                $0.uscc = Self.jimei.uscc
+            })
+        for row in view.enterprises {
+            let level = row.levels.map { "\($0.level)" }.joined(separator: ", ")
+            let bar = row.barredUntil.isEmpty ? "" : ", may apply again from \(row.barredUntil)"
+            say(
+                "  commerce-bureau  standing: \(row.enterprise.name) certificate \(row.certificate) "
+                    + "\(row.validity), level \(level), incentives \(row.incentivesActive) active / "
+                    + "\(row.incentivesStopped) stopped\(bar)")
+        }
     }
 
     private func showRegister(_ incentive: String) async throws {
         let register = try await network.node("finance-bureau").view(ViewRequest.with { $0.kind = .incentives })
         for row in register.incentives where row.incentiveID == incentive {
-            let stopped = row.stoppedBy.isEmpty ? "" : " by the confirmation of \(row.stoppedBy)"
+            let stopped =
+                row.stoppedBy.isEmpty
+                ? (row.stopCause.isEmpty ? "" : " (\(row.stopCause) \(row.stopRef))")
+                : " by the confirmation of \(row.stoppedBy)"
             say(
                 "  finance-bureau   register: \(row.incentiveID) \(row.enterprise.name), measure \(row.measure): "
                     + "\(row.status)\(stopped)"
@@ -80,25 +153,9 @@ extension Scenario {
 
     func review(today: CivilDate, suffix: String) async throws {
         let caseID = "CASE-\(today.year)-\(suffix)-T"
-        try await submit(
-            "xm-dongdu",
-            Envelope.with {
-                $0.caseOpened = CaseOpened.with {
-                    $0.caseID = caseID
-                    $0.enterprise = Self.torch
-                    $0.applicationReceived = today.adding(days: -75).description
-                }
-            })
+        try await submit("xm-dongdu", Self.opened(caseID, Self.torch, received: today.adding(days: -75)))
         try await audit(caseID, "AUD-\(today.year)-\(suffix)-T", held: today.adding(days: -5))
-        try await submit(
-            "xm-dongdu",
-            Envelope.with {
-                $0.caseConcluded = CaseConcluded.with {
-                    $0.caseID = caseID
-                    $0.result = .certified
-                    $0.reason = "All sites passed."
-                }
-            })
+        try await submit("xm-dongdu", Self.concluded(caseID, "All sites passed."))
         try await submit(
             "xm-dongdu",
             Envelope.with {
@@ -120,15 +177,7 @@ extension Scenario {
                 }
             })
         try await audit(reviewID, "AUD-\(today.year)-\(suffix)-R", held: today.adding(days: -1))
-        try await submit(
-            "xm-dongdu",
-            Envelope.with {
-                $0.caseConcluded = CaseConcluded.with {
-                    $0.caseID = reviewID
-                    $0.result = .certified
-                    $0.reason = "Review passed."
-                }
-            })
+        try await submit("xm-dongdu", Self.concluded(reviewID, "Review passed."))
         let certificates = try await network.node("xm-dongdu").view(ViewRequest.with { $0.kind = .certificates })
         for row in certificates.certificates where row.enterprise.uscc == Self.torch.uscc {
             say(

@@ -343,9 +343,9 @@ struct Scenario {
                 }
             })
 
-        // 4. A department's incentive, a downgrade that stops it, and every granting unit's confirmation.
-        say("\n== 4. A credit downgrade stops joint incentives: every granting unit confirms, the register closes")
-        try await creditDowngrade(today: today, suffix: suffix)
+        // 4. An AEO's standing: certified, granted, suspended, downgraded; its incentives follow.
+        say("\n== 4. An AEO's standing: certified, granted an incentive, suspended (暂停适用), downgraded")
+        try await standing(today: today, suffix: suffix)
 
         // 5. A review (复核) brought forward by an anomaly.
         say("\n== 5. A certified enterprise's review (复核), brought forward by an anomaly")

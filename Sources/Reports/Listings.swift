@@ -165,7 +165,7 @@ public struct Listings: Sendable {
         var table = self.table([
             "Change", "Enterprise", "USCC", "Levels", "Severity", "Effective", "Confirmed", "Pending", "You owe",
             "Lifted",
-            "Objection", "Repair", "Overdue", "Publicity end",
+            "Objection", "Repair", "Overdue", "Publicity end", "Confirm by", "Confirm overdue",
         ])
         for change in view.creditChanges {
             let set = language == .zh ? change.levelSet.chineseName ?? change.levelSet.title : change.levelSet.title
@@ -184,7 +184,9 @@ public struct Listings: Sendable {
                     .text(change.changeID), .text(change.enterprise.name), .text(change.enterprise.uscc), levels,
                     .choice(change.severity, language), .day(change.effectiveDate), confirmed, .list(change.pending),
                     flag(change.youOweConfirmation, "CONFIRM"), flag(change.lifted, "lifted"),
-                ] + measureCells(change))
+                ] + measureCells(change) + [
+                    .day(change.confirmBy), flag(change.confirmationsOverdue, "CONFIRM OVERDUE"),
+                ])
         }
         return table
     }

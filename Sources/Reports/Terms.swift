@@ -21,6 +21,17 @@ public enum Terms {
     /// Certificate statuses, by `CertificateRow.status`.
     public static let certificateStatuses: [String: String] = ["valid": "有效", "suspended": "暂停适用", "withdrawn": "已撤销"]
 
+    /// Why an enterprise is barred from applying, by `EnterpriseRow.bar_reason`.
+    public static let barReasons: [String: String] = [
+        "failed_certification": "未通过认证", "failed_review": "复核未通过", "terminated": "终止认证",
+        "downgraded": "信用等级下调",
+    ]
+
+    /// Breach report statuses, by `BreachRow.status`.
+    public static let breachStatuses: [String: String] = [
+        "open": "待处理", "change_published": "已发布信用调整", "dismissed": "不予调整",
+    ]
+
     /// Incentive statuses, by `IncentiveRow.status`.
     public static let incentiveStatuses: [String: String] = ["active": "有效", "must_stop": "应停止", "stopped": "已停止"]
 
@@ -44,6 +55,7 @@ public enum Terms {
     public static let flags: [String: String] = [
         "OVERDUE": "逾期", "with Fuzhou": "与福州海关联合", "extended": "已延期", "closed": "已结束",
         "CONFIRM": "须确认", "lifted": "已撤销", "REVIEW OVERDUE": "逾期未复核", "priority": "优先",
+        "listed": "已列入", "CONFIRM OVERDUE": "确认逾期",
     ]
 
     /// Listing column titles, by the English title (which also names the column's JSON key).
@@ -65,6 +77,11 @@ public enum Terms {
         "Stopped on": "停止日期", "Activity": "活动编号", "Held on": "举办日期", "Organisers": "主办单位",
         "Enterprises": "覆盖企业", "Attendance": "参加人次", "Plan": "方案编号", "Approach": "培育模式",
         "Members": "成员企业", "Milestones": "节点", "Next due": "下一节点", "Officer": "负责关员",
+        "Certificate": "认证类别", "Validity": "认证状态", "Barred until": "禁止申请至", "Bar reason": "禁止原因",
+        "Key list": "信用培育重点名单", "Open case": "在办案件", "Active": "有效激励", "Must stop": "应停止激励",
+        "Stopped": "已停止激励", "Must stop at": "应停止单位", "Coordinator": "企业协调员", "Liaison": "专人对接",
+        "Report": "报送编号", "Reporter": "报送单位", "Found on": "发现日期", "Pushed to platform": "推送信用平台",
+        "Decided by": "处理海关", "Facts": "违法失信事实", "Confirm by": "确认时限", "Confirm overdue": "确认逾期",
     ]
 
     /// Message types, as replay and `listen --notify` name them.

@@ -222,6 +222,10 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(name: .customLong("case")) var caseID: String
         @Option(help: "\(CaseResult.choiceList).") var result: Choice<CaseResult>
         @Option var reason: String?
+        @Option(help: "For certified: the order it is granted under, \(LevelSet.choiceList) (default: by date).")
+        var levelSet: Choice<LevelSet>?
+        @Option(help: "For certified: advanced_certified (高级认证企业, the default) or, under Order 282, certified.")
+        var grade: String?
 
         func envelope(node: String) throws -> Envelope {
             Envelope.with {
@@ -229,6 +233,8 @@ struct AuditCommand: AsyncParsableCommand {
                     $0.caseID = caseID
                     $0.result = result.value
                     $0.reason = reason ?? ""
+                    if let levelSet { $0.levelSet = levelSet.value }
+                    $0.grade = grade ?? ""
                 }
             }
         }

@@ -11,7 +11,7 @@ struct CreditCommand: AsyncParsableCommand {
         abstract: "Credit status changes: publish, confirm incentives stopped, lift, list who has not confirmed.",
         subcommands: [
             Publish.self, Confirm.self, Lift.self, Object.self, DecideObjection.self, Repair.self, DecideRepair.self,
-            List.self,
+            List.self, ReportBreach.self, DecideBreach.self, Breaches.self,
         ]
     )
 

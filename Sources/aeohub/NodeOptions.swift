@@ -210,10 +210,14 @@ protocol ListingCommand: AsyncParsableCommand {
     var output: OutputOptions { get }
     /// The view to ask for.
     var viewKind: ViewKind { get }
+    /// Sets the filters the hub applies (none by default).
+    func filter(_ request: inout ViewRequest)
     func table(_ listings: Listings) -> Table
 }
 
 extension ListingCommand {
+    func filter(_ request: inout ViewRequest) {}
+
     /// Prints the listing a page at a time as the pages come, so that memory holds two pages: the
     /// next page is asked for as soon as its key is known, and the hub builds it while this one is
     /// laid out and printed.
@@ -228,6 +232,7 @@ extension ListingCommand {
             $0.kind = viewKind
             $0.pageSize = UInt32(CoordinationState.maxPageSize)
         }
+        filter(&request)
         var stream = TableStream(json: output.json)
         let today = CivilDate.today
         var next: Task<View, any Error>? = ask(request)

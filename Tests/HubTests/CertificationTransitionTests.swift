@@ -200,7 +200,7 @@ extension WorkflowTransitionTests {
                 }
             })
         try await n.send(
-            "xm-dongdu", .refused(.workflowViolation, "may not apply again before \(Self.today.adding(years: 1))"),
+            "xm-dongdu", .refused(.workflowViolation, "it may apply again from \(Self.today.adding(years: 1))"),
             open("C3", Self.other))
         try await n.send(
             "xm-dongdu", .refused(.workflowViolation, "no completed on-site audit that passed"),

@@ -161,18 +161,29 @@ struct MeasuresRegisterTests {
             }
         }
         try await n.send("commerce-bureau", .refused(.invalidField, "'certifed' is not a level of Order 282"), typo)
+        // A repair brings a dishonest enterprise back at most to 常规企业: AEO status needs a new certification.
+        var toAEO = repairDecision
+        toAEO.creditRepairDecided.restoredLevel = "advanced_certified"
+        try await n.send(
+            "commerce-bureau", .refused(.invalidField, "a repair restores at most 常规企业 (regular)"), toAEO)
         try await n.send("commerce-bureau", .accepted, repairDecision)
         state = try await n.view()
         #expect(state.creditChanges["CR3"]?.repair?.outcome == "granted")
-        #expect(
-            state.standings[Self.jimei.uscc]?.levels[.order282]?.level == "advanced_certified")
+        #expect(state.standings[Self.jimei.uscc]?.levels[.order282]?.level == "regular")
         await n.close()
     }
 
     @Test("incentives: departments grant and confirm; a downgrade marks them to stop; the confirmation closes them")
     func incentives() async throws {
         let n = try await T.Nodes()
-        try await n.send("xm-dongdu", .refused(.notAuthorised, "may not send incentive_granted"), Self.grant("I0"))
+        try await n.send(
+            "finance-bureau", .refused(.workflowViolation, "holds no AEO certificate: measure 5 is for AEO enterprises"),
+            Self.grant("I0"))
+        try await MeasuresTransitionTests.certify(n, Self.jimei, case: "CJ")
+        try await MeasuresTransitionTests.certify(n, T.other, case: "CO")
+        try await n.send(
+            "xm-dongdu", .refused(.notAuthorised, "customs is a responsible unit of measures 8, 11, 15, 16 and 17"),
+            Self.grant("I0"))
         try await n.send(
             "finance-bureau", .refused(.invalidField, "6 is not a measure with incentives"),
             Self.grant("I0", measure: 6))
@@ -182,14 +193,24 @@ struct MeasuresRegisterTests {
         try await n.send("finance-bureau", .accepted, Self.grant("I1"))
         try await n.send("huli", .accepted, Self.grant("I2", measure: 8))
         try await n.send("finance-bureau", .accepted, Self.grant("I3", T.other, measure: 12))
+        try await n.send("xm-dongdu", .accepted, Self.grant("I5", T.other, measure: 15))
         try await n.send(
             "xm-dongdu", .accepted,
             Self.change("CR1", "advanced_certified", "regular", publicity: Self.today.adding(months: 6), stop: true))
         var register = try await n.nodes["finance-bureau"]!.view(.of(.incentives))
         #expect(register.incentives.map(\.status) == ["must_stop", "active"])
+        // The downgrade withdrew the certificate: no AEO measure may be granted, and it is barred a year.
         try await n.send(
-            "finance-bureau", .refused(.workflowViolation, "joint incentives are stopped (measure 20)"),
+            "finance-bureau", .refused(.workflowViolation, "AEO certificate was withdrawn (撤销) on \(Self.today)"),
             Self.grant("I4"))
+        // Only the holders of an active incentive (and the coordinator) are asked, with a due day.
+        let change = try await n.nodes["commerce-bureau"]!.view(.of(.creditChanges)).creditChanges.first
+        #expect(change?.pending == ["commerce-bureau", "finance-bureau", "huli"])
+        #expect(change?.confirmBy == Self.today.adding(workingDays: 5).description)
+        #expect(change?.confirmationsOverdue == false)
+        try await n.send(
+            "siming", .refused(.workflowViolation, "asks no confirmation of siming"),
+            T.e { $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = "CR1" } })
         try await n.send(
             "fuzhou-customs", .refused(.workflowViolation, "asks no confirmation of fuzhou-customs"),
             T.e { $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = "CR1" } })
@@ -201,7 +222,7 @@ struct MeasuresRegisterTests {
         #expect(register.incentives.first { $0.incentiveID == "I1" }?.stoppedBy == "CR1")
         // Huli has not confirmed: its incentive still must stop; the coordinator sees both registers.
         let all = try await n.nodes["commerce-bureau"]!.view(.of(.incentives))
-        #expect(all.incentives.map(\.incentiveID) == ["I1", "I2", "I3"])
+        #expect(all.incentives.map(\.incentiveID) == ["I1", "I2", "I3", "I5"])
         #expect(all.incentives.first { $0.incentiveID == "I2" }?.status == "must_stop")
         let stop = T.e {
             $0.incentiveStopped = IncentiveStopped.with {
@@ -216,7 +237,7 @@ struct MeasuresRegisterTests {
         #expect(try await n.nodes["huli"]!.view(.of(.incentives)).incentives.map(\.incentiveID) == ["I2"])
         // The bimonthly report counts the register as the views show it.
         let report = try Self.report(n)
-        #expect(report.value("incentives", "granted") == 3)
+        #expect(report.value("incentives", "granted") == 4)
         #expect(report.value("incentives", "must_stop_at_end") == 1)
         #expect(report.value("incentives", "stopped_at_end") == 2)
         #expect(report.value("credit", "confirmations") == 1)

@@ -51,6 +51,18 @@ struct MeasuresTransitionTests {
         }
     }
 
+    /// Certifies `firm` through `office`: a case received 30 days ago, a passed audit held two days ago.
+    static func certify(_ n: T.Nodes, _ firm: Enterprise, case caseID: String, office: String = "xm-dongdu")
+        async throws
+    {
+        let held = T.slot(-2)
+        try await n.send(office, .accepted, open(caseID, firm, received: today.adding(days: -30)))
+        try await n.send(office, .accepted, audit("\(caseID)-A", case: caseID, sites: ["Head office"], slot: held))
+        try await n.send(office, .accepted, schedule("\(caseID)-A", case: caseID, held))
+        try await n.send(office, .accepted, complete("\(caseID)-A", case: caseID))
+        try await n.send(office, .accepted, conclude(caseID, .certified))
+    }
+
     static func schedule(_ id: String, case caseID: String, _ slot: TimeSlot) -> Envelope {
         T.e {
             $0.auditScheduled = AuditScheduled.with {

@@ -93,7 +93,7 @@ struct SnapshotTests {
         #expect(refused?.description.contains("action due") == true, "\(String(describing: refused))")
     }
 
-    @Test("a snapshot of layout 1 (JSON) is passed over: the hub folds the whole log, then writes layout 2")
+    @Test("a snapshot of layout 1 (JSON) is passed over: the hub folds the whole log, then writes the current layout")
     func layoutOne() async throws {
         let network = try await Self.stoppedHub(withRequests: 5)
         let store = try network.store()
@@ -101,7 +101,7 @@ struct SnapshotTests {
         let sequence = try #require(try store.snapshotSequences().first)
         var file = try SnapshotFile(serializedBytes: try store.loadSnapshot(at: sequence))
         var body = try SnapshotBody(serializedBytes: file.body)
-        #expect(body.stateLayout == 2 && body.state.requests.count == 5)
+        #expect(body.stateLayout == CoordinationState.foldLayoutVersion && body.state.requests.count == 5)
         // The same snapshot as a hub of layout 1 wrote it: intact, same topology, same record.
         body.stateLayout = 1
         body.clearState()
@@ -120,7 +120,7 @@ struct SnapshotTests {
         #expect(newest > sequence)
         let rewritten = try SnapshotBody(
             serializedBytes: try SnapshotFile(serializedBytes: try store.loadSnapshot(at: newest)).body)
-        #expect(rewritten.stateLayout == 2 && rewritten.state.requests.count == 5)
+        #expect(rewritten.stateLayout == CoordinationState.foldLayoutVersion && rewritten.state.requests.count == 5)
     }
 
     @Test(

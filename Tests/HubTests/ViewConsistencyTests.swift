@@ -17,7 +17,7 @@ struct ViewConsistencyTests {
     static let steps = environment["AEOHUB_VIEW_STEPS"].flatMap(Int.init) ?? 400
     static let kinds: [ViewKind] = [
         .requests, .cultivation, .cases, .audits, .meetings, .actions, .creditChanges, .reports, .certificates,
-        .incentives, .activities, .plans,
+        .incentives, .activities, .plans, .enterprises, .breaches,
     ]
     static let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
 
@@ -104,10 +104,11 @@ struct ViewConsistencyTests {
         }
         let coordinator = "commerce-bureau"
         let everything = entities(of: shown, coordinator)
-        #expect(
-            everything.count == truth.requests.count + truth.cultivation.count + truth.cases.count + truth.audits.count
-                + truth.meetings.count + truth.actions.count + truth.incentives.count + truth.activities.count
-                + truth.plans.count)
+        let workflows = truth.requests.count + truth.cultivation.count + truth.cases.count + truth.audits.count
+        let registers =
+            truth.meetings.count + truth.actions.count + truth.incentives.count + truth.activities.count
+            + truth.plans.count + truth.breaches.count
+        #expect(everything.count == workflows + registers)
         for unit in TestNetwork.units.map(\.id) where unit != coordinator {
             let sees = entities(of: shown, unit)
             let mayTouch = touched[unit] ?? []
@@ -166,6 +167,8 @@ struct ViewConsistencyTests {
         case .activityRecorded(let m): ["activity:\(m.activityID)"]
         case .planRecorded(let m): ["plan:\(m.planID)"]
         case .planMilestoneReached(let m): ["plan:\(m.planID)"]
+        case .breachReported(let m): ["breach:\(m.reportID)"]
+        case .breachDecided(let m): ["breach:\(m.reportID)"]
         default: []
         }
     }
@@ -182,6 +185,7 @@ struct ViewConsistencyTests {
         for row in shown["\(unit) incentives"]!.incentives { keys.insert("incentive:\(row.incentiveID)") }
         for row in shown["\(unit) activities"]!.activities { keys.insert("activity:\(row.activityID)") }
         for row in shown["\(unit) plans"]!.plans { keys.insert("plan:\(row.planID)") }
+        for row in shown["\(unit) breaches"]!.breaches { keys.insert("breach:\(row.reportID)") }
         return keys
     }
 
@@ -193,6 +197,7 @@ struct ViewConsistencyTests {
             + view.creditChanges.map(AnyHashable.init) + view.reports.map(AnyHashable.init)
             + view.certificates.map(AnyHashable.init) + view.incentives.map(AnyHashable.init)
             + view.activities.map(AnyHashable.init) + view.plans.map(AnyHashable.init)
+            + view.enterprises.map(AnyHashable.init) + view.breaches.map(AnyHashable.init)
     }
 
     static func records(_ network: TestNetwork) throws -> [Envelope] {

@@ -1,17 +1,37 @@
 import Coordination
 import HubProtocol
 
-// The steps of protocol 1.2's registers: incentives, activities and cultivation plans.
+// The steps of the registers: incentives, activities, cultivation plans and breach reports.
 extension ViewScenario {
     mutating func nextMeasure(_ e: inout Envelope) -> (sender: String, envelope: Envelope)? {
         let granters = online(.department) + online(.district) + online(.coordinator)
-        switch random.next() % 4 {
+        switch random.next() % 6 {
+        case 4:
+            guard let reporter = pick(granters) else { return nil }
+            e.breachReported = BreachReported.with {
+                $0.reportID = id("B")
+                $0.enterprise = enterprise()
+                $0.severity = pick([.minor, .general, .serious])!
+                $0.facts = "Late tax filing."
+                $0.foundOn = today.adding(days: -Int(random.next() % 10)).description
+            }
+            return (reporter, e)
+        case 5:
+            guard let report = pick(breaches), let office = pick(online(.customs)) else { return nil }
+            let change = pick(changes.keys.sorted())
+            e.breachDecided = BreachDecided.with {
+                $0.reportID = report
+                $0.decision = change != nil && chance(50) ? .changePublished : .dismissed
+                $0.changeID = $0.decision == .changePublished ? change! : ""
+                $0.reason = "Decided."
+            }
+            return (office, e)
         case 0:
             guard let granter = pick(granters) else { return nil }
             e.incentiveGranted = IncentiveGranted.with {
                 $0.incentiveID = id("I")
                 $0.enterprise = enterprise()
-                $0.measure = pick([5, 8, 12, 14])!
+                $0.measure = pick([5, 8, 12, 14, 17])!
                 $0.support = "Support."
                 $0.grantedOn = today.adding(days: -Int(random.next() % 30)).description
             }

@@ -21,6 +21,7 @@ struct ViewScenario {
     var actions: [String: (meeting: String, owner: String)] = [:]
     var changes: [String: String] = [:]
     var incentives: [String: String] = [:]
+    var breaches: [String] = []
     var plans: [String: (office: String, milestones: Int)] = [:]
 
     static let usccs: [String] = (0..<8).map { index in
@@ -176,7 +177,8 @@ struct ViewScenario {
             guard let (caseID, known) = pick(cases.sorted { $0.key < $1.key }).map({ ($0.key, $0.value) }) else {
                 return nil
             }
-            let first = 5 + Int(random.next() % 40)
+            // Some audits were held already, so that cases can be certified and AEOs granted incentives.
+            let first = chance(40) ? -3 : 5 + Int(random.next() % 40)
             let slots = [slot(first), slot(first + 1 + Int(random.next() % 5))]
             let areas = chance(50) ? ["3700", "3500"] : ["3700"]
             let officers = ["O\(random.next() % 6)", "P\(random.next() % 6)"]
@@ -378,6 +380,7 @@ struct ViewScenario {
         case .actionItemAssigned(let m): actions[m.actionID] = (m.meetingID, m.ownerUnit)
         case .creditChangePublished(let m): changes[m.changeID] = sender
         case .incentiveGranted(let m): incentives[m.incentiveID] = sender
+        case .breachReported(let m): breaches.append(m.reportID)
         case .planRecorded(let m): plans[m.planID] = (sender, m.milestones.count)
         default: break
         }

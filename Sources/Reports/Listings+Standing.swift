@@ -1,0 +1,59 @@
+import HubProtocol
+
+// The listings of protocol 1.4: each enterprise's AEO standing and the breach reports.
+extension Listings {
+    /// Each enterprise's standing: the certificate and its validity, levels, the bar, the key list,
+    /// the incentives it holds (active, must stop, stopped) and who must still stop one.
+    public var enterprises: Table {
+        var table = self.table([
+            "Enterprise", "USCC", "Certificate", "Validity", "Levels", "Barred until", "Bar reason", "Key list",
+            "Open case", "Active", "Must stop", "Stopped", "Must stop at", "Coordinator", "Liaison",
+        ])
+        for item in view.enterprises {
+            let levels = item.levels.map { held in
+                let name = language == .zh ? held.levelSet.level(held.level)?.name ?? held.level : held.level
+                return "\(held.levelSet.label): \(name)"
+            }
+            table.append([
+                .text(item.enterprise.name), .text(item.enterprise.uscc), level(item.certificate, in: item.certifiedUnder),
+                .word(item.validity, Terms.certificateStatuses, language),
+                Cell(levels.joined(separator: "; "), json: .object(levelsJSON(item.levels))),
+                .day(item.barredUntil), .word(item.barReason, Terms.barReasons, language),
+                flag(item.onKeyList, "listed"), .text(item.openCase), .int(Int(item.incentivesActive)),
+                .int(Int(item.incentivesMustStop)), .int(Int(item.incentivesStopped)), .list(item.mustStopHolders),
+                .text(officer(item.coordinator)), .text(officer(item.liaison)),
+            ])
+        }
+        return table
+    }
+
+    /// Breach reports: who reported what, and what customs decided.
+    public var breaches: Table {
+        var table = self.table([
+            "Report", "Enterprise", "USCC", "Reporter", "Severity", "Found on", "Pushed to platform", "Status",
+            "Change", "Decided by", "Facts",
+        ])
+        for item in view.breaches {
+            table.append([
+                .text(item.reportID), .text(item.enterprise.name), .text(item.enterprise.uscc), .text(item.reporter),
+                .chosen(item.severity, language), .day(item.foundOn), .day(item.platformPushedOn),
+                .word(item.status, Terms.breachStatuses, language), .text(item.changeID), .text(item.decidedBy),
+                .text(item.facts),
+            ])
+        }
+        return table
+    }
+
+    private func level(_ id: String, in set: LevelSet) -> Cell {
+        let name = language == .zh ? set.level(id)?.name : nil
+        return Cell(name ?? id, json: .optional(id))
+    }
+
+    private func levelsJSON(_ levels: [CreditLevelHeld]) -> [String: JSONValue] {
+        Dictionary(uniqueKeysWithValues: levels.map { ($0.levelSet.label, .string($0.level)) })
+    }
+
+    private func officer(_ officer: Officer) -> String {
+        officer.name.isEmpty ? "" : "\(officer.name) (\(officer.officerID))"
+    }
+}
