@@ -14,7 +14,7 @@ sys.path.insert(0, sys.argv[1])  # folder with the protoc --python_out output
 from aeohub.v1 import envelope_pb2, views_pb2, wire_pb2  # noqa: E402
 
 OUT = sys.argv[2]
-SIGNATURE = b"AEOH\x01\x03"
+SIGNATURE = b"AEOH\x01\x04"
 CODES = {
     "HELLO": 0x01, "WELCOME": 0x02, "SUBMIT": 0x03, "ACCEPTED": 0x04, "REJECTED": 0x05,
     "DELIVER": 0x06, "ACK": 0x07, "HEARTBEAT": 0x08, "REPLAY_REQUEST": 0x09,
@@ -59,7 +59,9 @@ PAYLOADS = {
     "audit_cancelled": {"audit_id": "AUD-2026-0042-1", "case_id": "CASE-2026-0042", "reason": "Application withdrawn."},
     "audit_completed": {"audit_id": "AUD-2026-0042-1", "case_id": "CASE-2026-0042",
                         "outcome": "AUDIT_OUTCOME_PASSED", "findings": "No findings."},
-    "case_concluded": {"case_id": "CASE-2026-0042", "result": "CASE_RESULT_CERTIFIED", "reason": "All standards met."},
+    "case_concluded": {"case_id": "CASE-2026-0042", "result": "CASE_RESULT_CERTIFIED", "reason": "All standards met.",
+                       "level_set": "LEVEL_SET_ORDER_282", "grade": "advanced_certified"},
+    "customs_contact_assigned": {"uscc": ENTERPRISE["uscc"], "duty": "CONTACT_DUTY_LIAISON", "officer": OFFICERS[1]},
     "review_due": {"uscc": ENTERPRISE["uscc"], "due_date": "2031-10-20", "reason": "Five-year review."},
     "certificate_suspended": {"uscc": ENTERPRISE["uscc"], "ground": "SUSPENSION_GROUND_CRIMINAL_CASE",
                               "reason": "A smuggling case was filed against the enterprise."},
@@ -98,7 +100,12 @@ PAYLOADS = {
                                  "reason": "The ledger was rechecked; the finding stands."},
     "credit_repair_requested": {"change_id": "CR-2026-0007", "grounds": "Penalty paid; controls corrected."},
     "credit_repair_decided": {"change_id": "CR-2026-0007", "granted": True, "reason": "Repair conditions met.",
-                              "restored_level": "advanced_certified"},
+                              "restored_level": "regular"},
+    "breach_reported": {"report_id": "BR-2026-0003", "enterprise": ENTERPRISE, "severity": "SEVERITY_GENERAL",
+                        "facts": "Export tax refund claimed on false invoices.", "found_on": "2026-10-02",
+                        "platform_pushed_on": "2026-10-03"},
+    "breach_decided": {"report_id": "BR-2026-0003", "decision": "BREACH_DECISION_CHANGE_PUBLISHED",
+                       "change_id": "CR-2026-0007", "reason": "Downgraded to regular (常规企业)."},
     "incentive_granted": {"incentive_id": "INC-2026-0011", "enterprise": ENTERPRISE, "measure": 5,
                           "support": "AEO certification subsidy", "granted_on": "2026-09-20"},
     "incentive_stopped": {"incentive_id": "INC-2026-0011", "reason": "Programme ended."},
@@ -118,7 +125,7 @@ SENDERS = {"request_filed": "huli", "cultivation_recommended": "siming", "meetin
            "credit_change_confirmed": "siming", "progress_report": "huli", "node_presence": "hub",
            "audit_responded": "fuzhou-customs", "incentive_granted": "finance-bureau",
            "incentive_stopped": "finance-bureau", "activity_recorded": "huli", "credit_objection_filed": "huli",
-           "credit_repair_requested": "huli"}
+           "credit_repair_requested": "huli", "breach_reported": "tax-bureau"}
 
 
 def envelope(payload_type, payload, index, stamped=False):
@@ -148,7 +155,7 @@ def vector(name, command, body_msgs=(), note="", extra_frames=()):
 def main():
     os.makedirs(OUT, exist_ok=True)
     commands = [
-        vector("hello", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=3, node_id="fuzhou-customs",
+        vector("hello", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=4, node_id="fuzhou-customs",
                                                  last_sequence_seen=1041, software="fuzhou-node/0.1 python")],
                "A node opens its session; deliveries resume after sequence 1041."),
         vector("welcome", "WELCOME", [wire_pb2.Welcome(node_id="fuzhou-customs", role="partner", head_sequence=1093,
@@ -191,7 +198,7 @@ def main():
         vector("error", "ERROR", [wire_pb2.ProtocolError(code=wire_pb2.ERROR_CODE_NO_SESSION,
                                                          reason="send HELLO before any other command", command=0x03)]),
         vector("close", "CLOSE", [wire_pb2.Close(reason="hub shutting down")]),
-        vector("hello-transient", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=3, node_id="huli",
+        vector("hello-transient", "HELLO", [wire_pb2.Hello(protocol_major=1, protocol_minor=4, node_id="huli",
                                                            software="aeohub/1.1 cli", transient=True)],
                "A command-line session: the hub writes no node_presence records for it."),
         vector("view-request", "VIEW_REQUEST", [views_pb2.ViewRequest(
@@ -272,6 +279,15 @@ def main():
                      "INVALID_FIELD", "credit_change_published.publicity_end", "published for 3 months to 1 year"),
         bad_envelope("downgrade-keeps-incentives", "credit_change_published", setp(["stop_joint_incentives"], False),
                      "INVALID_FIELD", "credit_change_published.stop_joint_incentives", "stops every joint incentive"),
+        bad_envelope("minor-breach-published", "credit_change_published",
+                     lambda d: d.update({"severity": "SEVERITY_MINOR"}) or d,
+                     "INVALID_FIELD", "credit_change_published.publicity_end", "a minor breach (轻微) is not published"),
+        bad_envelope("grade-not-aeo", "case_concluded", setp(["grade"], "regular"),
+                     "INVALID_FIELD", "case_concluded.grade", "is not an AEO grade of Order 282"),
+        bad_envelope("breach-decided-without-change", "breach_decided", setp(["change_id"], ""),
+                     "INVALID_FIELD", "breach_decided.change_id", "is required"),
+        bad_envelope("contact-without-duty", "customs_contact_assigned", setp(["duty"], "CONTACT_DUTY_UNSPECIFIED"),
+                     "INVALID_FIELD", "customs_contact_assigned.duty", "is required"),
         bad_envelope("group-plan-without-members", "plan_recorded", setp(["members"], []),
                      "INVALID_FIELD", "plan_recorded.members", "at least one member enterprise"),
         bad_envelope("incentive-measure", "incentive_granted", setp(["measure"], 6),

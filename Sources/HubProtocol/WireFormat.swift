@@ -4,10 +4,10 @@ import SwiftProtobuf
 /// The protocol's version, carried in every message's first frame.
 public enum ProtocolVersion {
     public static let major: UInt8 = 1
-    public static let minor: UInt8 = 3
+    public static let minor: UInt8 = 4
     /// Frame 0 of every message: `AEOH`, major, minor.
     public static let signature = Data("AEOH".utf8) + Data([major, minor])
-    /// Major and minor as four hex digits (`0103`).
+    /// Major and minor as four hex digits (`0104`).
     static let hex = [major, minor].map { String(format: "%02x", $0) }.joined()
 }
 

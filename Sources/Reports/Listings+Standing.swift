@@ -50,7 +50,7 @@ extension Listings {
     }
 
     private func levelsJSON(_ levels: [CreditLevelHeld]) -> [String: JSONValue] {
-        Dictionary(uniqueKeysWithValues: levels.map { ($0.levelSet.label, .string($0.level)) })
+        Dictionary(uniqueKeysWithValues: levels.map { ($0.levelSet.jsonName, .string($0.level)) })
     }
 
     private func officer(_ officer: Officer) -> String {

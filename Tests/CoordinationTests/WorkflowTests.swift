@@ -180,11 +180,11 @@ struct WorkflowTests {
                     }
                 }, from: "dongdu", at: Self.received.adding(days: 101).chinaMidnightMilliseconds)
         }
-        #expect(reapply?.reason.contains("may not apply again before 2027-09-01") == true)
+        #expect(reapply?.reason.contains("it may apply again from 2027-09-01") == true)
     }
 
     @Test(
-        "every incentive-granting unit (not the partner) must confirm a credit change; the coordinator sees who has not"
+        "a credit change that stops incentives asks the coordinator, and only the units holding one, by a due day"
     )
     mutating func creditConfirmations() throws {
         _ = try state.admit(
@@ -205,12 +205,19 @@ struct WorkflowTests {
                     $0.stopJointIncentives = true
                 }
             }, from: "dongdu", at: Self.now)
-        #expect(state.creditChanges["CR1"]?.pending == ["bureau", "haicang-customs", "huli"])
+        // No unit holds an incentive of the enterprise: only the coordinator is asked.
+        #expect(state.creditChanges["CR1"]?.pending == ["bureau"])
+        let today = CivilDate(chinaTimeMilliseconds: Self.now)
+        #expect(state.creditChanges["CR1"]?.confirmBy == today.adding(workingDays: 5))
+        #expect(state.creditChanges["CR1"]?.confirmationsOverdue(on: today.adding(workingDays: 5)) == false)
+        #expect(state.creditChanges["CR1"]?.confirmationsOverdue(on: today.adding(workingDays: 6)) == true)
         let confirm = Self.envelope { $0.creditChangeConfirmed = CreditChangeConfirmed.with { $0.changeID = "CR1" } }
-        let routed = try state.admit(confirm, from: "huli", at: Self.now)
-        #expect(routed.recipients == ["bureau", "dongdu"])
         #expect(throws: Refusal.self) { try state.admit(confirm, from: "huli", at: Self.now) }
-        #expect(state.creditChanges["CR1"]?.pending == ["bureau", "haicang-customs"])
+        let routed = try state.admit(confirm, from: "bureau", at: Self.now)
+        #expect(routed.recipients == ["dongdu"])
+        #expect(throws: Refusal.self) { try state.admit(confirm, from: "bureau", at: Self.now) }
+        #expect(state.creditChanges["CR1"]?.pending == [])
+        #expect(state.creditChanges["CR1"]?.confirmationsOverdue(on: today.adding(years: 1)) == false)
     }
 
     @Test("an objection undecided after 20 days and a case past its deadline are overdue in their views")
@@ -225,8 +232,8 @@ struct WorkflowTests {
                         $0.name = "E"
                     }
                     $0.levelSet = .order282
-                    $0.fromLevel = "advanced_certified"
-                    $0.toLevel = "regular"
+                    $0.fromLevel = "regular"
+                    $0.toLevel = "dishonest"
                     $0.reason = "breach"
                     $0.severity = .minor
                     $0.effectiveDate = "2026-09-01"

@@ -62,10 +62,38 @@ struct MeasuresSessionTests {
     static let haicangParts = ["--uscc", "91350205MA2XN00040", "--name", "Haicang Parts Co."]
     static let siming = ["--uscc", "91350203MA2XN00056", "--name", "Siming Electronics Co."]
 
+    /// Certifies an enterprise from the command line: a case, an audit held early this morning, the conclusion.
+    func certify(_ network: DeployedNetwork, _ firm: [String], case caseID: String) throws {
+        let slot = "\(day(0))T00:00/00:30"
+        let audit = "AUD-\(caseID)"
+        try ok(network, "xm-dongdu", ["audit", "open-case", "--case", caseID] + firm + ["--received", day(-20)])
+        try ok(
+            network, "xm-dongdu",
+            [
+                "audit", "propose", "--case", caseID, "--audit", audit, "--site", "Depot|2 Jimei Road, Xiamen|3700",
+                "--slot", slot, "--officer", "DD-1001:Chen Hua", "--officer", "DD-1002:Wang Li",
+                "--contact-name", "Lin Wei",
+            ])
+        try ok(network, "xm-dongdu", ["audit", "schedule", "--case", caseID, "--audit", audit, "--slot", slot])
+        try ok(network, "xm-dongdu", ["audit", "complete", "--case", caseID, "--audit", audit, "--outcome", "passed"])
+        try ok(network, "xm-dongdu", ["audit", "conclude", "--case", caseID, "--result", "certified"])
+    }
+
     @Test("a department's incentive: MUST STOP after a downgrade, stopped by its confirmation; objection, repair")
     func incentivesAndCredit() throws {
         let network = try DeployedNetwork()
         let uscc = Self.jimei[1]
+        let uncertified = try refused(
+            network, "finance-bureau",
+            ["incentive", "grant", "--id", "INC-0"] + Self.jimei + [
+                "--measure", "5", "--support", "x", "--granted-on", day(0),
+            ])
+        #expect(uncertified.contains("holds no AEO certificate"), "\(uncertified)")
+        try certify(network, Self.jimei, case: "CASE-J")
+        let certified = try rows(network, "huli", ["enterprise", "show", uscc], schema: "enterprises.schema.json")
+        #expect(certified.first?["certificate"] as? String == "advanced_certified", "\(certified)")
+        #expect(certified.first?["validity"] as? String == "valid")
+        #expect(certified.first?["levels"] as? [String: String] == ["order_282": "advanced_certified"], "\(certified)")
         try ok(
             network, "finance-bureau",
             ["incentive", "grant", "--id", "INC-1"] + Self.jimei + [
@@ -119,8 +147,20 @@ struct MeasuresSessionTests {
             ["incentive", "grant", "--id", "INC-3"] + Self.jimei + [
                 "--measure", "7", "--support", "x", "--granted-on", day(0),
             ])
-        #expect(granting.contains("joint incentives are stopped"), "\(granting)")
-        // The department is asked to confirm; the partner is not (it grants no incentives).
+        #expect(granting.contains("AEO certificate was withdrawn (撤销) on \(day(0))"), "\(granting)")
+        // The standing after the downgrade: withdrawn, barred a year, Huli's incentive still to stop.
+        let standing = try #require(
+            try rows(network, "commerce-bureau", ["enterprise", "list", "--must-stop"], schema: "enterprises.schema.json")
+                .first)
+        #expect(standing["validity"] as? String == "withdrawn" && standing["bar_reason"] as? String == "downgraded")
+        #expect(standing["must_stop_at"] as? [String] == ["finance-bureau", "huli"], "\(standing)")
+        #expect(
+            try rows(network, "huli", ["enterprise", "list", "--barred"], schema: "enterprises.schema.json")
+                .map { $0["uscc"] as? String } == [uscc])
+        #expect(
+            try rows(network, "huli", ["enterprise", "list", "--suspended"], schema: "enterprises.schema.json")
+                .isEmpty)
+        // The holders are asked to confirm; the partner is not (it grants no incentives).
         let owed = try rows(network, "finance-bureau", ["credit", "list"], schema: "credit-changes.schema.json")
         #expect(owed.first?["you_owe"] as? Bool == true, "\(owed)")
         #expect(
@@ -174,17 +214,26 @@ struct MeasuresSessionTests {
         try refused(network, "xm-dongdu", ["credit", "decide-repair", "--change", "CR-1", "--reason", "x"], status: 64)
         let pending = try ok(network, "commerce-bureau", ["credit", "list"])
         #expect(pending.contains("change-stands") && pending.contains("due \(day(20))"), "\(pending)")
-        try ok(
+        let toAEO = try refused(
             network, "xm-dongdu",
             [
                 "credit", "decide-repair", "--change", "CR-1", "--granted",
                 "--reason", "Repaired.", "--restored-level", "certified",
             ])
+        #expect(toAEO.contains("a repair restores at most 常规企业 (regular)"), "\(toAEO)")
+        try ok(
+            network, "xm-dongdu",
+            ["credit", "decide-repair", "--change", "CR-1", "--granted", "--reason", "Repaired."])
         change = try #require(
             try rows(network, "commerce-bureau", ["credit", "list"], schema: "credit-changes.schema.json").first)
         #expect(change["objection"] as? [String: String] == ["due": day(20), "decision": "change_stands"], "\(change)")
         #expect(change["repair"] as? [String: String] == ["due": day(20), "decision": "granted"], "\(change)")
         #expect(change["lifted"] as? Bool == true)
+        // Repaired to regular: still no certificate, still barred.
+        let repaired = try #require(
+            try rows(network, "huli", ["enterprise", "show", uscc], schema: "enterprises.schema.json").first)
+        #expect(repaired["levels"] as? [String: String] == ["order_282": "regular"], "\(repaired)")
+        #expect(repaired["validity"] as? String == "withdrawn" && repaired["barred_until"] is String)
         #expect(network.stop() == 0, "\(network.hubLog)")
     }
 

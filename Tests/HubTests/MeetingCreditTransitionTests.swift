@@ -149,9 +149,13 @@ extension WorkflowTransitionTests {
         await n.close()
     }
 
-    @Test("credit changes: published, confirmed by every granting unit, lifted; progress reports")
+    @Test("credit changes: published, confirmed by the units holding incentives and the coordinator, lifted; reports")
     func credit() async throws {
         let n = try await Nodes()
+        try await MeasuresTransitionTests.certify(n, Self.enterprise, case: "C-CR")
+        for (unit, measure) in [("huli", UInt32(8)), ("finance-bureau", 5)] {
+            try await n.send(unit, .accepted, MeasuresRegisterTests.grant("I-\(unit)", Self.enterprise, measure: measure))
+        }
         let publish = Self.e {
             $0.creditChangePublished = CreditChangePublished.with {
                 $0.changeID = "CR1"
@@ -174,15 +178,14 @@ extension WorkflowTransitionTests {
         try await n.send("huli", .accepted, confirm("CR1"))
         try await n.send("huli", .refused(.workflowViolation, "already confirmed"), confirm("CR1"))
         try await n.send("xm-dongdu", .refused(.workflowViolation, "asks no confirmation of xm-dongdu"), confirm("CR1"))
+        try await n.send("siming", .refused(.workflowViolation, "asks no confirmation of siming"), confirm("CR1"))
         try await n.send("siming", .refused(.workflowViolation, "there is no credit change CR9"), confirm("CR9"))
         var state = try await n.view()
-        let granters = TestNetwork.units.filter { ![.partner, .association].contains($0.role) }.map(\.id)
-        #expect(state.creditChanges["CR1"]?.pending == Set(granters).subtracting(["xm-dongdu", "huli"]))
+        #expect(state.creditChanges["CR1"]?.pending == ["finance-bureau", "commerce-bureau"])
+        #expect(state.standings[Self.enterprise.uscc]?.certificate?.status == .withdrawn)
         try await n.send(
             "fuzhou-customs", .refused(.workflowViolation, "asks no confirmation of fuzhou-customs"), confirm("CR1"))
-        for unit in granters where !["xm-dongdu", "huli"].contains(unit) {
-            try await n.send(unit, .accepted, confirm("CR1"))
-        }
+        for unit in ["finance-bureau", "commerce-bureau"] { try await n.send(unit, .accepted, confirm("CR1")) }
         state = try await n.view()
         #expect(state.creditChanges["CR1"]?.pending.isEmpty == true)
         try await n.send(
@@ -221,6 +224,9 @@ extension WorkflowTransitionTests {
         }
         state = try await n.view()
         #expect(state.creditChanges["CR1"]?.lifted == true)
+        // The lift undid the change: the certificate it withdrew is valid again and the bar is gone.
+        #expect(state.standings[Self.enterprise.uscc]?.certificate?.status == .valid)
+        #expect(state.standings[Self.enterprise.uscc]?.bar == nil)
         #expect(
             state.reports.values.filter { $0.period == period }.map(\.unit).sorted() == [
                 "fuzhou-customs", "huli", "xm-dongdu",

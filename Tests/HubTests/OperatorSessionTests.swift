@@ -233,7 +233,15 @@ struct OperatorSessionTests {
         let overdue = try ok(network, "commerce-bureau", ["meeting", "actions", "--overdue"])
         #expect(overdue.contains("ACT-1") && overdue.contains("OVERDUE") && overdue.contains("blocked"), "\(overdue)")
 
-        // Dongdu customs publishes a downgrade; every granting unit must confirm.
+        // Huli holds an incentive of the enterprise (an AEO service window, measure 17); Dongdu customs
+        // publishes a downgrade: the holder and the coordinator must confirm, by a due day.
+        try ok(
+            network, "huli",
+            [
+                "incentive", "grant", "--id", "INC-W", "--uscc", "91350211M0000XUF46", "--name", "Jimei Logistics Co.",
+                "--measure", "17", "--support", "Priority at the Huli service centre's AEO window",
+                "--granted-on", xiamenDay(0),
+            ])
         try ok(
             network, "xm-dongdu",
             [
@@ -245,7 +253,8 @@ struct OperatorSessionTests {
                 "--stop-incentives",
             ])
         try ok(network, "huli", ["credit", "confirm", "--change", "CR-1", "--note", "Fast lane withdrawn."])
-        try ok(network, "xm-haicang", ["credit", "confirm", "--change", "CR-1"])
+        let notHolder = try refused(network, "xm-haicang", ["credit", "confirm", "--change", "CR-1"])
+        #expect(notHolder.contains("asks no confirmation of xm-haicang"))
         let partner = try refused(network, "fuzhou-customs", ["credit", "confirm", "--change", "CR-1"])
         #expect(partner.contains("asks no confirmation of fuzhou-customs"))
         let twice = try refused(network, "huli", ["credit", "confirm", "--change", "CR-1"])
@@ -253,10 +262,10 @@ struct OperatorSessionTests {
         let credit = try ok(network, "commerce-bureau", ["credit", "list", "--json"])
         let change = try #require(
             (try JSONSerialization.jsonObject(with: Data(credit.utf8)) as? [[String: Any]])?.first)
-        // Every unit that grants incentives is asked: not the publisher, the partner or the association.
-        #expect(change["confirmed"] as? [String: Int] == ["confirmed": 2, "asked": 32])
-        #expect((change["pending"] as? [String])?.contains("siming") == true)
-        #expect((change["pending"] as? [String])?.contains("huli") == false)
+        // Asked: the holder of an incentive and the coordinator; not the publisher or units holding none.
+        #expect(change["confirmed"] as? [String: Int] == ["confirmed": 1, "asked": 2])
+        #expect(change["pending"] as? [String] == ["commerce-bureau"])
+        #expect(change["confirm_overdue"] as? Bool == false && change["confirm_by"] is String, "\(change)")
         // Every unit sees the count and whether it still owes a confirmation (defect 3); who owes is
         // for the coordinator and the publisher.
         func creditRow(_ unit: String) throws -> [String: Any] {
@@ -265,10 +274,11 @@ struct OperatorSessionTests {
                 (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])?.first, "\(text)")
         }
         let huliRow = try creditRow("huli")
-        #expect(huliRow["confirmed"] as? [String: Int] == ["confirmed": 2, "asked": 32], "\(huliRow)")
+        #expect(huliRow["confirmed"] as? [String: Int] == ["confirmed": 1, "asked": 2], "\(huliRow)")
         #expect(huliRow["you_owe"] as? Bool == false && (huliRow["pending"] as? [String]) == [], "\(huliRow)")
-        #expect(try creditRow("siming")["you_owe"] as? Bool == true)
-        #expect((try creditRow("xm-dongdu")["pending"] as? [String])?.contains("siming") == true)
+        #expect(try creditRow("commerce-bureau")["you_owe"] as? Bool == true)
+        #expect(try creditRow("siming")["you_owe"] as? Bool == false)
+        #expect(try creditRow("xm-dongdu")["pending"] as? [String] == ["commerce-bureau"])
 
         // The coordinator replays the meeting, in order, with time and sender.
         let replay = try ok(network, "commerce-bureau", ["replay", "--meeting", "JM-1"])
@@ -297,7 +307,7 @@ struct OperatorSessionTests {
             "requests,filed": 2, "requests,resolved": 1, "requests,open_at_end": 1, "cases,opened": 1,
             "audits,scheduled": 1,
             "meetings,convened": 1, "meetings,decisions": 1, "actions,assigned": 1, "actions,overdue_at_end": 1,
-            "credit,published": 1, "credit,confirmations": 2, "credit,pending_confirmations_at_end": 30,
+            "credit,published": 1, "credit,confirmations": 1, "credit,pending_confirmations_at_end": 1,
             "reports,filed": 0,
             // Every unit but the coordinator reports, departments and the association included.
             "reports,missing": 34,

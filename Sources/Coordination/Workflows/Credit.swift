@@ -64,6 +64,7 @@ extension CoordinationState {
             return route([change.publisher], sender: sender, uscc: change.uscc)
         case .creditChangeLifted(let m):
             let change = try liftable(m.changeID, t)
+            if t.checking { try requireLatest(change, t.p) }
             let level = try restoredLevel(change, m.restoredLevel, t)
             if t.checking, change.levelSet.level(level)?.isAEO == true {
                 let certificate = standings[change.uscc]?.certificate
@@ -90,6 +91,7 @@ extension CoordinationState {
             guard var objection = change.objection, objection.outcome == nil else {
                 throw .workflow("credit change \(m.changeID) has no objection waiting for a decision")
             }
+            if t.checking, m.decision == .changeWithdrawn { try requireLatest(change, t.p) }
             objection.outcome = m.decision == .changeWithdrawn ? "change_withdrawn" : "change_stands"
             change.objection = objection
             creditChanges[m.changeID] = change
@@ -178,6 +180,18 @@ extension CoordinationState {
         return level
     }
 
+    /// Undoing a change (a lift, an objection upheld) restores what it replaced: only the latest change
+    /// in force of its enterprise and level set can be undone, or the level would skip the later one.
+    private func requireLatest(_ change: CreditChangeRecord, _ p: String) throws(Refusal) {
+        let later = changesOf[change.uscc]?.reversed().lazy.compactMap { self.creditChanges[$0] }
+            .first { $0.levelSet == change.levelSet && !$0.lifted }
+        if let later, later.id != change.id {
+            throw .workflow(
+                "credit change \(later.id) of \(change.uscc) came after \(change.id) and is in force; "
+                    + "lift or decide it first", field: "\(p).change_id")
+        }
+    }
+
     /// The level a granted repair restores: at most the best level that is not AEO (常规企业 or 其他企业):
     /// AEO status needs a new application once the bar ends.
     private func repairedLevel(
@@ -213,8 +227,8 @@ extension CoordinationState {
             standing.levels[change.levelSet] = CurrentLevel(level: level, changeID: change.id)
         }
         if undoing {
-            if standing.certificate?.withdrawnBy == change.id {
-                standing.certificate?.status = .valid
+            if let certificate = standing.certificate, certificate.withdrawnBy == change.id {
+                standing.certificate?.status = certificate.suspendedOn == nil ? .valid : .suspended
                 standing.certificate?.withdrawnOn = nil
                 standing.certificate?.withdrawnBy = nil
             }
