@@ -152,7 +152,7 @@ extension CoordinationState {
         standings[record.uscc]?.openCase = nil
         var admission = caseRoute(record, t.sender)
         admission.recipients = Set(admission.recipients).union(holders).subtracting([t.sender.id]).sorted()
-        return caseRoute(record, t.sender)
+        return admission
     }
 
     /// CERTIFIED needs a passed on-site audit of every site named by an audit of the case not cancelled.
