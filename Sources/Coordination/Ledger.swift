@@ -184,6 +184,8 @@ public struct CreditChangeRecord: Sendable, Hashable {
     public var repair: CreditMatter?
     /// The day the units asked must have confirmed by; `nil` when none was asked.
     public var confirmBy: CivilDate?
+    /// The change or case that had set the level this change replaced: undoing it restores that one.
+    public var replaced: String?
 
     /// A confirmation still owed after ``confirmBy``.
     public func confirmationsOverdue(on date: CivilDate) -> Bool {

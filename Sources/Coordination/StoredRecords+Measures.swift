@@ -22,6 +22,7 @@ extension CreditChangeRecord {
             if let objection { $0.objection = objection.stored }
             if let repair { $0.repair = repair.stored }
             if let confirmBy { $0.confirmBy = confirmBy.description }
+            if let replaced { $0.replaced = replaced }
         }
     }
 
@@ -33,7 +34,8 @@ extension CreditChangeRecord {
             publicityEnd: try civilDate(s.publicityEnd, present: s.hasPublicityEnd, "change publicity_end"),
             objection: s.hasObjection ? try CreditMatter(stored: s.objection) : nil,
             repair: s.hasRepair ? try CreditMatter(stored: s.repair) : nil,
-            confirmBy: try civilDate(s.confirmBy, present: s.hasConfirmBy, "change confirm_by"))
+            confirmBy: try civilDate(s.confirmBy, present: s.hasConfirmBy, "change confirm_by"),
+            replaced: s.hasReplaced ? s.replaced : nil)
     }
 }
 

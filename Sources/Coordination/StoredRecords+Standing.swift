@@ -10,10 +10,13 @@ extension EnterpriseStanding {
             if let certificate { $0.certificate = certificate.stored }
             $0.levels = Dictionary(
                 uniqueKeysWithValues: levels.map { set, level in
-                    (Int32(set.rawValue), StoredLevel.with {
-                        $0.level = level.level
-                        $0.changeID = level.changeID
-                    })
+                    (
+                        Int32(set.rawValue),
+                        StoredLevel.with {
+                            $0.level = level.level
+                            $0.changeID = level.changeID
+                        }
+                    )
                 })
             if let bar {
                 $0.barredUntil = bar.until.description

@@ -15,7 +15,8 @@ extension Listings {
                 return "\(held.levelSet.label): \(name)"
             }
             table.append([
-                .text(item.enterprise.name), .text(item.enterprise.uscc), level(item.certificate, in: item.certifiedUnder),
+                .text(item.enterprise.name), .text(item.enterprise.uscc),
+                level(item.certificate, in: item.certifiedUnder),
                 .word(item.validity, Terms.certificateStatuses, language),
                 Cell(levels.joined(separator: "; "), json: .object(levelsJSON(item.levels))),
                 .day(item.barredUntil), .word(item.barReason, Terms.barReasons, language),

@@ -54,7 +54,8 @@ struct CommandLineTests {
         #expect(demo.status == 0, "\(demo.output)")
         for step in [
             "== 1.", "== 2.", "fuzhou-customs   caught up", "audit_scheduled accepted", "== 3.", "decision_recorded",
-            "== 4.", "must_stop (suspension", "stopped by the confirmation of", "may apply again from", "== 5.", "minutes_entry", "== 6.", "log intact",
+            "== 4.", "must_stop (suspension", "stopped by the confirmation of", "may apply again from", "== 5.",
+            "minutes_entry", "== 6.", "log intact",
         ] {
             #expect(demo.output.contains(step), "the demo's output lacks '\(step)'")
         }

@@ -84,7 +84,8 @@ extension LifecycleDriver {
     }
 
     func conclude(_ caseID: String, review: Bool) -> (String, Envelope) {
-        let results: [CaseResult] = review ? [.certified, .notCertified] : [.certified, .certified, .notCertified, .terminated]
+        let results: [CaseResult] =
+            review ? [.certified, .notCertified] : [.certified, .certified, .notCertified, .terminated]
         let result = pick(results)!
         return (
             "xm-dongdu",

@@ -177,7 +177,8 @@ struct MeasuresRegisterTests {
     func incentives() async throws {
         let n = try await T.Nodes()
         try await n.send(
-            "finance-bureau", .refused(.workflowViolation, "holds no AEO certificate: measure 5 is for AEO enterprises"),
+            "finance-bureau",
+            .refused(.workflowViolation, "holds no AEO certificate: measure 5 is for AEO enterprises"),
             Self.grant("I0"))
         try await MeasuresTransitionTests.certify(n, Self.jimei, case: "CJ")
         try await MeasuresTransitionTests.certify(n, T.other, case: "CO")

@@ -52,7 +52,9 @@ struct MeasuresTransitionTests {
     }
 
     /// Certifies `firm` through `office`: a case received 30 days ago, a passed audit held two days ago.
-    static func certify(_ n: T.Nodes, _ firm: Enterprise, case caseID: String, office: String = "xm-dongdu")
+    static func certify(
+        _ n: T.Nodes, _ firm: Enterprise, case caseID: String, office: String = "xm-dongdu"
+    )
         async throws
     {
         let held = T.slot(-2)

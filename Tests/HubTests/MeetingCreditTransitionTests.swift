@@ -154,7 +154,8 @@ extension WorkflowTransitionTests {
         let n = try await Nodes()
         try await MeasuresTransitionTests.certify(n, Self.enterprise, case: "C-CR")
         for (unit, measure) in [("huli", UInt32(8)), ("finance-bureau", 5)] {
-            try await n.send(unit, .accepted, MeasuresRegisterTests.grant("I-\(unit)", Self.enterprise, measure: measure))
+            try await n.send(
+                unit, .accepted, MeasuresRegisterTests.grant("I-\(unit)", Self.enterprise, measure: measure))
         }
         let publish = Self.e {
             $0.creditChangePublished = CreditChangePublished.with {

@@ -15,6 +15,7 @@ struct StandingModel {
         var lifted = false
         var pending: Set<String> = []
         var repairOpen = false
+        var replaced: String?
     }
     struct Firm {
         var certificate: Certificate?
@@ -94,7 +95,7 @@ struct StandingModel {
         case .creditChangeLifted(let m): return lift(m.changeID)
         case .creditRepairRequested(let m):
             guard let (uscc, index) = change(m.changeID), let change = firms[uscc]?.changes[index], !change.lifted,
-                !change.repairOpen
+                !change.repairOpen, Self.rank(change.to) > Self.rank(change.from)
             else { return false }
             firms[uscc]?.changes[index].repairOpen = true
             return true
@@ -159,6 +160,11 @@ struct StandingModel {
         firms[uscc]?.changes.contains { !$0.lifted && Self.stops($0.from, $0.to) } ?? false
     }
 
+    /// Order 282's levels, best first.
+    static func rank(_ level: String) -> Int {
+        ["advanced_certified", "certified", "regular", "dishonest", "seriously_dishonest"].firstIndex(of: level) ?? -1
+    }
+
     static func stops(_ from: String, _ to: String) -> Bool {
         (aeoLevels.contains(from) && !aeoLevels.contains(to)) || to.hasSuffix("dishonest")
     }
@@ -177,7 +183,7 @@ struct StandingModel {
         var firm = firms[uscc] ?? Firm()
         if let level = firm.level, level != m.fromLevel { return false }
         if Self.aeoLevels.contains(m.toLevel) { return false }  // the driver never moves between AEO levels
-        var change = Change(id: m.changeID, from: m.fromLevel, to: m.toLevel)
+        var change = Change(id: m.changeID, from: m.fromLevel, to: m.toLevel, replaced: firm.levelBy)
         firm.level = m.toLevel
         firm.levelBy = m.changeID
         if Self.aeoLevels.contains(m.fromLevel) {
@@ -212,7 +218,9 @@ struct StandingModel {
     private mutating func lift(_ id: String) -> Bool {
         guard let (uscc, index) = change(id), var firm = firms[uscc] else { return false }
         let change = firm.changes[index]
-        guard !change.lifted, firm.changes.last(where: { !$0.lifted })?.id == id else { return false }
+        guard !change.lifted, firm.changes.last(where: { !$0.lifted })?.id == id, firm.level == change.to else {
+            return false
+        }
         if Self.aeoLevels.contains(change.from) {
             guard let certificate = firm.certificate,
                 certificate.status != "withdrawn" || certificate.withdrawnBy == id
@@ -221,7 +229,8 @@ struct StandingModel {
         firm.changes[index].lifted = true
         firm.changes[index].pending = []
         firm.changes[index].repairOpen = false
-        if firm.levelBy == id { firm.level = change.from }
+        firm.level = change.from
+        firm.levelBy = change.replaced ?? id
         if var certificate = firm.certificate, certificate.withdrawnBy == id {
             certificate.status = certificate.suspended ? "suspended" : "valid"
             certificate.withdrawnBy = nil

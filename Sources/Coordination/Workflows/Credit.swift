@@ -19,14 +19,16 @@ extension CoordinationState {
             let effective = try date(m.effectiveDate, "\(p).effective_date")
             // Asked to confirm: the units holding an active incentive of the enterprise, and the coordinator.
             let holders = m.stopJointIncentives ? activeIncentives(of: uscc).map(\.granter) : []
-            let asked = m.stopJointIncentives
+            let asked =
+                m.stopJointIncentives
                 ? Set(holders + topology.ids(of: .coordinator)).subtracting([sender.id]) : []
             creditChanges[m.changeID] = CreditChangeRecord(
                 id: m.changeID, uscc: uscc, enterpriseName: m.enterprise.name, publisher: sender.id,
                 levelSet: m.levelSet, from: m.fromLevel, to: m.toLevel, severity: m.severity,
                 effective: effective, pending: asked, confirmed: [], lifted: false,
                 stopsIncentives: m.stopJointIncentives, publicityEnd: CivilDate(m.publicityEnd),
-                confirmBy: asked.isEmpty ? nil : t.today.adding(workingDays: topology.confirmationWorkingDays))
+                confirmBy: asked.isEmpty ? nil : t.today.adding(workingDays: topology.confirmationWorkingDays),
+                replaced: standings[uscc]?.levels[m.levelSet]?.changeID)
             changesOf[uscc, default: []].append(m.changeID)
             try withStanding(uscc, name: m.enterprise.name) { standing throws(Refusal) in
                 standing.levels[m.levelSet] = CurrentLevel(level: m.toLevel, changeID: m.changeID)
@@ -79,6 +81,7 @@ extension CoordinationState {
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         case .creditObjectionFiled(let m):
             var change = try liftable(m.changeID, t, decider: false)
+            try requireDowngrade(change, t)
             if let objection = change.objection {
                 throw .workflow(
                     "an objection to \(m.changeID) was filed on \(objection.filedOn); one objection per change")
@@ -99,6 +102,7 @@ extension CoordinationState {
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         case .creditRepairRequested(let m):
             var change = try liftable(m.changeID, t, decider: false)
+            try requireDowngrade(change, t)
             if let repair = change.repair, repair.outcome == nil {
                 throw .workflow("a repair of \(m.changeID) was requested on \(repair.filedOn) and is due \(repair.due)")
             }
@@ -190,6 +194,21 @@ extension CoordinationState {
                 "credit change \(later.id) of \(change.uscc) came after \(change.id) and is in force; "
                     + "lift or decide it first", field: "\(p).change_id")
         }
+        if let current = standings[change.uscc]?.levels[change.levelSet], current.level != change.to {
+            throw .workflow(
+                "\(change.uscc) is now \(levelName(change.levelSet, current.level)) (set by \(current.changeID)), "
+                    + "not the \(levelName(change.levelSet, change.to)) change \(change.id) set; it cannot be undone",
+                field: "\(p).change_id")
+        }
+    }
+
+    /// Objections and repairs answer a downgrade; an upgrade has nothing to contest.
+    private func requireDowngrade(_ change: CreditChangeRecord, _ t: Transition) throws(Refusal) {
+        if t.checking, !change.levelSet.isDowngrade(from: change.from, to: change.to) {
+            throw .workflow(
+                "credit change \(change.id) raised \(change.uscc) to \(levelName(change.levelSet, change.to)); "
+                    + "only a downgrade is contested or repaired", field: "\(t.p).change_id")
+        }
     }
 
     /// The level a granted repair restores: at most the best level that is not AEO (常规企业 or 其他企业):
@@ -223,8 +242,11 @@ extension CoordinationState {
         if change.repair?.outcome == nil { change.repair?.outcome = "lifted" }
         creditChanges[change.id] = change
         guard var standing = standings[change.uscc] else { return }
-        if standing.levels[change.levelSet]?.changeID == change.id {
-            standing.levels[change.levelSet] = CurrentLevel(level: level, changeID: change.id)
+        let current = standing.levels[change.levelSet]
+        if current?.changeID == change.id || (undoing && current?.level == change.to) {
+            // Undone, the level is again the one the replaced record set; repaired, it is this change's.
+            let setter = undoing ? change.replaced ?? change.id : change.id
+            standing.levels[change.levelSet] = CurrentLevel(level: level, changeID: setter)
         }
         if undoing {
             if let certificate = standing.certificate, certificate.withdrawnBy == change.id {

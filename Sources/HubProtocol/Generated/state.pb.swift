@@ -864,6 +864,16 @@ public nonisolated struct StoredCreditChange: @unchecked Sendable {
   /// Clears the value of `confirmBy`. Subsequent reads from it will return its default value.
   public mutating func clearConfirmBy() {_uniqueStorage()._confirmBy = nil}
 
+  /// layout 3: the change or case that had set the level it replaced
+  public var replaced: String {
+    get {_storage._replaced ?? String()}
+    set {_uniqueStorage()._replaced = newValue}
+  }
+  /// Returns true if `replaced` has been explicitly set.
+  public var hasReplaced: Bool {_storage._replaced != nil}
+  /// Clears the value of `replaced`. Subsequent reads from it will return its default value.
+  public mutating func clearReplaced() {_uniqueStorage()._replaced = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2191,7 +2201,7 @@ nonisolated extension StoredAction: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredCreditChange"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}uscc\0\u{3}enterprise_name\0\u{1}publisher\0\u{3}level_set\0\u{1}from\0\u{1}to\0\u{1}severity\0\u{1}effective\0\u{1}pending\0\u{1}confirmed\0\u{1}lifted\0\u{3}stops_incentives\0\u{3}publicity_end\0\u{1}objection\0\u{1}repair\0\u{3}confirm_by\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}uscc\0\u{3}enterprise_name\0\u{1}publisher\0\u{3}level_set\0\u{1}from\0\u{1}to\0\u{1}severity\0\u{1}effective\0\u{1}pending\0\u{1}confirmed\0\u{1}lifted\0\u{3}stops_incentives\0\u{3}publicity_end\0\u{1}objection\0\u{1}repair\0\u{3}confirm_by\0\u{1}replaced\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -2211,6 +2221,7 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
     var _objection: StoredCreditMatter? = nil
     var _repair: StoredCreditMatter? = nil
     var _confirmBy: String? = nil
+    var _replaced: String? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2238,6 +2249,7 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
       _objection = source._objection
       _repair = source._repair
       _confirmBy = source._confirmBy
+      _replaced = source._replaced
     }
   }
 
@@ -2273,6 +2285,7 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
         case 15: try { try decoder.decodeSingularMessageField(value: &_storage._objection) }()
         case 16: try { try decoder.decodeSingularMessageField(value: &_storage._repair) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._confirmBy) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._replaced) }()
         default: break
         }
       }
@@ -2336,6 +2349,9 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
       try { if let v = _storage._confirmBy {
         try visitor.visitSingularStringField(value: v, fieldNumber: 17)
       } }()
+      try { if let v = _storage._replaced {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 18)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2362,6 +2378,7 @@ nonisolated extension StoredCreditChange: SwiftProtobuf.Message, SwiftProtobuf._
         if _storage._objection != rhs_storage._objection {return false}
         if _storage._repair != rhs_storage._repair {return false}
         if _storage._confirmBy != rhs_storage._confirmBy {return false}
+        if _storage._replaced != rhs_storage._replaced {return false}
         return true
       }
       if !storagesAreEqual {return false}

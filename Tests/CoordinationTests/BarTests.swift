@@ -1,0 +1,72 @@
+import Coordination
+import HubProtocol
+import Testing
+
+/// The one-year bar to the day, on the hub's clock: refused the day before it ends, accepted on it,
+/// for every kind of end (a failed certification, a termination, a downgrade), 29 February included.
+@Suite("The one-year bar")
+struct BarTests {
+    typealias W = WorkflowTests
+    static let firm = Enterprise.with {
+        $0.uscc = "91350200776049653A"
+        $0.name = "E"
+    }
+
+    static func open(_ id: String, received: CivilDate) -> Envelope {
+        W.envelope {
+            $0.caseOpened = CaseOpened.with {
+                $0.caseID = id
+                $0.enterprise = firm
+                $0.applicationReceived = received.description
+            }
+        }
+    }
+
+    static func at(_ day: CivilDate) -> Int64 { day.chinaMidnightMilliseconds + 10 * 3_600_000 }
+
+    @Test(
+        "a bar holds until a year on, to the day",
+        arguments: [
+            ("2026-09-01", CaseResult.notCertified), ("2027-03-15", .terminated), ("2028-02-29", .notCertified),
+            ("2026-12-08", .unspecified),
+        ])
+    func toTheDay(start: String, ending: CaseResult) throws {
+        let day = CivilDate(start)!
+        var state = CoordinationState(topology: Topology(units: W.units))
+        if ending == .unspecified {
+            // A downgrade out of the AEO levels bars from its effective date.
+            _ = try state.admit(
+                W.envelope {
+                    $0.creditChangePublished = CreditChangePublished.with {
+                        $0.changeID = "CR1"
+                        $0.enterprise = Self.firm
+                        $0.levelSet = .order282
+                        $0.fromLevel = "advanced_certified"
+                        $0.toLevel = "regular"
+                        $0.reason = "breach"
+                        $0.severity = .minor
+                        $0.effectiveDate = day.description
+                        $0.stopJointIncentives = true
+                    }
+                }, from: "dongdu", at: Self.at(day))
+        } else {
+            _ = try state.admit(Self.open("C1", received: day), from: "dongdu", at: Self.at(day))
+            _ = try state.admit(
+                W.envelope {
+                    $0.caseConcluded = CaseConcluded.with {
+                        $0.caseID = "C1"
+                        $0.result = ending
+                    }
+                }, from: "dongdu", at: Self.at(day))
+        }
+        let end = day.adding(years: 1)
+        #expect(state.standings[Self.firm.uscc]?.bar(on: end.adding(days: -1))?.until == end)
+        #expect(state.standings[Self.firm.uscc]?.bar(on: end) == nil)
+        let early = end.adding(days: -1)
+        #expect(throws: Refusal.self) {
+            try state.admit(Self.open("C2", received: early), from: "dongdu", at: Self.at(early))
+        }
+        _ = try state.admit(Self.open("C3", received: end), from: "dongdu", at: Self.at(end))
+        #expect(state.standings[Self.firm.uscc]?.openCase == "C3")
+    }
+}
