@@ -198,6 +198,8 @@ public struct Waiting: Sendable, Equatable {
     public let sequence: UInt64
     public let acceptedAt: Int64
     public let duplicate: Bool
+    /// What the rules noticed, for the sender (``Admission/notes``).
+    public var notes: [String] = []
 }
 
 /// What one round of the core produced for the log: records to append in one transaction, the

@@ -10,7 +10,7 @@ extension RouterCore {
     /// the log.
     mutating func admit(
         _ envelope: Envelope, invalid: Refusal?, from nodeID: String, batch: inout Batch, now: CoreTime
-    ) -> Result<PendingRecord, Refusal> {
+    ) -> Result<(record: PendingRecord, notes: [String]), Refusal> {
         if let invalid { return .failure(invalid) }
         guard !stateIsStale else {
             return .failure(
@@ -33,7 +33,7 @@ extension RouterCore {
         let record = Self.record(stamped, admission: admission)
         batch.records.append(record)
         stampedHead = record.sequence
-        return .success(record)
+        return .success((record, admission.notes))
     }
 
     static func record(_ stamped: Envelope, admission: Admission) -> PendingRecord {
@@ -130,6 +130,7 @@ extension RouterCore {
                     $0.sequence = item.sequence
                     $0.acceptedAtMs = item.acceptedAt
                     $0.duplicate = item.duplicate
+                    $0.notes = item.notes
                 }), to: item.routingID, now: now)
     }
 

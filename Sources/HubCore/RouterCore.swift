@@ -277,12 +277,12 @@ public struct RouterCore {
             return
         }
         switch admit(envelope, invalid: invalid, from: nodeID, batch: &batch, now: now) {
-        case .success(let record):
+        case .success(let (record, notes)):
             unwritten[key] = (record.sequence, record.acceptedAt, envelope.content)
             batch.waiting.append(
                 Waiting(
                     routingID: routingID, messageID: envelope.messageID, sequence: record.sequence,
-                    acceptedAt: record.acceptedAt, duplicate: false))
+                    acceptedAt: record.acceptedAt, duplicate: false, notes: notes))
         case .failure(let rejection):
             refuse(envelope.messageID, to: routingID, rejection, nodeID: nodeID, now: now)
         }

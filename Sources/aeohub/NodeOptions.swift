@@ -190,15 +190,17 @@ extension SubmitCommand {
         }
         await session.close()
         if submission.json {
-            let answer = JSONValue.object([
+            var fields: [String: JSONValue] = [
                 "type": .string(type), "message_id": .string(accepted.messageID),
                 "sequence": .int(Int64(accepted.sequence)),
                 "accepted_at": .time(accepted.acceptedAtMs), "duplicate": .bool(accepted.duplicate),
-            ])
-            print(try answer.text(pretty: false))
+            ]
+            if !accepted.notes.isEmpty { fields["notes"] = .array(accepted.notes.map(JSONValue.string)) }
+            print(try JSONValue.object(fields).text(pretty: false))
         } else {
             let again = accepted.duplicate ? " (already accepted earlier)" : ""
             print("accepted: \(type) #\(accepted.sequence) at \(EnvelopeText.timestamp(accepted.acceptedAtMs))\(again)")
+            for note in accepted.notes { print("note: \(note)") }
         }
     }
 }

@@ -18,12 +18,12 @@ struct MeasuresRegisterTests {
 
     static func change(
         _ id: String, _ from: String, _ to: String, severity: Severity = .general, publicity: CivilDate? = nil,
-        stop: Bool = false
+        stop: Bool = false, firm: Enterprise = jimei
     ) -> Envelope {
         T.e {
             $0.creditChangePublished = CreditChangePublished.with {
                 $0.changeID = id
-                $0.enterprise = jimei
+                $0.enterprise = firm
                 $0.levelSet = .order282
                 $0.fromLevel = from
                 $0.toLevel = to

@@ -13,24 +13,12 @@ struct StandingRulesTests {
     static let today = T.today
     static let firm = T.enterprise
 
+    /// A credit change of ``firm`` (or another enterprise) under Order 282, effective today.
     static func change(
         _ id: String, _ from: String, _ to: String, severity: Severity = .general, publicity: CivilDate? = nil,
         stop: Bool = false, firm: Enterprise = firm
     ) -> Envelope {
-        T.e {
-            $0.creditChangePublished = CreditChangePublished.with {
-                $0.changeID = id
-                $0.enterprise = firm
-                $0.levelSet = .order282
-                $0.fromLevel = from
-                $0.toLevel = to
-                $0.reason = "Audit finding."
-                $0.severity = severity
-                $0.effectiveDate = today.description
-                $0.publicityEnd = publicity?.description ?? ""
-                $0.stopJointIncentives = stop
-            }
-        }
+        MeasuresRegisterTests.change(id, from, to, severity: severity, publicity: publicity, stop: stop, firm: firm)
     }
 
     static func lift(_ id: String, to level: String = "") -> Envelope {

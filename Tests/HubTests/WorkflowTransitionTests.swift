@@ -109,7 +109,10 @@ struct WorkflowTransitionTests {
         try await n.send("huli", .refused(.workflowViolation, "already exists"), filed("R1"))
         try await n.send("siming", .refused(.notAuthorised, "only for its own area 350203"), filed("R9"))
         try await n.send("xm-dongdu", .refused(.notAuthorised, "may not send request_filed"), filed("R9"))
-        try await n.send("huli", .accepted, filed("R2"))  // same enterprise and category: a probable duplicate
+        // The same enterprise and category: a probable duplicate, and the filer is told so at once.
+        let answer = try await n.nodes["huli"]!.submit(filed("R2"), deadline: .seconds(20))
+        #expect(answer.notes.count == 1 && answer.notes[0].contains("already has open request R1 of this category"))
+        #expect(answer.notes.first?.contains("filed by huli") == true, "\(answer.notes)")
         try await n.send("huli", .accepted, filed("R3", "350206", Self.other))
         try await n.send("huli", .accepted, filed("R4", "350206", Self.other))
 

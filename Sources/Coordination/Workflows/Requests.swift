@@ -39,7 +39,12 @@ extension CoordinationState {
             )
             openRequests[key, default: []].append(m.requestID)
             var admission = route([office], sender: sender, uscc: m.enterprise.uscc)
-            if let duplicate { admission.notes.append("probably a duplicate of open request \(duplicate)") }
+            if let duplicate, let earlier = requests[duplicate] {
+                admission.notes.append(
+                    "\(m.enterprise.uscc) already has open request \(duplicate) of this category, filed by "
+                        + "\(earlier.filer) on \(day(earlier.filedAt)) and handled by \(earlier.handlingOffice ?? "-"): "
+                        + "this one is recorded as its probable duplicate; withdraw it if it adds nothing")
+            }
             return admission
         case .requestAcknowledged(let m):
             var request = try openRequest(m.requestID, p)

@@ -244,6 +244,9 @@ public nonisolated struct Accepted: Sendable {
   /// true when this answers a retry of an already accepted message
   public var duplicate: Bool = false
 
+  /// since 1.4: what the hub noticed, e.g. an open request for the same
+  public var notes: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -533,7 +536,7 @@ nonisolated extension Welcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImpl
 
 nonisolated extension Accepted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Accepted"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_id\0\u{1}sequence\0\u{3}accepted_at_ms\0\u{1}duplicate\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_id\0\u{1}sequence\0\u{3}accepted_at_ms\0\u{1}duplicate\0\u{1}notes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -545,6 +548,7 @@ nonisolated extension Accepted: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.acceptedAtMs) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.duplicate) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.notes) }()
       default: break
       }
     }
@@ -563,6 +567,9 @@ nonisolated extension Accepted: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
     if self.duplicate != false {
       try visitor.visitSingularBoolField(value: self.duplicate, fieldNumber: 4)
     }
+    if !self.notes.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.notes, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -571,6 +578,7 @@ nonisolated extension Accepted: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
     if lhs.sequence != rhs.sequence {return false}
     if lhs.acceptedAtMs != rhs.acceptedAtMs {return false}
     if lhs.duplicate != rhs.duplicate {return false}
+    if lhs.notes != rhs.notes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
