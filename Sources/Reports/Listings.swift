@@ -117,7 +117,7 @@ public struct Listings: Sendable {
                     .joined(separator: " "),
                 json: .object(
                     Dictionary(
-                        uniqueKeysWithValues: audit.accepted.map { ($0.unit, .array($0.slots.map { .int(Int64($0)) })) }
+                        uniqueKeysWithValues: audit.accepted.map { ($0.unit, .array($0.slots.map { .int(Int64($0) + 1) })) }
                     )))
             table.append([
                 .text(audit.auditID), .text(audit.caseID), .word(audit.status, Terms.auditStatuses, language),

@@ -73,9 +73,9 @@ struct LanguageOutputTests {
         #expect(chinese[5].texts.first?[4] == "受阻")
         let credit = try #require(chinese[6].texts.first)
         #expect(credit[3] == "高级认证企业 -> 常规企业 (282号令)" && credit[4] == "一般" && credit[8] == "须确认")
-        // JSON keeps the protocol's slot indexes, from 0.
+        // JSON numbers slots from 1, as the table does (the wire's index 1 is slot 2).
         let audits = try JSONSerialization.jsonObject(with: Data(chinese[3].json().utf8)) as? [[String: Any]]
-        #expect((audits?.first?["accepted"] as? [String: [Int]]) == ["fuzhou-customs": [1]])
+        #expect((audits?.first?["accepted"] as? [String: [Int]]) == ["fuzhou-customs": [2]])
     }
 
     @Test("Chinese replay and report: statuses, answers and levels in Chinese, slots from 1; the CSV does not change")
