@@ -92,7 +92,9 @@ public struct Topology: Sendable, Hashable {
         for type in MessageType.allCases {
             switch type {
             case .requestFiled, .requestWithdrawn: table[type] = filers
-            case .requestAcknowledged, .requestProgress, .requestResolved, .requestDeclined: table[type] = [.customs]
+            case .requestAcknowledged: table[type] = [.customs]
+            // A department answers the requests customs hands to it (SPEC.md 6.4).
+            case .requestProgress, .requestResolved, .requestDeclined: table[type] = [.customs, .department]
             case .cultivationRecommended: table[type] = [.district, .zone, .coordinator, .association, .department]
             case .cultivationListed, .cultivationDeclined, .cultivationRemoved, .planRecorded, .planMilestoneReached:
                 table[type] = [.customs]

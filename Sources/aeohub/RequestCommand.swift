@@ -35,10 +35,12 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Acknowledge: SubmitCommand {
-        static let configuration = CommandConfiguration(commandName: "ack", abstract: "Take a request on (customs).")
+        static let configuration = CommandConfiguration(
+            commandName: "ack", abstract: "Take a request on, or hand it to another office or a department (customs).")
         @OptionGroup var submission: SubmitOptions
         @Option var request: String
-        @Option(help: "The handling customs office (default: this node).") var office: String?
+        @Option(help: "The handling customs office, or the department responsible (default: this node).")
+        var office: String?
         @Option(help: "The officer in charge, STAFF-NUMBER:Name.") var officer: OfficerArgument?
         @Option var note: String?
 

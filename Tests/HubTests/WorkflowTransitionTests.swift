@@ -190,11 +190,34 @@ struct WorkflowTransitionTests {
         try await n.send(
             "huli", .refused(.workflowViolation, "there is no request R77"),
             Self.e { $0.requestWithdrawn = RequestWithdrawn.with { $0.requestID = "R77" } })
+        // Customs hands a request to the department responsible (a tax refund: the tax bureau's matter),
+        // which answers it; a district is not a handler.
+        try await n.send("huli", .accepted, filed("R5", "350206", Self.other))
+        let hand = { (unit: String) in
+            Self.e {
+                $0.requestAcknowledged = RequestAcknowledged.with {
+                    $0.requestID = "R5"
+                    $0.handlingOffice = unit
+                }
+            }
+        }
+        try await n.send(
+            "xm-dongdu", .refused(.invalidField, "siming is not a customs office or a department"), hand("siming"))
+        try await n.send("xm-dongdu", .accepted, hand("finance-bureau"))
+        let resolve = Self.e {
+            $0.requestResolved = RequestResolved.with {
+                $0.requestID = "R5"
+                $0.resolution = "Refund filed through the single window."
+            }
+        }
+        try await n.send("xm-dongdu", .refused(.notAuthorised, "handled by finance-bureau"), resolve)
+        #expect(try await n.nodes["finance-bureau"]!.view(.of(.requests)).requests.map(\.requestID) == ["R5"])
+        try await n.send("finance-bureau", .accepted, resolve)
 
         let state = try await n.view()
         #expect(
             state.requests.byID.mapValues(\.status) == [
-                "R1": .resolved, "R2": .filed, "R3": .declined, "R4": .withdrawn,
+                "R1": .resolved, "R2": .filed, "R3": .declined, "R4": .withdrawn, "R5": .resolved,
             ])
         #expect(state.requests["R2"]?.duplicateOf == "R1")
         let later = Self.today.adding(days: 21)

@@ -51,11 +51,13 @@ extension CoordinationState {
             guard request.status == .filed else {
                 throw .workflow("request \(m.requestID) was already acknowledged by \(request.handlingOffice ?? "-")")
             }
-            // The office the request was routed to takes it on or hands it to another office.
+            // The office the request was routed to takes it on, or hands it to another office or to the
+            // department responsible for the matter (measures 6, 9, 14, 15: approvals, tax refunds, ports).
             try requireHandler(request, sender, t.checking)
-            guard topology.units[m.handlingOffice]?.role == .customs else {
+            guard let handler = topology.units[m.handlingOffice], [.customs, .department].contains(handler.role) else {
                 throw Refusal(
-                    .invalidField, "\(m.handlingOffice) is not a customs office", field: "\(p).handling_office")
+                    .invalidField, "\(m.handlingOffice) is not a customs office or a department of this network",
+                    field: "\(p).handling_office")
             }
             request.status = .acknowledged
             request.handlingOffice = m.handlingOffice

@@ -124,7 +124,7 @@ public nonisolated struct RequestAcknowledged: Sendable {
 
   public var requestID: String = String()
 
-  /// node id of the customs office that handles it
+  /// node id of the customs office that handles it; since 1.4 also a department
   public var handlingOffice: String = String()
 
   /// optional: the officer in charge
