@@ -117,7 +117,9 @@ public struct Listings: Sendable {
                     .joined(separator: " "),
                 json: .object(
                     Dictionary(
-                        uniqueKeysWithValues: audit.accepted.map { ($0.unit, .array($0.slots.map { .int(Int64($0) + 1) })) }
+                        uniqueKeysWithValues: audit.accepted.map {
+                            ($0.unit, .array($0.slots.map { .int(Int64($0) + 1) }))
+                        }
                     )))
             table.append([
                 .text(audit.auditID), .text(audit.caseID), .word(audit.status, Terms.auditStatuses, language),

@@ -40,9 +40,10 @@ extension CoordinationState {
             openRequests[key, default: []].append(m.requestID)
             var admission = route([office], sender: sender, uscc: m.enterprise.uscc)
             if let duplicate, let earlier = requests[duplicate] {
+                let handler = earlier.handlingOffice ?? "-"
                 admission.notes.append(
                     "\(m.enterprise.uscc) already has open request \(duplicate) of this category, filed by "
-                        + "\(earlier.filer) on \(day(earlier.filedAt)) and handled by \(earlier.handlingOffice ?? "-"): "
+                        + "\(earlier.filer) on \(day(earlier.filedAt)) and handled by \(handler): "
                         + "this one is recorded as its probable duplicate; withdraw it if it adds nothing")
             }
             return admission
