@@ -133,6 +133,8 @@ public struct AuditRecord: Sendable, Hashable {
     public var outcome: AuditOutcome?
     public var sites: [AuditSite] = []
     public var participants: Set<String> = []
+    /// The officers required participants named to join the team (Fuzhou Customs' on a joint audit).
+    public var joining: [Officer] = []
 
     /// Required participants that have accepted no slot yet.
     public var waitingFor: [String] {

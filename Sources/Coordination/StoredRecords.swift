@@ -125,6 +125,7 @@ extension AuditRecord {
             if let scheduled { $0.scheduled = scheduled }
             if let outcome { $0.outcome = outcome }
             $0.sites = sites
+            $0.joining = joining
             $0.participants = Array(participants)
         }
     }
@@ -136,7 +137,7 @@ extension AuditRecord {
             accepted: s.accepted.mapValues { Set($0.indexes.map { Int($0) }) }, declined: Set(s.declined),
             status: try decodedStatus(s.status.rawValue, in: Self.stored, "audit status"),
             scheduled: s.hasScheduled ? s.scheduled : nil, outcome: s.hasOutcome ? s.outcome : nil, sites: s.sites,
-            participants: Set(s.participants))
+            participants: Set(s.participants), joining: s.joining)
     }
 }
 

@@ -80,6 +80,7 @@ extension AuditRow {
         if let outcome = record.outcome { self.outcome = outcome }
         waitingFor = record.waitingFor
         sites = record.sites
+        joining = record.joining
     }
 }
 

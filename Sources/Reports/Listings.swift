@@ -124,7 +124,8 @@ public struct Listings: Sendable {
             table.append([
                 .text(audit.auditID), .text(audit.caseID), .word(audit.status, Terms.auditStatuses, language),
                 flag(audit.joint, "with Fuzhou"), slots,
-                .slot(audit.hasScheduled ? audit.scheduled : nil), accepted, .list(audit.waitingFor), .list(audit.team),
+                .slot(audit.hasScheduled ? audit.scheduled : nil), accepted, .list(audit.waitingFor),
+                .list(audit.team + audit.joining.map { "\($0.officerID) \($0.name) (\($0.office))" }),
             ])
         }
         return table

@@ -105,6 +105,10 @@ struct AuditCommand: AsyncParsableCommand {
             name: .customLong("counter-slot"),
             help: .slot("For counter: a slot you propose instead (repeat)"))
         var counterSlots: [SlotArgument] = []
+        @Option(
+            name: .customLong("officer"),
+            help: "For accept, from Fuzhou Customs: an officer joining the on-site team, STAFF-NUMBER:Name (repeat).")
+        var officers: [OfficerArgument] = []
         @Option var note: String?
 
         func validate() throws {
@@ -123,6 +127,7 @@ struct AuditCommand: AsyncParsableCommand {
                     // People count from 1; the wire's accepted_slots are indexes from 0.
                     $0.acceptedSlots = acceptedSlots.map { $0 - 1 }
                     $0.counterSlots = counterSlots.map(\.slot)
+                    $0.officers = officers.map(\.officer)
                     $0.note = note ?? ""
                 }
             }

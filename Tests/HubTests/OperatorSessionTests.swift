@@ -146,7 +146,7 @@ struct OperatorSessionTests {
             to: profile, atomically: true, encoding: .utf8)
         let answer = try AEOHubProcess.run([
             "audit", "respond", "--config", profile.path, "--case", "CASE-1", "--audit", "AUD-1",
-            "--answer", "accept", "--accept-slot", "2",
+            "--answer", "accept", "--accept-slot", "2", "--officer", "FZ-0301:Lin Feng", "--officer", "FZ-0302:He Jing",
         ])
         #expect(answer.status == 0 && answer.output.hasPrefix("accepted: audit_responded #"), "\(answer.output)")
         try "topology: topology.yaml\nnode: fuzhou-customs\nsecret: x\n".write(
@@ -160,6 +160,9 @@ struct OperatorSessionTests {
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(audits.utf8)) as? [[String: Any]])
         #expect(parsed.first?["status"] as? String == "scheduled")
         #expect(parsed.first?["joint"] as? Bool == true)
+        // Fuzhou's officers are on the joint team (measure 21), named with their office.
+        let team = parsed.first?["team"] as? [String] ?? []
+        #expect(team.contains("FZ-0301 Lin Feng (fuzhou-customs)") && team.contains("FZ-0302 He Jing (fuzhou-customs)"))
         let scheduled = parsed.first?["scheduled"] as? [String: String]
         #expect(scheduled?["start"] == "\(xiamenDay(17))T09:00:00.000+08:00", "\(audits)")
         // Fuzhou sees the joint audit's case in full: enterprise, USCC and the real deadline (defect 2).

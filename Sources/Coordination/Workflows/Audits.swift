@@ -124,6 +124,19 @@ extension CoordinationState {
             }
             audit.accepted[sender] = Set(m.acceptedSlots.map(Int.init))
             audit.declined.remove(sender)
+            if !m.officers.isEmpty {
+                guard audit.requiredParticipants.contains(sender) else {
+                    throw .workflow(
+                        "\(sender) proposed audit \(audit.id) and named its team then; officers joining here come "
+                            + "from a required participant (Fuzhou Customs on a joint audit)", field: "\(p).officers")
+                }
+                let joining = m.officers.map { officer in
+                    var officer = officer
+                    if officer.office.isEmpty { officer.office = sender }
+                    return officer
+                }
+                audit.joining = audit.joining.filter { $0.office != sender } + joining
+            }
         case .decline:
             audit.accepted[sender] = []
             audit.declined.insert(sender)

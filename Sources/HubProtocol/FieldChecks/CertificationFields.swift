@@ -45,6 +45,11 @@ extension FieldCheck {
             try known(m.answer, "\(p).answer")
             try count(m.acceptedSlots, "\(p).accepted_slots", max: RepeatedLimit.slots)
             try count(m.counterSlots, "\(p).counter_slots", max: RepeatedLimit.slots)
+            try count(m.officers, "\(p).officers", max: RepeatedLimit.slots)
+            if !m.officers.isEmpty, m.answer != .accept {
+                throw fail("\(p).officers", "officers join the team with an ACCEPT")
+            }
+            for (i, officer) in m.officers.enumerated() { try self.officer(officer, "\(p).officers[\(i)]") }
             if m.answer == .accept, m.acceptedSlots.isEmpty {
                 throw fail("\(p).accepted_slots", "ACCEPT names the slots accepted (indexes into the proposal's slots)")
             }

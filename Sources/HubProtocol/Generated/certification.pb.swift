@@ -401,6 +401,10 @@ public nonisolated struct AuditResponded: Sendable {
 
   public var note: String = String()
 
+  /// Since 1.4, with ACCEPT from a required participant (Fuzhou Customs for a joint audit): its
+  /// officers who join the on-site team, at most 20; a later ACCEPT replaces them.
+  public var officers: [Officer] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -829,7 +833,7 @@ nonisolated extension AuditProposed: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension AuditResponded: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuditResponded"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}audit_id\0\u{1}answer\0\u{3}accepted_slots\0\u{3}counter_slots\0\u{1}note\0\u{4}\u{a}case_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}audit_id\0\u{1}answer\0\u{3}accepted_slots\0\u{3}counter_slots\0\u{1}note\0\u{1}officers\0\u{4}\u{9}case_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -842,6 +846,7 @@ nonisolated extension AuditResponded: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 3: try { try decoder.decodeRepeatedUInt32Field(value: &self.acceptedSlots) }()
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.counterSlots) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.officers) }()
       case 15: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
       default: break
       }
@@ -864,6 +869,9 @@ nonisolated extension AuditResponded: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if !self.note.isEmpty {
       try visitor.visitSingularStringField(value: self.note, fieldNumber: 5)
     }
+    if !self.officers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.officers, fieldNumber: 6)
+    }
     if !self.caseID.isEmpty {
       try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 15)
     }
@@ -877,6 +885,7 @@ nonisolated extension AuditResponded: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.acceptedSlots != rhs.acceptedSlots {return false}
     if lhs.counterSlots != rhs.counterSlots {return false}
     if lhs.note != rhs.note {return false}
+    if lhs.officers != rhs.officers {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

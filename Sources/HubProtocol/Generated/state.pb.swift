@@ -576,56 +576,101 @@ public nonisolated struct StoredCase: Sendable {
   fileprivate var _reviewDue: String? = nil
 }
 
-public nonisolated struct StoredAudit: Sendable {
+public nonisolated struct StoredAudit: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var id: String = String()
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
 
-  public var caseID: String = String()
+  public var caseID: String {
+    get {_storage._caseID}
+    set {_uniqueStorage()._caseID = newValue}
+  }
 
-  public var uscc: String = String()
+  public var uscc: String {
+    get {_storage._uscc}
+    set {_uniqueStorage()._uscc = newValue}
+  }
 
-  public var office: String = String()
+  public var office: String {
+    get {_storage._office}
+    set {_uniqueStorage()._office = newValue}
+  }
 
-  public var slots: [TimeSlot] = []
+  public var slots: [TimeSlot] {
+    get {_storage._slots}
+    set {_uniqueStorage()._slots = newValue}
+  }
 
-  public var team: [String] = []
+  public var team: [String] {
+    get {_storage._team}
+    set {_uniqueStorage()._team = newValue}
+  }
 
-  public var joint: Bool = false
+  public var joint: Bool {
+    get {_storage._joint}
+    set {_uniqueStorage()._joint = newValue}
+  }
 
-  public var requiredParticipants: [String] = []
+  public var requiredParticipants: [String] {
+    get {_storage._requiredParticipants}
+    set {_uniqueStorage()._requiredParticipants = newValue}
+  }
 
   /// node id -> the slot indexes (from 0) it accepted
-  public var accepted: Dictionary<String,StoredSlotIndexes> = [:]
+  public var accepted: Dictionary<String,StoredSlotIndexes> {
+    get {_storage._accepted}
+    set {_uniqueStorage()._accepted = newValue}
+  }
 
-  public var declined: [String] = []
+  public var declined: [String] {
+    get {_storage._declined}
+    set {_uniqueStorage()._declined = newValue}
+  }
 
-  public var status: StoredAudit.Status = .proposed
+  public var status: StoredAudit.Status {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
 
   /// absent until scheduled
   public var scheduled: TimeSlot {
-    get {_scheduled ?? TimeSlot()}
-    set {_scheduled = newValue}
+    get {_storage._scheduled ?? TimeSlot()}
+    set {_uniqueStorage()._scheduled = newValue}
   }
   /// Returns true if `scheduled` has been explicitly set.
-  public var hasScheduled: Bool {self._scheduled != nil}
+  public var hasScheduled: Bool {_storage._scheduled != nil}
   /// Clears the value of `scheduled`. Subsequent reads from it will return its default value.
-  public mutating func clearScheduled() {self._scheduled = nil}
+  public mutating func clearScheduled() {_uniqueStorage()._scheduled = nil}
 
   public var outcome: AuditOutcome {
-    get {_outcome ?? .unspecified}
-    set {_outcome = newValue}
+    get {_storage._outcome ?? .unspecified}
+    set {_uniqueStorage()._outcome = newValue}
   }
   /// Returns true if `outcome` has been explicitly set.
-  public var hasOutcome: Bool {self._outcome != nil}
+  public var hasOutcome: Bool {_storage._outcome != nil}
   /// Clears the value of `outcome`. Subsequent reads from it will return its default value.
-  public mutating func clearOutcome() {self._outcome = nil}
+  public mutating func clearOutcome() {_uniqueStorage()._outcome = nil}
 
-  public var sites: [AuditSite] = []
+  public var sites: [AuditSite] {
+    get {_storage._sites}
+    set {_uniqueStorage()._sites = newValue}
+  }
 
-  public var participants: [String] = []
+  public var participants: [String] {
+    get {_storage._participants}
+    set {_uniqueStorage()._participants = newValue}
+  }
+
+  /// layout 3: officers of required participants on the team
+  public var joining: [Officer] {
+    get {_storage._joining}
+    set {_uniqueStorage()._joining = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -673,8 +718,7 @@ public nonisolated struct StoredAudit: Sendable {
 
   public init() {}
 
-  fileprivate var _scheduled: TimeSlot? = nil
-  fileprivate var _outcome: AuditOutcome? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// Slot indexes, in any order.
@@ -1924,103 +1968,174 @@ nonisolated extension StoredCase.Status: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension StoredAudit: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredAudit"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}case_id\0\u{1}uscc\0\u{1}office\0\u{1}slots\0\u{1}team\0\u{1}joint\0\u{3}required_participants\0\u{1}accepted\0\u{1}declined\0\u{1}status\0\u{1}scheduled\0\u{1}outcome\0\u{1}sites\0\u{1}participants\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}case_id\0\u{1}uscc\0\u{1}office\0\u{1}slots\0\u{1}team\0\u{1}joint\0\u{3}required_participants\0\u{1}accepted\0\u{1}declined\0\u{1}status\0\u{1}scheduled\0\u{1}outcome\0\u{1}sites\0\u{1}participants\0\u{1}joining\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _caseID: String = String()
+    var _uscc: String = String()
+    var _office: String = String()
+    var _slots: [TimeSlot] = []
+    var _team: [String] = []
+    var _joint: Bool = false
+    var _requiredParticipants: [String] = []
+    var _accepted: Dictionary<String,StoredSlotIndexes> = [:]
+    var _declined: [String] = []
+    var _status: StoredAudit.Status = .proposed
+    var _scheduled: TimeSlot? = nil
+    var _outcome: AuditOutcome? = nil
+    var _sites: [AuditSite] = []
+    var _participants: [String] = []
+    var _joining: [Officer] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _caseID = source._caseID
+      _uscc = source._uscc
+      _office = source._office
+      _slots = source._slots
+      _team = source._team
+      _joint = source._joint
+      _requiredParticipants = source._requiredParticipants
+      _accepted = source._accepted
+      _declined = source._declined
+      _status = source._status
+      _scheduled = source._scheduled
+      _outcome = source._outcome
+      _sites = source._sites
+      _participants = source._participants
+      _joining = source._joining
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.uscc) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.office) }()
-      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.slots) }()
-      case 6: try { try decoder.decodeRepeatedStringField(value: &self.team) }()
-      case 7: try { try decoder.decodeSingularBoolField(value: &self.joint) }()
-      case 8: try { try decoder.decodeRepeatedStringField(value: &self.requiredParticipants) }()
-      case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredSlotIndexes>.self, value: &self.accepted) }()
-      case 10: try { try decoder.decodeRepeatedStringField(value: &self.declined) }()
-      case 11: try { try decoder.decodeSingularEnumField(value: &self.status) }()
-      case 12: try { try decoder.decodeSingularMessageField(value: &self._scheduled) }()
-      case 13: try { try decoder.decodeSingularEnumField(value: &self._outcome) }()
-      case 14: try { try decoder.decodeRepeatedMessageField(value: &self.sites) }()
-      case 15: try { try decoder.decodeRepeatedStringField(value: &self.participants) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._caseID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._uscc) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._office) }()
+        case 5: try { try decoder.decodeRepeatedMessageField(value: &_storage._slots) }()
+        case 6: try { try decoder.decodeRepeatedStringField(value: &_storage._team) }()
+        case 7: try { try decoder.decodeSingularBoolField(value: &_storage._joint) }()
+        case 8: try { try decoder.decodeRepeatedStringField(value: &_storage._requiredParticipants) }()
+        case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredSlotIndexes>.self, value: &_storage._accepted) }()
+        case 10: try { try decoder.decodeRepeatedStringField(value: &_storage._declined) }()
+        case 11: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._scheduled) }()
+        case 13: try { try decoder.decodeSingularEnumField(value: &_storage._outcome) }()
+        case 14: try { try decoder.decodeRepeatedMessageField(value: &_storage._sites) }()
+        case 15: try { try decoder.decodeRepeatedStringField(value: &_storage._participants) }()
+        case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._joining) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
-    }
-    if !self.caseID.isEmpty {
-      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 2)
-    }
-    if !self.uscc.isEmpty {
-      try visitor.visitSingularStringField(value: self.uscc, fieldNumber: 3)
-    }
-    if !self.office.isEmpty {
-      try visitor.visitSingularStringField(value: self.office, fieldNumber: 4)
-    }
-    if !self.slots.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.slots, fieldNumber: 5)
-    }
-    if !self.team.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.team, fieldNumber: 6)
-    }
-    if self.joint != false {
-      try visitor.visitSingularBoolField(value: self.joint, fieldNumber: 7)
-    }
-    if !self.requiredParticipants.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.requiredParticipants, fieldNumber: 8)
-    }
-    if !self.accepted.isEmpty {
-      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredSlotIndexes>.self, value: self.accepted, fieldNumber: 9)
-    }
-    if !self.declined.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.declined, fieldNumber: 10)
-    }
-    if self.status != .proposed {
-      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 11)
-    }
-    try { if let v = self._scheduled {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
-    } }()
-    try { if let v = self._outcome {
-      try visitor.visitSingularEnumField(value: v, fieldNumber: 13)
-    } }()
-    if !self.sites.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.sites, fieldNumber: 14)
-    }
-    if !self.participants.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.participants, fieldNumber: 15)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._caseID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._caseID, fieldNumber: 2)
+      }
+      if !_storage._uscc.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._uscc, fieldNumber: 3)
+      }
+      if !_storage._office.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._office, fieldNumber: 4)
+      }
+      if !_storage._slots.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._slots, fieldNumber: 5)
+      }
+      if !_storage._team.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._team, fieldNumber: 6)
+      }
+      if _storage._joint != false {
+        try visitor.visitSingularBoolField(value: _storage._joint, fieldNumber: 7)
+      }
+      if !_storage._requiredParticipants.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._requiredParticipants, fieldNumber: 8)
+      }
+      if !_storage._accepted.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredSlotIndexes>.self, value: _storage._accepted, fieldNumber: 9)
+      }
+      if !_storage._declined.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._declined, fieldNumber: 10)
+      }
+      if _storage._status != .proposed {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 11)
+      }
+      try { if let v = _storage._scheduled {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      try { if let v = _storage._outcome {
+        try visitor.visitSingularEnumField(value: v, fieldNumber: 13)
+      } }()
+      if !_storage._sites.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._sites, fieldNumber: 14)
+      }
+      if !_storage._participants.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._participants, fieldNumber: 15)
+      }
+      if !_storage._joining.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._joining, fieldNumber: 16)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: StoredAudit, rhs: StoredAudit) -> Bool {
-    if lhs.id != rhs.id {return false}
-    if lhs.caseID != rhs.caseID {return false}
-    if lhs.uscc != rhs.uscc {return false}
-    if lhs.office != rhs.office {return false}
-    if lhs.slots != rhs.slots {return false}
-    if lhs.team != rhs.team {return false}
-    if lhs.joint != rhs.joint {return false}
-    if lhs.requiredParticipants != rhs.requiredParticipants {return false}
-    if lhs.accepted != rhs.accepted {return false}
-    if lhs.declined != rhs.declined {return false}
-    if lhs.status != rhs.status {return false}
-    if lhs._scheduled != rhs._scheduled {return false}
-    if lhs._outcome != rhs._outcome {return false}
-    if lhs.sites != rhs.sites {return false}
-    if lhs.participants != rhs.participants {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._caseID != rhs_storage._caseID {return false}
+        if _storage._uscc != rhs_storage._uscc {return false}
+        if _storage._office != rhs_storage._office {return false}
+        if _storage._slots != rhs_storage._slots {return false}
+        if _storage._team != rhs_storage._team {return false}
+        if _storage._joint != rhs_storage._joint {return false}
+        if _storage._requiredParticipants != rhs_storage._requiredParticipants {return false}
+        if _storage._accepted != rhs_storage._accepted {return false}
+        if _storage._declined != rhs_storage._declined {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._scheduled != rhs_storage._scheduled {return false}
+        if _storage._outcome != rhs_storage._outcome {return false}
+        if _storage._sites != rhs_storage._sites {return false}
+        if _storage._participants != rhs_storage._participants {return false}
+        if _storage._joining != rhs_storage._joining {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

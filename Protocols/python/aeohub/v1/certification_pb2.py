@@ -15,7 +15,7 @@ from aeohub.v1 import common_pb2 as aeohub_dot_v1_dot_common__pb2
 from aeohub.v1 import credit_pb2 as aeohub_dot_v1_dot_credit__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61\x65ohub/v1/certification.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\x1a\x16\x61\x65ohub/v1/credit.proto\"\x89\x01\n\nCaseOpened\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x1c\n\x14\x61pplication_received\x18\x03 \x01(\t\x12!\n\x04kind\x18\x04 \x01(\x0e\x32\x13.aeohub.v1.CaseKind\"/\n\x0c\x43\x61seExtended\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"@\n\tAuditSite\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x14\n\x0c\x63ustoms_area\x18\x03 \x01(\t\"\xcd\x01\n\rAuditProposed\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x61udit_id\x18\x02 \x01(\t\x12#\n\x05sites\x18\x03 \x03(\x0b\x32\x14.aeohub.v1.AuditSite\x12\"\n\x05slots\x18\x04 \x03(\x0b\x32\x13.aeohub.v1.TimeSlot\x12 \n\x04team\x18\x05 \x03(\x0b\x32\x12.aeohub.v1.Officer\x12.\n\x12\x65nterprise_contact\x18\x06 \x01(\x0b\x32\x12.aeohub.v1.Contact\"\xad\x01\n\x0e\x41uditResponded\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12&\n\x06\x61nswer\x18\x02 \x01(\x0e\x32\x16.aeohub.v1.AuditAnswer\x12\x16\n\x0e\x61\x63\x63\x65pted_slots\x18\x03 \x03(\r\x12*\n\rcounter_slots\x18\x04 \x03(\x0b\x32\x13.aeohub.v1.TimeSlot\x12\x0c\n\x04note\x18\x05 \x01(\t\"V\n\x0e\x41uditScheduled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12!\n\x04slot\x18\x02 \x01(\x0b\x32\x13.aeohub.v1.TimeSlot\"h\n\x10\x41uditRescheduled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12!\n\x04slot\x18\x02 \x01(\x0b\x32\x13.aeohub.v1.TimeSlot\x12\x0e\n\x06reason\x18\x03 \x01(\t\"C\n\x0e\x41uditCancelled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"o\n\x0e\x41uditCompleted\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12(\n\x07outcome\x18\x02 \x01(\x0e\x32\x17.aeohub.v1.AuditOutcome\x12\x10\n\x08\x66indings\x18\x03 \x01(\t\"\x8e\x01\n\rCaseConcluded\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12%\n\x06result\x18\x02 \x01(\x0e\x32\x15.aeohub.v1.CaseResult\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12&\n\tlevel_set\x18\x04 \x01(\x0e\x32\x13.aeohub.v1.LevelSet\x12\r\n\x05grade\x18\x05 \x01(\t\";\n\tReviewDue\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"a\n\x14\x43\x65rtificateSuspended\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12+\n\x06ground\x18\x02 \x01(\x0e\x32\x1b.aeohub.v1.SuspensionGround\x12\x0e\n\x06reason\x18\x03 \x01(\t\"0\n\x10SuspensionLifted\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"q\n\x16\x43ustomsContactAssigned\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12$\n\x04\x64uty\x18\x02 \x01(\x0e\x32\x16.aeohub.v1.ContactDuty\x12#\n\x07officer\x18\x03 \x01(\x0b\x32\x12.aeohub.v1.Officer*=\n\x08\x43\x61seKind\x12\x1b\n\x17\x43\x41SE_KIND_CERTIFICATION\x10\x00\x12\x14\n\x10\x43\x41SE_KIND_REVIEW\x10\x01*\x80\x01\n\x0b\x41uditAnswer\x12\x1c\n\x18\x41UDIT_ANSWER_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41UDIT_ANSWER_ACCEPT\x10\x01\x12\x18\n\x14\x41UDIT_ANSWER_DECLINE\x10\x02\x12 \n\x1c\x41UDIT_ANSWER_COUNTER_PROPOSE\x10\x03*\x89\x01\n\x0c\x41uditOutcome\x12\x1d\n\x19\x41UDIT_OUTCOME_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41UDIT_OUTCOME_PASSED\x10\x01\x12&\n\"AUDIT_OUTCOME_PASSED_WITH_FINDINGS\x10\x02\x12\x18\n\x14\x41UDIT_OUTCOME_FAILED\x10\x03*\x7f\n\nCaseResult\x12\x1b\n\x17\x43\x41SE_RESULT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43\x41SE_RESULT_CERTIFIED\x10\x01\x12\x1d\n\x19\x43\x41SE_RESULT_NOT_CERTIFIED\x10\x02\x12\x1a\n\x16\x43\x41SE_RESULT_TERMINATED\x10\x03*\x8e\x01\n\x10SuspensionGround\x12!\n\x1dSUSPENSION_GROUND_UNSPECIFIED\x10\x00\x12#\n\x1fSUSPENSION_GROUND_CRIMINAL_CASE\x10\x01\x12\x32\n.SUSPENSION_GROUND_ADMINISTRATIVE_INVESTIGATION\x10\x02*c\n\x0b\x43ontactDuty\x12\x1c\n\x18\x43ONTACT_DUTY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43ONTACT_DUTY_COORDINATOR\x10\x01\x12\x18\n\x14\x43ONTACT_DUTY_LIAISON\x10\x02\x42\x03\xba\x02\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61\x65ohub/v1/certification.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\x1a\x16\x61\x65ohub/v1/credit.proto\"\x89\x01\n\nCaseOpened\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x1c\n\x14\x61pplication_received\x18\x03 \x01(\t\x12!\n\x04kind\x18\x04 \x01(\x0e\x32\x13.aeohub.v1.CaseKind\"/\n\x0c\x43\x61seExtended\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"@\n\tAuditSite\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x14\n\x0c\x63ustoms_area\x18\x03 \x01(\t\"\xcd\x01\n\rAuditProposed\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x61udit_id\x18\x02 \x01(\t\x12#\n\x05sites\x18\x03 \x03(\x0b\x32\x14.aeohub.v1.AuditSite\x12\"\n\x05slots\x18\x04 \x03(\x0b\x32\x13.aeohub.v1.TimeSlot\x12 \n\x04team\x18\x05 \x03(\x0b\x32\x12.aeohub.v1.Officer\x12.\n\x12\x65nterprise_contact\x18\x06 \x01(\x0b\x32\x12.aeohub.v1.Contact\"\xd3\x01\n\x0e\x41uditResponded\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12&\n\x06\x61nswer\x18\x02 \x01(\x0e\x32\x16.aeohub.v1.AuditAnswer\x12\x16\n\x0e\x61\x63\x63\x65pted_slots\x18\x03 \x03(\r\x12*\n\rcounter_slots\x18\x04 \x03(\x0b\x32\x13.aeohub.v1.TimeSlot\x12\x0c\n\x04note\x18\x05 \x01(\t\x12$\n\x08officers\x18\x06 \x03(\x0b\x32\x12.aeohub.v1.Officer\"V\n\x0e\x41uditScheduled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12!\n\x04slot\x18\x02 \x01(\x0b\x32\x13.aeohub.v1.TimeSlot\"h\n\x10\x41uditRescheduled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12!\n\x04slot\x18\x02 \x01(\x0b\x32\x13.aeohub.v1.TimeSlot\x12\x0e\n\x06reason\x18\x03 \x01(\t\"C\n\x0e\x41uditCancelled\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"o\n\x0e\x41uditCompleted\x12\x10\n\x08\x61udit_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x0f \x01(\t\x12(\n\x07outcome\x18\x02 \x01(\x0e\x32\x17.aeohub.v1.AuditOutcome\x12\x10\n\x08\x66indings\x18\x03 \x01(\t\"\x8e\x01\n\rCaseConcluded\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12%\n\x06result\x18\x02 \x01(\x0e\x32\x15.aeohub.v1.CaseResult\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12&\n\tlevel_set\x18\x04 \x01(\x0e\x32\x13.aeohub.v1.LevelSet\x12\r\n\x05grade\x18\x05 \x01(\t\";\n\tReviewDue\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"a\n\x14\x43\x65rtificateSuspended\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12+\n\x06ground\x18\x02 \x01(\x0e\x32\x1b.aeohub.v1.SuspensionGround\x12\x0e\n\x06reason\x18\x03 \x01(\t\"0\n\x10SuspensionLifted\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"q\n\x16\x43ustomsContactAssigned\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12$\n\x04\x64uty\x18\x02 \x01(\x0e\x32\x16.aeohub.v1.ContactDuty\x12#\n\x07officer\x18\x03 \x01(\x0b\x32\x12.aeohub.v1.Officer*=\n\x08\x43\x61seKind\x12\x1b\n\x17\x43\x41SE_KIND_CERTIFICATION\x10\x00\x12\x14\n\x10\x43\x41SE_KIND_REVIEW\x10\x01*\x80\x01\n\x0b\x41uditAnswer\x12\x1c\n\x18\x41UDIT_ANSWER_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41UDIT_ANSWER_ACCEPT\x10\x01\x12\x18\n\x14\x41UDIT_ANSWER_DECLINE\x10\x02\x12 \n\x1c\x41UDIT_ANSWER_COUNTER_PROPOSE\x10\x03*\x89\x01\n\x0c\x41uditOutcome\x12\x1d\n\x19\x41UDIT_OUTCOME_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41UDIT_OUTCOME_PASSED\x10\x01\x12&\n\"AUDIT_OUTCOME_PASSED_WITH_FINDINGS\x10\x02\x12\x18\n\x14\x41UDIT_OUTCOME_FAILED\x10\x03*\x7f\n\nCaseResult\x12\x1b\n\x17\x43\x41SE_RESULT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43\x41SE_RESULT_CERTIFIED\x10\x01\x12\x1d\n\x19\x43\x41SE_RESULT_NOT_CERTIFIED\x10\x02\x12\x1a\n\x16\x43\x41SE_RESULT_TERMINATED\x10\x03*\x8e\x01\n\x10SuspensionGround\x12!\n\x1dSUSPENSION_GROUND_UNSPECIFIED\x10\x00\x12#\n\x1fSUSPENSION_GROUND_CRIMINAL_CASE\x10\x01\x12\x32\n.SUSPENSION_GROUND_ADMINISTRATIVE_INVESTIGATION\x10\x02*c\n\x0b\x43ontactDuty\x12\x1c\n\x18\x43ONTACT_DUTY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43ONTACT_DUTY_COORDINATOR\x10\x01\x12\x18\n\x14\x43ONTACT_DUTY_LIAISON\x10\x02\x42\x03\xba\x02\x00\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aeohub.v1.certification_pb2', globals())
@@ -23,18 +23,18 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\272\002\000'
-  _CASEKIND._serialized_start=1577
-  _CASEKIND._serialized_end=1638
-  _AUDITANSWER._serialized_start=1641
-  _AUDITANSWER._serialized_end=1769
-  _AUDITOUTCOME._serialized_start=1772
-  _AUDITOUTCOME._serialized_end=1909
-  _CASERESULT._serialized_start=1911
-  _CASERESULT._serialized_end=2038
-  _SUSPENSIONGROUND._serialized_start=2041
-  _SUSPENSIONGROUND._serialized_end=2183
-  _CONTACTDUTY._serialized_start=2185
-  _CONTACTDUTY._serialized_end=2284
+  _CASEKIND._serialized_start=1615
+  _CASEKIND._serialized_end=1676
+  _AUDITANSWER._serialized_start=1679
+  _AUDITANSWER._serialized_end=1807
+  _AUDITOUTCOME._serialized_start=1810
+  _AUDITOUTCOME._serialized_end=1947
+  _CASERESULT._serialized_start=1949
+  _CASERESULT._serialized_end=2076
+  _SUSPENSIONGROUND._serialized_start=2079
+  _SUSPENSIONGROUND._serialized_end=2221
+  _CONTACTDUTY._serialized_start=2223
+  _CONTACTDUTY._serialized_end=2322
   _CASEOPENED._serialized_start=93
   _CASEOPENED._serialized_end=230
   _CASEEXTENDED._serialized_start=232
@@ -44,23 +44,23 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _AUDITPROPOSED._serialized_start=348
   _AUDITPROPOSED._serialized_end=553
   _AUDITRESPONDED._serialized_start=556
-  _AUDITRESPONDED._serialized_end=729
-  _AUDITSCHEDULED._serialized_start=731
-  _AUDITSCHEDULED._serialized_end=817
-  _AUDITRESCHEDULED._serialized_start=819
-  _AUDITRESCHEDULED._serialized_end=923
-  _AUDITCANCELLED._serialized_start=925
-  _AUDITCANCELLED._serialized_end=992
-  _AUDITCOMPLETED._serialized_start=994
-  _AUDITCOMPLETED._serialized_end=1105
-  _CASECONCLUDED._serialized_start=1108
-  _CASECONCLUDED._serialized_end=1250
-  _REVIEWDUE._serialized_start=1252
-  _REVIEWDUE._serialized_end=1311
-  _CERTIFICATESUSPENDED._serialized_start=1313
-  _CERTIFICATESUSPENDED._serialized_end=1410
-  _SUSPENSIONLIFTED._serialized_start=1412
-  _SUSPENSIONLIFTED._serialized_end=1460
-  _CUSTOMSCONTACTASSIGNED._serialized_start=1462
-  _CUSTOMSCONTACTASSIGNED._serialized_end=1575
+  _AUDITRESPONDED._serialized_end=767
+  _AUDITSCHEDULED._serialized_start=769
+  _AUDITSCHEDULED._serialized_end=855
+  _AUDITRESCHEDULED._serialized_start=857
+  _AUDITRESCHEDULED._serialized_end=961
+  _AUDITCANCELLED._serialized_start=963
+  _AUDITCANCELLED._serialized_end=1030
+  _AUDITCOMPLETED._serialized_start=1032
+  _AUDITCOMPLETED._serialized_end=1143
+  _CASECONCLUDED._serialized_start=1146
+  _CASECONCLUDED._serialized_end=1288
+  _REVIEWDUE._serialized_start=1290
+  _REVIEWDUE._serialized_end=1349
+  _CERTIFICATESUSPENDED._serialized_start=1351
+  _CERTIFICATESUSPENDED._serialized_end=1448
+  _SUSPENSIONLIFTED._serialized_start=1450
+  _SUSPENSIONLIFTED._serialized_end=1498
+  _CUSTOMSCONTACTASSIGNED._serialized_start=1500
+  _CUSTOMSCONTACTASSIGNED._serialized_end=1613
 # @@protoc_insertion_point(module_scope)
