@@ -113,6 +113,14 @@ PAYLOADS = {
     "activity_recorded": {"activity_id": "ACT-2026-0009", "kind": "ACTIVITY_KIND_TRAINING",
                           "title": "AEO policy briefing for Huli exporters", "held_on": "2026-09-18",
                           "organisers": ["xm-dongdu"], "enterprises_reached": 35, "attendance": 80},
+    "tolerance_accepted": {"record_id": "TOL-2026-0004", "enterprise": ENTERPRISE, "matter": "Import licence renewal",
+                           "missing": "Audited accounts for 2025", "accepted_on": "2026-09-10",
+                           "commitment_due": "2026-10-10"},
+    "tolerance_fulfilled": {"record_id": "TOL-2026-0004", "received_on": "2026-09-30"},
+    "fx_batch_declared": {"record_id": "FX-2026-09", "enterprise": ENTERPRISE, "month": "2026-08",
+                          "declared_on": "2026-09-04"},
+    "refund_processed": {"record_id": "REF-2026-0120", "enterprise": ENTERPRISE, "applied_on": "2026-09-14",
+                         "refunded_on": "2026-09-16"},
     "progress_report": {"period": "2026-09/2026-10", "figures": [{"name": "requests_filed", "value": "12"},
                                                                  {"name": "enterprises_certified", "value": "2"}],
                         "text": "Two enterprises certified; twelve requests filed."},
@@ -126,7 +134,9 @@ SENDERS = {"request_filed": "huli", "cultivation_recommended": "siming", "meetin
            "credit_change_confirmed": "siming", "progress_report": "huli", "node_presence": "hub",
            "audit_responded": "fuzhou-customs", "incentive_granted": "finance-bureau",
            "incentive_stopped": "finance-bureau", "activity_recorded": "huli", "credit_objection_filed": "huli",
-           "credit_repair_requested": "huli", "breach_reported": "tax-bureau"}
+           "credit_repair_requested": "huli", "breach_reported": "tax-bureau", "tolerance_accepted": "market-regulation",
+           "tolerance_fulfilled": "market-regulation", "fx_batch_declared": "pbc-xiamen",
+           "refund_processed": "tax-bureau"}
 
 
 def envelope(payload_type, payload, index, stamped=False):
@@ -291,6 +301,10 @@ def main():
                      lambda d: d.update({"answer": "AUDIT_ANSWER_DECLINE", "accepted_slots": [],
                                          "officers": [OFFICERS[1]]}) or d,
                      "INVALID_FIELD", "audit_responded.officers", "officers join the team with an ACCEPT"),
+        bad_envelope("tolerance-due-before-acceptance", "tolerance_accepted", setp(["commitment_due"], "2026-09-01"),
+                     "INVALID_FIELD", "tolerance_accepted.commitment_due", "must be after accepted_on"),
+        bad_envelope("fx-month", "fx_batch_declared", setp(["month"], "2026-8"),
+                     "INVALID_FIELD", "fx_batch_declared.month", "is not a month"),
         bad_envelope("contact-without-duty", "customs_contact_assigned", setp(["duty"], "CONTACT_DUTY_UNSPECIFIED"),
                      "INVALID_FIELD", "customs_contact_assigned.duty", "is required"),
         bad_envelope("group-plan-without-members", "plan_recorded", setp(["members"], []),

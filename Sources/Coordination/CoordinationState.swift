@@ -20,6 +20,8 @@ public struct CoordinationState: Sendable, Equatable {
     /// Each enterprise's AEO standing by USCC: certificate, levels, bar, open case, incentives held.
     public internal(set) var standings = RecordBook<EnterpriseStanding>()
     public internal(set) var breaches = RecordBook<BreachRecord>()
+    /// Services given to AEOs (measures 9, 13, 14).
+    public internal(set) var services = RecordBook<ServiceRecord>()
     public internal(set) var incentives = RecordBook<IncentiveRecord>()
     public internal(set) var activities = RecordBook<ActivityRecord>()
     public internal(set) var plans = RecordBook<PlanRecord>()
@@ -104,6 +106,7 @@ public struct CoordinationState: Sendable, Equatable {
         case .credit: return try applyCredit(payload, t)
         case .incentives: return try applyIncentive(payload, t)
         case .activities: return try applyActivity(payload, t)
+        case .services: return try applyService(payload, t)
         case .reports, .presence: return try applyReport(payload, t)
         }
     }

@@ -42,6 +42,7 @@ public enum Subject: Sendable, Hashable {
     case incentive(String)
     case activity(String)
     case breach(String)
+    case service(String)
 }
 
 // MARK: - Workflow records

@@ -24,6 +24,10 @@ extension BreachRecord: Listable {
     public var listingKey: String { id }
 }
 
+extension ServiceRecord: Listable {
+    public var listingKey: String { id }
+}
+
 extension CaseRecord: Listable {
     public var listingKey: String { id }
 }

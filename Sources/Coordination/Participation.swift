@@ -39,6 +39,10 @@ extension Subject {
         case .activityRecorded(let m): self = .activity(m.activityID)
         case .breachReported(let m): self = .breach(m.reportID)
         case .breachDecided(let m): self = .breach(m.reportID)
+        case .toleranceAccepted(let m): self = .service(m.recordID)
+        case .toleranceFulfilled(let m): self = .service(m.recordID)
+        case .fxBatchDeclared(let m): self = .service(m.recordID)
+        case .refundProcessed(let m): self = .service(m.recordID)
         // Every unit sees credit changes and certificates; a unit sees its own reports.
         case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .creditObjectionFiled,
             .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided, .reviewDue, .certificateSuspended,
@@ -67,6 +71,7 @@ extension CoordinationState {
         case .incentive(let id): incentives[id]?.participants.formUnion(units)
         case .activity(let id): activities[id]?.participants.formUnion(units)
         case .breach(let id): breaches[id]?.participants.formUnion(units)
+        case .service(let id): services[id]?.participants.formUnion(units)
         }
     }
 }

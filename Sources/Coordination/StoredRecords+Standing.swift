@@ -1,6 +1,7 @@
 import HubProtocol
 
-// Each enterprise's standing and the breach reports to and from state.proto (SPEC.md 12, layout 3).
+// Each enterprise's standing, the breach reports and the services to and from state.proto (SPEC.md 12,
+// layout 3).
 
 extension EnterpriseStanding {
     var stored: StoredStanding {
@@ -97,5 +98,34 @@ extension BreachRecord {
         changeID = s.hasChangeID ? s.changeID : nil
         decidedBy = s.hasDecidedBy ? s.decidedBy : nil
         participants = Set(s.participants)
+    }
+}
+
+extension ServiceRecord {
+    var stored: StoredService {
+        StoredService.with {
+            $0.id = id
+            $0.kind = kind.rawValue
+            $0.uscc = uscc
+            $0.enterpriseName = enterpriseName
+            $0.unit = unit
+            $0.subject = subject
+            $0.missing = missing
+            if let startedOn { $0.startedOn = startedOn.description }
+            if let due { $0.due = due.description }
+            if let doneOn { $0.doneOn = doneOn.description }
+            $0.participants = Array(participants)
+        }
+    }
+
+    init(stored s: StoredService) throws {
+        guard let kind = Kind(rawValue: s.kind) else {
+            throw StoredStateError(description: "service kind \"\(s.kind)\" is not one this hub knows")
+        }
+        self.init(
+            id: s.id, kind: kind, uscc: s.uscc, enterpriseName: s.enterpriseName, unit: s.unit, subject: s.subject,
+            missing: s.missing, startedOn: try civilDate(s.startedOn, present: s.hasStartedOn, "service started_on"),
+            due: try civilDate(s.due, present: s.hasDue, "service due"),
+            doneOn: try civilDate(s.doneOn, present: s.hasDoneOn, "service done_on"), participants: Set(s.participants))
     }
 }

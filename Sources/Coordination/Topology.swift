@@ -113,6 +113,8 @@ public struct Topology: Sendable, Hashable {
             case .creditObjectionFiled, .creditRepairRequested: table[type] = askers
             case .incentiveGranted, .incentiveStopped: table[type] = granters
             case .activityRecorded: table[type] = [.customs, .district, .zone, .coordinator, .department, .association]
+            case .toleranceAccepted, .toleranceFulfilled, .fxBatchDeclared, .refundProcessed:
+                table[type] = [.department]
             case .creditChangeConfirmed, .progressReport: table[type] = every
             case .nodePresence: table[type] = []
             }

@@ -112,4 +112,34 @@ extension CoordinationState {
                 }
             })
     }
+
+    func serviceRow(
+        _ request: ViewRequest, _ unit: String, _ today: CivilDate
+    ) -> ListingRule<ServiceRecord, ServiceRow> {
+        let sees = seer(unit)
+        return ListingRule(
+            includes: {
+                sees($0.participants) && matches($0.uscc, request.uscc)
+                    && (!request.openOnly || ($0.kind == .tolerance && $0.doneOn == nil))
+            },
+            row: { record in
+                ServiceRow.with {
+                    $0.recordID = record.id
+                    $0.kind = record.kind.rawValue
+                    $0.enterprise = Enterprise.with {
+                        $0.uscc = record.uscc
+                        $0.name = record.enterpriseName
+                    }
+                    $0.unit = record.unit
+                    $0.subject = record.subject
+                    $0.missing = record.missing
+                    $0.startedOn = record.startedOn.map { "\($0)" } ?? ""
+                    $0.due = record.due.map { "\($0)" } ?? ""
+                    $0.doneOn = record.doneOn.map { "\($0)" } ?? ""
+                    $0.overdue = record.isOverdue(on: today)
+                    $0.onTime = record.isOnTime
+                    $0.workingDays = UInt32(record.workingDays ?? 0)
+                }
+            })
+    }
 }

@@ -77,6 +77,7 @@ extension CoordinationState {
         case .certificates: view.certificates = listing.page(standings, true, certificateRow(request, today))
         case .enterprises: view.enterprises = listing.page(standings, true, enterpriseRow(request, unit, today))
         case .breaches: view.breaches = listing.page(breaches, everything, breachRow(request, unit))
+        case .services: view.services = listing.page(services, everything, serviceRow(request, unit, today))
         case .incentives: view.incentives = listing.page(incentives, everything, incentiveRow(request, unit))
         case .activities: view.activities = listing.page(activities, everything, activityRow(unit))
         case .plans: view.plans = listing.page(plans, everything, planRow(request, unit, today))
@@ -85,7 +86,7 @@ extension CoordinationState {
             view.code = .invalidField
             view.reason =
                 "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, "
-                + "reports, certificates, incentives, activities, plans, units, enterprises, breaches)"
+                + "reports, certificates, incentives, activities, plans, units, enterprises, breaches, services)"
             return view
         }
         view.total = UInt32(listing.total)
@@ -101,6 +102,7 @@ extension CoordinationState {
         .certificates: ["uscc", "open_only"], .incentives: ["uscc", "open_only"], .activities: [],
         .plans: ["uscc", "open_only"], .units: [],
         .enterprises: ["uscc", "must_stop", "barred", "suspended"], .breaches: ["uscc", "open_only"],
+        .services: ["uscc", "open_only"],
     ]
 
     private static func setFilters(_ request: ViewRequest) -> [String] {

@@ -50,6 +50,7 @@ extension HubNode {
             merged.units += page.units
             merged.enterprises += page.enterprises
             merged.breaches += page.breaches
+            merged.services += page.services
             request.afterKey = page.nextKey
         } while !request.afterKey.isEmpty
         return merged

@@ -23,6 +23,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
+    /// The first day of a `YYYY-MM` month; `nil` for anything else.
+    public init?(firstOfMonth text: String) {
+        guard text.utf8.count == 7 else { return nil }
+        self.init(text + "-01")
+    }
+
     public var description: String {
         guard (0...9999).contains(year) else {
             func pad(_ n: Int, _ width: Int) -> String {

@@ -48,6 +48,10 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
     case incentiveGranted = "incentive_granted"
     case incentiveStopped = "incentive_stopped"
     case activityRecorded = "activity_recorded"
+    case toleranceAccepted = "tolerance_accepted"
+    case toleranceFulfilled = "tolerance_fulfilled"
+    case fxBatchDeclared = "fx_batch_declared"
+    case refundProcessed = "refund_processed"
 
     /// The workflow the type belongs to.
     public var workflow: Workflow {
@@ -70,6 +74,7 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
             .credit
         case .incentiveGranted, .incentiveStopped: .incentives
         case .activityRecorded: .activities
+        case .toleranceAccepted, .toleranceFulfilled, .fxBatchDeclared, .refundProcessed: .services
         case .progressReport: .reports
         case .nodePresence: .presence
         }
@@ -78,7 +83,7 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// The workflows the hub carries.
 public enum Workflow: String, Sendable, Hashable, CaseIterable, Codable {
-    case requests, cultivation, certification, meetings, credit, incentives, activities, reports, presence
+    case requests, cultivation, certification, meetings, credit, incentives, activities, services, reports, presence
 }
 
 extension Envelope {
@@ -134,6 +139,10 @@ extension Envelope {
         case .incentiveGranted: .incentiveGranted
         case .incentiveStopped: .incentiveStopped
         case .activityRecorded: .activityRecorded
+        case .toleranceAccepted: .toleranceAccepted
+        case .toleranceFulfilled: .toleranceFulfilled
+        case .fxBatchDeclared: .fxBatchDeclared
+        case .refundProcessed: .refundProcessed
         }
     }
 }

@@ -277,6 +277,7 @@ struct FieldCheck {
         case .meetings: try meetingFields(payload, p)
         case .credit: try creditFields(payload, p)
         case .incentives, .activities: try incentiveFields(payload, p)
+        case .services: try serviceFields(payload, p)
         case .reports, .presence: try reportFields(payload, p)
         }
     }

@@ -99,6 +99,13 @@ extension EnvelopeText {
                 + m.facts
         case .breachDecided(let m):
             return "\(m.reportID) \(m.decision == .changePublished ? "已发布信用调整 \(m.changeID)" : "不予调整")：\(m.reason)"
+        case .toleranceAccepted(let m):
+            return "\(m.recordID) \(m.enterprise.name)（\(m.enterprise.uscc)）容缺受理：\(m.matter)，承诺 \(m.commitmentDue) 前补齐"
+        case .toleranceFulfilled(let m): return "\(m.recordID) 容缺材料已补齐 \(m.receivedOn)"
+        case .fxBatchDeclared(let m):
+            return "\(m.recordID) \(m.enterprise.name)（\(m.enterprise.uscc)）\(m.month) 外汇集中申报，\(m.declaredOn)"
+        case .refundProcessed(let m):
+            return "\(m.recordID) \(m.enterprise.name)（\(m.enterprise.uscc)）出口退税 \(m.appliedOn) 申请，\(m.refundedOn) 办结"
         default: return "（本版本不认识的消息类型）"
         }
     }

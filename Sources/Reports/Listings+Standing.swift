@@ -1,6 +1,7 @@
 import HubProtocol
 
-// The listings of protocol 1.4: each enterprise's AEO standing and the breach reports.
+// The listings of protocol 1.4: each enterprise's AEO standing, the breach reports and the services given
+// to AEOs.
 extension Listings {
     /// Each enterprise's standing: the certificate and its validity, levels, the bar, the key list,
     /// the incentives it holds (active, must stop, stopped) and who must still stop one.
@@ -40,6 +41,25 @@ extension Listings {
                 .chosen(item.severity, language), .day(item.foundOn), .day(item.platformPushedOn),
                 .word(item.status, Terms.breachStatuses, language), .text(item.changeID), .text(item.decidedBy),
                 .text(item.facts),
+            ])
+        }
+        return table
+    }
+
+    /// Services given to AEOs: 容缺 acceptances with their due day and whether the materials are late,
+    /// FX batch declarations by the 5th, and export refunds with their working days.
+    public var services: Table {
+        var table = self.table([
+            "Record", "Kind", "Enterprise", "USCC", "Unit", "Subject", "Missing", "Started", "Due", "Done", "Overdue",
+            "On time", "Working days",
+        ])
+        for item in view.services {
+            table.append([
+                .text(item.recordID), .word(item.kind, Terms.serviceKinds, language), .text(item.enterprise.name),
+                .text(item.enterprise.uscc), .text(item.unit), .text(item.subject), .text(item.missing),
+                .day(item.startedOn), .day(item.due), .day(item.doneOn), flag(item.overdue, "OVERDUE"),
+                flag(item.onTime, "on time"),
+                item.kind == "refund" ? .int(Int(item.workingDays)) : Cell("", json: .null),
             ])
         }
         return table

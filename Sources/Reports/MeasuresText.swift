@@ -31,6 +31,15 @@ enum MeasuresText {
         case .breachDecided(let m):
             "\(m.reportID) \(m.decision == .changePublished ? "credit change \(m.changeID) published" : "dismissed"): "
                 + m.reason
+        case .toleranceAccepted(let m):
+            "\(m.recordID) \(m.enterprise.name) (\(m.enterprise.uscc)) accepted with materials missing: \(m.matter); "
+                + "due \(m.commitmentDue)"
+        case .toleranceFulfilled(let m): "\(m.recordID) materials received \(m.receivedOn)"
+        case .fxBatchDeclared(let m):
+            "\(m.recordID) \(m.enterprise.name) (\(m.enterprise.uscc)) declared \(m.month)'s FX on \(m.declaredOn)"
+        case .refundProcessed(let m):
+            "\(m.recordID) \(m.enterprise.name) (\(m.enterprise.uscc)) refund applied \(m.appliedOn), "
+                + "paid \(m.refundedOn)"
         default: "(a message type this version does not know)"
         }
     }

@@ -27,6 +27,11 @@ public enum Terms {
         "downgraded": "信用等级下调",
     ]
 
+    /// Kinds of service given to an AEO, by `ServiceRow.kind`.
+    public static let serviceKinds: [String: String] = [
+        "tolerance": "容缺受理", "fx_batch": "外汇集中申报", "refund": "出口退税",
+    ]
+
     /// Breach report statuses, by `BreachRow.status`.
     public static let breachStatuses: [String: String] = [
         "open": "待处理", "change_published": "已发布信用调整", "dismissed": "不予调整",
@@ -55,7 +60,7 @@ public enum Terms {
     public static let flags: [String: String] = [
         "OVERDUE": "逾期", "with Fuzhou": "与福州海关联合", "extended": "已延期", "closed": "已结束",
         "CONFIRM": "须确认", "lifted": "已撤销", "REVIEW OVERDUE": "逾期未复核", "priority": "优先",
-        "listed": "已列入", "CONFIRM OVERDUE": "确认逾期",
+        "listed": "已列入", "CONFIRM OVERDUE": "确认逾期", "on time": "按时",
     ]
 
     /// Listing column titles, by the English title (which also names the column's JSON key).
@@ -82,6 +87,8 @@ public enum Terms {
         "Stopped": "已停止激励", "Must stop at": "应停止单位", "Coordinator": "企业协调员", "Liaison": "专人对接",
         "Report": "报送编号", "Reporter": "报送单位", "Found on": "发现日期", "Pushed to platform": "推送信用平台",
         "Decided by": "处理海关", "Facts": "违法失信事实", "Confirm by": "确认时限", "Confirm overdue": "确认逾期",
+        "Record": "记录编号", "Unit": "单位", "Subject": "事项", "Missing": "待补材料", "Started": "受理日期",
+        "Done": "办结日期", "On time": "按时", "Working days": "工作日",
     ]
 
     /// Message types, as replay and `listen --notify` name them.
@@ -102,6 +109,8 @@ public enum Terms {
         .creditObjectionDecided: "异议复核", .creditRepairRequested: "申请信用修复", .creditRepairDecided: "信用修复决定",
         .incentiveGranted: "给予激励", .incentiveStopped: "停止激励", .activityRecorded: "宣传培训活动",
         .customsContactAssigned: "指定海关联系人", .breachReported: "推送失信信息", .breachDecided: "失信信息处理",
+        .toleranceAccepted: "容缺受理", .toleranceFulfilled: "容缺补齐", .fxBatchDeclared: "外汇集中申报",
+        .refundProcessed: "出口退税办结",
     ]
 
     /// The bimonthly report's figures, by `section.name`.

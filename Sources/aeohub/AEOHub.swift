@@ -16,7 +16,8 @@ struct AEOHub: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, RequestCommand.self, CultivationCommand.self, AuditCommand.self, MeetingCommand.self,
-            CreditCommand.self, ReviewCommand.self, EnterpriseCommand.self, IncentiveCommand.self, ActivityCommand.self,
+            CreditCommand.self, ReviewCommand.self, EnterpriseCommand.self, ServiceCommand.self, IncentiveCommand.self,
+            ActivityCommand.self,
             PlanCommand.self,
             ReplayCommand.self, ReportCommand.self, DashboardCommand.self, ListenCommand.self, HubCommand.self,
             KeysCommand.self, TopologyCommand.self,

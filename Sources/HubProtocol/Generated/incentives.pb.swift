@@ -159,6 +159,127 @@ public nonisolated struct ActivityRecorded: Sendable {
   public init() {}
 }
 
+/// 容缺受理 (measure 9): an application accepted with materials missing, on the enterprise's written
+/// commitment to provide them by commitment_due.
+public nonisolated struct ToleranceAccepted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required, 1..64
+  public var recordID: String = String()
+
+  /// required
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  /// required: the application, 1..200
+  public var matter: String = String()
+
+  /// required: the materials still to come, 1..4000
+  public var missing: String = String()
+
+  /// required date, not in the future
+  public var acceptedOn: String = String()
+
+  /// required date, after accepted_on
+  public var commitmentDue: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+}
+
+/// The committed materials arrived; only the recording department sends it, once.
+public nonisolated struct ToleranceFulfilled: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var recordID: String = String()
+
+  /// required date, not in the future nor before accepted_on
+  public var receivedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// 每月5日前集中批量申报 (measure 13): an AEO's batch declaration of a month's foreign-exchange
+/// receipts and payments; on time when declared by the 5th of the next month.
+public nonisolated struct FxBatchDeclared: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required, 1..64
+  public var recordID: String = String()
+
+  /// required
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  /// required: the month declared, "YYYY-MM"
+  public var month: String = String()
+
+  /// required date, not in the future nor before the month ends
+  public var declaredOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+}
+
+/// 出口退税 (measure 14): an AEO's export tax refund, with its working days counted against the
+/// target of 3 working days.
+public nonisolated struct RefundProcessed: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// required, 1..64
+  public var recordID: String = String()
+
+  /// required
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  /// required date
+  public var appliedOn: String = String()
+
+  /// required date, not in the future nor before applied_on
+  public var refundedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
@@ -316,6 +437,198 @@ nonisolated extension ActivityRecorded: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.enterprisesReached != rhs.enterprisesReached {return false}
     if lhs.attendance != rhs.attendance {return false}
     if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension ToleranceAccepted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ToleranceAccepted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}record_id\0\u{1}enterprise\0\u{1}matter\0\u{1}missing\0\u{3}accepted_on\0\u{3}commitment_due\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.recordID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.matter) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.missing) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.acceptedOn) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.commitmentDue) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.recordID.isEmpty {
+      try visitor.visitSingularStringField(value: self.recordID, fieldNumber: 1)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.matter.isEmpty {
+      try visitor.visitSingularStringField(value: self.matter, fieldNumber: 3)
+    }
+    if !self.missing.isEmpty {
+      try visitor.visitSingularStringField(value: self.missing, fieldNumber: 4)
+    }
+    if !self.acceptedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.acceptedOn, fieldNumber: 5)
+    }
+    if !self.commitmentDue.isEmpty {
+      try visitor.visitSingularStringField(value: self.commitmentDue, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: ToleranceAccepted, rhs: ToleranceAccepted) -> Bool {
+    if lhs.recordID != rhs.recordID {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.matter != rhs.matter {return false}
+    if lhs.missing != rhs.missing {return false}
+    if lhs.acceptedOn != rhs.acceptedOn {return false}
+    if lhs.commitmentDue != rhs.commitmentDue {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension ToleranceFulfilled: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ToleranceFulfilled"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}record_id\0\u{3}received_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.recordID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.receivedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.recordID.isEmpty {
+      try visitor.visitSingularStringField(value: self.recordID, fieldNumber: 1)
+    }
+    if !self.receivedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.receivedOn, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: ToleranceFulfilled, rhs: ToleranceFulfilled) -> Bool {
+    if lhs.recordID != rhs.recordID {return false}
+    if lhs.receivedOn != rhs.receivedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension FxBatchDeclared: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FxBatchDeclared"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}record_id\0\u{1}enterprise\0\u{1}month\0\u{3}declared_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.recordID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.declaredOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.recordID.isEmpty {
+      try visitor.visitSingularStringField(value: self.recordID, fieldNumber: 1)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 3)
+    }
+    if !self.declaredOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.declaredOn, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: FxBatchDeclared, rhs: FxBatchDeclared) -> Bool {
+    if lhs.recordID != rhs.recordID {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.declaredOn != rhs.declaredOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension RefundProcessed: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RefundProcessed"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}record_id\0\u{1}enterprise\0\u{3}applied_on\0\u{3}refunded_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.recordID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.appliedOn) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.refundedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.recordID.isEmpty {
+      try visitor.visitSingularStringField(value: self.recordID, fieldNumber: 1)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.appliedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.appliedOn, fieldNumber: 3)
+    }
+    if !self.refundedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.refundedOn, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: RefundProcessed, rhs: RefundProcessed) -> Bool {
+    if lhs.recordID != rhs.recordID {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.appliedOn != rhs.appliedOn {return false}
+    if lhs.refundedOn != rhs.refundedOn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

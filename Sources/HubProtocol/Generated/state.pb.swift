@@ -132,11 +132,76 @@ public nonisolated struct StoredState: @unchecked Sendable {
     set {_uniqueStorage()._breaches = newValue}
   }
 
+  /// by record id (layout 3)
+  public var services: Dictionary<String,StoredService> {
+    get {_storage._services}
+    set {_uniqueStorage()._services = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A service given to an AEO (layout 3).
+public nonisolated struct StoredService: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// tolerance, fx_batch, refund
+  public var kind: String = String()
+
+  public var uscc: String = String()
+
+  public var enterpriseName: String = String()
+
+  public var unit: String = String()
+
+  public var subject: String = String()
+
+  public var missing: String = String()
+
+  public var startedOn: String {
+    get {_startedOn ?? String()}
+    set {_startedOn = newValue}
+  }
+  /// Returns true if `startedOn` has been explicitly set.
+  public var hasStartedOn: Bool {self._startedOn != nil}
+  /// Clears the value of `startedOn`. Subsequent reads from it will return its default value.
+  public mutating func clearStartedOn() {self._startedOn = nil}
+
+  public var due: String {
+    get {_due ?? String()}
+    set {_due = newValue}
+  }
+  /// Returns true if `due` has been explicitly set.
+  public var hasDue: Bool {self._due != nil}
+  /// Clears the value of `due`. Subsequent reads from it will return its default value.
+  public mutating func clearDue() {self._due = nil}
+
+  public var doneOn: String {
+    get {_doneOn ?? String()}
+    set {_doneOn = newValue}
+  }
+  /// Returns true if `doneOn` has been explicitly set.
+  public var hasDoneOn: Bool {self._doneOn != nil}
+  /// Clears the value of `doneOn`. Subsequent reads from it will return its default value.
+  public mutating func clearDoneOn() {self._doneOn = nil}
+
+  public var participants: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _startedOn: String? = nil
+  fileprivate var _due: String? = nil
+  fileprivate var _doneOn: String? = nil
 }
 
 /// One enterprise's AEO standing (layout 3).
@@ -1254,7 +1319,7 @@ fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{2}\u{4}incentives\0\u{1}activities\0\u{1}plans\0\u{1}presence\0\u{3}open_requests\0\u{4}\u{2}scheduled_audits\0\u{3}changes_of\0\u{2}\u{2}standings\0\u{1}breaches\0\u{c}\u{9}\u{1}\u{c}\u{a}\u{1}\u{c}\u{b}\u{1}\u{c}\u{11}\u{1}\u{c}\u{14}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{2}\u{4}incentives\0\u{1}activities\0\u{1}plans\0\u{1}presence\0\u{3}open_requests\0\u{4}\u{2}scheduled_audits\0\u{3}changes_of\0\u{2}\u{2}standings\0\u{1}breaches\0\u{1}services\0\u{c}\u{9}\u{1}\u{c}\u{a}\u{1}\u{c}\u{b}\u{1}\u{c}\u{11}\u{1}\u{c}\u{14}\u{1}")
 
   fileprivate class _StorageClass {
     var _requests: Dictionary<String,StoredRequest> = [:]
@@ -1274,6 +1339,7 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
     var _changesOf: Dictionary<String,StoredIds> = [:]
     var _standings: Dictionary<String,StoredStanding> = [:]
     var _breaches: Dictionary<String,StoredBreach> = [:]
+    var _services: Dictionary<String,StoredService> = [:]
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1301,6 +1367,7 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
       _changesOf = source._changesOf
       _standings = source._standings
       _breaches = source._breaches
+      _services = source._services
     }
   }
 
@@ -1336,6 +1403,7 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
         case 19: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredIds>.self, value: &_storage._changesOf) }()
         case 21: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredStanding>.self, value: &_storage._standings) }()
         case 22: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredBreach>.self, value: &_storage._breaches) }()
+        case 23: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredService>.self, value: &_storage._services) }()
         default: break
         }
       }
@@ -1395,6 +1463,9 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
       if !_storage._breaches.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredBreach>.self, value: _storage._breaches, fieldNumber: 22)
       }
+      if !_storage._services.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredService>.self, value: _storage._services, fieldNumber: 23)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1421,10 +1492,95 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
         if _storage._changesOf != rhs_storage._changesOf {return false}
         if _storage._standings != rhs_storage._standings {return false}
         if _storage._breaches != rhs_storage._breaches {return false}
+        if _storage._services != rhs_storage._services {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension StoredService: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StoredService"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}uscc\0\u{3}enterprise_name\0\u{1}unit\0\u{1}subject\0\u{1}missing\0\u{3}started_on\0\u{1}due\0\u{3}done_on\0\u{1}participants\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.uscc) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.enterpriseName) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.subject) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.missing) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self._startedOn) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self._due) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self._doneOn) }()
+      case 11: try { try decoder.decodeRepeatedStringField(value: &self.participants) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.uscc.isEmpty {
+      try visitor.visitSingularStringField(value: self.uscc, fieldNumber: 3)
+    }
+    if !self.enterpriseName.isEmpty {
+      try visitor.visitSingularStringField(value: self.enterpriseName, fieldNumber: 4)
+    }
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 5)
+    }
+    if !self.subject.isEmpty {
+      try visitor.visitSingularStringField(value: self.subject, fieldNumber: 6)
+    }
+    if !self.missing.isEmpty {
+      try visitor.visitSingularStringField(value: self.missing, fieldNumber: 7)
+    }
+    try { if let v = self._startedOn {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 8)
+    } }()
+    try { if let v = self._due {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 9)
+    } }()
+    try { if let v = self._doneOn {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 10)
+    } }()
+    if !self.participants.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.participants, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: StoredService, rhs: StoredService) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.uscc != rhs.uscc {return false}
+    if lhs.enterpriseName != rhs.enterpriseName {return false}
+    if lhs.unit != rhs.unit {return false}
+    if lhs.subject != rhs.subject {return false}
+    if lhs.missing != rhs.missing {return false}
+    if lhs._startedOn != rhs._startedOn {return false}
+    if lhs._due != rhs._due {return false}
+    if lhs._doneOn != rhs._doneOn {return false}
+    if lhs.participants != rhs.participants {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

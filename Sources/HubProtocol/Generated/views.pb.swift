@@ -72,6 +72,9 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
 
   /// breach reports (since 1.4); `breaches`, by report id
   case breaches // = 15
+
+  /// services given to AEOs (since 1.4); `services`, by record id
+  case services // = 16
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -96,6 +99,7 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 13: self = .units
     case 14: self = .enterprises
     case 15: self = .breaches
+    case 16: self = .services
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -118,6 +122,7 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .units: return 13
     case .enterprises: return 14
     case .breaches: return 15
+    case .services: return 16
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -140,6 +145,7 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     .units,
     .enterprises,
     .breaches,
+    .services,
   ]
 
 }
@@ -308,6 +314,11 @@ public nonisolated struct View: @unchecked Sendable {
   public var breaches: [BreachRow] {
     get {_storage._breaches}
     set {_uniqueStorage()._breaches = newValue}
+  }
+
+  public var services: [ServiceRow] {
+    get {_storage._services}
+    set {_uniqueStorage()._services = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1226,12 +1237,66 @@ public nonisolated struct BreachRow: Sendable {
   fileprivate var _enterprise: Enterprise? = nil
 }
 
+/// A service given to an AEO (since 1.4): seen by the department that recorded it and the coordinator.
+public nonisolated struct ServiceRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var recordID: String = String()
+
+  /// tolerance (measure 9), fx_batch (13), refund (14)
+  public var kind: String = String()
+
+  public var enterprise: Enterprise {
+    get {_enterprise ?? Enterprise()}
+    set {_enterprise = newValue}
+  }
+  /// Returns true if `enterprise` has been explicitly set.
+  public var hasEnterprise: Bool {self._enterprise != nil}
+  /// Clears the value of `enterprise`. Subsequent reads from it will return its default value.
+  public mutating func clearEnterprise() {self._enterprise = nil}
+
+  /// the recording department
+  public var unit: String = String()
+
+  /// tolerance: the matter; fx_batch: the month "YYYY-MM"
+  public var subject: String = String()
+
+  /// tolerance: the materials still to come
+  public var missing: String = String()
+
+  /// tolerance: accepted on; fx_batch: "" ; refund: applied on
+  public var startedOn: String = String()
+
+  /// tolerance: the commitment's due day; fx_batch: the 5th of the next month
+  public var due: String = String()
+
+  /// tolerance: materials received; fx_batch: declared; refund: refunded
+  public var doneOn: String = String()
+
+  /// tolerance: materials not received after the due day
+  public var overdue: Bool = false
+
+  /// fx_batch: declared by the 5th; refund: within 3 working days
+  public var onTime: Bool = false
+
+  /// refund: working days from application to refund
+  public var workingDays: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _enterprise: Enterprise? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension ViewKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0\u{1}VIEW_KIND_UNITS\0\u{1}VIEW_KIND_ENTERPRISES\0\u{1}VIEW_KIND_BREACHES\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0\u{1}VIEW_KIND_UNITS\0\u{1}VIEW_KIND_ENTERPRISES\0\u{1}VIEW_KIND_BREACHES\0\u{1}VIEW_KIND_SERVICES\0")
 }
 
 nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1321,7 +1386,7 @@ nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".View"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0\u{1}units\0\u{1}enterprises\0\u{1}breaches\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0\u{1}units\0\u{1}enterprises\0\u{1}breaches\0\u{1}services\0")
 
   fileprivate class _StorageClass {
     var _requestID: String = String()
@@ -1346,6 +1411,7 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
     var _units: [UnitRow] = []
     var _enterprises: [EnterpriseRow] = []
     var _breaches: [BreachRow] = []
+    var _services: [ServiceRow] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1378,6 +1444,7 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
       _units = source._units
       _enterprises = source._enterprises
       _breaches = source._breaches
+      _services = source._services
     }
   }
 
@@ -1418,6 +1485,7 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
         case 22: try { try decoder.decodeRepeatedMessageField(value: &_storage._units) }()
         case 23: try { try decoder.decodeRepeatedMessageField(value: &_storage._enterprises) }()
         case 24: try { try decoder.decodeRepeatedMessageField(value: &_storage._breaches) }()
+        case 25: try { try decoder.decodeRepeatedMessageField(value: &_storage._services) }()
         default: break
         }
       }
@@ -1492,6 +1560,9 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
       if !_storage._breaches.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._breaches, fieldNumber: 24)
       }
+      if !_storage._services.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._services, fieldNumber: 25)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1523,6 +1594,7 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
         if _storage._units != rhs_storage._units {return false}
         if _storage._enterprises != rhs_storage._enterprises {return false}
         if _storage._breaches != rhs_storage._breaches {return false}
+        if _storage._services != rhs_storage._services {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3127,6 +3199,95 @@ nonisolated extension BreachRow: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if lhs.changeID != rhs.changeID {return false}
     if lhs.decidedBy != rhs.decidedBy {return false}
     if lhs.reportedAtMs != rhs.reportedAtMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension ServiceRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ServiceRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}record_id\0\u{1}kind\0\u{1}enterprise\0\u{1}unit\0\u{1}subject\0\u{1}missing\0\u{3}started_on\0\u{1}due\0\u{3}done_on\0\u{1}overdue\0\u{3}on_time\0\u{3}working_days\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.recordID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._enterprise) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.subject) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.missing) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.startedOn) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.due) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.doneOn) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.overdue) }()
+      case 11: try { try decoder.decodeSingularBoolField(value: &self.onTime) }()
+      case 12: try { try decoder.decodeSingularUInt32Field(value: &self.workingDays) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.recordID.isEmpty {
+      try visitor.visitSingularStringField(value: self.recordID, fieldNumber: 1)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 2)
+    }
+    try { if let v = self._enterprise {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 4)
+    }
+    if !self.subject.isEmpty {
+      try visitor.visitSingularStringField(value: self.subject, fieldNumber: 5)
+    }
+    if !self.missing.isEmpty {
+      try visitor.visitSingularStringField(value: self.missing, fieldNumber: 6)
+    }
+    if !self.startedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.startedOn, fieldNumber: 7)
+    }
+    if !self.due.isEmpty {
+      try visitor.visitSingularStringField(value: self.due, fieldNumber: 8)
+    }
+    if !self.doneOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.doneOn, fieldNumber: 9)
+    }
+    if self.overdue != false {
+      try visitor.visitSingularBoolField(value: self.overdue, fieldNumber: 10)
+    }
+    if self.onTime != false {
+      try visitor.visitSingularBoolField(value: self.onTime, fieldNumber: 11)
+    }
+    if self.workingDays != 0 {
+      try visitor.visitSingularUInt32Field(value: self.workingDays, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: ServiceRow, rhs: ServiceRow) -> Bool {
+    if lhs.recordID != rhs.recordID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs._enterprise != rhs._enterprise {return false}
+    if lhs.unit != rhs.unit {return false}
+    if lhs.subject != rhs.subject {return false}
+    if lhs.missing != rhs.missing {return false}
+    if lhs.startedOn != rhs.startedOn {return false}
+    if lhs.due != rhs.due {return false}
+    if lhs.doneOn != rhs.doneOn {return false}
+    if lhs.overdue != rhs.overdue {return false}
+    if lhs.onTime != rhs.onTime {return false}
+    if lhs.workingDays != rhs.workingDays {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

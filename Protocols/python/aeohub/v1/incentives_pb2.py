@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from aeohub.v1 import common_pb2 as aeohub_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x61\x65ohub/v1/incentives.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\"\x89\x01\n\x10IncentiveGranted\x12\x14\n\x0cincentive_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x0f\n\x07measure\x18\x03 \x01(\r\x12\x0f\n\x07support\x18\x04 \x01(\t\x12\x12\n\ngranted_on\x18\x05 \x01(\t\"8\n\x10IncentiveStopped\x12\x14\n\x0cincentive_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\xc1\x01\n\x10\x41\x63tivityRecorded\x12\x13\n\x0b\x61\x63tivity_id\x18\x01 \x01(\t\x12%\n\x04kind\x18\x02 \x01(\x0e\x32\x17.aeohub.v1.ActivityKind\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07held_on\x18\x04 \x01(\t\x12\x12\n\norganisers\x18\x05 \x03(\t\x12\x1b\n\x13\x65nterprises_reached\x18\x06 \x01(\r\x12\x12\n\nattendance\x18\x07 \x01(\r\x12\x0c\n\x04note\x18\x08 \x01(\t*\x86\x01\n\x0c\x41\x63tivityKind\x12\x1d\n\x19\x41\x43TIVITY_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41\x43TIVITY_KIND_PUBLICITY\x10\x01\x12\x1a\n\x16\x41\x43TIVITY_KIND_TRAINING\x10\x02\x12\x1e\n\x1a\x41\x43TIVITY_KIND_CONSULTATION\x10\x03\x42\x03\xba\x02\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x61\x65ohub/v1/incentives.proto\x12\taeohub.v1\x1a\x16\x61\x65ohub/v1/common.proto\"\x89\x01\n\x10IncentiveGranted\x12\x14\n\x0cincentive_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x0f\n\x07measure\x18\x03 \x01(\r\x12\x0f\n\x07support\x18\x04 \x01(\t\x12\x12\n\ngranted_on\x18\x05 \x01(\t\"8\n\x10IncentiveStopped\x12\x14\n\x0cincentive_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\xc1\x01\n\x10\x41\x63tivityRecorded\x12\x13\n\x0b\x61\x63tivity_id\x18\x01 \x01(\t\x12%\n\x04kind\x18\x02 \x01(\x0e\x32\x17.aeohub.v1.ActivityKind\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07held_on\x18\x04 \x01(\t\x12\x12\n\norganisers\x18\x05 \x03(\t\x12\x1b\n\x13\x65nterprises_reached\x18\x06 \x01(\r\x12\x12\n\nattendance\x18\x07 \x01(\r\x12\x0c\n\x04note\x18\x08 \x01(\t\"\x9f\x01\n\x11ToleranceAccepted\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x0e\n\x06matter\x18\x03 \x01(\t\x12\x0f\n\x07missing\x18\x04 \x01(\t\x12\x13\n\x0b\x61\x63\x63\x65pted_on\x18\x05 \x01(\t\x12\x16\n\x0e\x63ommitment_due\x18\x06 \x01(\t\"<\n\x12ToleranceFulfilled\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x13\n\x0breceived_on\x18\x02 \x01(\t\"s\n\x0f\x46xBatchDeclared\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\r\n\x05month\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65\x63lared_on\x18\x04 \x01(\t\"x\n\x0fRefundProcessed\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12)\n\nenterprise\x18\x02 \x01(\x0b\x32\x15.aeohub.v1.Enterprise\x12\x12\n\napplied_on\x18\x03 \x01(\t\x12\x13\n\x0brefunded_on\x18\x04 \x01(\t*\x86\x01\n\x0c\x41\x63tivityKind\x12\x1d\n\x19\x41\x43TIVITY_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41\x43TIVITY_KIND_PUBLICITY\x10\x01\x12\x1a\n\x16\x41\x43TIVITY_KIND_TRAINING\x10\x02\x12\x1e\n\x1a\x41\x43TIVITY_KIND_CONSULTATION\x10\x03\x42\x03\xba\x02\x00\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aeohub.v1.incentives_pb2', globals())
@@ -22,12 +22,20 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\272\002\000'
-  _ACTIVITYKIND._serialized_start=460
-  _ACTIVITYKIND._serialized_end=594
+  _ACTIVITYKIND._serialized_start=923
+  _ACTIVITYKIND._serialized_end=1057
   _INCENTIVEGRANTED._serialized_start=66
   _INCENTIVEGRANTED._serialized_end=203
   _INCENTIVESTOPPED._serialized_start=205
   _INCENTIVESTOPPED._serialized_end=261
   _ACTIVITYRECORDED._serialized_start=264
   _ACTIVITYRECORDED._serialized_end=457
+  _TOLERANCEACCEPTED._serialized_start=460
+  _TOLERANCEACCEPTED._serialized_end=619
+  _TOLERANCEFULFILLED._serialized_start=621
+  _TOLERANCEFULFILLED._serialized_end=681
+  _FXBATCHDECLARED._serialized_start=683
+  _FXBATCHDECLARED._serialized_end=798
+  _REFUNDPROCESSED._serialized_start=800
+  _REFUNDPROCESSED._serialized_end=920
 # @@protoc_insertion_point(module_scope)
