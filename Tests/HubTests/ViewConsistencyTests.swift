@@ -17,7 +17,7 @@ struct ViewConsistencyTests {
     static let steps = environment["AEOHUB_VIEW_STEPS"].flatMap(Int.init) ?? 400
     static let kinds: [ViewKind] = [
         .requests, .cultivation, .cases, .audits, .meetings, .actions, .creditChanges, .reports, .certificates,
-        .incentives, .activities, .plans, .enterprises, .breaches,
+        .incentives, .activities, .plans, .enterprises, .breaches, .services,
     ]
     static let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
 
@@ -107,7 +107,7 @@ struct ViewConsistencyTests {
         let workflows = truth.requests.count + truth.cultivation.count + truth.cases.count + truth.audits.count
         let registers =
             truth.meetings.count + truth.actions.count + truth.incentives.count + truth.activities.count
-            + truth.plans.count + truth.breaches.count
+            + truth.plans.count + truth.breaches.count + truth.services.count
         #expect(everything.count == workflows + registers)
         for unit in TestNetwork.units.map(\.id) where unit != coordinator {
             let sees = entities(of: shown, unit)
@@ -169,6 +169,10 @@ struct ViewConsistencyTests {
         case .planMilestoneReached(let m): ["plan:\(m.planID)"]
         case .breachReported(let m): ["breach:\(m.reportID)"]
         case .breachDecided(let m): ["breach:\(m.reportID)"]
+        case .refundProcessed(let m): ["service:\(m.recordID)"]
+        case .toleranceAccepted(let m): ["service:\(m.recordID)"]
+        case .toleranceFulfilled(let m): ["service:\(m.recordID)"]
+        case .fxBatchDeclared(let m): ["service:\(m.recordID)"]
         default: []
         }
     }
@@ -186,6 +190,7 @@ struct ViewConsistencyTests {
         for row in shown["\(unit) activities"]!.activities { keys.insert("activity:\(row.activityID)") }
         for row in shown["\(unit) plans"]!.plans { keys.insert("plan:\(row.planID)") }
         for row in shown["\(unit) breaches"]!.breaches { keys.insert("breach:\(row.reportID)") }
+        for row in shown["\(unit) services"]!.services { keys.insert("service:\(row.recordID)") }
         return keys
     }
 
@@ -198,6 +203,7 @@ struct ViewConsistencyTests {
             + view.certificates.map(AnyHashable.init) + view.incentives.map(AnyHashable.init)
             + view.activities.map(AnyHashable.init) + view.plans.map(AnyHashable.init)
             + view.enterprises.map(AnyHashable.init) + view.breaches.map(AnyHashable.init)
+            + view.services.map(AnyHashable.init)
     }
 
     static func records(_ network: TestNetwork) throws -> [Envelope] {

@@ -5,7 +5,16 @@ import HubProtocol
 extension ViewScenario {
     mutating func nextMeasure(_ e: inout Envelope) -> (sender: String, envelope: Envelope)? {
         let granters = online(.department) + online(.district) + online(.coordinator)
-        switch random.next() % 6 {
+        switch random.next() % 7 {
+        case 6:
+            guard let department = pick(online(.department)) else { return nil }
+            e.refundProcessed = RefundProcessed.with {
+                $0.recordID = id("S")
+                $0.enterprise = enterprise()
+                $0.appliedOn = today.adding(days: -5).description
+                $0.refundedOn = today.adding(days: -Int(random.next() % 5)).description
+            }
+            return (department, e)
         case 4:
             guard let reporter = pick(granters) else { return nil }
             e.breachReported = BreachReported.with {
