@@ -120,13 +120,15 @@ extension CoordinationState {
     mutating func clearMustStop(_ uscc: String, ref: String) {
         let ids = standings[uscc]?.incentives ?? []
         work.entriesVisited += ids.count
-        for id in ids where incentives[id]?.stoppedAt == nil && incentives[id]?.stopCause?.ref == ref {
+        for id in ids
+        where incentives[id]?.stoppedAt == nil && incentives[id]?.stopCause == StopCause(kind: .creditChange, ref: ref)
+        {
             incentives[id]?.stopCause = nil
         }
     }
 
     /// Refuses a grant the standing does not allow: measures 5 and 7-16 need a valid certificate.
-    func checkGrant(_ m: IncentiveGranted, sender: Unit, _ p: String) throws(Refusal) {
+    func checkGrant(_ m: IncentiveGranted, sender: Unit, today: CivilDate, _ p: String) throws(Refusal) {
         let uscc = m.enterprise.uscc
         if sender.role == .customs, !Self.customsMeasures.contains(m.measure) {
             throw .notAuthorised(
@@ -148,7 +150,7 @@ extension CoordinationState {
                     + " by \(certificate.suspendedBy ?? "customs"); grant nothing until the suspension is lifted",
                 field: "\(p).enterprise")
         case .withdrawn:
-            let bar = standing?.bar.map { " (\($0.sentence))" } ?? ""
+            let bar = standing?.bar(on: today).map { " (\($0.sentence))" } ?? ""
             throw .workflow(
                 "\(uscc)'s AEO certificate was withdrawn (撤销) on "
                     + "\(certificate.withdrawnOn.map { "\($0)" } ?? "?")\(bar); it is not an AEO enterprise",

@@ -65,7 +65,7 @@ extension CreditCommand {
 
     struct Breaches: ListingCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Breach reports: the reporter's own, and every report for customs and the coordinator.")
+            abstract: "Breach reports: your own, those routed to your customs office, all for the coordinator.")
         @OptionGroup var connection: NodeOptions
         @OptionGroup var output: OutputOptions
         @Flag(help: "Only reports customs has not decided.") var open = false

@@ -27,10 +27,10 @@ struct BarTests {
     @Test(
         "a bar holds until a year on, to the day",
         arguments: [
-            ("2026-09-01", CaseResult.notCertified), ("2027-03-15", .terminated), ("2028-02-29", .notCertified),
-            ("2026-12-08", .unspecified),
+            ("2026-09-01", CaseResult.notCertified, "2027-09-01"), ("2027-03-15", .terminated, "2028-03-15"),
+            ("2028-02-29", .notCertified, "2029-02-28"), ("2026-12-08", .unspecified, "2027-12-08"),
         ])
-    func toTheDay(start: String, ending: CaseResult) throws {
+    func toTheDay(start: String, ending: CaseResult, expectedEnd: String) throws {
         let day = CivilDate(start)!
         var state = CoordinationState(topology: Topology(units: W.units))
         if ending == .unspecified {
@@ -59,13 +59,16 @@ struct BarTests {
                     }
                 }, from: "dongdu", at: Self.at(day))
         }
-        let end = day.adding(years: 1)
+        let end = CivilDate(expectedEnd)!
         #expect(state.standings[Self.firm.uscc]?.bar(on: end.adding(days: -1))?.until == end)
         #expect(state.standings[Self.firm.uscc]?.bar(on: end) == nil)
         let early = end.adding(days: -1)
-        #expect(throws: Refusal.self) {
+        let refused = #expect(throws: Refusal.self) {
             try state.admit(Self.open("C2", received: early), from: "dongdu", at: Self.at(early))
         }
+        #expect(
+            refused?.reason.contains("it may apply again from \(expectedEnd)") == true, "\(String(describing: refused))"
+        )
         _ = try state.admit(Self.open("C3", received: end), from: "dongdu", at: Self.at(end))
         #expect(state.standings[Self.firm.uscc]?.openCase == "C3")
     }

@@ -147,11 +147,13 @@ extension LifecycleDriver {
         let from = state.level ?? "regular"
         let to: String
         switch from {
-        case "advanced_certified": to = pick(["regular", "dishonest"])!
+        case "advanced_certified": to = pick(["regular", "dishonest", "certified"])!
+        case "certified": to = pick(["regular", "advanced_certified"])!
         case "regular": to = chance(30) ? "advanced_certified" : "dishonest"
         default: to = "regular"
         }
-        let down = StandingModel.stops(from, to)
+        let stop = StandingModel.stops(from, to)
+        let down = StandingModel.rank(to) > StandingModel.rank(from)
         let serious = to.hasSuffix("dishonest")
         let changeID = id("CR")
         return [
@@ -168,23 +170,51 @@ extension LifecycleDriver {
                         $0.severity = serious ? .serious : .general
                         $0.effectiveDate = today.description
                         if down { $0.publicityEnd = today.adding(years: serious ? 2 : 0).adding(months: 6).description }
-                        $0.stopJointIncentives = down
+                        $0.stopJointIncentives = stop
                     }
                 }
             )
         ]
     }
 
-    func lift(_ changeID: String) -> (String, Envelope) {
-        (
-            "commerce-bureau",
-            envelope {
-                $0.creditChangeLifted = CreditChangeLifted.with {
-                    $0.changeID = changeID
-                    $0.reason = "Corrected."
+    /// A lift to the level before (or, now and then, to 常规企业), or an objection upheld.
+    func lift(_ changeID: String) -> [(String, Envelope)] {
+        if chance(30) {
+            return [
+                (
+                    "huli",
+                    envelope {
+                        $0.creditObjectionFiled = CreditObjectionFiled.with {
+                            $0.changeID = changeID
+                            $0.grounds = "Misread ledger."
+                        }
+                    }
+                ),
+                (
+                    "commerce-bureau",
+                    envelope {
+                        $0.creditObjectionDecided = CreditObjectionDecided.with {
+                            $0.changeID = changeID
+                            $0.decision = .changeWithdrawn
+                            $0.reason = "Upheld."
+                        }
+                    }
+                ),
+            ]
+        }
+        let restored = chance(25) ? "regular" : ""
+        return [
+            (
+                "commerce-bureau",
+                envelope {
+                    $0.creditChangeLifted = CreditChangeLifted.with {
+                        $0.changeID = changeID
+                        $0.reason = "Corrected."
+                        $0.restoredLevel = restored
+                    }
                 }
-            }
-        )
+            )
+        ]
     }
 
     func repair(_ changeID: String) -> [(String, Envelope)] {

@@ -61,6 +61,7 @@ struct StandingLifecycleTests {
             #expect(standing?.certificate?.status.rawValue == firm.certificate?.status, "seed \(seed) \(uscc)")
             #expect(standing?.levels[.order282]?.level == firm.level, "seed \(seed) \(uscc) level")
             #expect(standing?.bar?.until == firm.bar?.until, "seed \(seed) \(uscc) bar")
+            #expect(standing?.certificate?.grade == firm.certificate?.grade, "seed \(seed) \(uscc) grade")
             if let bar = standing?.bar { #expect(bar.until == T.today.adding(years: 1), "a bar ends a year on") }
         }
         // A certificate that is not withdrawn goes with an AEO level under its order.
@@ -91,6 +92,11 @@ struct StandingLifecycleTests {
         for record in records { folded.fold(record) }
         #expect(folded.standings == truth.standings, "seed \(seed): the fold differs")
         #expect(folded.incentives == truth.incentives, "seed \(seed): the incentives' fold differs")
+        // And a snapshot of it restores every field of every standing, change and incentive.
+        let bytes: [UInt8] = try truth.storedFold.serializedBytes()
+        let restored = try CoordinationState(
+            topology: truth.topology, restoring: try StoredState(serializedBytes: bytes))
+        #expect(restored == truth, "seed \(seed): the snapshot does not restore the state")
     }
 }
 
@@ -135,13 +141,14 @@ final class LifecycleDriver {
             $0.uscc = uscc
             $0.name = "Firm \(uscc.suffix(5))"
         }
-        if let open = firm.openCase {
+        // Mostly a case runs its course; now and then something else happens to the enterprise meanwhile.
+        if let open = firm.openCase, chance(75) {
             return open.audited && chance(70) ? [conclude(open.id, review: open.review)] : audit(open.id, uscc)
         }
         let holding = firm.certificate.map { $0.status != "withdrawn" } ?? false
         switch random.next() % 10 {
         case 0, 1:
-            if !holding { lifecycles += 1 }
+            if !holding, firm.openCase == nil { lifecycles += 1 }
             return [open(firmName, review: holding && chance(60))]
         case 2, 3:
             return [grant(firmName, model)]
@@ -152,7 +159,7 @@ final class LifecycleDriver {
             return publish(firmName, firm)
         case 6:
             guard let change = pick(firm.changes) ?? firm.changes.last else { return [grant(firmName, model)] }
-            return [lift(change.id)]
+            return lift(change.id)
         case 7:
             guard let change = firm.changes.last else { return [open(firmName, review: false)] }
             return repair(change.id)

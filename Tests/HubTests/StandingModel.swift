@@ -5,6 +5,7 @@ import HubProtocol
 struct StandingModel {
     struct Certificate: Equatable {
         var status: String  // valid, suspended, withdrawn
+        var grade = "advanced_certified"
         var suspended = false
         var withdrawnBy: String?
     }
@@ -16,6 +17,8 @@ struct StandingModel {
         var pending: Set<String> = []
         var repairOpen = false
         var replaced: String?
+        var objected = false
+        var objectionDecided = false
     }
     struct Firm {
         var certificate: Certificate?
@@ -31,6 +34,7 @@ struct StandingModel {
         var measure: UInt32
         /// active, must_stop or stopped
         var status = "active"
+        /// What marked it to stop: "change:ID", "case:ID" or "suspension".
         var markedBy: String?
     }
 
@@ -51,7 +55,7 @@ struct StandingModel {
     func latestChange(_ uscc: String) -> Change? { firms[uscc]?.changes.last }
 
     /// Marks the enterprise's active incentives must-stop for `ref`; answers their holders.
-    mutating func mark(_ uscc: String, ref: String) -> Set<String> {
+    mutating func mark(_ uscc: String, by ref: String) -> Set<String> {
         var holders = Set<String>()
         for (id, incentive) in incentives where incentive.uscc == uscc && incentive.status == "active" {
             incentives[id]?.status = "must_stop"
@@ -83,7 +87,7 @@ struct StandingModel {
             guard firms[m.uscc]?.certificate?.status == "valid" else { return false }
             firms[m.uscc]?.certificate?.status = "suspended"
             firms[m.uscc]?.certificate?.suspended = true
-            holdersTold[envelope.messageID] = mark(m.uscc, ref: sender)
+            holdersTold[envelope.messageID] = mark(m.uscc, by: "suspension")
             return true
         case .suspensionLifted(let m):
             guard firms[m.uscc]?.certificate?.status == "suspended" else { return false }
@@ -92,7 +96,20 @@ struct StandingModel {
             return true
         case .creditChangePublished(let m): return publish(m, sender, messageID: envelope.messageID)
         case .creditChangeConfirmed(let m): return confirm(m.changeID, sender)
-        case .creditChangeLifted(let m): return lift(m.changeID)
+        case .creditChangeLifted(let m): return lift(m.changeID, to: m.restoredLevel)
+        case .creditObjectionFiled(let m):
+            guard let (uscc, index) = change(m.changeID), let change = firms[uscc]?.changes[index], !change.lifted,
+                !change.objected, Self.rank(change.to) > Self.rank(change.from)
+            else { return false }
+            firms[uscc]?.changes[index].objected = true
+            return true
+        case .creditObjectionDecided(let m):
+            guard let (uscc, index) = change(m.changeID), let change = firms[uscc]?.changes[index], !change.lifted,
+                change.objected, !change.objectionDecided
+            else { return false }
+            guard lift(m.changeID, to: "") else { return false }
+            firms[uscc]?.changes[index].objectionDecided = true
+            return true
         case .creditRepairRequested(let m):
             guard let (uscc, index) = change(m.changeID), let change = firms[uscc]?.changes[index], !change.lifted,
                 !change.repairOpen, Self.rank(change.to) > Self.rank(change.from)
@@ -134,19 +151,21 @@ struct StandingModel {
         switch m.result {
         case .certified:
             guard open.audited else { return false }
+            if open.review, firms[uscc]?.certificate?.status == "withdrawn" { return false }
             if !open.review {
                 firms[uscc]?.certificate = Certificate(status: "valid")
                 firms[uscc]?.level = "advanced_certified"
                 firms[uscc]?.levelBy = open.id
             }
         case .notCertified:
-            firms[uscc]?.bar = (today.adding(years: 1), open.id)
-            if open.review {
+            let withdrawn = firms[uscc]?.certificate?.status == "withdrawn"
+            if !(open.review && withdrawn) { firms[uscc]?.bar = (today.adding(years: 1), open.id) }
+            if open.review, !withdrawn {
                 firms[uscc]?.certificate?.status = "withdrawn"
                 firms[uscc]?.certificate?.withdrawnBy = open.id
                 firms[uscc]?.level = "regular"
                 firms[uscc]?.levelBy = open.id
-                holdersTold[messageID] = mark(uscc, ref: open.id)
+                holdersTold[messageID] = mark(uscc, by: "case:\(open.id)")
             }
         default:
             guard !open.review else { return false }
@@ -182,11 +201,17 @@ struct StandingModel {
         let uscc = m.enterprise.uscc
         var firm = firms[uscc] ?? Firm()
         if let level = firm.level, level != m.fromLevel { return false }
-        if Self.aeoLevels.contains(m.toLevel) { return false }  // the driver never moves between AEO levels
+        if Self.aeoLevels.contains(m.toLevel) {
+            // Only between AEO levels, and only for a certificate in force.
+            guard Self.aeoLevels.contains(m.fromLevel), let certificate = firm.certificate,
+                certificate.status != "withdrawn"
+            else { return false }
+            firm.certificate?.grade = m.toLevel
+        }
         var change = Change(id: m.changeID, from: m.fromLevel, to: m.toLevel, replaced: firm.levelBy)
         firm.level = m.toLevel
         firm.levelBy = m.changeID
-        if Self.aeoLevels.contains(m.fromLevel) {
+        if Self.aeoLevels.contains(m.fromLevel), !Self.aeoLevels.contains(m.toLevel) {
             if firm.certificate != nil, firm.certificate?.status != "withdrawn" {
                 firm.certificate?.status = "withdrawn"
                 firm.certificate?.withdrawnBy = m.changeID
@@ -197,7 +222,7 @@ struct StandingModel {
         if m.stopJointIncentives {
             let holders = Set(incentives.values.filter { $0.uscc == uscc && $0.status == "active" }.map(\.granter))
             change.pending = holders.union([Self.coordinator]).subtracting([sender])
-            holdersTold[messageID] = mark(uscc, ref: m.changeID)
+            holdersTold[messageID] = mark(uscc, by: "change:\(m.changeID)")
         }
         firms[uscc]?.changes.append(change)
         return true
@@ -215,30 +240,40 @@ struct StandingModel {
         return true
     }
 
-    private mutating func lift(_ id: String) -> Bool {
+    private mutating func lift(_ id: String, to restored: String) -> Bool {
         guard let (uscc, index) = change(id), var firm = firms[uscc] else { return false }
         let change = firm.changes[index]
         guard !change.lifted, firm.changes.last(where: { !$0.lifted })?.id == id, firm.level == change.to else {
             return false
         }
-        if Self.aeoLevels.contains(change.from) {
+        let level = restored.isEmpty ? change.from : restored
+        let toAEO = Self.aeoLevels.contains(level)
+        if toAEO {
             guard let certificate = firm.certificate,
                 certificate.status != "withdrawn" || certificate.withdrawnBy == id
             else { return false }
+        } else if let certificate = firm.certificate, certificate.status != "withdrawn" {
+            return false  // a certificate in force goes with an AEO level
         }
         firm.changes[index].lifted = true
         firm.changes[index].pending = []
         firm.changes[index].repairOpen = false
-        firm.level = change.from
-        firm.levelBy = change.replaced ?? id
-        if var certificate = firm.certificate, certificate.withdrawnBy == id {
-            certificate.status = certificate.suspended ? "suspended" : "valid"
-            certificate.withdrawnBy = nil
-            firm.certificate = certificate
+        firm.level = level
+        firm.levelBy = level == change.from ? change.replaced ?? id : id
+        let stillWithdrawn = firm.certificate?.withdrawnBy == id && !toAEO
+        if toAEO {
+            if var certificate = firm.certificate, certificate.withdrawnBy == id {
+                certificate.status = certificate.suspended ? "suspended" : "valid"
+                certificate.withdrawnBy = nil
+                firm.certificate = certificate
+            }
+            if firm.bar?.ref == id { firm.bar = nil }
+            if firm.certificate?.status != "withdrawn" { firm.certificate?.grade = level }
         }
-        if firm.bar?.ref == id { firm.bar = nil }
         firms[uscc] = firm
-        for (key, incentive) in incentives where incentive.status == "must_stop" && incentive.markedBy == id {
+        guard !stillWithdrawn else { return true }
+        for (key, incentive) in incentives where incentive.status == "must_stop" && incentive.markedBy == "change:\(id)"
+        {
             incentives[key]?.status = "active"
             incentives[key]?.markedBy = nil
         }
@@ -249,11 +284,18 @@ struct StandingModel {
         guard let (uscc, index) = change(id), let change = firms[uscc]?.changes[index], !change.lifted,
             change.repairOpen
         else { return false }
+        let betweenAEO = Self.aeoLevels.contains(change.to)
+        // Repaired back to an AEO level only with a certificate in force.
+        if betweenAEO, firms[uscc]?.certificate.map({ $0.status != "withdrawn" }) != true { return false }
         firms[uscc]?.changes[index].lifted = true
         firms[uscc]?.changes[index].pending = []
         firms[uscc]?.changes[index].repairOpen = false
+        let level = Self.aeoLevels.contains(change.from) && !betweenAEO ? "regular" : change.from
         if firms[uscc]?.levelBy == id {
-            firms[uscc]?.level = Self.aeoLevels.contains(change.from) ? "regular" : change.from
+            firms[uscc]?.level = level
+            if Self.aeoLevels.contains(level), firms[uscc]?.certificate?.status != "withdrawn" {
+                firms[uscc]?.certificate?.grade = level
+            }
         }
         return true
     }

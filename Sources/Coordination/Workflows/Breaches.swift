@@ -34,10 +34,15 @@ extension CoordinationState {
                         + (report.decidedBy ?? "customs"))
             }
             if m.decision == .changePublished {
-                guard let change = creditChanges[m.changeID], change.uscc == report.uscc else {
+                guard let change = creditChanges[m.changeID] else {
                     throw .workflow(
-                        "credit change '\(m.changeID)' of \(report.uscc) does not exist; publish the change first, "
-                            + "then decide the report naming it", field: "\(p).change_id")
+                        "there is no credit change '\(m.changeID)'; publish the change first, then decide the report "
+                            + "naming it", field: "\(p).change_id")
+                }
+                guard change.uscc == report.uscc else {
+                    throw .workflow(
+                        "credit change \(m.changeID) is about \(change.uscc), not \(report.uscc) of report "
+                            + m.reportID, field: "\(p).change_id")
                 }
                 report.changeID = change.id
             }
@@ -65,7 +70,7 @@ extension CoordinationState {
         }
         var officer = m.officer
         if officer.office.isEmpty { officer.office = t.sender.id }
-        try withStanding(m.uscc, name: "") { standing throws(Refusal) in
+        try withStanding(m.uscc, name: cultivation[m.uscc]?.name ?? "") { standing throws(Refusal) in
             if m.duty == .liaison { standing.liaison = officer } else { standing.coordinator = officer }
         }
         return route([standing?.certificate?.office], sender: t.sender, uscc: m.uscc)

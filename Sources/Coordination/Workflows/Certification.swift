@@ -17,7 +17,8 @@ extension CoordinationState {
                         + "enter the day customs received the application", field: "\(p).application_received")
             }
             let standing = standings[uscc]
-            if let bar = standing?.bar, received < bar.until {
+            // A rule on new applications: folding trusts the log (1.3 logs knew no bar from a downgrade).
+            if t.checking, let bar = standing?.bar, received < bar.until {
                 throw .workflow("\(uscc) may not apply again yet: \(bar.sentence)")
             }
             if let open = standing?.openCase { throw .workflow("\(uscc) already has open case \(open)") }
@@ -68,6 +69,8 @@ extension CoordinationState {
             return route([certificate.office], sender: sender, uscc: m.uscc)
         case .certificateSuspended(let m):
             guard var certificate = standings[m.uscc]?.certificate, certificate.status == .valid else {
+                // Folding a log written before 1.4 (a suspension after a downgrade it did not withdraw on).
+                if !t.checking { return route([], sender: sender, uscc: m.uscc) }
                 let status = standings[m.uscc]?.certificate?.status.rawValue
                 throw .workflow(
                     status.map { "\(m.uscc)'s certificate is \($0); only a valid one is suspended" }
@@ -83,6 +86,7 @@ extension CoordinationState {
                 topology.ids(of: .customs) + topology.ids(of: .department) + holders, sender: sender, uscc: m.uscc)
         case .suspensionLifted(let m):
             guard var certificate = standings[m.uscc]?.certificate, certificate.status == .suspended else {
+                if !t.checking { return route([], sender: sender, uscc: m.uscc) }
                 throw .workflow("\(m.uscc)'s AEO measures are not suspended")
             }
             if t.checking, let office = certificate.suspendedBy, office != sender.id {
@@ -111,6 +115,13 @@ extension CoordinationState {
         case .certified:
             if t.checking { try requireAudited(record) }
             let (set, grade) = try certifiedGrade(m, review: review, today: today, t)
+            if t.checking, review, let certificate = standings[record.uscc]?.certificate,
+                certificate.status == .withdrawn
+            {
+                throw .workflow(
+                    "\(record.uscc)'s certificate was withdrawn on \(certificate.withdrawnOn.map { "\($0)" } ?? "?") "
+                        + "(\(certificate.withdrawnBy ?? "-")): the review cannot pass it; conclude it NOT_CERTIFIED")
+            }
             record.status = .certified
             record.reviewDue = today.adding(years: 5)
             try withStanding(record.uscc, name: record.enterpriseName) { standing throws(Refusal) in
@@ -127,8 +138,12 @@ extension CoordinationState {
         case .notCertified:
             record.status = .notCertified
             let reason: Bar.Reason = review ? .failedReview : .failedCertification
-            standings[record.uscc]?.bar = Bar(until: today.adding(years: 1), reason: reason, ref: record.id)
-            if review, var certificate = standings[record.uscc]?.certificate {
+            let withdrawn = standings[record.uscc]?.certificate?.status == .withdrawn
+            // A review failing after a downgrade already withdrew the certificate changes nothing more.
+            if !(review && withdrawn) {
+                standings[record.uscc]?.bar = Bar(until: today.adding(years: 1), reason: reason, ref: record.id)
+            }
+            if review, !withdrawn, var certificate = standings[record.uscc]?.certificate {
                 certificate.status = .withdrawn
                 certificate.withdrawnOn = today
                 certificate.withdrawnBy = record.id

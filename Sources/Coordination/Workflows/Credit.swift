@@ -15,7 +15,10 @@ extension CoordinationState {
                 throw .workflow("credit change \(m.changeID) already exists", field: "\(p).change_id")
             }
             let uscc = m.enterprise.uscc
-            if t.checking { try checkPublication(m, p) }
+            if t.checking {
+                try checkOrder(m, p)
+                try checkPublication(m, p)
+            }
             let effective = try date(m.effectiveDate, "\(p).effective_date")
             // Asked to confirm: the units holding an active incentive of the enterprise, and the coordinator.
             let holders = m.stopJointIncentives ? activeIncentives(of: uscc).map(\.granter) : []
@@ -68,15 +71,7 @@ extension CoordinationState {
             let change = try liftable(m.changeID, t)
             if t.checking { try requireLatest(change, t.p) }
             let level = try restoredLevel(change, m.restoredLevel, t)
-            if t.checking, change.levelSet.level(level)?.isAEO == true {
-                let certificate = standings[change.uscc]?.certificate
-                guard let certificate, certificate.status != .withdrawn || certificate.withdrawnBy == change.id else {
-                    throw Refusal(
-                        .invalidField,
-                        "\(change.uscc) holds no AEO certificate that this change withdrew; lifting it cannot restore "
-                            + "\(levelName(change.levelSet, level))", field: "\(p).restored_level")
-                }
-            }
+            if t.checking { try checkRestored(change, level, t) }
             lift(change, to: level, undoing: true)
             return route(Array(topology.units.keys), sender: sender, uscc: change.uscc)
         case .creditObjectionFiled(let m):
@@ -141,13 +136,25 @@ extension CoordinationState {
         if m.levelSet.level(m.fromLevel)?.isAEO != true {
             throw .workflow(
                 "a credit change cannot make \(uscc) \(to.name): AEO status comes only from a certification case "
-                    + "concluded CERTIFIED; open a case (aeohub audit open)", field: "\(p).to_level")
+                    + "concluded CERTIFIED; open a case (aeohub audit open-case)", field: "\(p).to_level")
         }
         guard let certificate = standing?.certificate, certificate.status != .withdrawn else {
             throw .workflow(
                 "\(uscc) holds no AEO certificate on this hub, so it cannot be moved to \(to.name); "
                     + "AEO status comes from a certification case", field: "\(p).to_level")
         }
+    }
+
+    /// A change that touches an AEO level speaks the order of the enterprise's certificate.
+    private func checkOrder(_ m: CreditChangePublished, _ p: String) throws(Refusal) {
+        let set = m.levelSet
+        guard let certificate = standings[m.enterprise.uscc]?.certificate, certificate.status != .withdrawn,
+            certificate.levelSet != set, set.level(m.fromLevel)?.isAEO == true || set.level(m.toLevel)?.isAEO == true
+        else { return }
+        throw Refusal(
+            .invalidField,
+            "\(m.enterprise.uscc)'s certificate was granted under \(certificate.levelSet.title); publish the change "
+                + "under that order", field: "\(p).level_set")
     }
 
     func levelName(_ set: LevelSet, _ id: String) -> String { set.level(id).map { "\($0.name) (\(id))" } ?? id }
@@ -202,6 +209,26 @@ extension CoordinationState {
         }
     }
 
+    /// A level restored goes with the certificate: an AEO level only with a certificate in force (or the
+    /// one this change withdrew), and no other level while a certificate of the set is in force.
+    private func checkRestored(_ change: CreditChangeRecord, _ level: String, _ t: Transition) throws(Refusal) {
+        let set = change.levelSet
+        let certificate = standings[change.uscc]?.certificate
+        if set.level(level)?.isAEO == true {
+            guard let certificate, certificate.status != .withdrawn || certificate.withdrawnBy == change.id else {
+                throw Refusal(
+                    .invalidField,
+                    "\(change.uscc) holds no AEO certificate that this change withdrew; it cannot be restored to "
+                        + "\(levelName(set, level))", field: "\(t.p).restored_level")
+            }
+        } else if let certificate, certificate.levelSet == set, certificate.status != .withdrawn {
+            throw Refusal(
+                .invalidField,
+                "\(change.uscc) holds a certificate in force (\(levelName(set, certificate.grade))): restore an AEO "
+                    + "level, or publish a downgrade to take it out of AEO", field: "\(t.p).restored_level")
+        }
+    }
+
     /// Objections and repairs answer a downgrade; an upgrade has nothing to contest.
     private func requireDowngrade(_ change: CreditChangeRecord, _ t: Transition) throws(Refusal) {
         if t.checking, !change.levelSet.isDowngrade(from: change.from, to: change.to) {
@@ -217,11 +244,16 @@ extension CoordinationState {
         _ change: CreditChangeRecord, _ restored: String, _ t: Transition
     ) throws(Refusal) -> String {
         let set = change.levelSet
-        guard let ceiling = set.bestNonAEO else { return change.from }
+        // A change between AEO levels leaves the certificate: its repair restores as a lift does.
+        guard let ceiling = set.bestNonAEO, set.level(change.to)?.isAEO == false else {
+            let level = try restoredLevel(change, restored, t)
+            if t.checking { try checkRestored(change, level, t) }
+            return level
+        }
         let asked = restored.isEmpty ? change.from : restored
         guard set.level(asked)?.isAEO == true else { return try restoredLevel(change, restored, t) }
         if t.checking, !restored.isEmpty {
-            let bar = standings[change.uscc]?.bar.map { " (\($0.sentence))" } ?? ""
+            let bar = standings[change.uscc]?.bar(on: t.today).map { " (\($0.sentence))" } ?? ""
             throw Refusal(
                 .invalidField,
                 "a repair restores at most \(ceiling.name) (\(ceiling.id)); \(set.level(asked)?.name ?? asked) needs "
@@ -242,13 +274,19 @@ extension CoordinationState {
         if change.repair?.outcome == nil { change.repair?.outcome = "lifted" }
         creditChanges[change.id] = change
         guard var standing = standings[change.uscc] else { return }
-        let current = standing.levels[change.levelSet]
-        if current?.changeID == change.id || (undoing && current?.level == change.to) {
-            // Undone, the level is again the one the replaced record set; repaired, it is this change's.
-            let setter = undoing ? change.replaced ?? change.id : change.id
-            standing.levels[change.levelSet] = CurrentLevel(level: level, changeID: setter)
+        let set = change.levelSet
+        let current = standing.levels[set]
+        let setsLevel = current?.changeID == change.id || (undoing && current?.level == change.to)
+        if setsLevel {
+            // Undone to the level it replaced, the level is again that record's; otherwise this change's.
+            let setter = undoing && level == change.from ? change.replaced ?? change.id : change.id
+            standing.levels[set] = CurrentLevel(level: level, changeID: setter)
         }
-        if undoing {
+        // Undone to an AEO level, the certificate and the bar the change brought go with it; undone to
+        // a level that is not AEO, the enterprise stays out of AEO, and so do its incentives' marks.
+        let restoresAEO = set.level(level)?.isAEO == true
+        let stillWithdrawn = standing.certificate?.withdrawnBy == change.id && !restoresAEO
+        if undoing, restoresAEO {
             if let certificate = standing.certificate, certificate.withdrawnBy == change.id {
                 standing.certificate?.status = certificate.suspendedOn == nil ? .valid : .suspended
                 standing.certificate?.withdrawnOn = nil
@@ -256,8 +294,12 @@ extension CoordinationState {
             }
             if standing.bar?.ref == change.id { standing.bar = nil }
         }
+        // A certificate in force carries the AEO level it is restored to (a change between AEO levels).
+        if setsLevel, restoresAEO, standing.certificate?.levelSet == set, standing.certificate?.status != .withdrawn {
+            standing.certificate?.grade = level
+        }
         standings[change.uscc] = standing
-        if undoing { clearMustStop(change.uscc, ref: change.id) }
+        if undoing, !stillWithdrawn { clearMustStop(change.uscc, ref: change.id) }
     }
 
     /// The change that stops joint incentives to `uscc` now, if any: the latest one not lifted.

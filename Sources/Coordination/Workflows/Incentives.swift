@@ -18,7 +18,7 @@ extension CoordinationState {
                     "granted_on \(granted) is in the future (today is \(t.today)); record an incentive once granted",
                     field: "\(p).granted_on")
             }
-            if t.checking { try checkGrant(m, sender: sender, p) }
+            if t.checking { try checkGrant(m, sender: sender, today: t.today, p) }
             if t.checking, let stop = incentiveStop(for: uscc) {
                 throw .workflow(
                     "\(uscc) is under credit change \(stop.id) (\(levelName(stop.levelSet, stop.to)) from "

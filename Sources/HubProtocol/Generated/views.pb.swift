@@ -907,8 +907,8 @@ public nonisolated struct IncentiveRow: Sendable {
 
   public var stoppedAtMs: Int64 = 0
 
-  /// Since 1.4: why it must stop (or stopped): "credit_change", "suspension", "review_failed",
-  /// "withdrawal", and the record that did it (a change id, or the case id of a failed review).
+  /// Since 1.4: why it must stop (or stopped): "credit_change", "suspension", "review_failed", and
+  /// the record that did it: the change id, the suspending office's node id, or the failed review's case id.
   public var stopCause: String = String()
 
   public var stopRef: String = String()
@@ -1194,7 +1194,9 @@ public nonisolated struct CreditLevelHeld: Sendable {
   public init() {}
 }
 
-/// A breach report (since 1.4): seen by its reporter, every customs office and the coordinator.
+/// A breach report (since 1.4): seen by its reporter, the customs offices it was routed to (the
+/// certificate's office, or every customs office when none holds one), the office that decided it
+/// and the coordinator.
 public nonisolated struct BreachRow: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
