@@ -72,4 +72,56 @@ struct BarTests {
         _ = try state.admit(Self.open("C3", received: end), from: "dongdu", at: Self.at(end))
         #expect(state.standings[Self.firm.uscc]?.openCase == "C3")
     }
+
+    @Test("a log written before 1.4 folds whole: its records meet bars and withdrawals 1.4 adds without loss")
+    func olderLogFoldsWhole() throws {
+        let day = CivilDate("2026-05-04")!
+        func stamped(_ envelope: Envelope, _ sequence: UInt64, from sender: String = "dongdu") -> Envelope {
+            var envelope = envelope
+            envelope.sender = sender
+            envelope.sequence = sequence
+            envelope.acceptedAtMs = Self.at(day.adding(days: Int(sequence)))
+            return envelope
+        }
+        // A 1.3 hub accepted these: a downgrade out of AEO (1.4 bars and withdraws on it), then a new
+        // application within the year and a suspension of the certificate 1.3 left in force.
+        let records = [
+            stamped(Self.open("C1", received: day), 1),
+            stamped(
+                W.envelope {
+                    $0.caseConcluded = CaseConcluded.with {
+                        $0.caseID = "C1"
+                        $0.result = .terminated
+                    }
+                }, 2),
+            stamped(
+                W.envelope {
+                    $0.creditChangePublished = CreditChangePublished.with {
+                        $0.changeID = "CR1"
+                        $0.enterprise = Self.firm
+                        $0.levelSet = .order282
+                        $0.fromLevel = "advanced_certified"
+                        $0.toLevel = "regular"
+                        $0.severity = .minor
+                        $0.effectiveDate = day.description
+                        $0.stopJointIncentives = true
+                    }
+                }, 3),
+            stamped(Self.open("C2", received: day.adding(days: 10)), 4),
+            stamped(
+                W.envelope {
+                    $0.certificateSuspended = CertificateSuspended.with {
+                        $0.uscc = Self.firm.uscc
+                        $0.ground = .criminalCase
+                    }
+                }, 5),
+        ]
+        var state = CoordinationState(topology: Topology(units: W.units))
+        for record in records {
+            let kept = state.fold(record)
+            #expect(kept, "record \(record.sequence) was dropped")
+        }
+        #expect(state.standings[Self.firm.uscc]?.openCase == "C2")
+        #expect(state.cases["C2"] != nil)
+    }
 }
