@@ -121,6 +121,12 @@ PAYLOADS = {
                           "declared_on": "2026-09-04"},
     "refund_processed": {"record_id": "REF-2026-0120", "enterprise": ENTERPRISE, "applied_on": "2026-09-14",
                          "refunded_on": "2026-09-16"},
+    "service_window_opened": {"window_id": "WIN-HULI-1", "centre": "Huli District Government Service Centre",
+                              "area": "350206", "office": "xm-dongdu", "opened_on": "2026-09-01"},
+    "service_window_closed": {"window_id": "WIN-HULI-1", "closed_on": "2026-10-01", "reason": "Moved to the new hall."},
+    "priority_matters_published": {"items": [{"matter": "Import licence", "channel": "Single window"},
+                                             {"matter": "Social insurance change", "channel": "Window 12"}],
+                                   "published_on": "2026-09-15"},
     "progress_report": {"period": "2026-09/2026-10", "figures": [{"name": "requests_filed", "value": "12"},
                                                                  {"name": "enterprises_certified", "value": "2"}],
                         "text": "Two enterprises certified; twelve requests filed."},
@@ -136,7 +142,7 @@ SENDERS = {"request_filed": "huli", "cultivation_recommended": "siming", "meetin
            "incentive_stopped": "finance-bureau", "activity_recorded": "huli", "credit_objection_filed": "huli",
            "credit_repair_requested": "huli", "breach_reported": "tax-bureau", "tolerance_accepted": "market-regulation",
            "tolerance_fulfilled": "market-regulation", "fx_batch_declared": "pbc-xiamen",
-           "refund_processed": "tax-bureau"}
+           "refund_processed": "tax-bureau", "service_window_opened": "huli", "priority_matters_published": "huli"}
 
 
 def envelope(payload_type, payload, index, stamped=False):
@@ -305,6 +311,8 @@ def main():
                      "INVALID_FIELD", "tolerance_accepted.commitment_due", "must be after accepted_on"),
         bad_envelope("fx-month", "fx_batch_declared", setp(["month"], "2026-8"),
                      "INVALID_FIELD", "fx_batch_declared.month", "is not a month"),
+        bad_envelope("priorities-empty", "priority_matters_published", setp(["items"], []),
+                     "INVALID_FIELD", "priority_matters_published.items", "list at least one matter"),
         bad_envelope("contact-without-duty", "customs_contact_assigned", setp(["duty"], "CONTACT_DUTY_UNSPECIFIED"),
                      "INVALID_FIELD", "customs_contact_assigned.duty", "is required"),
         bad_envelope("group-plan-without-members", "plan_recorded", setp(["members"], []),

@@ -22,6 +22,9 @@ public struct CoordinationState: Sendable, Equatable {
     public internal(set) var breaches = RecordBook<BreachRecord>()
     /// Services given to AEOs (measures 9, 13, 14).
     public internal(set) var services = RecordBook<ServiceRecord>()
+    /// AEO service windows (measure 17) by id, and each unit's latest priority-matter list (measure 19).
+    public internal(set) var windows = RecordBook<WindowRecord>()
+    public internal(set) var priorityMatters = RecordBook<PriorityMattersRecord>()
     public internal(set) var incentives = RecordBook<IncentiveRecord>()
     public internal(set) var activities = RecordBook<ActivityRecord>()
     public internal(set) var plans = RecordBook<PlanRecord>()

@@ -28,6 +28,14 @@ extension ServiceRecord: Listable {
     public var listingKey: String { id }
 }
 
+extension WindowRecord: Listable {
+    public var listingKey: String { id }
+}
+
+extension PriorityMattersRecord: Listable {
+    public var listingKey: String { unit }
+}
+
 extension CaseRecord: Listable {
     public var listingKey: String { id }
 }

@@ -43,6 +43,8 @@ extension Subject {
         case .toleranceFulfilled(let m): self = .service(m.recordID)
         case .fxBatchDeclared(let m): self = .service(m.recordID)
         case .refundProcessed(let m): self = .service(m.recordID)
+        // Service windows and priority-matter lists are public: every unit sees them.
+        case .serviceWindowOpened, .serviceWindowClosed, .priorityMattersPublished: return nil
         // Every unit sees credit changes and certificates; a unit sees its own reports.
         case .creditChangePublished, .creditChangeConfirmed, .creditChangeLifted, .creditObjectionFiled,
             .creditObjectionDecided, .creditRepairRequested, .creditRepairDecided, .reviewDue, .certificateSuspended,

@@ -129,3 +129,39 @@ extension ServiceRecord {
             doneOn: try civilDate(s.doneOn, present: s.hasDoneOn, "service done_on"), participants: Set(s.participants))
     }
 }
+
+extension WindowRecord {
+    var stored: StoredWindow {
+        StoredWindow.with {
+            $0.id = id
+            $0.centre = centre
+            $0.area = area
+            $0.office = office
+            $0.openedBy = openedBy
+            $0.openedOn = openedOn.description
+            if let closedOn { $0.closedOn = closedOn.description }
+        }
+    }
+
+    init(stored s: StoredWindow) throws {
+        self.init(
+            id: s.id, centre: s.centre, area: s.area, office: s.office, openedBy: s.openedBy,
+            openedOn: try civilDate(s.openedOn, "window opened_on"),
+            closedOn: try civilDate(s.closedOn, present: s.hasClosedOn, "window closed_on"))
+    }
+}
+
+extension PriorityMattersRecord {
+    var stored: StoredPriorityMatters {
+        StoredPriorityMatters.with {
+            $0.unit = unit
+            $0.publishedOn = publishedOn.description
+            $0.items = items
+        }
+    }
+
+    init(stored s: StoredPriorityMatters) throws {
+        self.init(
+            unit: s.unit, publishedOn: try civilDate(s.publishedOn, "priority matters published_on"), items: s.items)
+    }
+}

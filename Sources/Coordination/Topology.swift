@@ -115,6 +115,8 @@ public struct Topology: Sendable, Hashable {
             case .activityRecorded: table[type] = [.customs, .district, .zone, .coordinator, .department, .association]
             case .toleranceAccepted, .toleranceFulfilled, .fxBatchDeclared, .refundProcessed:
                 table[type] = [.department]
+            case .serviceWindowOpened, .serviceWindowClosed: table[type] = [.customs, .district, .zone]
+            case .priorityMattersPublished: table[type] = [.customs, .district, .zone, .coordinator, .department]
             case .creditChangeConfirmed, .progressReport: table[type] = every
             case .nodePresence: table[type] = []
             }

@@ -142,4 +142,34 @@ extension CoordinationState {
                 }
             })
     }
+
+    /// Every unit sees every service window; `open_only` leaves out closed ones.
+    func windowRow(_ request: ViewRequest) -> ListingRule<WindowRecord, WindowRow> {
+        ListingRule(
+            includes: { !request.openOnly || $0.closedOn == nil },
+            row: { record in
+                WindowRow.with {
+                    $0.windowID = record.id
+                    $0.centre = record.centre
+                    $0.area = record.area
+                    $0.office = record.office
+                    $0.openedBy = record.openedBy
+                    $0.openedOn = "\(record.openedOn)"
+                    $0.closedOn = record.closedOn.map { "\($0)" } ?? ""
+                }
+            })
+    }
+
+    /// Every unit sees every unit's latest list.
+    func prioritiesRow() -> ListingRule<PriorityMattersRecord, PriorityMattersRow> {
+        ListingRule(
+            includes: { _ in true },
+            row: { record in
+                PriorityMattersRow.with {
+                    $0.unit = record.unit
+                    $0.publishedOn = "\(record.publishedOn)"
+                    $0.items = record.items
+                }
+            })
+    }
 }

@@ -78,6 +78,8 @@ extension CoordinationState {
         case .enterprises: view.enterprises = listing.page(standings, true, enterpriseRow(request, unit, today))
         case .breaches: view.breaches = listing.page(breaches, everything, breachRow(request, unit))
         case .services: view.services = listing.page(services, everything, serviceRow(request, unit, today))
+        case .windows: view.windows = listing.page(windows, true, windowRow(request))
+        case .priorityMatters: view.priorityMatters = listing.page(priorityMatters, true, prioritiesRow())
         case .incentives: view.incentives = listing.page(incentives, everything, incentiveRow(request, unit))
         case .activities: view.activities = listing.page(activities, everything, activityRow(unit))
         case .plans: view.plans = listing.page(plans, everything, planRow(request, unit, today))
@@ -86,7 +88,8 @@ extension CoordinationState {
             view.code = .invalidField
             view.reason =
                 "kind: name a view (requests, cultivation, cases, audits, meetings, actions, credit_changes, "
-                + "reports, certificates, incentives, activities, plans, units, enterprises, breaches, services)"
+                + "reports, certificates, incentives, activities, plans, units, enterprises, breaches, services, "
+                + "windows, priority_matters)"
             return view
         }
         view.total = UInt32(listing.total)
@@ -102,7 +105,7 @@ extension CoordinationState {
         .certificates: ["uscc", "open_only"], .incentives: ["uscc", "open_only"], .activities: [],
         .plans: ["uscc", "open_only"], .units: [],
         .enterprises: ["uscc", "must_stop", "barred", "suspended"], .breaches: ["uscc", "open_only"],
-        .services: ["uscc", "open_only"],
+        .services: ["uscc", "open_only"], .windows: ["open_only"], .priorityMatters: [],
     ]
 
     private static func setFilters(_ request: ViewRequest) -> [String] {

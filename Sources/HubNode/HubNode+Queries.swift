@@ -51,6 +51,8 @@ extension HubNode {
             merged.enterprises += page.enterprises
             merged.breaches += page.breaches
             merged.services += page.services
+            merged.windows += page.windows
+            merged.priorityMatters += page.priorityMatters
             request.afterKey = page.nextKey
         } while !request.afterKey.isEmpty
         return merged

@@ -52,6 +52,9 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
     case toleranceFulfilled = "tolerance_fulfilled"
     case fxBatchDeclared = "fx_batch_declared"
     case refundProcessed = "refund_processed"
+    case serviceWindowOpened = "service_window_opened"
+    case serviceWindowClosed = "service_window_closed"
+    case priorityMattersPublished = "priority_matters_published"
 
     /// The workflow the type belongs to.
     public var workflow: Workflow {
@@ -74,7 +77,9 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable, Codable {
             .credit
         case .incentiveGranted, .incentiveStopped: .incentives
         case .activityRecorded: .activities
-        case .toleranceAccepted, .toleranceFulfilled, .fxBatchDeclared, .refundProcessed: .services
+        case .toleranceAccepted, .toleranceFulfilled, .fxBatchDeclared, .refundProcessed, .serviceWindowOpened,
+            .serviceWindowClosed, .priorityMattersPublished:
+            .services
         case .progressReport: .reports
         case .nodePresence: .presence
         }
@@ -143,6 +148,9 @@ extension Envelope {
         case .toleranceFulfilled: .toleranceFulfilled
         case .fxBatchDeclared: .fxBatchDeclared
         case .refundProcessed: .refundProcessed
+        case .serviceWindowOpened: .serviceWindowOpened
+        case .serviceWindowClosed: .serviceWindowClosed
+        case .priorityMattersPublished: .priorityMattersPublished
         }
     }
 }

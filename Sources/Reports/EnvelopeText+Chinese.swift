@@ -106,6 +106,11 @@ extension EnvelopeText {
             return "\(m.recordID) \(m.enterprise.name)（\(m.enterprise.uscc)）\(m.month) 外汇集中申报，\(m.declaredOn)"
         case .refundProcessed(let m):
             return "\(m.recordID) \(m.enterprise.name)（\(m.enterprise.uscc)）出口退税 \(m.appliedOn) 申请，\(m.refundedOn) 办结"
+        case .serviceWindowOpened(let m):
+            return "\(m.windowID) \(m.centre)（\(m.area)）AEO 服务专窗开设，\(m.office) 派驻，\(m.openedOn)"
+        case .serviceWindowClosed(let m): return "\(m.windowID) 专窗关闭 \(m.closedOn)：\(m.reason)"
+        case .priorityMattersPublished(let m):
+            return "优先办理事项清单 \(m.publishedOn)：" + m.items.map { "\($0.matter)（\($0.channel)）" }.joined(separator: "；")
         default: return "（本版本不认识的消息类型）"
         }
     }

@@ -65,6 +65,30 @@ extension Listings {
         return table
     }
 
+    /// AEO service windows (measure 17): where, who staffs them, open or closed.
+    public var windows: Table {
+        var table = self.table(["Window", "Centre", "Area", "Office", "Opened by", "Opened on", "Closed on"])
+        for item in view.windows {
+            table.append([
+                .text(item.windowID), .text(item.centre), .text(item.area), .text(item.office), .text(item.openedBy),
+                .day(item.openedOn), .day(item.closedOn),
+            ])
+        }
+        return table
+    }
+
+    /// Each unit's latest list of priority matters (measure 19), one matter and its channel per line.
+    public var priorityMatters: Table {
+        var table = self.table(["Unit", "Published on", "Matters"])
+        for item in view.priorityMatters {
+            let matters = item.items.map { "\($0.matter) (\($0.channel))" }
+            let json = JSONValue.array(
+                item.items.map { .object(["matter": .string($0.matter), "channel": .string($0.channel)]) })
+            table.append([.text(item.unit), .day(item.publishedOn), Cell(matters.joined(separator: "; "), json: json)])
+        }
+        return table
+    }
+
     private func level(_ id: String, in set: LevelSet) -> Cell {
         let name = language == .zh ? set.level(id)?.name : nil
         return Cell(name ?? id, json: .optional(id))

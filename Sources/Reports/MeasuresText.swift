@@ -40,6 +40,12 @@ enum MeasuresText {
         case .refundProcessed(let m):
             "\(m.recordID) \(m.enterprise.name) (\(m.enterprise.uscc)) refund applied \(m.appliedOn), "
                 + "paid \(m.refundedOn)"
+        case .serviceWindowOpened(let m):
+            "\(m.windowID) AEO window at \(m.centre) (\(m.area)), staffed by \(m.office), opened \(m.openedOn)"
+        case .serviceWindowClosed(let m): "\(m.windowID) closed \(m.closedOn): \(m.reason)"
+        case .priorityMattersPublished(let m):
+            "priority matters published \(m.publishedOn): "
+                + m.items.map { "\($0.matter) (\($0.channel))" }.joined(separator: "; ")
         default: "(a message type this version does not know)"
         }
     }

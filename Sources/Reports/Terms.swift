@@ -88,7 +88,9 @@ public enum Terms {
         "Report": "报送编号", "Reporter": "报送单位", "Found on": "发现日期", "Pushed to platform": "推送信用平台",
         "Decided by": "处理海关", "Facts": "违法失信事实", "Confirm by": "确认时限", "Confirm overdue": "确认逾期",
         "Record": "记录编号", "Unit": "单位", "Subject": "事项", "Missing": "待补材料", "Started": "受理日期",
-        "Done": "办结日期", "On time": "按时", "Working days": "工作日",
+        "Done": "办结日期", "On time": "按时", "Working days": "工作日", "Window": "专窗编号", "Centre": "政务服务中心",
+        "Opened by": "开设单位", "Opened on": "开设日期", "Closed on": "关闭日期", "Published on": "公布日期",
+        "Matters": "优先办理事项",
     ]
 
     /// Message types, as replay and `listen --notify` name them.
@@ -110,7 +112,8 @@ public enum Terms {
         .incentiveGranted: "给予激励", .incentiveStopped: "停止激励", .activityRecorded: "宣传培训活动",
         .customsContactAssigned: "指定海关联系人", .breachReported: "推送失信信息", .breachDecided: "失信信息处理",
         .toleranceAccepted: "容缺受理", .toleranceFulfilled: "容缺补齐", .fxBatchDeclared: "外汇集中申报",
-        .refundProcessed: "出口退税办结",
+        .refundProcessed: "出口退税办结", .serviceWindowOpened: "开设服务专窗", .serviceWindowClosed: "关闭服务专窗",
+        .priorityMattersPublished: "公布优先办理事项",
     ]
 
     /// The bimonthly report's figures, by `section.name`.

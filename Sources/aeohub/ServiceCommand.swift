@@ -6,14 +6,20 @@ import Reports
 struct ServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "service",
-        abstract: "Services given to AEOs: 容缺 acceptance (measure 9), FX batch declaration (13), export refund (14).",
+        abstract:
+            "Services to AEOs: 容缺 acceptance (measure 9), FX batches (13), export refunds (14), windows (17), "
+            + "priority matters (19).",
         discussion: """
             Each is recorded by the department that gave it, for an enterprise whose standing is AEO (a valid \
             certificate) at the time. `service list` shows what your unit recorded (everything, for the \
             coordinator): 容缺 acceptances whose materials are late are OVERDUE; an FX batch is on time when \
-            declared by the 5th of the next month, a refund when paid within 3 working days.
+            declared by the 5th of the next month, a refund when paid within 3 working days. Service windows \
+            (customs, districts, zones) and each unit's list of priority matters are public to every unit.
             """,
-        subcommands: [Tolerance.self, Fulfilled.self, FxBatch.self, Refund.self, List.self]
+        subcommands: [
+            Tolerance.self, Fulfilled.self, FxBatch.self, Refund.self, List.self, OpenWindow.self, CloseWindow.self,
+            Windows.self, PublishPriorities.self, Priorities.self,
+        ]
     )
 
     struct Tolerance: SubmitCommand {

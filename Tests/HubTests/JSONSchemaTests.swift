@@ -44,11 +44,13 @@ struct JSONSchemaTests {
             (["review", "list"], "certificates.schema.json"), (["incentive", "list"], "incentives.schema.json"),
             (["activity", "list"], "activities.schema.json"), (["plan", "list"], "plans.schema.json"),
             (["enterprise", "list"], "enterprises.schema.json"), (["credit", "breaches"], "breaches.schema.json"),
-            (["service", "list"], "services.schema.json"),
+            (["service", "list"], "services.schema.json"), (["service", "windows"], "windows.schema.json"),
+            (["service", "priorities"], "priority-matters.schema.json"),
         ]
         // The demo leaves no rows in these; MeasuresSessionTests checks theirs.
         let measures: Set = [
             "activities.schema.json", "plans.schema.json", "breaches.schema.json", "services.schema.json",
+            "windows.schema.json", "priority-matters.schema.json",
         ]
         for (command, schema) in listings {
             for unit in ["commerce-bureau", "xm-dongdu", "fuzhou-customs", "huli"] {

@@ -53,6 +53,23 @@ extension MeasuresSessionTests {
         #expect(refund["kind"] as? String == "refund" && refund["working_days"] as? Int ?? 0 <= 1, "\(refund)")
         let open = try rows(network, "commerce-bureau", ["service", "list", "--open"], schema: "services.schema.json")
         #expect(open.map { $0["record"] as? String } == ["TOL-1"], "\(open)")
+        try ok(
+            network, "huli",
+            [
+                "service", "open-window", "--window", "WIN-1", "--centre", "湖里区政务服务中心", "--area", "350206",
+                "--office", "xm-dongdu", "--opened-on", chinaDay(-5),
+            ])
+        try ok(
+            network, "huli",
+            [
+                "service", "publish-priorities", "--matter", "进出口许可证=单一窗口", "--matter",
+                "社会保险变更=12号窗口", "--published-on", chinaDay(0),
+            ])
+        let window = try rows(
+            network, "fuzhou-customs", ["service", "windows", "--open"], schema: "windows.schema.json")
+        #expect(window.first?["office"] as? String == "xm-dongdu" && window.first?["closed_on"] is NSNull)
+        let lists = try rows(network, "siming", ["service", "priorities"], schema: "priority-matters.schema.json")
+        #expect((lists.first?["matters"] as? [[String: String]])?.first?["channel"] == "单一窗口", "\(lists)")
         let chinese = try ok(network, "commerce-bureau", ["service", "list", "--lang", "zh"])
         #expect(chinese.contains("容缺受理") && chinese.contains("出口退税"), "\(chinese)")
         #expect(network.stop() == 0, "\(network.hubLog)")

@@ -112,6 +112,65 @@ struct ServiceRulesTests {
         #expect(rows.map(\.recordID) == ["FX-1", "FX-2", "REF-1", "REF-2"])
         #expect(rows.map(\.onTime) == [true, false, true, false], "\(rows)")
         #expect(rows.suffix(2).map(\.workingDays) == [3, 5])
+        // The services survive a snapshot of the state (the scenarios of SnapshotTests certify too rarely).
+        let truth = try await n.view()
+        let bytes: [UInt8] = try truth.storedFold.serializedBytes()
+        let restored = try CoordinationState(
+            topology: truth.topology, restoring: try StoredState(serializedBytes: bytes))
+        #expect(restored.services == truth.services && !truth.services.isEmpty)
+        await n.close()
+    }
+
+    @Test("service windows: staffed by a customs office, closed once by their unit; priority lists replace their last")
+    func windowsAndPriorities() async throws {
+        let n = try await T.Nodes()
+        let open = { (id: String, office: String) in
+            T.e {
+                $0.serviceWindowOpened = ServiceWindowOpened.with {
+                    $0.windowID = id
+                    $0.centre = "Huli Government Service Centre"
+                    $0.area = "350206"
+                    $0.office = office
+                    $0.openedOn = Self.today.adding(days: -30).description
+                }
+            }
+        }
+        try await n.send(
+            "finance-bureau", .refused(.notAuthorised, "may not send service_window_opened"), open("W1", "xm-dongdu"))
+        try await n.send("huli", .refused(.invalidField, "siming is not a customs office"), open("W1", "siming"))
+        try await n.send("huli", .accepted, open("W1", "xm-dongdu"))
+        try await n.send("huli", .refused(.workflowViolation, "window W1 already exists"), open("W1", "xm-dongdu"))
+        let close = T.e {
+            $0.serviceWindowClosed = ServiceWindowClosed.with {
+                $0.windowID = "W1"
+                $0.closedOn = Self.today.description
+                $0.reason = "Moved."
+            }
+        }
+        try await n.send("siming", .refused(.notAuthorised, "only they close it"), close)
+        try await n.send("xm-dongdu", .accepted, close)
+        try await n.send("huli", .refused(.workflowViolation, "was already closed on \(Self.today)"), close)
+        let windows = try await n.nodes["fuzhou-customs"]!.view(.of(.windows)).windows
+        #expect(windows.map(\.closedOn) == [Self.today.description], "every unit sees every window")
+        let publish = { (matters: [String]) in
+            T.e {
+                $0.priorityMattersPublished = PriorityMattersPublished.with {
+                    $0.items = matters.map { matter in
+                        PriorityMatter.with {
+                            $0.matter = matter
+                            $0.channel = "Single window"
+                        }
+                    }
+                    $0.publishedOn = Self.today.description
+                }
+            }
+        }
+        try await n.send("huli", .accepted, publish(["Import licence", "Registration change"]))
+        try await n.send("huli", .accepted, publish(["Import licence"]))
+        try await n.send("finance-bureau", .accepted, publish(["Subsidy application"]))
+        let lists = try await n.nodes["siming"]!.view(.of(.priorityMatters)).priorityMatters
+        #expect(lists.map(\.unit) == ["finance-bureau", "huli"])
+        #expect(lists.last?.items.map(\.matter) == ["Import licence"], "the latest list replaces the last")
         await n.close()
     }
 }

@@ -59,7 +59,8 @@ struct SnapshotTests {
         let topology = Topology(units: TestNetwork.units)
         var never: Set<String> = [
             "requests", "cultivation", "cases", "audits", "meetings", "actions", "credit changes", "reports",
-            "incentives", "activities", "plans", "standings", "open requests", "changes of", "breaches",
+            "incentives", "activities", "plans", "standings", "open requests", "changes of", "breaches", "windows",
+            "priority matters",
         ]
         for seed in UInt64(1)...12 {
             var state = CoordinationState(topology: topology)
@@ -73,6 +74,8 @@ struct SnapshotTests {
                 "activities": stored.activities.count, "plans": stored.plans.count,
                 "standings": stored.standings.count, "open requests": stored.openRequests.count,
                 "changes of": stored.changesOf.count, "breaches": stored.breaches.count,
+                "services": stored.services.count, "windows": stored.windows.count,
+                "priority matters": stored.priorityMatters.count,
             ]
             never.subtract(counts.filter { $0.value > 0 }.keys)
         }

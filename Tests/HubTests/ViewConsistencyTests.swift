@@ -17,7 +17,7 @@ struct ViewConsistencyTests {
     static let steps = environment["AEOHUB_VIEW_STEPS"].flatMap(Int.init) ?? 400
     static let kinds: [ViewKind] = [
         .requests, .cultivation, .cases, .audits, .meetings, .actions, .creditChanges, .reports, .certificates,
-        .incentives, .activities, .plans, .enterprises, .breaches, .services,
+        .incentives, .activities, .plans, .enterprises, .breaches, .services, .windows, .priorityMatters,
     ]
     static let today = CivilDate(chinaTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
 
@@ -203,7 +203,8 @@ struct ViewConsistencyTests {
             + view.certificates.map(AnyHashable.init) + view.incentives.map(AnyHashable.init)
             + view.activities.map(AnyHashable.init) + view.plans.map(AnyHashable.init)
             + view.enterprises.map(AnyHashable.init) + view.breaches.map(AnyHashable.init)
-            + view.services.map(AnyHashable.init)
+            + view.services.map(AnyHashable.init) + view.windows.map(AnyHashable.init)
+            + view.priorityMatters.map(AnyHashable.init)
     }
 
     static func records(_ network: TestNetwork) throws -> [Envelope] {

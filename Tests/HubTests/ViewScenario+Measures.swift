@@ -5,7 +5,29 @@ import HubProtocol
 extension ViewScenario {
     mutating func nextMeasure(_ e: inout Envelope) -> (sender: String, envelope: Envelope)? {
         let granters = online(.department) + online(.district) + online(.coordinator)
-        switch random.next() % 7 {
+        switch random.next() % 9 {
+        case 7:
+            guard let unit = pick(online(.district)), let office = pick(topology.ids(of: .customs)) else { return nil }
+            e.serviceWindowOpened = ServiceWindowOpened.with {
+                $0.windowID = id("W")
+                $0.centre = "Service centre"
+                $0.area = topology.units[unit]?.area ?? "350206"
+                $0.office = office
+                $0.openedOn = today.adding(days: -Int(random.next() % 30)).description
+            }
+            return (unit, e)
+        case 8:
+            guard let unit = pick(granters) else { return nil }
+            e.priorityMattersPublished = PriorityMattersPublished.with {
+                $0.items = (0...Int(random.next() % 3)).map { number in
+                    PriorityMatter.with {
+                        $0.matter = "Matter \(number)"
+                        $0.channel = "Window \(number)"
+                    }
+                }
+                $0.publishedOn = today.description
+            }
+            return (unit, e)
         case 6:
             guard let department = pick(online(.department)) else { return nil }
             e.refundProcessed = RefundProcessed.with {

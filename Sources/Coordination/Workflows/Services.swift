@@ -61,7 +61,7 @@ extension CoordinationState {
                 unit: sender.id, startedOn: try date(m.appliedOn, "\(p).applied_on"), doneOn: refunded)
             return route([], sender: sender, uscc: m.enterprise.uscc)
         default:
-            throw .unhandled(p)
+            return try applyPublicService(payload, t)
         }
     }
 

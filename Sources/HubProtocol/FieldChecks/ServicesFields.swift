@@ -31,6 +31,24 @@ extension FieldCheck {
             guard refunded >= applied else {
                 throw fail("\(p).refunded_on", "is before applied_on \(applied)")
             }
+        case .serviceWindowOpened(let m):
+            try recordID(m.windowID, "\(p).window_id")
+            try required(m.centre, "\(p).centre", max: TextLimit.name)
+            try area(m.area, "\(p).area")
+            try nodeID(m.office, "\(p).office")
+            _ = try date(m.openedOn, "\(p).opened_on")
+        case .serviceWindowClosed(let m):
+            try recordID(m.windowID, "\(p).window_id")
+            _ = try date(m.closedOn, "\(p).closed_on")
+            try required(m.reason, "\(p).reason", max: TextLimit.long)
+        case .priorityMattersPublished(let m):
+            guard !m.items.isEmpty else { throw fail("\(p).items", "list at least one matter") }
+            try count(m.items, "\(p).items", max: 100)
+            for (i, item) in m.items.enumerated() {
+                try required(item.matter, "\(p).items[\(i)].matter", max: TextLimit.name)
+                try required(item.channel, "\(p).items[\(i)].channel", max: TextLimit.name)
+            }
+            _ = try date(m.publishedOn, "\(p).published_on")
         default:
             break
         }

@@ -527,6 +527,30 @@ public nonisolated struct Envelope: @unchecked Sendable {
     set {_uniqueStorage()._payload = .refundProcessed(newValue)}
   }
 
+  public var serviceWindowOpened: ServiceWindowOpened {
+    get {
+      if case .serviceWindowOpened(let v)? = _storage._payload {return v}
+      return ServiceWindowOpened()
+    }
+    set {_uniqueStorage()._payload = .serviceWindowOpened(newValue)}
+  }
+
+  public var serviceWindowClosed: ServiceWindowClosed {
+    get {
+      if case .serviceWindowClosed(let v)? = _storage._payload {return v}
+      return ServiceWindowClosed()
+    }
+    set {_uniqueStorage()._payload = .serviceWindowClosed(newValue)}
+  }
+
+  public var priorityMattersPublished: PriorityMattersPublished {
+    get {
+      if case .priorityMattersPublished(let v)? = _storage._payload {return v}
+      return PriorityMattersPublished()
+    }
+    set {_uniqueStorage()._payload = .priorityMattersPublished(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// Exactly one: the message type is the name of the field that is set.
@@ -583,6 +607,9 @@ public nonisolated struct Envelope: @unchecked Sendable {
     case toleranceFulfilled(ToleranceFulfilled)
     case fxBatchDeclared(FxBatchDeclared)
     case refundProcessed(RefundProcessed)
+    case serviceWindowOpened(ServiceWindowOpened)
+    case serviceWindowClosed(ServiceWindowClosed)
+    case priorityMattersPublished(PriorityMattersPublished)
 
   }
 
@@ -637,7 +664,7 @@ nonisolated extension Recipients: SwiftProtobuf.Message, SwiftProtobuf._MessageI
 
 nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_id\0\u{1}to\0\u{3}correlation_id\0\u{3}causation_id\0\u{3}sent_at_ms\0\u{1}sender\0\u{1}sequence\0\u{3}accepted_at_ms\0\u{3}delivered_to\0\u{4}\u{b}request_filed\0\u{3}request_acknowledged\0\u{3}request_progress\0\u{3}request_resolved\0\u{3}request_declined\0\u{3}request_withdrawn\0\u{4}\u{5}cultivation_recommended\0\u{3}cultivation_listed\0\u{3}cultivation_declined\0\u{3}cultivation_removed\0\u{3}plan_recorded\0\u{3}plan_milestone_reached\0\u{4}\u{5}case_opened\0\u{3}case_extended\0\u{3}audit_proposed\0\u{3}audit_responded\0\u{3}audit_scheduled\0\u{3}audit_rescheduled\0\u{3}audit_cancelled\0\u{3}audit_completed\0\u{3}case_concluded\0\u{3}review_due\0\u{3}certificate_suspended\0\u{3}suspension_lifted\0\u{3}customs_contact_assigned\0\u{4}\u{8}meeting_convened\0\u{3}agenda_item_proposed\0\u{3}meeting_rsvp\0\u{3}attendance_recorded\0\u{3}minutes_entry\0\u{3}decision_recorded\0\u{3}action_item_assigned\0\u{3}action_item_progress\0\u{3}meeting_closed\0\u{4}\u{c}credit_change_published\0\u{3}credit_change_confirmed\0\u{3}credit_change_lifted\0\u{3}credit_objection_filed\0\u{3}credit_objection_decided\0\u{3}credit_repair_requested\0\u{3}credit_repair_decided\0\u{3}breach_reported\0\u{3}breach_decided\0\u{4}\u{2}progress_report\0\u{4}\u{a}node_presence\0\u{4}\u{a}incentive_granted\0\u{3}incentive_stopped\0\u{4}\u{9}activity_recorded\0\u{3}tolerance_accepted\0\u{3}tolerance_fulfilled\0\u{3}fx_batch_declared\0\u{3}refund_processed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_id\0\u{1}to\0\u{3}correlation_id\0\u{3}causation_id\0\u{3}sent_at_ms\0\u{1}sender\0\u{1}sequence\0\u{3}accepted_at_ms\0\u{3}delivered_to\0\u{4}\u{b}request_filed\0\u{3}request_acknowledged\0\u{3}request_progress\0\u{3}request_resolved\0\u{3}request_declined\0\u{3}request_withdrawn\0\u{4}\u{5}cultivation_recommended\0\u{3}cultivation_listed\0\u{3}cultivation_declined\0\u{3}cultivation_removed\0\u{3}plan_recorded\0\u{3}plan_milestone_reached\0\u{4}\u{5}case_opened\0\u{3}case_extended\0\u{3}audit_proposed\0\u{3}audit_responded\0\u{3}audit_scheduled\0\u{3}audit_rescheduled\0\u{3}audit_cancelled\0\u{3}audit_completed\0\u{3}case_concluded\0\u{3}review_due\0\u{3}certificate_suspended\0\u{3}suspension_lifted\0\u{3}customs_contact_assigned\0\u{4}\u{8}meeting_convened\0\u{3}agenda_item_proposed\0\u{3}meeting_rsvp\0\u{3}attendance_recorded\0\u{3}minutes_entry\0\u{3}decision_recorded\0\u{3}action_item_assigned\0\u{3}action_item_progress\0\u{3}meeting_closed\0\u{4}\u{c}credit_change_published\0\u{3}credit_change_confirmed\0\u{3}credit_change_lifted\0\u{3}credit_objection_filed\0\u{3}credit_objection_decided\0\u{3}credit_repair_requested\0\u{3}credit_repair_decided\0\u{3}breach_reported\0\u{3}breach_decided\0\u{4}\u{2}progress_report\0\u{4}\u{a}node_presence\0\u{4}\u{a}incentive_granted\0\u{3}incentive_stopped\0\u{4}\u{9}activity_recorded\0\u{3}tolerance_accepted\0\u{3}tolerance_fulfilled\0\u{3}fx_batch_declared\0\u{3}refund_processed\0\u{3}service_window_opened\0\u{3}service_window_closed\0\u{3}priority_matters_published\0")
 
   fileprivate class _StorageClass {
     var _messageID: String = String()
@@ -1373,6 +1400,45 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
             _storage._payload = .refundProcessed(v)
           }
         }()
+        case 125: try {
+          var v: ServiceWindowOpened?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .serviceWindowOpened(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .serviceWindowOpened(v)
+          }
+        }()
+        case 126: try {
+          var v: ServiceWindowClosed?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .serviceWindowClosed(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .serviceWindowClosed(v)
+          }
+        }()
+        case 127: try {
+          var v: PriorityMattersPublished?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .priorityMattersPublished(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .priorityMattersPublished(v)
+          }
+        }()
         default: break
         }
       }
@@ -1620,6 +1686,18 @@ nonisolated extension Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
       case .refundProcessed?: try {
         guard case .refundProcessed(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 124)
+      }()
+      case .serviceWindowOpened?: try {
+        guard case .serviceWindowOpened(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 125)
+      }()
+      case .serviceWindowClosed?: try {
+        guard case .serviceWindowClosed(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 126)
+      }()
+      case .priorityMattersPublished?: try {
+        guard case .priorityMattersPublished(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 127)
       }()
       case nil: break
       }

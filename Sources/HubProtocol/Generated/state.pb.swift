@@ -138,11 +138,72 @@ public nonisolated struct StoredState: @unchecked Sendable {
     set {_uniqueStorage()._services = newValue}
   }
 
+  /// by window id (layout 3)
+  public var windows: Dictionary<String,StoredWindow> {
+    get {_storage._windows}
+    set {_uniqueStorage()._windows = newValue}
+  }
+
+  /// by unit (layout 3)
+  public var priorityMatters: Dictionary<String,StoredPriorityMatters> {
+    get {_storage._priorityMatters}
+    set {_uniqueStorage()._priorityMatters = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct StoredWindow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var centre: String = String()
+
+  public var area: String = String()
+
+  public var office: String = String()
+
+  public var openedBy: String = String()
+
+  public var openedOn: String = String()
+
+  public var closedOn: String {
+    get {_closedOn ?? String()}
+    set {_closedOn = newValue}
+  }
+  /// Returns true if `closedOn` has been explicitly set.
+  public var hasClosedOn: Bool {self._closedOn != nil}
+  /// Clears the value of `closedOn`. Subsequent reads from it will return its default value.
+  public mutating func clearClosedOn() {self._closedOn = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _closedOn: String? = nil
+}
+
+public nonisolated struct StoredPriorityMatters: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unit: String = String()
+
+  public var publishedOn: String = String()
+
+  public var items: [PriorityMatter] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// A service given to an AEO (layout 3).
@@ -1319,7 +1380,7 @@ fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{2}\u{4}incentives\0\u{1}activities\0\u{1}plans\0\u{1}presence\0\u{3}open_requests\0\u{4}\u{2}scheduled_audits\0\u{3}changes_of\0\u{2}\u{2}standings\0\u{1}breaches\0\u{1}services\0\u{c}\u{9}\u{1}\u{c}\u{a}\u{1}\u{c}\u{b}\u{1}\u{c}\u{11}\u{1}\u{c}\u{14}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{2}\u{4}incentives\0\u{1}activities\0\u{1}plans\0\u{1}presence\0\u{3}open_requests\0\u{4}\u{2}scheduled_audits\0\u{3}changes_of\0\u{2}\u{2}standings\0\u{1}breaches\0\u{1}services\0\u{1}windows\0\u{3}priority_matters\0\u{c}\u{9}\u{1}\u{c}\u{a}\u{1}\u{c}\u{b}\u{1}\u{c}\u{11}\u{1}\u{c}\u{14}\u{1}")
 
   fileprivate class _StorageClass {
     var _requests: Dictionary<String,StoredRequest> = [:]
@@ -1340,6 +1401,8 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
     var _standings: Dictionary<String,StoredStanding> = [:]
     var _breaches: Dictionary<String,StoredBreach> = [:]
     var _services: Dictionary<String,StoredService> = [:]
+    var _windows: Dictionary<String,StoredWindow> = [:]
+    var _priorityMatters: Dictionary<String,StoredPriorityMatters> = [:]
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1368,6 +1431,8 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
       _standings = source._standings
       _breaches = source._breaches
       _services = source._services
+      _windows = source._windows
+      _priorityMatters = source._priorityMatters
     }
   }
 
@@ -1404,6 +1469,8 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
         case 21: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredStanding>.self, value: &_storage._standings) }()
         case 22: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredBreach>.self, value: &_storage._breaches) }()
         case 23: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredService>.self, value: &_storage._services) }()
+        case 24: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredWindow>.self, value: &_storage._windows) }()
+        case 25: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredPriorityMatters>.self, value: &_storage._priorityMatters) }()
         default: break
         }
       }
@@ -1466,6 +1533,12 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
       if !_storage._services.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredService>.self, value: _storage._services, fieldNumber: 23)
       }
+      if !_storage._windows.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredWindow>.self, value: _storage._windows, fieldNumber: 24)
+      }
+      if !_storage._priorityMatters.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,StoredPriorityMatters>.self, value: _storage._priorityMatters, fieldNumber: 25)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1493,10 +1566,116 @@ nonisolated extension StoredState: SwiftProtobuf.Message, SwiftProtobuf._Message
         if _storage._standings != rhs_storage._standings {return false}
         if _storage._breaches != rhs_storage._breaches {return false}
         if _storage._services != rhs_storage._services {return false}
+        if _storage._windows != rhs_storage._windows {return false}
+        if _storage._priorityMatters != rhs_storage._priorityMatters {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension StoredWindow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StoredWindow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}centre\0\u{1}area\0\u{1}office\0\u{3}opened_by\0\u{3}opened_on\0\u{3}closed_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.centre) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.area) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.office) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.openedBy) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.openedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self._closedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.centre.isEmpty {
+      try visitor.visitSingularStringField(value: self.centre, fieldNumber: 2)
+    }
+    if !self.area.isEmpty {
+      try visitor.visitSingularStringField(value: self.area, fieldNumber: 3)
+    }
+    if !self.office.isEmpty {
+      try visitor.visitSingularStringField(value: self.office, fieldNumber: 4)
+    }
+    if !self.openedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedBy, fieldNumber: 5)
+    }
+    if !self.openedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedOn, fieldNumber: 6)
+    }
+    try { if let v = self._closedOn {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 7)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: StoredWindow, rhs: StoredWindow) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.centre != rhs.centre {return false}
+    if lhs.area != rhs.area {return false}
+    if lhs.office != rhs.office {return false}
+    if lhs.openedBy != rhs.openedBy {return false}
+    if lhs.openedOn != rhs.openedOn {return false}
+    if lhs._closedOn != rhs._closedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension StoredPriorityMatters: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StoredPriorityMatters"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{3}published_on\0\u{1}items\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.publishedOn) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 1)
+    }
+    if !self.publishedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.publishedOn, fieldNumber: 2)
+    }
+    if !self.items.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: StoredPriorityMatters, rhs: StoredPriorityMatters) -> Bool {
+    if lhs.unit != rhs.unit {return false}
+    if lhs.publishedOn != rhs.publishedOn {return false}
+    if lhs.items != rhs.items {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -75,6 +75,12 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
 
   /// services given to AEOs (since 1.4); `services`, by record id
   case services // = 16
+
+  /// AEO service windows (since 1.4); `windows`, by window id
+  case windows // = 17
+
+  /// units' priority-matter lists (since 1.4); `priority_matters`, by unit
+  case priorityMatters // = 18
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -100,6 +106,8 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 14: self = .enterprises
     case 15: self = .breaches
     case 16: self = .services
+    case 17: self = .windows
+    case 18: self = .priorityMatters
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -123,6 +131,8 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .enterprises: return 14
     case .breaches: return 15
     case .services: return 16
+    case .windows: return 17
+    case .priorityMatters: return 18
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -146,6 +156,8 @@ public nonisolated enum ViewKind: SwiftProtobuf.Enum, Swift.CaseIterable {
     .enterprises,
     .breaches,
     .services,
+    .windows,
+    .priorityMatters,
   ]
 
 }
@@ -319,6 +331,16 @@ public nonisolated struct View: @unchecked Sendable {
   public var services: [ServiceRow] {
     get {_storage._services}
     set {_uniqueStorage()._services = newValue}
+  }
+
+  public var windows: [WindowRow] {
+    get {_storage._windows}
+    set {_uniqueStorage()._windows = newValue}
+  }
+
+  public var priorityMatters: [PriorityMattersRow] {
+    get {_storage._priorityMatters}
+    set {_uniqueStorage()._priorityMatters = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1293,12 +1315,55 @@ public nonisolated struct ServiceRow: Sendable {
   fileprivate var _enterprise: Enterprise? = nil
 }
 
+/// An AEO service window (since 1.4): every unit sees every window.
+public nonisolated struct WindowRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var windowID: String = String()
+
+  public var centre: String = String()
+
+  public var area: String = String()
+
+  public var office: String = String()
+
+  public var openedBy: String = String()
+
+  public var openedOn: String = String()
+
+  /// "" while open
+  public var closedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A unit's latest list of priority matters (since 1.4): every unit sees every list.
+public nonisolated struct PriorityMattersRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unit: String = String()
+
+  public var publishedOn: String = String()
+
+  public var items: [PriorityMatter] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "aeohub.v1"
 
 nonisolated extension ViewKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0\u{1}VIEW_KIND_UNITS\0\u{1}VIEW_KIND_ENTERPRISES\0\u{1}VIEW_KIND_BREACHES\0\u{1}VIEW_KIND_SERVICES\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VIEW_KIND_UNSPECIFIED\0\u{1}VIEW_KIND_REQUESTS\0\u{1}VIEW_KIND_CULTIVATION\0\u{1}VIEW_KIND_CASES\0\u{1}VIEW_KIND_AUDITS\0\u{1}VIEW_KIND_MEETINGS\0\u{1}VIEW_KIND_ACTIONS\0\u{1}VIEW_KIND_CREDIT_CHANGES\0\u{1}VIEW_KIND_REPORTS\0\u{1}VIEW_KIND_CERTIFICATES\0\u{1}VIEW_KIND_INCENTIVES\0\u{1}VIEW_KIND_ACTIVITIES\0\u{1}VIEW_KIND_PLANS\0\u{1}VIEW_KIND_UNITS\0\u{1}VIEW_KIND_ENTERPRISES\0\u{1}VIEW_KIND_BREACHES\0\u{1}VIEW_KIND_SERVICES\0\u{1}VIEW_KIND_WINDOWS\0\u{1}VIEW_KIND_PRIORITY_MATTERS\0")
 }
 
 nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1388,7 +1453,7 @@ nonisolated extension ViewRequest: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".View"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0\u{1}units\0\u{1}enterprises\0\u{1}breaches\0\u{1}services\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}kind\0\u{3}as_of_sequence\0\u{3}next_key\0\u{1}total\0\u{1}code\0\u{1}reason\0\u{2}\u{3}requests\0\u{1}cultivation\0\u{1}cases\0\u{1}audits\0\u{1}meetings\0\u{1}actions\0\u{3}credit_changes\0\u{1}reports\0\u{1}certificates\0\u{1}incentives\0\u{1}activities\0\u{1}plans\0\u{1}units\0\u{1}enterprises\0\u{1}breaches\0\u{1}services\0\u{1}windows\0\u{3}priority_matters\0")
 
   fileprivate class _StorageClass {
     var _requestID: String = String()
@@ -1414,6 +1479,8 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
     var _enterprises: [EnterpriseRow] = []
     var _breaches: [BreachRow] = []
     var _services: [ServiceRow] = []
+    var _windows: [WindowRow] = []
+    var _priorityMatters: [PriorityMattersRow] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1447,6 +1514,8 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
       _enterprises = source._enterprises
       _breaches = source._breaches
       _services = source._services
+      _windows = source._windows
+      _priorityMatters = source._priorityMatters
     }
   }
 
@@ -1488,6 +1557,8 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
         case 23: try { try decoder.decodeRepeatedMessageField(value: &_storage._enterprises) }()
         case 24: try { try decoder.decodeRepeatedMessageField(value: &_storage._breaches) }()
         case 25: try { try decoder.decodeRepeatedMessageField(value: &_storage._services) }()
+        case 26: try { try decoder.decodeRepeatedMessageField(value: &_storage._windows) }()
+        case 27: try { try decoder.decodeRepeatedMessageField(value: &_storage._priorityMatters) }()
         default: break
         }
       }
@@ -1565,6 +1636,12 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
       if !_storage._services.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._services, fieldNumber: 25)
       }
+      if !_storage._windows.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._windows, fieldNumber: 26)
+      }
+      if !_storage._priorityMatters.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._priorityMatters, fieldNumber: 27)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1597,6 +1674,8 @@ nonisolated extension View: SwiftProtobuf.Message, SwiftProtobuf._MessageImpleme
         if _storage._enterprises != rhs_storage._enterprises {return false}
         if _storage._breaches != rhs_storage._breaches {return false}
         if _storage._services != rhs_storage._services {return false}
+        if _storage._windows != rhs_storage._windows {return false}
+        if _storage._priorityMatters != rhs_storage._priorityMatters {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3290,6 +3369,106 @@ nonisolated extension ServiceRow: SwiftProtobuf.Message, SwiftProtobuf._MessageI
     if lhs.overdue != rhs.overdue {return false}
     if lhs.onTime != rhs.onTime {return false}
     if lhs.workingDays != rhs.workingDays {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WindowRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WindowRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}window_id\0\u{1}centre\0\u{1}area\0\u{1}office\0\u{3}opened_by\0\u{3}opened_on\0\u{3}closed_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.windowID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.centre) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.area) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.office) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.openedBy) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.openedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.closedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.windowID.isEmpty {
+      try visitor.visitSingularStringField(value: self.windowID, fieldNumber: 1)
+    }
+    if !self.centre.isEmpty {
+      try visitor.visitSingularStringField(value: self.centre, fieldNumber: 2)
+    }
+    if !self.area.isEmpty {
+      try visitor.visitSingularStringField(value: self.area, fieldNumber: 3)
+    }
+    if !self.office.isEmpty {
+      try visitor.visitSingularStringField(value: self.office, fieldNumber: 4)
+    }
+    if !self.openedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedBy, fieldNumber: 5)
+    }
+    if !self.openedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedOn, fieldNumber: 6)
+    }
+    if !self.closedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.closedOn, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WindowRow, rhs: WindowRow) -> Bool {
+    if lhs.windowID != rhs.windowID {return false}
+    if lhs.centre != rhs.centre {return false}
+    if lhs.area != rhs.area {return false}
+    if lhs.office != rhs.office {return false}
+    if lhs.openedBy != rhs.openedBy {return false}
+    if lhs.openedOn != rhs.openedOn {return false}
+    if lhs.closedOn != rhs.closedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension PriorityMattersRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PriorityMattersRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{3}published_on\0\u{1}items\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.publishedOn) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 1)
+    }
+    if !self.publishedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.publishedOn, fieldNumber: 2)
+    }
+    if !self.items.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: PriorityMattersRow, rhs: PriorityMattersRow) -> Bool {
+    if lhs.unit != rhs.unit {return false}
+    if lhs.publishedOn != rhs.publishedOn {return false}
+    if lhs.items != rhs.items {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
