@@ -43,6 +43,15 @@ extension CoordinationState {
 
     func day(_ ms: Int64) -> CivilDate { CivilDate(chinaTimeMilliseconds: ms) }
 
+    /// A date field of something done (`name`), which may not be after the hub's day.
+    func pastDay(_ text: String, _ name: String, _ t: Transition) throws(Refusal) -> CivilDate {
+        let day = try date(text, "\(t.p).\(name)")
+        if t.checking, day > t.today {
+            throw .workflow("\(name) \(day) is in the future (today is \(t.today))", field: "\(t.p).\(name)")
+        }
+        return day
+    }
+
     /// A date field; validation refuses a bad one before the hub admits it, but a record from another
     /// implementation or an older version is refused here rather than crash the fold.
     func date(_ text: String, _ field: String) throws(Refusal) -> CivilDate {

@@ -22,6 +22,23 @@ struct BarTests {
         }
     }
 
+    /// A minor downgrade out of the AEO levels, effective on `day`.
+    static func downgrade(on day: CivilDate) -> Envelope {
+        W.envelope {
+            $0.creditChangePublished = CreditChangePublished.with {
+                $0.changeID = "CR1"
+                $0.enterprise = firm
+                $0.levelSet = .order282
+                $0.fromLevel = "advanced_certified"
+                $0.toLevel = "regular"
+                $0.reason = "breach"
+                $0.severity = .minor
+                $0.effectiveDate = day.description
+                $0.stopJointIncentives = true
+            }
+        }
+    }
+
     static func at(_ day: CivilDate) -> Int64 { day.chinaMidnightMilliseconds + 10 * 3_600_000 }
 
     @Test(
@@ -35,20 +52,7 @@ struct BarTests {
         var state = CoordinationState(topology: Topology(units: W.units))
         if ending == .unspecified {
             // A downgrade out of the AEO levels bars from its effective date.
-            _ = try state.admit(
-                W.envelope {
-                    $0.creditChangePublished = CreditChangePublished.with {
-                        $0.changeID = "CR1"
-                        $0.enterprise = Self.firm
-                        $0.levelSet = .order282
-                        $0.fromLevel = "advanced_certified"
-                        $0.toLevel = "regular"
-                        $0.reason = "breach"
-                        $0.severity = .minor
-                        $0.effectiveDate = day.description
-                        $0.stopJointIncentives = true
-                    }
-                }, from: "dongdu", at: Self.at(day))
+            _ = try state.admit(Self.downgrade(on: day), from: "dongdu", at: Self.at(day))
         } else {
             _ = try state.admit(Self.open("C1", received: day), from: "dongdu", at: Self.at(day))
             _ = try state.admit(
@@ -94,19 +98,7 @@ struct BarTests {
                         $0.result = .terminated
                     }
                 }, 2),
-            stamped(
-                W.envelope {
-                    $0.creditChangePublished = CreditChangePublished.with {
-                        $0.changeID = "CR1"
-                        $0.enterprise = Self.firm
-                        $0.levelSet = .order282
-                        $0.fromLevel = "advanced_certified"
-                        $0.toLevel = "regular"
-                        $0.severity = .minor
-                        $0.effectiveDate = day.description
-                        $0.stopJointIncentives = true
-                    }
-                }, 3),
+            stamped(Self.downgrade(on: day), 3),
             stamped(Self.open("C2", received: day.adding(days: 10)), 4),
             stamped(
                 W.envelope {

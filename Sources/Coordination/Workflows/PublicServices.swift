@@ -10,7 +10,7 @@ extension CoordinationState {
             guard windows[m.windowID] == nil else {
                 throw .workflow("window \(m.windowID) already exists; choose a new id", field: "\(p).window_id")
             }
-            let opened = try publicDay(m.openedOn, "opened_on", t)
+            let opened = try pastDay(m.openedOn, "opened_on", t)
             if t.checking, topology.units[m.office]?.role != .customs {
                 throw Refusal(
                     .invalidField, "\(m.office) is not a customs office of this network", field: "\(p).office")
@@ -27,7 +27,7 @@ extension CoordinationState {
                     "\(window.openedBy) opened window \(m.windowID) and \(window.office) staffs it; only they close it")
             }
             if let closed = window.closedOn { throw .workflow("window \(m.windowID) was already closed on \(closed)") }
-            let closed = try publicDay(m.closedOn, "closed_on", t)
+            let closed = try pastDay(m.closedOn, "closed_on", t)
             if t.checking, closed < window.openedOn {
                 throw .workflow(
                     "closed_on \(closed) is before the window opened on \(window.openedOn)", field: "\(p).closed_on")
@@ -36,20 +36,12 @@ extension CoordinationState {
             windows[m.windowID] = window
             return route([window.openedBy, window.office], sender: sender)
         case .priorityMattersPublished(let m):
-            let published = try publicDay(m.publishedOn, "published_on", t)
+            let published = try pastDay(m.publishedOn, "published_on", t)
             priorityMatters[sender.id] = PriorityMattersRecord(unit: sender.id, publishedOn: published, items: m.items)
             return route([], sender: sender)
         default:
             throw .unhandled(p)
         }
-    }
-
-    private func publicDay(_ text: String, _ name: String, _ t: Transition) throws(Refusal) -> CivilDate {
-        let day = try date(text, "\(t.p).\(name)")
-        if t.checking, day > t.today {
-            throw .workflow("\(name) \(day) is in the future (today is \(t.today))", field: "\(t.p).\(name)")
-        }
-        return day
     }
 }
 

@@ -12,7 +12,7 @@ extension CoordinationState {
         let (p, sender) = (t.p, t.sender)
         switch payload {
         case .toleranceAccepted(let m):
-            let accepted = try serviceDay(m.acceptedOn, "accepted_on", t)
+            let accepted = try pastDay(m.acceptedOn, "accepted_on", t)
             try newService(m.recordID, m.enterprise, measure: 9, t)
             services[m.recordID] = ServiceRecord(
                 id: m.recordID, kind: .tolerance, uscc: m.enterprise.uscc, enterpriseName: m.enterprise.name,
@@ -29,7 +29,7 @@ extension CoordinationState {
             if let done = record.doneOn {
                 throw .workflow("the materials of \(m.recordID) were already received on \(done)")
             }
-            let received = try serviceDay(m.receivedOn, "received_on", t)
+            let received = try pastDay(m.receivedOn, "received_on", t)
             if t.checking, let started = record.startedOn, received < started {
                 throw .workflow(
                     "received_on \(received) is before the acceptance on \(started)", field: "\(p).received_on")
@@ -38,7 +38,7 @@ extension CoordinationState {
             services[m.recordID] = record
             return route([], sender: sender, uscc: record.uscc)
         case .fxBatchDeclared(let m):
-            let declared = try serviceDay(m.declaredOn, "declared_on", t)
+            let declared = try pastDay(m.declaredOn, "declared_on", t)
             guard let first = CivilDate(firstOfMonth: m.month) else {
                 throw Refusal(.invalidField, "'\(m.month)' is not a month (YYYY-MM)", field: "\(p).month")
             }
@@ -54,7 +54,7 @@ extension CoordinationState {
                 unit: sender.id, subject: m.month, due: next.adding(days: 4), doneOn: declared)
             return route([], sender: sender, uscc: m.enterprise.uscc)
         case .refundProcessed(let m):
-            let refunded = try serviceDay(m.refundedOn, "refunded_on", t)
+            let refunded = try pastDay(m.refundedOn, "refunded_on", t)
             try newService(m.recordID, m.enterprise, measure: 14, t)
             services[m.recordID] = ServiceRecord(
                 id: m.recordID, kind: .refund, uscc: m.enterprise.uscc, enterpriseName: m.enterprise.name,
@@ -75,15 +75,6 @@ extension CoordinationState {
         throw .workflow(
             "\(firm.uscc) is not an AEO enterprise now (\(standing ?? "it holds no certificate")): measure "
                 + "\(measure)'s service is for AEO enterprises", field: "\(t.p).enterprise")
-    }
-
-    /// A day of the record that may not be after today.
-    private func serviceDay(_ text: String, _ name: String, _ t: Transition) throws(Refusal) -> CivilDate {
-        let day = try date(text, "\(t.p).\(name)")
-        if t.checking, day > t.today {
-            throw .workflow("\(name) \(day) is in the future (today is \(t.today))", field: "\(t.p).\(name)")
-        }
-        return day
     }
 }
 
