@@ -42,7 +42,7 @@ public struct Bar: Sendable, Hashable {
     public enum Reason: String, Sendable, Hashable {
         case failedCertification = "failed_certification"
         case failedReview = "failed_review"
-        case terminated
+        case applicationWithdrawn = "application_withdrawn"
         case downgraded
     }
     /// The first day it may apply again.
@@ -57,7 +57,7 @@ public struct Bar: Sendable, Hashable {
             switch reason {
             case .failedCertification: "case \(ref) ended not certified"
             case .failedReview: "its review (复核) in case \(ref) failed and the certificate was withdrawn"
-            case .terminated: "certification case \(ref) was terminated (终止认证)"
+            case .applicationWithdrawn: "it withdrew its application in case \(ref) (撤回认证申请)"
             case .downgraded: "credit change \(ref) took it out of the AEO levels"
             }
         return "\(what); it may apply again from \(until)"

@@ -83,6 +83,7 @@ extension AuditOutcome: NamedChoice {
 extension CaseResult: NamedChoice {
     public static let named: [(name: String, value: CaseResult)] = [
         ("certified", .certified), ("not-certified", .notCertified), ("terminated", .terminated),
+        ("application-withdrawn", .applicationWithdrawn),
     ]
 }
 

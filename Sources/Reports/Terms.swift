@@ -23,7 +23,7 @@ public enum Terms {
 
     /// Why an enterprise is barred from applying, by `EnterpriseRow.bar_reason`.
     public static let barReasons: [String: String] = [
-        "failed_certification": "未通过认证", "failed_review": "复核未通过", "terminated": "终止认证",
+        "failed_certification": "未通过认证", "failed_review": "复核未通过", "application_withdrawn": "撤回认证申请",
         "downgraded": "信用等级下调",
     ]
 
@@ -175,7 +175,7 @@ extension AuditOutcome {
 extension CaseResult {
     /// Results of a concluded case in Chinese (as the case's status reads).
     public static let chineseNames: [CaseResult: String] = [
-        .certified: "已认证", .notCertified: "未通过认证", .terminated: "已终止",
+        .certified: "已认证", .notCertified: "未通过认证", .terminated: "已终止", .applicationWithdrawn: "撤回认证申请",
     ]
 }
 

@@ -220,8 +220,8 @@ struct AuditCommand: AsyncParsableCommand {
     struct Conclude: SubmitCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Conclude a case: certified (review in 5 years), not certified or terminated (no new application for "
-                + "a year)."
+                "Conclude a case: certified (review in 5 years), not certified or the application withdrawn (no new "
+                + "application for a year), or terminated."
         )
         @OptionGroup var submission: SubmitOptions
         @Option(name: .customLong("case")) var caseID: String

@@ -44,7 +44,7 @@ struct BarTests {
     @Test(
         "a bar holds until a year on, to the day",
         arguments: [
-            ("2026-09-01", CaseResult.notCertified, "2027-09-01"), ("2027-03-15", .terminated, "2028-03-15"),
+            ("2026-09-01", CaseResult.notCertified, "2027-09-01"), ("2027-03-15", .applicationWithdrawn, "2028-03-15"),
             ("2028-02-29", .notCertified, "2029-02-28"), ("2026-12-08", .unspecified, "2027-12-08"),
         ])
     func toTheDay(start: String, ending: CaseResult, expectedEnd: String) throws {
@@ -95,7 +95,7 @@ struct BarTests {
                 W.envelope {
                     $0.caseConcluded = CaseConcluded.with {
                         $0.caseID = "C1"
-                        $0.result = .terminated
+                        $0.result = .applicationWithdrawn
                     }
                 }, 2),
             stamped(Self.downgrade(on: day), 3),

@@ -85,7 +85,8 @@ extension LifecycleDriver {
 
     func conclude(_ caseID: String, review: Bool) -> (String, Envelope) {
         let results: [CaseResult] =
-            review ? [.certified, .notCertified] : [.certified, .certified, .notCertified, .terminated]
+            review
+            ? [.certified, .notCertified] : [.certified, .certified, .notCertified, .terminated, .applicationWithdrawn]
         let result = pick(results)!
         return (
             "xm-dongdu",

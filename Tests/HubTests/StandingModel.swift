@@ -169,7 +169,8 @@ struct StandingModel {
             }
         default:
             guard !open.review else { return false }
-            firms[uscc]?.bar = (today.adding(years: 1), open.id)
+            // Only an application the enterprise withdrew bars it; a termination on another ground does not.
+            if m.result == .applicationWithdrawn { firms[uscc]?.bar = (today.adding(years: 1), open.id) }
         }
         firms[uscc]?.openCase = nil
         return true

@@ -138,12 +138,16 @@ struct StandingRulesTests {
         try await n.send(
             "xm-dongdu", .refused(.workflowViolation, "its review (复核) in case R1 failed"),
             M.open("C2", Self.firm, received: Self.today))
-        // A terminated application bars too, and the refusal says it was terminated.
+        // An application the enterprise withdrew bars it, and the refusal says so; a termination on
+        // another ground bars nothing (the orders bar only the withdrawal).
         try await n.send("xm-dongdu", .accepted, M.open("C3", T.other, received: Self.today))
-        try await n.send("xm-dongdu", .accepted, M.conclude("C3", .terminated))
+        try await n.send("xm-dongdu", .accepted, M.conclude("C3", .applicationWithdrawn))
         try await n.send(
-            "xm-dongdu", .refused(.workflowViolation, "certification case C3 was terminated (终止认证)"),
+            "xm-dongdu", .refused(.workflowViolation, "it withdrew its application in case C3 (撤回认证申请)"),
             M.open("C4", T.other, received: Self.today))
+        try await n.send("xm-dongdu", .accepted, M.open("C5", M.third, received: Self.today))
+        try await n.send("xm-dongdu", .accepted, M.conclude("C5", .terminated))
+        try await n.send("xm-dongdu", .accepted, M.open("C6", M.third, received: Self.today))
         await n.close()
     }
 

@@ -159,7 +159,12 @@ extension CoordinationState {
                 throw .workflow("a review ends passed (CERTIFIED) or failed (NOT_CERTIFIED); it is not terminated")
             }
             record.status = .terminated
-            standings[record.uscc]?.bar = Bar(until: today.adding(years: 1), reason: .terminated, ref: record.id)
+            // The orders bar an enterprise that withdrew its application; a termination for another
+            // ground (an investigation, say) bars nothing by itself.
+            if m.result == .applicationWithdrawn {
+                standings[record.uscc]?.bar = Bar(
+                    until: today.adding(years: 1), reason: .applicationWithdrawn, ref: record.id)
+            }
         }
         if review { standings[record.uscc]?.certificate?.openReview = nil }
         record.concludedAt = t.now

@@ -150,7 +150,12 @@ public nonisolated enum CaseResult: SwiftProtobuf.Enum, Swift.CaseIterable {
   case unspecified // = 0
   case certified // = 1
   case notCertified // = 2
+
+  /// 终止认证 (e.g. on an investigation); since 1.4 it bars nothing
   case terminated // = 3
+
+  /// since 1.4: the enterprise withdrew its application (撤回认证申请):
+  case applicationWithdrawn // = 4
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -163,6 +168,7 @@ public nonisolated enum CaseResult: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 1: self = .certified
     case 2: self = .notCertified
     case 3: self = .terminated
+    case 4: self = .applicationWithdrawn
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -173,6 +179,7 @@ public nonisolated enum CaseResult: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .certified: return 1
     case .notCertified: return 2
     case .terminated: return 3
+    case .applicationWithdrawn: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -183,6 +190,7 @@ public nonisolated enum CaseResult: SwiftProtobuf.Enum, Swift.CaseIterable {
     .certified,
     .notCertified,
     .terminated,
+    .applicationWithdrawn,
   ]
 
 }
@@ -505,11 +513,12 @@ public nonisolated struct AuditCompleted: Sendable {
 }
 
 /// Certified: review due 5 years on; the certificate's grade becomes the enterprise's credit level in
-/// its level set (since 1.4). Not certified or terminated: no new application for a year.
+/// its level set (since 1.4). Not certified, or the application withdrawn: no new application for a
+/// year. Terminated: since 1.4 no bar (before, a year).
 /// CERTIFIED needs a completed audit (PASSED or PASSED_WITH_FINDINGS) of every site that any audit of
 /// the case not cancelled names. For a review: CERTIFIED means passed (the certificate is kept, the
 /// next review is due 5 years on), NOT_CERTIFIED means failed (the certificate is withdrawn and the
-/// enterprise barred for a year); TERMINATED is refused.
+/// enterprise barred for a year); TERMINATED and APPLICATION_WITHDRAWN are refused.
 public nonisolated struct CaseConcluded: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -637,7 +646,7 @@ nonisolated extension AuditOutcome: SwiftProtobuf._ProtoNameProviding {
 }
 
 nonisolated extension CaseResult: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_RESULT_UNSPECIFIED\0\u{1}CASE_RESULT_CERTIFIED\0\u{1}CASE_RESULT_NOT_CERTIFIED\0\u{1}CASE_RESULT_TERMINATED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_RESULT_UNSPECIFIED\0\u{1}CASE_RESULT_CERTIFIED\0\u{1}CASE_RESULT_NOT_CERTIFIED\0\u{1}CASE_RESULT_TERMINATED\0\u{1}CASE_RESULT_APPLICATION_WITHDRAWN\0")
 }
 
 nonisolated extension SuspensionGround: SwiftProtobuf._ProtoNameProviding {
