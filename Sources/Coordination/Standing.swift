@@ -14,6 +14,8 @@ public struct EnterpriseStanding: Sendable, Hashable {
     /// No new application before `bar.until`.
     public var bar: Bar?
     public var openCase: String?
+    /// The latest cultivation plan for it whose milestones are not all reached.
+    public var openPlan: String?
     /// The ids of the incentives granted to it, in the order granted.
     public var incentives: [String] = []
     /// The enterprise's own contact for customs affairs (关务负责人), from its latest audit proposal.

@@ -75,6 +75,7 @@ extension CoordinationState {
                     $0.onKeyList = listed != nil
                     $0.keyListCategory = listed?.category ?? .unspecified
                     $0.openCase = standing.openCase ?? ""
+                    $0.openPlan = standing.openPlan ?? ""
                     $0.incentivesActive = UInt32(incentives.filter { $0.status == "active" }.count)
                     $0.incentivesMustStop = UInt32(mustStop.count)
                     $0.incentivesStopped = UInt32(incentives.filter { $0.status == "stopped" }.count)

@@ -8,7 +8,7 @@ extension Listings {
     public var enterprises: Table {
         var table = self.table([
             "Enterprise", "USCC", "Certificate", "Validity", "Levels", "Barred until", "Bar reason", "Key list",
-            "Open case", "Active", "Must stop", "Stopped", "Must stop at", "Coordinator", "Liaison",
+            "Open case", "Open plan", "Active", "Must stop", "Stopped", "Must stop at", "Coordinator", "Liaison",
         ])
         for item in view.enterprises {
             let levels = item.levels.map { held in
@@ -21,7 +21,8 @@ extension Listings {
                 .word(item.validity, Terms.certificateStatuses, language),
                 Cell(levels.joined(separator: "; "), json: .object(levelsJSON(item.levels))),
                 .day(item.barredUntil), .word(item.barReason, Terms.barReasons, language),
-                flag(item.onKeyList, "listed"), .text(item.openCase), .int(Int(item.incentivesActive)),
+                flag(item.onKeyList, "listed"), .text(item.openCase), .text(item.openPlan),
+                .int(Int(item.incentivesActive)),
                 .int(Int(item.incentivesMustStop)), .int(Int(item.incentivesStopped)), .list(item.mustStopHolders),
                 .text(officer(item.coordinator)), .text(officer(item.liaison)),
             ])

@@ -83,7 +83,7 @@ public enum Terms {
         "Enterprises": "覆盖企业", "Attendance": "参加人次", "Plan": "方案编号", "Approach": "培育模式",
         "Members": "成员企业", "Milestones": "节点", "Next due": "下一节点", "Officer": "负责关员",
         "Certificate": "认证类别", "Validity": "认证状态", "Barred until": "禁止申请至", "Bar reason": "禁止原因",
-        "Key list": "信用培育重点名单", "Open case": "在办案件", "Active": "有效激励", "Must stop": "应停止激励",
+        "Key list": "信用培育重点名单", "Open case": "在办案件", "Open plan": "在办培育方案", "Active": "有效激励", "Must stop": "应停止激励",
         "Stopped": "已停止激励", "Must stop at": "应停止单位", "Coordinator": "企业协调员", "Liaison": "专人对接",
         "Report": "报送编号", "Reporter": "报送单位", "Found on": "发现日期", "Pushed to platform": "推送信用平台",
         "Decided by": "处理海关", "Facts": "违法失信事实", "Confirm by": "确认时限", "Confirm overdue": "确认逾期",

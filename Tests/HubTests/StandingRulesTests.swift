@@ -253,6 +253,36 @@ struct StandingRulesTests {
         #expect(row.liaison.name == "Wu Lei" && row.liaison.office == "xm-dongdu")
         #expect(row.coordinator.name == "Chen Hua")
         #expect(row.enterpriseContact.name == T.contact.name)
+        // Its cultivation plan is open until every milestone is reached.
+        try await n.send(
+            "xm-dongdu", .accepted,
+            T.e {
+                $0.planRecorded = CultivationPlanRecorded.with {
+                    $0.planID = "P1"
+                    $0.enterprise = Self.firm
+                    $0.approach = .tailored
+                    $0.milestones = [
+                        Milestone.with {
+                            $0.title = "Internal controls"
+                            $0.dueDate = Self.today.adding(days: 30).description
+                        }
+                    ]
+                    $0.officer = Officer.with {
+                        $0.officerID = "DD-7"
+                        $0.name = "Wu Lei"
+                    }
+                }
+            })
+        #expect(try await n.nodes["huli"]!.view(.of(.enterprises)).enterprises.first?.openPlan == "P1")
+        try await n.send(
+            "xm-dongdu", .accepted,
+            T.e {
+                $0.planMilestoneReached = PlanMilestoneReached.with {
+                    $0.planID = "P1"
+                    $0.milestone = 1
+                }
+            })
+        #expect(try await n.nodes["huli"]!.view(.of(.enterprises)).enterprises.first?.openPlan == "")
         await n.close()
     }
 }

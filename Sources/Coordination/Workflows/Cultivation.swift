@@ -51,6 +51,9 @@ extension CoordinationState {
             plans[m.planID] = PlanRecord(
                 id: m.planID, enterprise: m.enterprise, approach: m.approach, members: m.members,
                 milestones: m.milestones, reached: [], officer: m.officer, office: sender.id, recordedAt: now)
+            try withStanding(m.enterprise.uscc, name: m.enterprise.name) { standing throws(Refusal) in
+                standing.openPlan = m.planID
+            }
             return route([], sender: sender, uscc: m.enterprise.uscc)
         case .planMilestoneReached(let m):
             guard var plan = plans[m.planID] else {
@@ -71,6 +74,10 @@ extension CoordinationState {
             }
             plan.reached.append(m.milestone)
             plans[m.planID] = plan
+            let uscc = plan.enterprise.uscc
+            if plan.reached.count >= plan.milestones.count, standings[uscc]?.openPlan == m.planID {
+                standings[uscc]?.openPlan = nil
+            }
             return route([plan.office], sender: sender, uscc: plan.enterprise.uscc)
         default:
             throw .unhandled(p)

@@ -1192,6 +1192,12 @@ public nonisolated struct EnterpriseRow: @unchecked Sendable {
     set {_uniqueStorage()._aeo = newValue}
   }
 
+  /// the latest cultivation plan with a milestone not reached
+  public var openPlan: String {
+    get {_storage._openPlan}
+    set {_uniqueStorage()._openPlan = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2946,7 +2952,7 @@ nonisolated extension UnitRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImpl
 
 nonisolated extension EnterpriseRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnterpriseRow"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enterprise\0\u{1}certificate\0\u{3}certified_under\0\u{1}validity\0\u{3}certified_on\0\u{3}suspended_on\0\u{3}withdrawn_on\0\u{1}levels\0\u{3}barred_until\0\u{3}bar_reason\0\u{3}bar_ref\0\u{3}on_key_list\0\u{3}key_list_category\0\u{3}open_case\0\u{3}incentives_active\0\u{3}incentives_must_stop\0\u{3}incentives_stopped\0\u{3}must_stop_holders\0\u{3}enterprise_contact\0\u{1}coordinator\0\u{1}liaison\0\u{1}aeo\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enterprise\0\u{1}certificate\0\u{3}certified_under\0\u{1}validity\0\u{3}certified_on\0\u{3}suspended_on\0\u{3}withdrawn_on\0\u{1}levels\0\u{3}barred_until\0\u{3}bar_reason\0\u{3}bar_ref\0\u{3}on_key_list\0\u{3}key_list_category\0\u{3}open_case\0\u{3}incentives_active\0\u{3}incentives_must_stop\0\u{3}incentives_stopped\0\u{3}must_stop_holders\0\u{3}enterprise_contact\0\u{1}coordinator\0\u{1}liaison\0\u{1}aeo\0\u{3}open_plan\0")
 
   fileprivate class _StorageClass {
     var _enterprise: Enterprise? = nil
@@ -2971,6 +2977,7 @@ nonisolated extension EnterpriseRow: SwiftProtobuf.Message, SwiftProtobuf._Messa
     var _coordinator: Officer? = nil
     var _liaison: Officer? = nil
     var _aeo: Bool = false
+    var _openPlan: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3003,6 +3010,7 @@ nonisolated extension EnterpriseRow: SwiftProtobuf.Message, SwiftProtobuf._Messa
       _coordinator = source._coordinator
       _liaison = source._liaison
       _aeo = source._aeo
+      _openPlan = source._openPlan
     }
   }
 
@@ -3043,6 +3051,7 @@ nonisolated extension EnterpriseRow: SwiftProtobuf.Message, SwiftProtobuf._Messa
         case 20: try { try decoder.decodeSingularMessageField(value: &_storage._coordinator) }()
         case 21: try { try decoder.decodeSingularMessageField(value: &_storage._liaison) }()
         case 22: try { try decoder.decodeSingularBoolField(value: &_storage._aeo) }()
+        case 23: try { try decoder.decodeSingularStringField(value: &_storage._openPlan) }()
         default: break
         }
       }
@@ -3121,6 +3130,9 @@ nonisolated extension EnterpriseRow: SwiftProtobuf.Message, SwiftProtobuf._Messa
       if _storage._aeo != false {
         try visitor.visitSingularBoolField(value: _storage._aeo, fieldNumber: 22)
       }
+      if !_storage._openPlan.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._openPlan, fieldNumber: 23)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3152,6 +3164,7 @@ nonisolated extension EnterpriseRow: SwiftProtobuf.Message, SwiftProtobuf._Messa
         if _storage._coordinator != rhs_storage._coordinator {return false}
         if _storage._liaison != rhs_storage._liaison {return false}
         if _storage._aeo != rhs_storage._aeo {return false}
+        if _storage._openPlan != rhs_storage._openPlan {return false}
         return true
       }
       if !storagesAreEqual {return false}
