@@ -14,8 +14,8 @@ public struct EnterpriseStanding: Sendable, Hashable {
     /// No new application before `bar.until`.
     public var bar: Bar?
     public var openCase: String?
-    /// The latest cultivation plan for it whose milestones are not all reached.
-    public var openPlan: String?
+    /// Its cultivation plans with a milestone not reached, in the order recorded.
+    public var openPlans: [String] = []
     /// The ids of the incentives granted to it, in the order granted.
     public var incentives: [String] = []
     /// The enterprise's own contact for customs affairs (关务负责人), from its latest audit proposal.
@@ -28,6 +28,9 @@ public struct EnterpriseStanding: Sendable, Hashable {
         self.uscc = uscc
         self.name = name
     }
+
+    /// The latest cultivation plan with a milestone not reached.
+    public var openPlan: String? { openPlans.last }
 
     /// Holds a valid certificate: AEO, its measures not suspended, not withdrawn.
     public var isAEO: Bool { certificate?.status == .valid }

@@ -25,7 +25,7 @@ extension EnterpriseStanding {
                 $0.barRef = bar.ref
             }
             if let openCase { $0.openCase = openCase }
-            if let openPlan { $0.openPlan = openPlan }
+            $0.openPlans = openPlans
             $0.incentives = incentives
             if let enterpriseContact { $0.enterpriseContact = enterpriseContact }
             if let coordinator { $0.coordinator = coordinator }
@@ -49,7 +49,7 @@ extension EnterpriseStanding {
             bar = Bar(until: try civilDate(s.barredUntil, "standing barred_until"), reason: reason, ref: s.barRef)
         }
         openCase = s.hasOpenCase ? s.openCase : nil
-        openPlan = s.hasOpenPlan ? s.openPlan : nil
+        openPlans = s.openPlans
         incentives = s.incentives
         enterpriseContact = s.hasEnterpriseContact ? s.enterpriseContact : nil
         coordinator = s.hasCoordinator ? s.coordinator : nil

@@ -108,6 +108,39 @@ struct WorkflowTests {
         #expect(state.audits["A1"]?.status == .scheduled)
     }
 
+    @Test(
+        "Fuzhou's officers join a joint team with its ACCEPT, of its office, replaced by the next and gone on DECLINE")
+    mutating func partnerOfficers() throws {
+        try openCase()
+        _ = try propose(sites: ["3700", "3500"], slots: [Self.slot(daysAfterReceipt: 20)])
+        func answer(_ answer: AuditAnswer, _ officers: [String], from unit: String = "fuzhou") throws {
+            _ = try state.admit(
+                Self.envelope {
+                    $0.auditResponded = AuditResponded.with {
+                        $0.auditID = "A1"
+                        $0.caseID = "C1"
+                        $0.answer = answer
+                        $0.acceptedSlots = answer == .accept ? [0] : []
+                        $0.officers = officers.map { id in
+                            Officer.with {
+                                $0.officerID = id
+                                $0.name = "Officer \(id)"
+                                $0.office = "dongdu"
+                            }
+                        }
+                    }
+                }, from: unit, at: Self.now)
+        }
+        try answer(.accept, ["FZ-1", "FZ-2"])
+        #expect(state.audits["A1"]?.joining.map(\.officerID) == ["FZ-1", "FZ-2"])
+        #expect(state.audits["A1"]?.joining.allSatisfy { $0.office == "fuzhou" } == true, "the sender's office")
+        try answer(.accept, ["FZ-3"])
+        #expect(state.audits["A1"]?.joining.map(\.officerID) == ["FZ-3"])
+        #expect(throws: Refusal.self) { try answer(.accept, ["DD-9"], from: "dongdu") }
+        try answer(.decline, [])
+        #expect(state.audits["A1"]?.joining.isEmpty == true)
+    }
+
     @Test("Fuzhou may not answer an audit with no site in its area")
     mutating func partnerOnlyForItsArea() throws {
         try openCase()

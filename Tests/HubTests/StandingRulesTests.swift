@@ -253,12 +253,11 @@ struct StandingRulesTests {
         #expect(row.liaison.name == "Wu Lei" && row.liaison.office == "xm-dongdu")
         #expect(row.coordinator.name == "Chen Hua")
         #expect(row.enterpriseContact.name == T.contact.name)
-        // Its cultivation plan is open until every milestone is reached.
-        try await n.send(
-            "xm-dongdu", .accepted,
+        // Its latest cultivation plan with a milestone not reached is its open plan.
+        let plan = { (id: String) in
             T.e {
                 $0.planRecorded = CultivationPlanRecorded.with {
-                    $0.planID = "P1"
+                    $0.planID = id
                     $0.enterprise = Self.firm
                     $0.approach = .tailored
                     $0.milestones = [
@@ -272,17 +271,26 @@ struct StandingRulesTests {
                         $0.name = "Wu Lei"
                     }
                 }
-            })
-        #expect(try await n.nodes["huli"]!.view(.of(.enterprises)).enterprises.first?.openPlan == "P1")
-        try await n.send(
-            "xm-dongdu", .accepted,
+            }
+        }
+        let reached = { (id: String) in
             T.e {
                 $0.planMilestoneReached = PlanMilestoneReached.with {
-                    $0.planID = "P1"
+                    $0.planID = id
                     $0.milestone = 1
                 }
-            })
-        #expect(try await n.nodes["huli"]!.view(.of(.enterprises)).enterprises.first?.openPlan == "")
+            }
+        }
+        let openPlan = { () async throws -> String? in
+            try await n.nodes["huli"]!.view(.of(.enterprises)).enterprises.first?.openPlan
+        }
+        try await n.send("xm-dongdu", .accepted, plan("P0"))
+        try await n.send("xm-dongdu", .accepted, plan("P1"))
+        #expect(try await openPlan() == "P1")
+        try await n.send("xm-dongdu", .accepted, reached("P1"))
+        #expect(try await openPlan() == "P0", "the older plan is still open")
+        try await n.send("xm-dongdu", .accepted, reached("P0"))
+        #expect(try await openPlan() == "")
         await n.close()
     }
 }

@@ -130,9 +130,10 @@ extension CoordinationState {
                         "\(sender) proposed audit \(audit.id) and named its team then; officers joining here come "
                             + "from a required participant (Fuzhou Customs on a joint audit)", field: "\(p).officers")
                 }
+                // Named by the sender, so of its office, and replacing what it named before.
                 let joining = m.officers.map { officer in
                     var officer = officer
-                    if officer.office.isEmpty { officer.office = sender }
+                    officer.office = sender
                     return officer
                 }
                 audit.joining = audit.joining.filter { $0.office != sender } + joining
@@ -140,6 +141,7 @@ extension CoordinationState {
         case .decline:
             audit.accepted[sender] = []
             audit.declined.insert(sender)
+            audit.joining.removeAll { $0.office == sender }
         case .counterPropose:
             // Counter slots become candidates that the proposer's office may schedule once accepted.
             if let record = cases[audit.caseID] {

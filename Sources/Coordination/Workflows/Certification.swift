@@ -156,7 +156,10 @@ extension CoordinationState {
             }
         default:
             if t.checking, review {
-                throw .workflow("a review ends passed (CERTIFIED) or failed (NOT_CERTIFIED); it is not terminated")
+                throw .workflow(
+                    "a review ends passed (CERTIFIED) or failed (NOT_CERTIFIED), not "
+                        + (m.result == .terminated ? "TERMINATED" : "APPLICATION_WITHDRAWN"),
+                    field: "\(t.p).result")
             }
             record.status = .terminated
             // The orders bar an enterprise that withdrew its application; a termination for another

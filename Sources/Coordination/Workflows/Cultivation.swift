@@ -52,7 +52,7 @@ extension CoordinationState {
                 id: m.planID, enterprise: m.enterprise, approach: m.approach, members: m.members,
                 milestones: m.milestones, reached: [], officer: m.officer, office: sender.id, recordedAt: now)
             try withStanding(m.enterprise.uscc, name: m.enterprise.name) { standing throws(Refusal) in
-                standing.openPlan = m.planID
+                standing.openPlans.append(m.planID)
             }
             return route([], sender: sender, uscc: m.enterprise.uscc)
         case .planMilestoneReached(let m):
@@ -74,9 +74,8 @@ extension CoordinationState {
             }
             plan.reached.append(m.milestone)
             plans[m.planID] = plan
-            let uscc = plan.enterprise.uscc
-            if plan.reached.count >= plan.milestones.count, standings[uscc]?.openPlan == m.planID {
-                standings[uscc]?.openPlan = nil
+            if plan.reached.count >= plan.milestones.count {
+                standings[plan.enterprise.uscc]?.openPlans.removeAll { $0 == m.planID }
             }
             return route([plan.office], sender: sender, uscc: plan.enterprise.uscc)
         default:

@@ -77,7 +77,9 @@ extension FieldCheck {
             try optionalText(m.findings, "\(p).findings", max: TextLimit.long)
         case .caseConcluded(let m):
             try recordID(m.caseID, "\(p).case_id")
-            try chosen(m.result, unspecified: .unspecified, "\(p).result", "CERTIFIED, NOT_CERTIFIED, TERMINATED")
+            try chosen(
+                m.result, unspecified: .unspecified, "\(p).result",
+                "CERTIFIED, NOT_CERTIFIED, TERMINATED, APPLICATION_WITHDRAWN")
             try known(m.result, "\(p).result")
             try optionalText(m.reason, "\(p).reason", max: TextLimit.long)
             try known(m.levelSet, "\(p).level_set")

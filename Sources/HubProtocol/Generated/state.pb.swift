@@ -361,14 +361,11 @@ public nonisolated struct StoredStanding: @unchecked Sendable {
   /// Clears the value of `liaison`. Subsequent reads from it will return its default value.
   public mutating func clearLiaison() {_uniqueStorage()._liaison = nil}
 
-  public var openPlan: String {
-    get {_storage._openPlan ?? String()}
-    set {_uniqueStorage()._openPlan = newValue}
+  /// plans with a milestone not reached, as recorded
+  public var openPlans: [String] {
+    get {_storage._openPlans}
+    set {_uniqueStorage()._openPlans = newValue}
   }
-  /// Returns true if `openPlan` has been explicitly set.
-  public var hasOpenPlan: Bool {_storage._openPlan != nil}
-  /// Clears the value of `openPlan`. Subsequent reads from it will return its default value.
-  public mutating func clearOpenPlan() {_uniqueStorage()._openPlan = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1776,7 +1773,7 @@ nonisolated extension StoredService: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension StoredStanding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredStanding"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}name\0\u{1}certificate\0\u{1}levels\0\u{3}barred_until\0\u{3}bar_reason\0\u{3}bar_ref\0\u{3}open_case\0\u{1}incentives\0\u{3}enterprise_contact\0\u{1}coordinator\0\u{1}liaison\0\u{3}open_plan\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uscc\0\u{1}name\0\u{1}certificate\0\u{1}levels\0\u{3}barred_until\0\u{3}bar_reason\0\u{3}bar_ref\0\u{3}open_case\0\u{1}incentives\0\u{3}enterprise_contact\0\u{1}coordinator\0\u{1}liaison\0\u{3}open_plans\0")
 
   fileprivate class _StorageClass {
     var _uscc: String = String()
@@ -1791,7 +1788,7 @@ nonisolated extension StoredStanding: SwiftProtobuf.Message, SwiftProtobuf._Mess
     var _enterpriseContact: Contact? = nil
     var _coordinator: Officer? = nil
     var _liaison: Officer? = nil
-    var _openPlan: String? = nil
+    var _openPlans: [String] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1814,7 +1811,7 @@ nonisolated extension StoredStanding: SwiftProtobuf.Message, SwiftProtobuf._Mess
       _enterpriseContact = source._enterpriseContact
       _coordinator = source._coordinator
       _liaison = source._liaison
-      _openPlan = source._openPlan
+      _openPlans = source._openPlans
     }
   }
 
@@ -1845,7 +1842,7 @@ nonisolated extension StoredStanding: SwiftProtobuf.Message, SwiftProtobuf._Mess
         case 10: try { try decoder.decodeSingularMessageField(value: &_storage._enterpriseContact) }()
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._coordinator) }()
         case 12: try { try decoder.decodeSingularMessageField(value: &_storage._liaison) }()
-        case 13: try { try decoder.decodeSingularStringField(value: &_storage._openPlan) }()
+        case 13: try { try decoder.decodeRepeatedStringField(value: &_storage._openPlans) }()
         default: break
         }
       }
@@ -1894,9 +1891,9 @@ nonisolated extension StoredStanding: SwiftProtobuf.Message, SwiftProtobuf._Mess
       try { if let v = _storage._liaison {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
       } }()
-      try { if let v = _storage._openPlan {
-        try visitor.visitSingularStringField(value: v, fieldNumber: 13)
-      } }()
+      if !_storage._openPlans.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._openPlans, fieldNumber: 13)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1918,7 +1915,7 @@ nonisolated extension StoredStanding: SwiftProtobuf.Message, SwiftProtobuf._Mess
         if _storage._enterpriseContact != rhs_storage._enterpriseContact {return false}
         if _storage._coordinator != rhs_storage._coordinator {return false}
         if _storage._liaison != rhs_storage._liaison {return false}
-        if _storage._openPlan != rhs_storage._openPlan {return false}
+        if _storage._openPlans != rhs_storage._openPlans {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -191,9 +191,10 @@ public nonisolated struct ViewRequest: Sendable {
   /// reports of this period "YYYY-MM/YYYY-MM"
   public var period: String = String()
 
-  /// requests, cases, audits, meetings, actions, credit changes still open
+  /// requests, cases, audits, meetings, actions, credit changes still open;
   public var openOnly: Bool = false
 
+  /// certificates, incentives, plans, breaches, services, windows (SPEC.md 4.7)
   /// Since 1.4, ENTERPRISES only:
   public var mustStop: Bool = false
 
@@ -1108,7 +1109,7 @@ public nonisolated struct EnterpriseRow: @unchecked Sendable {
     set {_uniqueStorage()._barredUntil = newValue}
   }
 
-  /// failed_certification, failed_review, terminated, downgraded
+  /// failed_certification, failed_review, application_withdrawn, downgraded
   public var barReason: String {
     get {_storage._barReason}
     set {_uniqueStorage()._barReason = newValue}
@@ -1308,10 +1309,10 @@ public nonisolated struct ServiceRow: Sendable {
   /// tolerance: materials not received after the due day
   public var overdue: Bool = false
 
-  /// fx_batch: declared by the 5th; refund: within 3 working days
+  /// tolerance: materials received by the due day; fx_batch: declared by
   public var onTime: Bool = false
 
-  /// refund: working days from application to refund
+  /// the 5th; refund: paid within 3 working days
   public var workingDays: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
