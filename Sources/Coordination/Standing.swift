@@ -140,6 +140,14 @@ extension CoordinationState {
                 "customs is a responsible unit of measures 8, 11, 15, 16 and 17 only; measure \(m.measure)'s "
                     + "incentives are recorded by the units it names", field: "\(p).measure")
         }
+        if !sender.measures.isEmpty, !sender.measures.contains(Int(m.measure)) {
+            let own = sender.measures.filter { Self.aeoOnlyMeasures.union([17]).contains(UInt32($0)) }
+            throw .notAuthorised(
+                "\(sender.id) is a responsible unit (责任单位) of "
+                    + (own.isEmpty
+                        ? "no measure with incentives" : "measures \(own.map(String.init).joined(separator: ", "))")
+                    + "; measure \(m.measure)'s incentives are recorded by the units it names", field: "\(p).measure")
+        }
         guard Self.aeoOnlyMeasures.contains(m.measure) else { return }
         let standing = standings[uscc]
         guard let certificate = standing?.certificate else {

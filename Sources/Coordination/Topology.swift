@@ -16,13 +16,18 @@ public struct Unit: Sendable, Hashable, Codable {
     public var area: String?
     /// For a district or zone, the node id of its responsible customs office.
     public var customsOffice: String?
+    /// The measures (1 to 21) whose 责任单位 line names the unit; empty when the topology does not say.
+    public var measures: [Int] = []
 
-    public init(id: String, role: Role, name: String, area: String? = nil, customsOffice: String? = nil) {
+    public init(
+        id: String, role: Role, name: String, area: String? = nil, customsOffice: String? = nil, measures: [Int] = []
+    ) {
         self.id = id
         self.role = role
         self.name = name
         self.area = area
         self.customsOffice = customsOffice
+        self.measures = measures
     }
 }
 

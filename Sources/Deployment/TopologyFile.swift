@@ -183,6 +183,14 @@ private struct Reader {
             let name = node["name"]?.string ?? id
             let area = node["area"]?.string
             let customs = node["customs"]?.string
+            var measures: [Int] = []
+            if let list = node["measures"] {
+                let numbers = list.sequence?.compactMap(\.int) ?? []
+                guard numbers.count == list.sequence?.count, numbers.allSatisfy({ (1...21).contains($0) }) else {
+                    throw fail(list, "measures of \(id): give the measures' numbers, 1 to 21, e.g. [5, 17]")
+                }
+                measures = numbers
+            }
             if role == .district || role == .zone {
                 guard area != nil else {
                     throw fail(
@@ -200,7 +208,9 @@ private struct Reader {
                 owners[key] = id
                 keys[id] = key
             }
-            units.append(Coordination.Unit(id: id, role: role, name: name, area: area, customsOffice: customs))
+            units.append(
+                Coordination.Unit(
+                    id: id, role: role, name: name, area: area, customsOffice: customs, measures: measures))
         }
         for (unit, node) in zip(units, unitNodes) {
             if let office = unit.customsOffice, units.first(where: { $0.id == office })?.role != .customs {

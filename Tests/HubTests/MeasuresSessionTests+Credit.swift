@@ -44,7 +44,7 @@ extension MeasuresSessionTests {
         try ok(
             network, "huli",
             ["incentive", "grant", "--id", "INC-2"] + Self.jimei + [
-                "--measure", "9", "--support", "Priority at the district service desk", "--granted-on", chinaDay(-3),
+                "--measure", "5", "--support", "District matching support 区级配套奖励", "--granted-on", chinaDay(-3),
             ])
         let partner = try refused(
             network, "fuzhou-customs",
@@ -58,6 +58,13 @@ extension MeasuresSessionTests {
                 "--measure", "6", "--support", "x", "--granted-on", chinaDay(0),
             ], status: 65)
         #expect(badMeasure.contains("use 5 or 7 to 17"), "\(badMeasure)")
+        // A unit records incentives only under the measures whose 责任单位 line names it (the topology's).
+        let notTheirs = try refused(
+            network, "huli",
+            ["incentive", "grant", "--id", "INC-7"] + Self.jimei + [
+                "--measure", "9", "--support", "x", "--granted-on", chinaDay(0),
+            ])
+        #expect(notTheirs.contains("huli is a responsible unit (责任单位) of measures 5, 17"), "\(notTheirs)")
         let ownBefore = try rows(network, "finance-bureau", ["incentive", "list"], schema: "incentives.schema.json")
         #expect(ownBefore.map { $0["incentive"] as? String } == ["INC-1"], "a granter sees its own: \(ownBefore)")
         #expect(ownBefore.first?["status"] as? String == "active" && ownBefore.first?["measure"] as? Int == 5)
@@ -86,7 +93,7 @@ extension MeasuresSessionTests {
         let granting = try refused(
             network, "finance-bureau",
             ["incentive", "grant", "--id", "INC-3"] + Self.jimei + [
-                "--measure", "7", "--support", "x", "--granted-on", chinaDay(0),
+                "--measure", "5", "--support", "x", "--granted-on", chinaDay(0),
             ])
         #expect(granting.contains("AEO certificate was withdrawn (撤销) on \(chinaDay(0))"), "\(granting)")
         // The standing after the downgrade: withdrawn, barred a year, Huli's incentive still to stop.
