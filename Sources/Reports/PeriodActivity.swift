@@ -147,7 +147,7 @@ public struct PeriodActivity: Sendable {
         let certificates = state.standings.values.compactMap(\.certificate).filter { $0.status != .withdrawn }
         tally["reviews.certificates_at_end"] = certificates.count
         tally["reviews.overdue_at_end"] = certificates.filter { $0.isReviewOverdue(on: lastDay) }.count
-        let statuses = state.incentives.values.map { state.status(of: $0) }
+        let statuses = state.incentives.values.map(\.status)
         tally["incentives.active_at_end"] = statuses.filter { $0 == "active" }.count
         tally["incentives.must_stop_at_end"] = statuses.filter { $0 == "must_stop" }.count
         tally["incentives.stopped_at_end"] = statuses.filter { $0 == "stopped" }.count

@@ -59,10 +59,6 @@ extension CoordinationState {
         }
     }
 
-    /// The status of an incentive: `active`, `must_stop` (a credit change, a suspension or a failed
-    /// review marked it and its granter has not stopped it yet) or `stopped`.
-    public func status(of incentive: IncentiveRecord) -> String { incentive.status }
-
     mutating func applyActivity(_ payload: Envelope.OneOf_Payload, _ t: Transition) throws(Refusal) -> Admission {
         let (p, sender) = (t.p, t.sender)
         guard case .activityRecorded(let m) = payload else { throw .unhandled(p) }

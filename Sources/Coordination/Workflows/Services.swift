@@ -123,9 +123,10 @@ public struct ServiceRecord: Sendable, Hashable {
     /// An FX batch declared by the 5th, or a refund within the target.
     public var isOnTime: Bool {
         switch kind {
-        case .tolerance: doneOn != nil && due.map { doneOn! <= $0 } == true
-        case .fxBatch: doneOn.map { done in due.map { done <= $0 } ?? false } ?? false
-        case .refund: (workingDays ?? .max) <= CoordinationState.refundWorkingDays
+        case .tolerance, .fxBatch:
+            guard let doneOn, let due else { return false }
+            return doneOn <= due
+        case .refund: return (workingDays ?? .max) <= CoordinationState.refundWorkingDays
         }
     }
 }
